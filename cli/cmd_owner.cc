@@ -1,0 +1,40 @@
+// riskreg owner ID NAME: assign a risk's owner (appended to its owner history).
+#include <ostream>
+
+#include "commands.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "register/risk_view.h"
+
+namespace riskreg::cli {
+
+namespace {
+struct OwnerOptions {
+  std::string id;
+  std::string name;
+  std::string reason;
+  std::string as;
+};
+}  // namespace
+
+void add_owner(CLI::App& app, Context& ctx) {
+  auto opt = std::make_shared<OwnerOptions>();
+  auto* cmd = app.add_subcommand("owner", "Assign a risk's owner");
+  cmd->add_option("id", opt->id, "Risk id (R5, or 5)")->required();
+  cmd->add_option("name", opt->name, "The owner's name")->required();
+  cmd->add_option("--reason", opt->reason, "Why (default: \"Owner assigned\")");
+  cmd->add_option("--as", opt->as, "Who is assigning (default: the OS user)");
+  cmd->callback([opt, &ctx] {
+    Store& st = ctx.store();
+    std::string id = resolve_risk_id(st, opt->id);
+    std::string name = trim(opt->name);
+    if (name.empty()) throw Error(ErrorKind::InvalidInput, id + ": the owner's name cannot be blank");
+    auto before = st.risk_state(id)->owner;
+    std::string reason = trim(opt->reason).empty() ? "Owner assigned" : trim(opt->reason);
+    auto c = st.assign_owner(id, name, opt->as.empty() ? ctx.os_user() : opt->as, ctx.clock().now(), reason);
+    ctx.out << id << "  owner " << before.value_or("(unassigned)") << " -> " << c.owner << "  (by " << c.by << " at "
+            << c.at << ")\n";
+  });
+}
+
+}  // namespace riskreg::cli

@@ -1,0 +1,49 @@
+#pragma once
+/// What every command gets: the resolved options and the collaborators the engine needs
+/// (store, matrix, clock, user). Opened lazily, so `--help` and `init` need no register.
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "domain/matrix.h"
+#include "store/sqlite_store.h"
+
+namespace riskreg::cli {
+
+struct GlobalOptions {
+  std::string db;  ///< --db (else RISKREG_DB, else the default path)
+};
+
+class Context {
+ public:
+  Context(std::ostream& out, std::ostream& err);
+
+  GlobalOptions options;
+  std::ostream& out;
+  std::ostream& err;
+
+  /// --db, else RISKREG_DB, else $XDG_DATA_HOME/riskreg/register.db
+  /// (~/.local/share/riskreg/register.db).
+  std::string db_path() const;
+  /// The register; Error(NoDatabase) if there is none.
+  Store& store();
+  /// The register's matrix (from the rules stored in it).
+  const Matrix& matrix();
+  const Clock& clock() const { return *clock_; }
+  /// The OS user, for "who" on writes.
+  std::string os_user() const;
+  /// Colour only on a terminal and when NO_COLOR is unset.
+  bool colour() const;
+  /// Where `init` finds data and rules by default (the source tree this riskreg was built from).
+  std::string default_data_dir() const;
+  std::string default_rules_dir() const;
+
+ private:
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<SqliteStore> store_;
+  std::optional<Matrix> matrix_;
+};
+
+}  // namespace riskreg::cli

@@ -1,0 +1,52 @@
+// riskreg: the command-line shell over the engine. Errors are caught here, once, and
+// mapped to the exit codes documented in README.md.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  using namespace riskreg;
+  auto log = spdlog::stderr_color_mt("riskreg");
+  spdlog::set_default_logger(log);
+  spdlog::set_level(spdlog::level::warn);
+  if (const char* lv = std::getenv("RISKREG_LOG")) spdlog::set_level(spdlog::level::from_str(lv));
+  try {
+    cli::Context ctx(std::cout, std::cerr);
+    CLI::App app{"riskreg: a risk register and scoring engine", "riskreg"};
+    app.set_version_flag("--version", std::string("riskreg ") + RISKREG_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.option_defaults()->always_capture_default();
+    app.add_option("--db", ctx.options.db,
+                   "Register database (default: $RISKREG_DB, else $XDG_DATA_HOME/riskreg/register.db)");
+    for (auto add : cli::kCommands) add(app, ctx);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      std::cerr << "riskreg: " << e.what() << " (see riskreg --help)\n";
+      return exit_code(ErrorKind::Usage);
+    }
+    return 0;
+  } catch (const FileError& e) {
+    std::cerr << "riskreg: " << e.what() << "\n";
+    if (!e.detail().empty()) std::cerr << e.detail() << "\n";
+    return exit_code(e.kind());
+  } catch (const Error& e) {
+    std::cerr << "riskreg: " << e.what() << "\n";
+    return exit_code(e.kind());
+  } catch (const std::exception& e) {
+    std::cerr << "riskreg: internal error: " << e.what() << "\n";
+    return exit_code(ErrorKind::Internal);
+  }
+}

@@ -1,0 +1,49 @@
+#include "core/clock.h"
+
+#include <cstdio>
+
+namespace riskreg {
+
+Timestamp SystemClock::now() const {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::optional<Timestamp> parse_timestamp(std::string_view text) {
+  using namespace std::chrono;
+  std::string s(text);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  int n = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return std::nullopt;
+  std::string rest = s.substr(10);
+  if (!rest.empty()) {
+    int m = 0;
+    if (std::sscanf(rest.c_str(), "T%2d:%2d:%2d%n", &h, &mi, &se, &m) == 3 && m == 9) {
+      rest = rest.substr(9);
+    } else if (m = 0; std::sscanf(rest.c_str(), "T%2d:%2d%n", &h, &mi, &m) == 2 && m == 6) {
+      rest = rest.substr(6);
+    } else {
+      return std::nullopt;
+    }
+    if (!(rest.empty() || rest == "Z")) return std::nullopt;
+  }
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 60 || h < 0 || mi < 0 || se < 0) return std::nullopt;
+  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se};
+}
+
+std::string format_timestamp(Timestamp t) {
+  using namespace std::chrono;
+  auto dp = floor<days>(t);
+  year_month_day ymd{dp};
+  hh_mm_ss hms{t - dp};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::string format_date(Timestamp t) { return format_timestamp(t).substr(0, 10); }
+
+}  // namespace riskreg

@@ -1,0 +1,51 @@
+#include "register/create.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "data/register_loader.h"
+#include "register/rules_bundle.h"
+#include "store/sqlite_store.h"
+
+namespace fs = std::filesystem;
+
+namespace riskreg {
+
+CreateResult create_register(const CreateRequest& req, const Clock& clock) {
+  auto rules = read_rules_dir(req.rules_dir);
+  Matrix matrix = matrix_from(rules);
+  RegisterData data = load_register_dir(req.data_dir, matrix);
+  if (fs::exists(req.db_path) && !req.force)
+    throw Error(ErrorKind::Conflict,
+                req.db_path + " already holds a register; use --force to replace it (its history will be lost)");
+
+  fs::path target = fs::absolute(req.db_path);
+  fs::path tmp = target;
+  tmp += ".init-" + std::to_string(::getpid());
+  auto cleanup = [&] {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp.string() + suffix, ec);
+  };
+  cleanup();
+  CreateResult result;
+  try {
+    {
+      SqliteStore store(tmp.string(), SqliteStore::Mode::Create);
+      store.create(data, rules, req.by, clock.now(),
+                   "Initial score from the data folder " + fs::path(req.data_dir).filename().string());
+      result.counts = store.counts();
+    }  // closing the last connection checkpoints and removes the WAL
+    std::error_code ec;
+    for (const char* suffix : {"-wal", "-shm"}) fs::remove(target.string() + suffix, ec);
+    fs::rename(tmp, target);
+  } catch (...) {
+    cleanup();
+    throw;
+  }
+  result.matrix_name = matrix.name;
+  return result;
+}
+
+}  // namespace riskreg

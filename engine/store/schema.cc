@@ -1,0 +1,110 @@
+#include "store/schema.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "core/error.h"
+
+namespace riskreg {
+
+namespace {
+
+// Never edit a migration that has shipped: add a new one.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> m = {
+      // 1: the register.
+      R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE rules_files (
+  seq INTEGER PRIMARY KEY, name TEXT NOT NULL, content TEXT NOT NULL, sha256 TEXT NOT NULL,
+  loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL);
+CREATE TABLE risks (
+  key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, number INTEGER, title TEXT NOT NULL,
+  heading TEXT NOT NULL DEFAULT '', vulnerability TEXT NOT NULL DEFAULT '',
+  triggers TEXT NOT NULL DEFAULT '[]', consequences TEXT NOT NULL DEFAULT '[]', controls TEXT NOT NULL DEFAULT '[]',
+  target_likelihood TEXT, target_impact TEXT, spontaneous_probability REAL, notes TEXT NOT NULL DEFAULT '[]',
+  owner TEXT, current_assessment INTEGER REFERENCES assessments(id),
+  previous_assessment INTEGER REFERENCES assessments(id));
+CREATE TABLE assessments (
+  id INTEGER PRIMARY KEY, risk INTEGER NOT NULL REFERENCES risks(key), likelihood TEXT NOT NULL,
+  impact TEXT NOT NULL, assessed_by TEXT NOT NULL, assessed_at TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX assessments_by_risk ON assessments(risk, id);
+CREATE TRIGGER assessments_append_only_u BEFORE UPDATE ON assessments
+  BEGIN SELECT RAISE(ABORT, 'assessments are append-only'); END;
+CREATE TRIGGER assessments_append_only_d BEFORE DELETE ON assessments
+  BEGIN SELECT RAISE(ABORT, 'assessments are append-only'); END;
+CREATE TABLE owner_changes (
+  id INTEGER PRIMARY KEY, risk INTEGER NOT NULL REFERENCES risks(key), owner TEXT NOT NULL,
+  changed_by TEXT NOT NULL, changed_at TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX owner_changes_by_risk ON owner_changes(risk, id);
+CREATE TRIGGER owner_changes_append_only_u BEFORE UPDATE ON owner_changes
+  BEGIN SELECT RAISE(ABORT, 'owner changes are append-only'); END;
+CREATE TRIGGER owner_changes_append_only_d BEFORE DELETE ON owner_changes
+  BEGIN SELECT RAISE(ABORT, 'owner changes are append-only'); END;
+CREATE TABLE feeds (
+  from_risk INTEGER NOT NULL REFERENCES risks(key), to_risk INTEGER NOT NULL REFERENCES risks(key),
+  basis TEXT NOT NULL CHECK (basis IN ('stated', 'inferred')), evidence TEXT NOT NULL,
+  transition_probability REAL, direction_note TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (from_risk, to_risk));
+CREATE INDEX feeds_by_target ON feeds(to_risk);
+CREATE TABLE objectives (
+  id TEXT PRIMARY KEY, pos INTEGER NOT NULL, number INTEGER, title TEXT NOT NULL, description TEXT NOT NULL,
+  corporate_objective TEXT NOT NULL, community_theme TEXT NOT NULL, pis_as_written TEXT NOT NULL,
+  pis TEXT NOT NULL, notes TEXT NOT NULL);
+CREATE TABLE concepts (
+  kind TEXT NOT NULL, name TEXT NOT NULL, pos INTEGER NOT NULL, variants TEXT NOT NULL, notes TEXT NOT NULL,
+  PRIMARY KEY (kind, name));
+CREATE TABLE priorities (
+  id TEXT PRIMARY KEY, pos INTEGER NOT NULL, number TEXT NOT NULL, parent TEXT REFERENCES priorities(id),
+  title TEXT NOT NULL, heading TEXT NOT NULL, subtitles TEXT NOT NULL, change_driver TEXT NOT NULL,
+  risks_as_written TEXT NOT NULL, service_plan_objective TEXT NOT NULL,
+  departmental_objectives_as_written TEXT NOT NULL, corporate_objective TEXT NOT NULL,
+  community_theme TEXT NOT NULL, service_improvement TEXT NOT NULL, expected_outcome TEXT NOT NULL,
+  efficiency_gains TEXT NOT NULL, corporate_implications TEXT NOT NULL, additional_information TEXT NOT NULL,
+  notes TEXT NOT NULL);
+CREATE TABLE priority_risks (
+  priority TEXT NOT NULL REFERENCES priorities(id), risk INTEGER NOT NULL REFERENCES risks(key),
+  pos INTEGER NOT NULL, PRIMARY KEY (priority, risk));
+CREATE INDEX priority_risks_by_risk ON priority_risks(risk);
+CREATE TABLE priority_objectives (
+  priority TEXT NOT NULL REFERENCES priorities(id), objective TEXT NOT NULL REFERENCES objectives(id),
+  pos INTEGER NOT NULL, PRIMARY KEY (priority, objective));
+CREATE TABLE actions (
+  id TEXT PRIMARY KEY, priority TEXT NOT NULL REFERENCES priorities(id), pos INTEGER NOT NULL,
+  text TEXT NOT NULL, lead_officers_as_written TEXT NOT NULL, lead_officers TEXT NOT NULL,
+  milestones TEXT NOT NULL, completion TEXT NOT NULL, resources TEXT NOT NULL, pis_as_written TEXT NOT NULL,
+  pis TEXT NOT NULL, targets TEXT NOT NULL, notes TEXT NOT NULL);
+CREATE INDEX actions_by_priority ON actions(priority, pos);
+CREATE TABLE outcomes (
+  pos INTEGER PRIMARY KEY, objective TEXT NOT NULL REFERENCES objectives(id), objective_basis TEXT NOT NULL,
+  title TEXT NOT NULL, apa_areas TEXT NOT NULL, notes TEXT NOT NULL);
+CREATE TABLE outcome_priorities (
+  id TEXT PRIMARY KEY, outcome INTEGER NOT NULL REFERENCES outcomes(pos), pos INTEGER NOT NULL,
+  text TEXT NOT NULL, progress TEXT NOT NULL, future_actions TEXT NOT NULL, notes TEXT NOT NULL);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,
+  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+)sql",
+  };
+  return m;
+}
+
+}  // namespace
+
+int current_schema_version() { return static_cast<int>(migrations().size()); }
+
+void migrate(SQLite::Database& db, const std::string& path) {
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  int latest = current_schema_version();
+  if (version > latest)
+    throw Error(ErrorKind::Schema, path + ": the register has schema version " + std::to_string(version) +
+                                       ", newer than this riskreg understands (" + std::to_string(latest) +
+                                       "); use a newer riskreg");
+  for (int v = version + 1; v <= latest; ++v) {
+    SQLite::Transaction tx(db);
+    db.exec(migrations()[v - 1]);
+    db.exec("PRAGMA user_version = " + std::to_string(v));
+    tx.commit();
+  }
+}
+
+}  // namespace riskreg

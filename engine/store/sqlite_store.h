@@ -1,0 +1,59 @@
+#pragma once
+/// The embedded SQLite store (SQLiteCpp). WAL, foreign keys on, a busy timeout, and a
+/// versioned schema with forward-only migrations (store/schema.h).
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace riskreg {
+
+class SqliteStore : public Store {
+ public:
+  enum class Mode {
+    Open,    ///< the register must exist (Error NoDatabase otherwise)
+    Create,  ///< the file must not exist; it is created readable by its owner only
+  };
+  SqliteStore(const std::string& path, Mode mode);
+  ~SqliteStore() override;
+
+  const std::string& path() const { return path_; }
+  int schema_version();
+
+  void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at,
+              const std::string& reason) override;
+  RegisterInfo info() override;
+  std::vector<RulesFile> rules() override;
+  RegisterCounts counts() override;
+  std::vector<std::string> risk_ids() override;
+  std::optional<Risk> risk(const std::string& id) override;
+  std::optional<RiskState> risk_state(const std::string& id) override;
+  void for_each_risk(const std::function<void(const RiskState&)>& visit) override;
+  std::vector<AssessmentRow> history(const std::string& risk_id) override;
+  std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
+  RiskLinks links(const std::string& risk_id) override;
+  RegisterData load() override;
+  std::vector<AuditEntry> audit_log() override;
+  AssessmentRow append_assessment(const NewAssessment& a) override;
+  OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
+                           const std::string& reason) override;
+
+  /// For tests that tamper with the file: the underlying connection.
+  SQLite::Database& db() { return *db_; }
+
+ private:
+  void append_audit(const std::string& at, const std::string& actor, const std::string& action,
+                    const std::string& entity, const std::string& detail);
+  int64_t risk_key(const std::string& id);
+  std::vector<Feed> read_feeds(const std::string& where, const std::string& id);
+  void read_priorities(const std::string& where, const std::string& arg, std::vector<Priority>& out);
+
+  std::string path_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace riskreg

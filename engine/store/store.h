@@ -1,0 +1,123 @@
+#pragma once
+/// The narrow interface in front of storage. Everything SQL lives behind it
+/// (SQLite now, PostgreSQL next); commands and the engine see only these values.
+///
+/// Invariants every implementation keeps:
+/// - every write method is one transaction that commits whole or not at all;
+/// - assessments and owner changes are appended, never updated or deleted;
+/// - every write appends one audit entry, chained by SHA-256 (audit/chain.h), in the
+///   same transaction as the change it records.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "domain/register.h"
+
+namespace riskreg {
+
+/// One rules file as stored in the register (the matrix and rules travel with it).
+struct RulesFile {
+  std::string name;  ///< "matrix.toml"
+  std::string content;
+  std::string sha256;
+};
+
+struct AssessmentRow {
+  int64_t id = 0;
+  std::string risk_id;
+  ScoreCodes score;
+  std::string by;
+  std::string at;  ///< ISO 8601 UTC
+  std::string reason;
+};
+
+struct OwnerChange {
+  int64_t id = 0;
+  std::string risk_id;
+  std::string owner;
+  std::string by;
+  std::string at;
+  std::string reason;
+};
+
+/// What lists, flags and alerts need of each risk, without its long texts.
+struct RiskState {
+  std::string id;
+  std::string title;
+  std::optional<std::string> owner;
+  std::optional<AssessmentRow> current;
+  std::optional<AssessmentRow> previous;
+  std::optional<ScoreCodes> target;
+  int priorities = 0;  ///< priorities that mitigate it
+  int actions = 0;     ///< actions under those priorities
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string at;
+  std::string actor;
+  std::string action;  ///< "create", "score", "owner", "rules", "import", "link"
+  std::string entity;  ///< "R5", "register"
+  std::string detail;  ///< canonical JSON
+  std::string prev_hash;
+  std::string hash;
+};
+
+/// A new assessment to append. `expect` is the lost-update guard: refuse unless the
+/// risk's current score is still this.
+struct NewAssessment {
+  std::string risk_id;
+  ScoreCodes score;
+  std::string by;
+  Timestamp at;
+  std::string reason;
+  std::optional<ScoreCodes> expect;
+};
+
+/// What `show` needs to link one risk, without loading the register.
+struct RiskLinks {
+  std::vector<Feed> feeds_out;  ///< risks this one feeds
+  std::vector<Feed> feeds_in;   ///< risks that feed this one
+  std::vector<Priority> priorities;  ///< priorities that mitigate it, with their actions
+};
+
+struct RegisterCounts {
+  int64_t risks = 0, assessments = 0, feeds = 0, priorities = 0, actions = 0, objectives = 0, outcomes = 0, audit = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Fills an empty store with a register: data, rules files, each risk's first
+  /// assessment (its `current` score) and owner, and the "create" audit entry.
+  virtual void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by,
+                      Timestamp at, const std::string& reason) = 0;
+
+  // Reads.
+  virtual RegisterInfo info() = 0;
+  virtual std::vector<RulesFile> rules() = 0;
+  virtual RegisterCounts counts() = 0;
+  virtual std::vector<std::string> risk_ids() = 0;
+  virtual std::optional<Risk> risk(const std::string& id) = 0;
+  virtual std::optional<RiskState> risk_state(const std::string& id) = 0;
+  /// Streams every risk's state in id order, without loading the register.
+  virtual void for_each_risk(const std::function<void(const RiskState&)>& visit) = 0;
+  virtual std::vector<AssessmentRow> history(const std::string& risk_id) = 0;
+  virtual std::vector<OwnerChange> owner_history(const std::string& risk_id) = 0;
+  virtual RiskLinks links(const std::string& risk_id) = 0;
+  /// The whole register (for the graph and exports); `current`/`owner` are the latest.
+  virtual RegisterData load() = 0;
+  virtual std::vector<AuditEntry> audit_log() = 0;
+
+  // Writes: each is one transaction with its audit entry.
+  /// Throws Error(Conflict) if `expect` no longer holds, Error(NotFound) for an unknown risk.
+  virtual AssessmentRow append_assessment(const NewAssessment& a) = 0;
+  virtual OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by,
+                                   Timestamp at, const std::string& reason) = 0;
+};
+
+}  // namespace riskreg

@@ -1,0 +1,44 @@
+#pragma once
+// Test support: temporary directories, running the built riskreg as a real process, and
+// golden files (tests/golden/). Set RISKREG_UPDATE_GOLDEN=1 to rewrite golden files.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace riskreg::test {
+
+/// A fresh directory, removed with everything in it at scope end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the built riskreg with `args` and extra environment (RISKREG_NOW fixed by default,
+/// NO_COLOR set, HOME pointed at a scratch dir unless given). stdin is /dev/null.
+RunResult run_riskreg(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+std::string source_path(const std::string& rel);  ///< a path in the source tree
+
+/// Compares `actual` with tests/golden/<name>; a mismatch fails with both texts.
+void check_golden(const std::string& name, const std::string& actual);
+
+/// A fresh Darlington register in `dir` (riskreg init), returning its path.
+std::string init_darlington(const TempDir& dir);
+
+}  // namespace riskreg::test
