@@ -15,9 +15,16 @@ void add_show(CLI::App& app, Context& ctx);
 void add_score(CLI::App& app, Context& ctx);
 void add_owner(CLI::App& app, Context& ctx);
 void add_matrix(CLI::App& app, Context& ctx);
+void add_flags(CLI::App& app, Context& ctx);    // issue 3: cmd_flags.cc
+void add_rules(CLI::App& app, Context& ctx);    // issue 3: cmd_rules.cc
+void add_trace(CLI::App& app, Context& ctx);    // issue 4: cmd_trace.cc
+void add_cascade(CLI::App& app, Context& ctx);  // issue 4: cmd_cascade.cc
+void add_graph(CLI::App& app, Context& ctx);    // issue 4: cmd_graph.cc
+void add_network(CLI::App& app, Context& ctx);  // issue 4: cmd_network.cc
 
 inline constexpr AddCommand kCommands[] = {
-    add_init, add_list, add_show, add_score, add_owner, add_matrix,
+    add_init,  add_list,  add_show,    add_score, add_owner,   add_matrix,
+    add_flags, add_rules, add_trace, add_cascade, add_graph, add_network,
 };
 
 }  // namespace riskreg::cli

@@ -674,6 +674,22 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
   }
 }
 
+void SqliteStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
+  guarded(path_, [&] {
+    SQLite::Statement st(*db_, R"sql(SELECT a.id, b.id, f.basis, f.transition_probability FROM feeds f
+        JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk ORDER BY f.from_risk, f.to_risk)sql");
+    Feed f;
+    while (st.executeStep()) {
+      f.from = st.getColumn(0).getString();
+      f.to = st.getColumn(1).getString();
+      f.basis = st.getColumn(2).getString();
+      f.transition_probability =
+          st.getColumn(3).isNull() ? std::nullopt : std::optional<double>(st.getColumn(3).getDouble());
+      visit(f);
+    }
+  });
+}
+
 RiskLinks SqliteStore::links(const std::string& risk_id) {
   return guarded(path_, [&] {
     RiskLinks l;

@@ -36,6 +36,7 @@ class SqliteStore : public Store {
   std::vector<AssessmentRow> history(const std::string& risk_id) override;
   std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
   RiskLinks links(const std::string& risk_id) override;
+  void for_each_feed(const std::function<void(const Feed&)>& visit) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
   AssessmentRow append_assessment(const NewAssessment& a) override;

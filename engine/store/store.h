@@ -109,6 +109,8 @@ class Store {
   virtual std::vector<AssessmentRow> history(const std::string& risk_id) = 0;
   virtual std::vector<OwnerChange> owner_history(const std::string& risk_id) = 0;
   virtual RiskLinks links(const std::string& risk_id) = 0;
+  /// Streams every feed link (risk → risk), in (from, to) order.
+  virtual void for_each_feed(const std::function<void(const Feed&)>& visit) = 0;
   /// The whole register (for the graph and exports); `current`/`owner` are the latest.
   virtual RegisterData load() = 0;
   virtual std::vector<AuditEntry> audit_log() = 0;
