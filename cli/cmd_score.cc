@@ -3,6 +3,8 @@
 #include <ostream>
 
 #include "commands.h"
+#include "cascade_report.h"
+#include "graph/cascade.h"
 #include "register/rescore.h"
 
 namespace riskreg::cli {
@@ -33,6 +35,13 @@ void add_score(CLI::App& app, Context& ctx) {
                        opt->expect.empty() ? std::nullopt : std::optional(opt->expect)};
     auto r = rescore(ctx.store(), m, ctx.clock(), req);
     std::string from = r.from ? m.format(*r.from) : "(none)";
+    // The cascade of the real re-score (what it would do to the risks it feeds; nothing
+    // else is written). Skipped for a register whose rules have no cascade.toml.
+    std::optional<CascadeResult> c;
+    if (auto rule = cascade_rule_from(ctx.store().rules())) {
+      RegisterNetwork net = build_network(ctx.store().load());
+      c = cascade(net, m, *rule, *net.graph.find(NodeKind::Risk, r.risk_id), r.from, r.to);
+    }
     if (opt->json) {
       ctx.out << nlohmann::json{{"risk", r.risk_id},
                                 {"from", from},
@@ -42,7 +51,8 @@ void add_score(CLI::App& app, Context& ctx) {
                                 {"crossed", r.crossed},
                                 {"assessment", r.assessment.id},
                                 {"by", r.assessment.by},
-                                {"at", r.assessment.at}}
+                                {"at", r.assessment.at},
+                                {"cascade", c ? cascade_json(m, *c) : nlohmann::json()}}
                      .dump(2)
               << "\n";
       return;
@@ -54,6 +64,7 @@ void add_score(CLI::App& app, Context& ctx) {
     if (r.crossed == "down") ctx.out << "  crossed the appetite line: now within appetite\n";
     ctx.out << "  recorded as assessment #" << r.assessment.id << " by " << r.assessment.by << " at "
             << r.assessment.at << "\n";
+    if (c) print_cascade(ctx.out, m, *c, "  ");
   });
 }
 

@@ -1,8 +1,109 @@
-// PLACEHOLDER: replaced by the full command (see cli/commands.h). Not registered as a subcommand yet.
+// riskreg trace ID: what lies upstream and downstream of a risk, priority or action.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
 #include "commands.h"
+#include "core/text.h"
+#include "graph/trace.h"
+#include "render.h"
 
 namespace riskreg::cli {
 
-void add_trace(CLI::App&, Context&) {}
+namespace {
+struct TraceOptions {
+  std::string id;
+  bool stated_only = false;
+  bool json = false;
+};
+
+std::string line_of(const TraceItem& it) {
+  std::string s = it.id;
+  if (it.kind == NodeKind::Risk) {
+    s += "  " + it.title;
+    if (!it.score.empty()) s += "  [" + it.score + " " + it.band + (it.above_appetite ? ", above appetite]" : "]");
+  } else if (it.kind == NodeKind::Action) {
+    s += "  " + clip(it.title, 60) + "  [lead: " + (it.lead_officers.empty() ? "none" : join(it.lead_officers, ", ")) +
+         "; due: " + (it.completion.empty() ? "none" : it.completion) +
+         "; PIs: " + (it.pis.empty() ? "none" : join(it.pis, ", ")) + "]";
+  } else if (!it.title.empty()) {
+    s += "  " + clip(it.title, 80);
+  }
+  return s;
+}
+
+void print(std::ostream& out, const std::vector<TraceNode>& nodes, int depth) {
+  for (const auto& n : nodes) {
+    out << std::string(2 * depth, ' ') << n.relation << " " << line_of(n.item);
+    if (!n.basis.empty()) out << "  (" << n.basis << ")";
+    if (n.repeated) out << "  (see above)";
+    out << "\n";
+    print(out, n.children, depth + 1);
+  }
+}
+
+nlohmann::json item_json(const TraceItem& it) {
+  nlohmann::json j{{"kind", kind_name(it.kind)}, {"id", it.id}, {"title", it.title}};
+  if (it.kind == NodeKind::Risk) {
+    j["score"] = it.score.empty() ? nlohmann::json() : nlohmann::json(it.score);
+    j["band"] = it.band_name.empty() ? nlohmann::json() : nlohmann::json(it.band_name);
+    j["above_appetite"] = it.above_appetite;
+  }
+  if (it.kind == NodeKind::Action) {
+    j["lead_officers"] = it.lead_officers;
+    j["completion"] = it.completion;
+    j["pis"] = it.pis;
+  }
+  return j;
+}
+
+nlohmann::json tree_json(const std::vector<TraceNode>& nodes) {
+  auto a = nlohmann::json::array();
+  for (const auto& n : nodes) {
+    auto j = item_json(n.item);
+    j["relation"] = n.relation;
+    if (!n.basis.empty()) j["basis"] = n.basis;
+    if (n.repeated) j["repeated"] = true;
+    j["children"] = tree_json(n.children);
+    a.push_back(std::move(j));
+  }
+  return a;
+}
+}  // namespace
+
+void add_trace(CLI::App& app, Context& ctx) {
+  auto opt = std::make_shared<TraceOptions>();
+  auto* cmd = app.add_subcommand("trace", "Upstream and downstream of a risk, priority or action");
+  cmd->add_option("id", opt->id, "Risk (R5, or 5), priority (P3.1) or action (P3.1-A2)")->required();
+  cmd->add_flag("--stated-only", opt->stated_only, "Follow only feed links the register states (drop inferred ones)");
+  cmd->add_flag("--json", opt->json, "JSON output");
+  cmd->callback([opt, &ctx] {
+    const Matrix& m = ctx.matrix();
+    RegisterNetwork net = build_network(ctx.store().load());
+    NodeId node = net.resolve(opt->id);
+    Trace t = trace(net, m, node, opt->stated_only);
+    if (opt->json) {
+      auto j = item_json(t.root);
+      j["stated_only"] = opt->stated_only;
+      j["upstream"] = tree_json(t.upstream);
+      j["downstream"] = tree_json(t.downstream);
+      ctx.out << j.dump(2) << "\n";
+      return;
+    }
+    auto& out = ctx.out;
+    out << line_of(t.root) << "\n";
+    if (opt->stated_only) out << "(stated links only)\n";
+    out << "Upstream:\n";
+    if (t.upstream.empty()) out << "  (none)\n";
+    print(out, t.upstream, 1);
+    out << "Downstream:\n";
+    if (t.root.kind == NodeKind::Risk &&
+        std::none_of(t.downstream.begin(), t.downstream.end(), [](const TraceNode& n) { return n.relation == "mitigated by"; }))
+      out << "  (no priority mitigates " << t.root.id << ")\n";
+    else if (t.downstream.empty())
+      out << "  (none)\n";
+    print(out, t.downstream, 1);
+  });
+}
 
 }  // namespace riskreg::cli
