@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "register/risk_view.h"
 #include "render.h"
+#include "rules/flags.h"
 
 namespace riskreg::cli {
 
@@ -51,6 +52,11 @@ void add_show(CLI::App& app, Context& ctx) {
     auto links = st.links(id);
     auto hist = st.history(id);
     auto owners = st.owner_history(id);
+    auto rule_set = rules::rule_set_from(st.rules(), m);
+    auto facts = rules::load_risk_facts(st, m, id, ctx.clock().now());
+    std::vector<const rules::Rule*> fired;
+    for (const auto& rule : rule_set.rules)
+      if (rule.condition.matches(facts)) fired.push_back(&rule);
     if (opt->json) {
       nlohmann::json j = {
           {"id", r.id},
@@ -87,6 +93,12 @@ void add_show(CLI::App& app, Context& ctx) {
       auto o = nlohmann::json::array();
       for (const auto& c : owners) o.push_back({{"owner", c.owner}, {"by", c.by}, {"at", c.at}, {"reason", c.reason}});
       j["owner_history"] = o;
+      auto fl = nlohmann::json::array();
+      for (const auto* rule : fired)
+        fl.push_back({{"rule", rule->name},
+                      {"severity", rules::severity_name(rule->severity)},
+                      {"message", rule_set.message(*rule, facts, m)}});
+      j["flags"] = fl;
       ctx.out << j.dump(2) << "\n";
       return;
     }
@@ -98,6 +110,11 @@ void add_show(CLI::App& app, Context& ctx) {
     out << "Appetite:      " << (v.above_appetite ? "ABOVE the appetite line" : "within appetite") << "\n";
     out << "Target:        " << describe(m, v.target) << "\n";
     out << "Owner:         " << r.owner.value_or("(unassigned)") << "\n";
+    out << "Flags:\n";
+    if (fired.empty()) out << "  (none)\n";
+    for (const auto* rule : fired)
+      out << "  " << rule->name << " (" << rules::severity_name(rule->severity) << "): "
+          << rule_set.message(*rule, facts, m) << "\n";
     out << "Vulnerability: " << r.vulnerability << "\n";
     list_block(out, "Triggers", r.triggers);
     list_block(out, "Consequences", r.consequences);
@@ -123,14 +140,10 @@ void add_show(CLI::App& app, Context& ctx) {
       rows.push_back({"#" + std::to_string(a.id), a.at, a.by, c ? m.format(*c) : "?", a.reason});
     }
     std::ostringstream table;
-    print_table(table, {"  #", "WHEN", "WHO", "SCORE", "REASON"}, rows);
+    print_table(table, {"#", "WHEN", "WHO", "SCORE", "REASON"}, rows);
     std::string line;
     std::istringstream lines(table.str());
-    bool first = true;
-    while (std::getline(lines, line)) {
-      out << (first ? "" : "  ") << line << "\n";
-      first = false;
-    }
+    while (std::getline(lines, line)) out << "  " << line << "\n";
     if (!owners.empty()) {
       out << "Owners:\n";
       for (const auto& c : owners) out << "  " << c.at << "  " << c.owner << "  (by " << c.by << ": " << c.reason << ")\n";

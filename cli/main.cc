@@ -1,5 +1,6 @@
 // riskreg: the command-line shell over the engine. Errors are caught here, once, and
 // mapped to the exit codes documented in README.md.
+#include <algorithm>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 
 #include "commands.h"
 #include "core/error.h"
+#include "core/text.h"
 
 int main(int argc, char** argv) {
   using namespace riskreg;
@@ -25,6 +27,21 @@ int main(int argc, char** argv) {
     app.add_option("--db", ctx.options.db,
                    "Register database (default: $RISKREG_DB, else $XDG_DATA_HOME/riskreg/register.db)");
     for (auto add : cli::kCommands) add(app, ctx);
+    // An unknown command gets a "did you mean" instead of CLI11's "A subcommand is required".
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "--db") {
+        ++i;
+        continue;
+      }
+      if (a.rfind("-", 0) == 0) continue;
+      std::vector<std::string> names;
+      for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+      if (std::find(names.begin(), names.end(), a) == names.end())
+        throw Error(ErrorKind::Usage, "unknown command '" + a + "'" + did_you_mean_suffix(a, names) +
+                                          " (commands: " + join(names, ", ") + ")");
+      break;
+    }
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

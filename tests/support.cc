@@ -112,7 +112,7 @@ void check_golden(const std::string& name, const std::string& actual) {
 
 std::string init_darlington(const TempDir& dir) {
   std::string db = dir.file("register.db");
-  auto r = run_riskreg({"--db", db, "init"});
+  auto r = run_riskreg({"--db", db, "init", "--as", "loader"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return db;
