@@ -21,10 +21,12 @@ void add_trace(CLI::App& app, Context& ctx);    // issue 4: cmd_trace.cc
 void add_cascade(CLI::App& app, Context& ctx);  // issue 4: cmd_cascade.cc
 void add_graph(CLI::App& app, Context& ctx);    // issue 4: cmd_graph.cc
 void add_network(CLI::App& app, Context& ctx);  // issue 4: cmd_network.cc
+void add_audit(CLI::App& app, Context& ctx);    // issue 6: cmd_audit.cc
+void add_export(CLI::App& app, Context& ctx);   // issue 6: cmd_export.cc
 
 inline constexpr AddCommand kCommands[] = {
     add_init,  add_list,  add_show,    add_score, add_owner,   add_matrix,
-    add_flags, add_rules, add_trace, add_cascade, add_graph, add_network,
+    add_flags, add_rules, add_trace, add_cascade, add_graph, add_network, add_audit, add_export,
 };
 
 }  // namespace riskreg::cli
