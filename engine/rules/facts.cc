@@ -1,0 +1,172 @@
+#include "rules/facts.h"
+
+#include <cmath>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace riskreg::rules {
+
+std::string type_name(Type t) {
+  switch (t) {
+    case Type::Bool: return "true/false";
+    case Type::Number: return "a number";
+    case Type::String: return "a string";
+    case Type::Likelihood: return "a likelihood level";
+    case Type::Impact: return "an impact level";
+    case Type::Cell: return "a cell";
+    case Type::Band: return "a band";
+    case Type::Direction: return "a direction";
+    case Type::None: return "none";
+  }
+  return "?";
+}
+
+const std::vector<FieldInfo>& fields() {
+  static const std::vector<FieldInfo> all = {
+      {Field::Id, "id", Type::String, false, false},
+      {Field::Title, "title", Type::String, false, false},
+      {Field::Owner, "owner", Type::String, true, false},
+      {Field::HasOwner, "has_owner", Type::Bool, false, false},
+      {Field::Likelihood, "likelihood", Type::Likelihood, true, false},
+      {Field::Impact, "impact", Type::Impact, true, false},
+      {Field::Cell, "cell", Type::Cell, true, false},
+      {Field::Band, "band", Type::Band, true, false},
+      {Field::Score, "score", Type::Number, true, true},
+      {Field::AboveAppetite, "above_appetite", Type::Bool, false, false},
+      {Field::HasTarget, "has_target", Type::Bool, false, false},
+      {Field::TargetLikelihood, "target_likelihood", Type::Likelihood, true, false},
+      {Field::TargetImpact, "target_impact", Type::Impact, true, false},
+      {Field::TargetCell, "target_cell", Type::Cell, true, false},
+      {Field::TargetBand, "target_band", Type::Band, true, false},
+      {Field::TargetScore, "target_score", Type::Number, true, true},
+      {Field::TargetDistance, "target_distance", Type::Number, true, false},
+      {Field::DaysSinceAssessment, "days_since_assessment", Type::Number, true, false},
+      {Field::HasPrevious, "has_previous", Type::Bool, false, false},
+      {Field::PreviousLikelihood, "previous_likelihood", Type::Likelihood, true, false},
+      {Field::PreviousImpact, "previous_impact", Type::Impact, true, false},
+      {Field::PreviousCell, "previous_cell", Type::Cell, true, false},
+      {Field::PreviousBand, "previous_band", Type::Band, true, false},
+      {Field::PreviousScore, "previous_score", Type::Number, true, true},
+      {Field::Direction, "direction", Type::Direction, false, false},
+      {Field::Worsened, "worsened", Type::Bool, false, false},
+      {Field::Priorities, "priorities", Type::Number, false, false},
+      {Field::Actions, "actions", Type::Number, false, false},
+      {Field::Mitigations, "mitigations", Type::Number, false, false},
+      {Field::Upstream, "upstream", Type::Number, false, false},
+      {Field::UpstreamAbove, "upstream_above", Type::Number, false, false},
+  };
+  return all;
+}
+
+const FieldInfo* find_field(std::string_view name) {
+  for (const auto& f : fields())
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> field_names() {
+  std::vector<std::string> out;
+  for (const auto& f : fields()) out.emplace_back(f.name);
+  return out;
+}
+
+const char* direction_name(Direction d) {
+  switch (d) {
+    case Direction::None: return "none";
+    case Direction::Better: return "better";
+    case Direction::Same: return "same";
+    case Direction::Worse: return "worse";
+  }
+  return "none";
+}
+
+namespace {
+
+/// Severity key of a cell: band first, then the numeric score (if any), then the sum of
+/// the two ranks. Comparing keys gives "worse", "better" or "same" on any matrix.
+struct SeverityKey {
+  int band;
+  double score;
+  int steps;
+  auto operator<=>(const SeverityKey&) const = default;
+};
+
+SeverityKey key_of(const Matrix& m, Cell c) {
+  return {m.band(c).rank, m.score(c).value_or(0), c.likelihood + c.impact};
+}
+
+}  // namespace
+
+RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
+  RiskFacts f;
+  f.id = v.state.id;
+  f.title = v.state.title;
+  f.owner = v.state.owner;
+  f.priorities = v.state.priorities;
+  f.actions = v.state.actions;
+  f.above_appetite = v.above_appetite;
+  if (v.current) {
+    f.likelihood = v.current->likelihood;
+    f.impact = v.current->impact;
+    f.cell = m.index(*v.current);
+    f.band = m.band(*v.current).rank;
+    f.score = m.score(*v.current);
+    if (auto at = parse_timestamp(v.state.current->at)) {
+      auto secs = (now - *at).count();
+      f.days_since_assessment = std::floor(static_cast<double>(secs) / 86400.0);
+    }
+  }
+  if (v.target) {
+    f.target_likelihood = v.target->likelihood;
+    f.target_impact = v.target->impact;
+    f.target_cell = m.index(*v.target);
+    f.target_band = m.band(*v.target).rank;
+    f.target_score = m.score(*v.target);
+    if (v.current)
+      f.target_distance = (v.current->likelihood - v.target->likelihood) + (v.current->impact - v.target->impact);
+  }
+  if (v.previous) {
+    f.previous_likelihood = v.previous->likelihood;
+    f.previous_impact = v.previous->impact;
+    f.previous_cell = m.index(*v.previous);
+    f.previous_band = m.band(*v.previous).rank;
+    f.previous_score = m.score(*v.previous);
+    if (v.current) {
+      auto now_key = key_of(m, *v.current), before = key_of(m, *v.previous);
+      f.direction = now_key > before ? Direction::Worse : now_key < before ? Direction::Better : Direction::Same;
+    }
+  }
+  return f;
+}
+
+std::vector<RiskFacts> load_facts(Store& store, const Matrix& m, Timestamp now) {
+  std::vector<RiskFacts> out;
+  store.for_each_risk([&](const RiskState& s) { out.push_back(facts_of(view_of(s, m), m, now)); });
+  std::unordered_map<std::string_view, size_t> index;
+  index.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i) index.emplace(out[i].id, i);
+  store.for_each_feed([&](const Feed& feed) {
+    auto from = index.find(feed.from), to = index.find(feed.to);
+    if (from == index.end() || to == index.end()) return;
+    RiskFacts& target = out[to->second];
+    ++target.upstream;
+    if (out[from->second].above_appetite) ++target.upstream_above;
+  });
+  return out;
+}
+
+RiskFacts load_risk_facts(Store& store, const Matrix& m, const std::string& id, Timestamp now) {
+  auto s = store.risk_state(id);
+  if (!s) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+  RiskFacts f = facts_of(view_of(*s, m), m, now);
+  for (const auto& feed : store.links(id).feeds_in) {
+    auto up = store.risk_state(feed.from);
+    if (!up) continue;
+    ++f.upstream;
+    if (view_of(*up, m).above_appetite) ++f.upstream_above;
+  }
+  return f;
+}
+
+}  // namespace riskreg::rules

@@ -1,0 +1,37 @@
+#pragma once
+/// Evaluating a rule set over every risk of a register: the flags.
+#include <string>
+#include <vector>
+
+#include "rules/facts.h"
+#include "rules/rule_set.h"
+#include "store/store.h"
+
+namespace riskreg::rules {
+
+/// One rule firing on one risk.
+struct Flag {
+  size_t risk = 0;         ///< index into the facts it was evaluated over
+  const Rule* rule = nullptr;
+  std::string message;
+};
+
+/// Flags of every risk, in risk order then rule order.
+std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts, const Matrix& m);
+
+/// How many (risk, rule) pairs fire; evaluation only, no messages — what the benchmark times.
+size_t count_matches(const RuleSet& set, const std::vector<RiskFacts>& facts);
+
+/// A register's facts and flags.
+struct FlagReport {
+  std::vector<RiskFacts> facts;
+  std::vector<Flag> flags;
+
+  /// The flags on one risk (by id), in rule order.
+  std::vector<const Flag*> on(const std::string& risk_id) const;
+};
+
+/// Loads every risk's facts from the store (streamed) and evaluates the rule set.
+FlagReport flag_register(Store& store, const Matrix& m, const RuleSet& set, Timestamp now);
+
+}  // namespace riskreg::rules
