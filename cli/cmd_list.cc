@@ -1,11 +1,14 @@
 // riskreg list: the register as a table, JSON or CSV, streamed risk by risk.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "commands.h"
+#include "core/text.h"
 #include "io/csv.h"
 #include "register/risk_view.h"
 #include "render.h"
+#include "rules/flags.h"
 
 namespace riskreg::cli {
 
@@ -19,6 +22,16 @@ struct ListOptions {
 };
 
 std::string score_text(const Matrix& m, const std::optional<Cell>& c) { return c ? m.format(*c) : ""; }
+
+/// The names of the rules that fire on each risk, by risk id.
+std::map<std::string, std::vector<std::string>> flags_by_risk(Context& ctx, const Matrix& m) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto set = rules::rule_set_from(ctx.store().rules(), m);
+  if (set.rules.empty()) return out;
+  auto report = rules::flag_register(ctx.store(), m, set, ctx.clock().now());
+  for (const auto& f : report.flags) out[report.facts[f.risk].id].push_back(f.rule->name);
+  return out;
+}
 }  // namespace
 
 void add_list(CLI::App& app, Context& ctx) {
@@ -47,6 +60,11 @@ void add_list(CLI::App& app, Context& ctx) {
       });
       return;
     }
+    auto flags = flags_by_risk(ctx, m);
+    auto flags_of = [&](const std::string& id) {
+      auto it = flags.find(id);
+      return it == flags.end() ? std::vector<std::string>{} : it->second;
+    };
     if (opt->json) {
       // Streamed: one element at a time, so a large register never sits in memory.
       ctx.out << "[";
@@ -60,7 +78,8 @@ void add_list(CLI::App& app, Context& ctx) {
                             {"current", v.current ? nlohmann::json(m.format(*v.current)) : nlohmann::json()},
                             {"target", v.target ? nlohmann::json(m.format(*v.target)) : nlohmann::json()},
                             {"band", v.band ? nlohmann::json(v.band->name) : nlohmann::json()},
-                            {"above_appetite", v.above_appetite}};
+                            {"above_appetite", v.above_appetite},
+                            {"flags", flags_of(s.id)}};
         ctx.out << (first ? "\n  " : ",\n  ") << e.dump();
         first = false;
       });
@@ -73,9 +92,10 @@ void add_list(CLI::App& app, Context& ctx) {
       if (!keep(v)) return;
       rows.push_back({s.id, clip(s.title, 50), s.owner.value_or("-"), v.current ? m.format(*v.current) : "-",
                       v.target ? m.format(*v.target) : "-", v.band ? v.band->name : "-",
-                      v.above_appetite ? "ABOVE" : "within"});
+                      v.above_appetite ? "ABOVE" : "within",
+                      flags_of(s.id).empty() ? "-" : join(flags_of(s.id), ",")});
     });
-    print_table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE"}, rows);
+    print_table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "FLAGS"}, rows);
     ctx.out << rows.size() << (rows.size() == 1 ? " risk" : " risks") << "\n";
   });
 }

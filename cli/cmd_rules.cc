@@ -1,8 +1,112 @@
-// PLACEHOLDER: replaced by the full command (see cli/commands.h). Not registered as a subcommand yet.
+// riskreg rules check|explain: validate rules files, and show why a rule fires on a risk.
+#include <iostream>
+#include <ostream>
+
 #include "commands.h"
+#include "core/text.h"
+#include "register/risk_view.h"
+#include "register/rules_bundle.h"
+#include "render.h"
+#include "rules/flags.h"
+#include "rules/matrix_file.h"
 
 namespace riskreg::cli {
 
-void add_rules(CLI::App&, Context&) {}
+namespace {
+struct CheckOptions {
+  std::vector<std::string> files;
+  std::string matrix;
+};
+
+struct ExplainOptions {
+  std::string id;
+  std::string rule;
+};
+
+/// Prints what each rule of `set` flags over `facts`.
+void print_check(std::ostream& out, const rules::RuleSet& set, const std::vector<rules::RiskFacts>* facts) {
+  out << set.file << ": " << set.rules.size() << (set.rules.size() == 1 ? " rule" : " rules") << ", "
+      << set.params.size() << (set.params.size() == 1 ? " param" : " params") << ": OK\n";
+  if (!facts) return;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& rule : set.rules) {
+    std::vector<std::string> hit;
+    for (const auto& f : *facts)
+      if (rule.condition.matches(f)) hit.push_back(f.id);
+    std::string n = std::to_string(hit.size()) + " of " + std::to_string(facts->size());
+    rows.push_back({"  " + rule.name, rules::severity_name(rule.severity), n, hit.empty() ? "-" : join(hit, " ")});
+  }
+  print_table(out, {"  RULE", "SEVERITY", "FLAGS", "RISKS"}, rows);
+}
+}  // namespace
+
+void add_rules(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("rules", "Check rules files and explain how rules evaluate on a risk");
+  cmd->require_subcommand(1);
+
+  auto check = std::make_shared<CheckOptions>();
+  auto* c = cmd->add_subcommand(
+      "check", "Validate rules files (default: the register's) and show what each rule would flag now");
+  c->add_option("files", check->files, "Rules files to check (e.g. rules/flags.toml)");
+  c->add_option("--matrix", check->matrix,
+                "Check against this matrix file instead of the register's (validates only; no flags shown)");
+  c->callback([check, &ctx] {
+    std::optional<Matrix> own;
+    if (!check->matrix.empty()) own = load_matrix_file(check->matrix);
+    const Matrix& m = own ? *own : ctx.matrix();
+    std::optional<std::vector<rules::RiskFacts>> facts;
+    if (!own) facts = rules::load_facts(ctx.store(), m, ctx.clock().now());
+    if (check->files.empty()) {
+      auto set = rules::rule_set_from(ctx.store().rules(), m);
+      if (set.file.empty()) throw Error(ErrorKind::NotFound, "the register holds no rules/flags.toml");
+      print_check(ctx.out, set, facts ? &*facts : nullptr);
+      return;
+    }
+    int failed = 0;
+    for (const auto& path : check->files) {
+      try {
+        print_check(ctx.out, rules::load_rules_file(path, m), facts ? &*facts : nullptr);
+      } catch (const FileError& e) {
+        ++failed;
+        ctx.err << "riskreg: " << e.what() << "\n";
+        if (!e.detail().empty()) ctx.err << e.detail() << "\n";
+      }
+    }
+    if (failed)
+      throw Error(ErrorKind::BadFile, "rules check: " + std::to_string(failed) + " of " +
+                                          std::to_string(check->files.size()) +
+                                          (check->files.size() == 1 ? " file has errors" : " files have errors"));
+  });
+
+  auto explain = std::make_shared<ExplainOptions>();
+  auto* x = cmd->add_subcommand("explain", "Show, for one risk, each rule's value and the sub-expressions behind it");
+  x->add_option("id", explain->id, "Risk id (R5, or 5)")->required();
+  x->add_option("--rule", explain->rule, "Only this rule");
+  x->callback([explain, &ctx] {
+    const Matrix& m = ctx.matrix();
+    Store& st = ctx.store();
+    auto set = rules::rule_set_from(st.rules(), m);
+    if (!explain->rule.empty() && !set.find(explain->rule))
+      throw Error(ErrorKind::Usage, "unknown rule '" + explain->rule + "'" +
+                                        did_you_mean_suffix(explain->rule, set.names()) + " (rules: " +
+                                        join(set.names(), ", ") + ")");
+    std::string id = resolve_risk_id(st, explain->id);
+    auto facts = rules::load_risk_facts(st, m, id, ctx.clock().now());
+    auto& out = ctx.out;
+    out << id << "  " << facts.title << "\n";
+    for (const auto& rule : set.rules) {
+      if (!explain->rule.empty() && rule.name != explain->rule) continue;
+      bool fires = rule.condition.matches(facts);
+      out << "\n" << rule.name << " (" << rules::severity_name(rule.severity) << "): "
+          << (fires ? "FIRES" : "does not fire") << "\n";
+      out << "  when: " << rule.condition.text() << "\n";
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& step : rule.condition.explain(facts, m))
+        rows.push_back({"  " + std::string(2 * step.depth, ' ') + step.text, "= " + step.value});
+      print_table(out, {"  EXPRESSION", "VALUE"}, rows);
+      if (fires) out << "  message: " << set.message(rule, facts, m) << "\n";
+    }
+  });
+}
 
 }  // namespace riskreg::cli
