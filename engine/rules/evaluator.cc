@@ -169,10 +169,12 @@ class Compiler {
       for (const auto& l : scale.levels)
         for (const auto& a : l.aliases) spellings.push_back(a);
       std::string what = lt == Type::Likelihood ? "likelihood" : "impact";
-      auto suggestion = did_you_mean(s, spellings);
+      // One-character codes are all one edit apart: a suggestion would be a guess.
+      auto suggestion = s.size() > 1 ? did_you_mean(s, spellings) : std::nullopt;
       if (!suggestion && n.kind == NodeKind::Name) suggestion = did_you_mean(s, known_names());
-      throw ConditionError(n.offset, "'" + s + "' is not " + (n.kind == NodeKind::Name ? "a field or " : "") + "a " +
-                                         what + " level of the matrix (levels: " + join(codes, ", ") + ")" +
+      throw ConditionError(n.offset, "'" + s + "' is not " + (n.kind == NodeKind::Name ? "a field or " : "") +
+                                         (lt == Type::Likelihood ? "a " : "an ") + what +
+                                         " level of the matrix (levels: " + join(codes, ", ") + ")" +
                                          (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
     };
     switch (t) {
@@ -354,8 +356,10 @@ class Compiler {
       std::string why = ta == Type::Cell ? "; compare likelihood, impact or band instead"
                         : ta == Type::Direction ? "; use direction == \"worse\""
                                                 : "";
+      std::string plural = ta == Type::Bool ? "true/false values" : ta == Type::Cell ? "cells"
+                           : ta == Type::String ? "strings" : "directions";
       throw ConditionError(n.op_offset, "'" + op + "' needs ordered values (numbers, levels or bands), but these are " +
-                                            (ta == Type::Bool ? std::string("true/false") : type_name(ta) + "s") + why);
+                                            plural + why);
     }
     switch (n.kind) {
       case NodeKind::Eq: e.op = Op::Eq; break;
