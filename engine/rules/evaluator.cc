@@ -322,8 +322,10 @@ class Compiler {
         return add(e, n);
       }
       const Expr& x = p_.exprs_[a];
+      // Arithmetic can yield none (none operands, division by zero); a constant or a field
+      // that is always set cannot.
       const FieldInfo* f = x.op == Op::Field ? find_field(other.text) : nullptr;
-      if (!f || !f->nullable)
+      if (x.op == Op::Const || (f && !f->nullable))
         throw ConditionError(other.offset, "'" + std::string(text_.substr(other.offset, other.end - other.offset)) +
                                                "' is never none");
       e.op = n.kind == NodeKind::Eq ? Op::IsNone : Op::NotNone, e.type = Type::Bool, e.a = a;
