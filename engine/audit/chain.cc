@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -29,6 +31,13 @@ std::string audit_hash(const std::string& prev_hash, const AuditEntry& e) {
   nlohmann::json j = {{"seq", e.seq},       {"at", e.at},         {"actor", e.actor},
                       {"action", e.action}, {"entity", e.entity}, {"detail", e.detail}};
   return sha256_hex(prev_hash + "\n" + j.dump());
+}
+
+std::string assessments_digest(std::vector<AssessmentRow> rows) {
+  std::sort(rows.begin(), rows.end(), [](const AssessmentRow& a, const AssessmentRow& b) { return a.id < b.id; });
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : rows) j.push_back({r.id, r.risk_id, r.score.likelihood, r.score.impact, r.by, r.at, r.reason});
+  return sha256_hex(j.dump());
 }
 
 ChainCheck verify_chain(const std::vector<AuditEntry>& log) {

@@ -15,6 +15,11 @@ std::string sha256_hex(std::string_view data);
 /// The hash the chain expects for `e` (whose own `hash` field is ignored) after `prev_hash`.
 std::string audit_hash(const std::string& prev_hash, const AuditEntry& e);
 
+/// SHA-256 over the canonical JSON of `rows` in id order (id, risk, likelihood, impact,
+/// by, at, reason). The "create" entry records it for the initial assessments, which
+/// have no "score" entry of their own.
+std::string assessments_digest(std::vector<AssessmentRow> rows);
+
 /// The prev_hash of the first entry.
 inline const std::string kGenesisHash(64, '0');
 

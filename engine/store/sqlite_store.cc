@@ -212,6 +212,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     SQLite::Statement ins_owner(*db_, R"sql(INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason)
         VALUES (?,?,?,?,?))sql");
     std::unordered_map<std::string, int64_t> keys;
+    std::vector<AssessmentRow> initial;  // recorded in the "create" entry by digest
     for (const auto& r : d.risks) {
       ins_risk.reset();
       ins_risk.bind(1, r.id);
@@ -242,6 +243,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
         ins_assess.bind(5, at);
         ins_assess.bind(6, reason);
         ins_assess.exec();
+        initial.push_back({db_->getLastInsertRowid(), r.id, *r.current, by, at, reason});
         set_current.reset();
         set_current.bind(1, db_->getLastInsertRowid());
         set_current.bind(2, key);
@@ -395,7 +397,11 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
                       {"risks", d.risks.size()},
                       {"feeds", d.feeds.size()},
                       {"priorities", d.priorities.size()},
-                      {"outcomes", d.outcomes.size()}}
+                      {"outcomes", d.outcomes.size()},
+                      {"assessments",
+                       {{"count", initial.size()},
+                        {"last", initial.empty() ? 0 : initial.back().id},
+                        {"sha256", assessments_digest(initial)}}}}
                      .dump());
     tx.commit();
   });
