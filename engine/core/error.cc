@@ -14,6 +14,7 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::Conflict: return 8;
     case ErrorKind::Busy: return 9;
     case ErrorKind::Delivery: return 10;
+    case ErrorKind::Tampered: return 11;
   }
   return 1;
 }
@@ -30,6 +31,7 @@ const char* kind_name(ErrorKind kind) {
     case ErrorKind::Conflict: return "conflict";
     case ErrorKind::Busy: return "busy";
     case ErrorKind::Delivery: return "delivery";
+    case ErrorKind::Tampered: return "tampered";
   }
   return "internal";
 }

@@ -18,6 +18,7 @@ enum class ErrorKind {
   Conflict,       ///< a lost-update guard or an existing file refused the write
   Busy,           ///< the database stayed locked past the retry budget
   Delivery,       ///< some alert deliveries failed
+  Tampered,       ///< the audit chain or the history it records does not verify
 };
 
 /// The exit code of each kind; documented in README.md and tested.

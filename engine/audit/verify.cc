@@ -1,0 +1,179 @@
+#include "audit/verify.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/chain.h"
+
+namespace riskreg {
+
+namespace {
+
+using nlohmann::json;
+
+std::string q(const std::string& s) { return "'" + s + "'"; }
+
+std::string row_name(const AssessmentRow& r) { return "assessment " + std::to_string(r.id) + " (" + r.risk_id + ")"; }
+
+/// The first field where `row` and what `entry` recorded of it differ, as
+/// "likelihood is 'A', audit entry 5 recorded 'B'"; "" when they agree.
+std::string first_difference(const AssessmentRow& row, const AuditEntry& e, const json& d) {
+  auto text = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : ""; };
+  const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
+      {"risk", {row.risk_id, e.entity}},
+      {"likelihood", {row.score.likelihood, text("likelihood")}},
+      {"impact", {row.score.impact, text("impact")}},
+      {"reason", {row.reason, text("reason")}},
+      {"by", {row.by, e.actor}},
+      {"at", {row.at, e.at}},
+  };
+  for (const auto& [name, v] : fields)
+    if (v.first != v.second)
+      return std::string(name) + " is " + q(v.first) + ", audit entry " + std::to_string(e.seq) + " recorded " +
+             q(v.second);
+  return "";
+}
+
+}  // namespace
+
+AuditVerification verify_audit(Store& store) {
+  AuditVerification out;
+  auto problem = [&](std::optional<int64_t> entry, std::optional<int64_t> assessment, std::string message) {
+    out.problems.push_back({entry, assessment, std::move(message)});
+  };
+
+  const auto log = store.audit_log();
+  out.entries = static_cast<int64_t>(log.size());
+  auto chain = verify_chain(log);
+  out.head = chain.head;
+  if (!chain.ok) problem(chain.first_bad_seq, std::nullopt, chain.problem);
+
+  std::vector<AssessmentRow> rows;
+  for (const auto& id : store.risk_ids())
+    for (auto& r : store.history(id)) rows.push_back(std::move(r));
+  std::sort(rows.begin(), rows.end(), [](const AssessmentRow& a, const AssessmentRow& b) { return a.id < b.id; });
+
+  // What the log says the history holds.
+  const AuditEntry* create = nullptr;
+  json create_detail;
+  struct Recorded {
+    const AuditEntry* entry;
+    json detail;
+  };
+  std::map<int64_t, Recorded> scores;  // by assessment id
+  for (const auto& e : log) {
+    if (e.action != "create" && e.action != "score") continue;
+    json d = json::parse(e.detail, nullptr, false);
+    if (d.is_discarded() || !d.is_object()) {
+      problem(e.seq, std::nullopt, "entry " + std::to_string(e.seq) + " was edited: its detail is not a JSON object");
+      continue;
+    }
+    if (e.action == "create") {
+      if (create)
+        problem(e.seq, std::nullopt, "entry " + std::to_string(e.seq) + " is a second \"create\" entry (inserted)");
+      else
+        create = &e, create_detail = std::move(d);
+      continue;
+    }
+    if (!d.contains("assessment") || !d["assessment"].is_number_integer()) {
+      problem(e.seq, std::nullopt, "entry " + std::to_string(e.seq) + " was edited: it names no assessment");
+      continue;
+    }
+    auto id = d["assessment"].get<int64_t>();
+    if (!scores.emplace(id, Recorded{&e, d}).second)
+      problem(
+          e.seq, id,
+          "entry " + std::to_string(e.seq) + " records assessment " + std::to_string(id) + " a second time (inserted)");
+  }
+
+  // The initial assessments: covered by the "create" entry's digest. A register created
+  // before the digest existed only has who, when and why to check them against.
+  int64_t last_initial = 0;
+  std::vector<AssessmentRow> initial;
+  const json* recorded = create && create_detail.contains("assessments") ? &create_detail["assessments"] : nullptr;
+  if (recorded) {
+    last_initial = recorded->value("last", int64_t{0});
+    for (const auto& r : rows)
+      if (r.id <= last_initial) initial.push_back(r);
+  } else if (create) {
+    for (const auto& r : rows)
+      if (!scores.count(r.id) && r.by == create->actor && r.at == create->at &&
+          r.reason == create_detail.value("reason", std::string()))
+        initial.push_back(r);
+  } else if (!rows.empty()) {
+    problem(std::nullopt, std::nullopt, "the log has no \"create\" entry (deleted)");
+  }
+  std::set<int64_t> initial_ids;
+  for (const auto& r : initial) initial_ids.insert(r.id);
+  if (recorded) {
+    const std::string entry = "entry " + std::to_string(create->seq);
+    auto count = recorded->value("count", int64_t{0});
+    std::string reason = create_detail.value("reason", std::string());
+    bool named = false;
+    // Ids are given in order from 1, so a gap names a deleted row.
+    for (int64_t id = 1; id <= last_initial; ++id)
+      if (!initial_ids.count(id)) {
+        problem(create->seq, id,
+                "assessment " + std::to_string(id) + " recorded by the \"create\" " + entry +
+                    " is missing from the history (deleted)");
+        named = true;
+      }
+    for (const auto& r : initial) {
+      std::string diff = r.by != create->actor ? "by is " + q(r.by) + ", " + entry + " recorded " + q(create->actor)
+                         : r.at != create->at  ? "at is " + q(r.at) + ", " + entry + " recorded " + q(create->at)
+                         : r.reason != reason  ? "reason is " + q(r.reason) + ", " + entry + " recorded " + q(reason)
+                                               : "";
+      if (!diff.empty()) {
+        problem(create->seq, r.id, row_name(r) + " was edited: " + diff);
+        named = true;
+      }
+    }
+    if (!named && (static_cast<int64_t>(initial.size()) != count ||
+                   assessments_digest(initial) != recorded->value("sha256", std::string())))
+      problem(create->seq, std::nullopt,
+              "the initial assessments 1-" + std::to_string(last_initial) +
+                  " do not match the digest in the \"create\" " + entry + ": one was edited");
+  }
+
+  // Every later row has exactly one "score" entry that matches it.
+  std::set<int64_t> seen;
+  for (const auto& r : rows) {
+    if (initial_ids.count(r.id)) continue;
+    auto it = scores.find(r.id);
+    if (it == scores.end()) {
+      problem(std::nullopt, r.id,
+              row_name(r) + " has no audit entry (inserted outside riskreg, or its entry was deleted)");
+      continue;
+    }
+    seen.insert(r.id);
+    auto diff = first_difference(r, *it->second.entry, it->second.detail);
+    if (!diff.empty()) problem(it->second.entry->seq, r.id, row_name(r) + " was edited: " + diff);
+  }
+  for (const auto& [id, rec] : scores)
+    if (!seen.count(id))
+      problem(rec.entry->seq, id,
+              "entry " + std::to_string(rec.entry->seq) + " records assessment " + std::to_string(id) + " (" +
+                  rec.entry->entity + "), which is missing from the history (deleted)");
+
+  // Each risk's current score is its latest assessment (the pointer lives in a table
+  // that is not append-only).
+  std::map<std::string, int64_t> latest;
+  for (const auto& r : rows) latest[r.risk_id] = r.id;
+  store.for_each_risk([&](const RiskState& s) {
+    // 0 for "none": assessment ids start at 1. (Plain ints: GCC 12 warns about comparing optionals here.)
+    auto it = latest.find(s.id);
+    int64_t want = it == latest.end() ? 0 : it->second;
+    int64_t have = s.current ? s.current->id : 0;
+    if (want != have)
+      problem(std::nullopt, have ? std::optional(have) : std::nullopt,
+              s.id + ": its current score is " + (have ? "assessment " + std::to_string(have) : "missing") +
+                  ", not its latest assessment" + (want ? " " + std::to_string(want) : "") +
+                  " (the risks table was edited)");
+  });
+  return out;
+}
+
+}  // namespace riskreg
