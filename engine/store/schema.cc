@@ -84,6 +84,21 @@ CREATE TABLE audit (
   seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL,
   detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 )sql",
+      // 2: alert deliveries (what was sent for which period to whom) and import batches.
+      R"sql(
+CREATE TABLE alert_deliveries (
+  id INTEGER PRIMARY KEY, period TEXT NOT NULL, recipient TEXT NOT NULL, channel TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('sent', 'failed')), attempts INTEGER NOT NULL,
+  detail TEXT NOT NULL, message_sha256 TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX alert_deliveries_by_period ON alert_deliveries(period, recipient, channel);
+CREATE TRIGGER alert_deliveries_append_only_u BEFORE UPDATE ON alert_deliveries
+  BEGIN SELECT RAISE(ABORT, 'alert deliveries are append-only'); END;
+CREATE TRIGGER alert_deliveries_append_only_d BEFORE DELETE ON alert_deliveries
+  BEGIN SELECT RAISE(ABORT, 'alert deliveries are append-only'); END;
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL, rows INTEGER NOT NULL,
+  imported_by TEXT NOT NULL, imported_at TEXT NOT NULL);
+)sql",
   };
   return m;
 }

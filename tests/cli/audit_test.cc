@@ -24,7 +24,7 @@ void tamper(const std::string& db, const std::string& sql) {
 }
 }  // namespace
 
-TEST_CASE("audit log prints every entry; --json has the full detail and hashes", "[cli][audit]") {
+TEST_CASE("audit log prints every entry and --json has the full detail and hashes", "[cli][audit]") {
   TempDir dir;
   auto db = rescored_darlington(dir);
   auto j = nlohmann::json::parse(run_riskreg({"--db", db, "audit", "log", "--json"}).out);

@@ -21,7 +21,7 @@ int count_rows(const std::string& db, const char* table) {
 }
 }  // namespace
 
-TEST_CASE("init builds the Darlington register; matrix reproduces the seed's plot", "[cli][golden]") {
+TEST_CASE("init builds the Darlington register and matrix reproduces the seed's plot", "[cli][golden]") {
   TempDir dir;
   std::string db = dir.file("register.db");
   auto init = run_riskreg({"--db", db, "init", "--as", "loader"});
@@ -43,7 +43,7 @@ TEST_CASE("init builds the Darlington register; matrix reproduces the seed's plo
   CHECK(m.out.find("* R3 ") != std::string::npos);
 }
 
-TEST_CASE("list shows every risk; filters, JSON and CSV", "[cli][golden]") {
+TEST_CASE("list shows every risk, with filters, JSON and CSV", "[cli][golden]") {
   TempDir dir;
   std::string db = init_darlington(dir);
   auto l = run_riskreg({"--db", db, "list"});
@@ -174,7 +174,7 @@ TEST_CASE("bad input: malformed data, no database, a newer database", "[cli][err
   std::string before = snapshot(db);
   auto newer = run_riskreg({"--db", db, "score", "R5", "B2", "--reason", "x"});
   CHECK(newer.exit_code == 7);
-  CHECK(newer.err == "riskreg: " + db + ": the register has schema version 42, newer than this riskreg understands (1); "
+  CHECK(newer.err == "riskreg: " + db + ": the register has schema version 42, newer than this riskreg understands (2); "
                                         "use a newer riskreg\n");
   CHECK(snapshot(db) == before);
 

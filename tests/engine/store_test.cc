@@ -54,7 +54,7 @@ TEST_CASE("create stores the register, first assessments and owners", "[store]")
   CHECK(s.rules().size() == f.rules.size());
 }
 
-TEST_CASE("a re-score appends; the current score is the latest, history keeps all", "[store]") {
+TEST_CASE("a re-score appends: the current score is the latest, history keeps all", "[store]") {
   Fixture f;
   SqliteStore s(f.path, SqliteStore::Mode::Open);
   FixedClock clock(at("2026-02-01T10:00:00Z"));
