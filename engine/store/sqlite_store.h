@@ -33,6 +33,7 @@ class SqliteStore : public Store {
   std::optional<Risk> risk(const std::string& id) override;
   std::optional<RiskState> risk_state(const std::string& id) override;
   void for_each_risk(const std::function<void(const RiskState&)>& visit) override;
+  void for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) override;
   std::vector<AssessmentRow> history(const std::string& risk_id) override;
   std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
   RiskLinks links(const std::string& risk_id) override;

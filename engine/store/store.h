@@ -106,6 +106,10 @@ class Store {
   virtual std::optional<RiskState> risk_state(const std::string& id) = 0;
   /// Streams every risk's state in id order, without loading the register.
   virtual void for_each_risk(const std::function<void(const RiskState&)>& visit) = 0;
+  /// Streams every risk as it stood at `as_of` (ISO 8601 UTC, compared as text): its latest
+  /// assessment at or before then, the one before it, and its owner then. Risks with no
+  /// assessment by then are skipped. Built from the append-only history alone.
+  virtual void for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) = 0;
   virtual std::vector<AssessmentRow> history(const std::string& risk_id) = 0;
   virtual std::vector<OwnerChange> owner_history(const std::string& risk_id) = 0;
   virtual RiskLinks links(const std::string& risk_id) = 0;

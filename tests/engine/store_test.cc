@@ -2,6 +2,8 @@
 // chain, schema versions and file permissions.
 #include <sys/stat.h>
 
+#include <map>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
@@ -184,4 +186,31 @@ TEST_CASE("the register file is readable and writable by its owner only", "[stor
   struct stat st {};
   REQUIRE(::stat(f.path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("the register as it stood at a date, rebuilt from history", "[store][as-of]") {
+  Fixture f;
+  SqliteStore s(f.path, SqliteStore::Mode::Open);
+  rescore(s, f.matrix, FixedClock(at("2026-03-01")), {"R1", "B2", "worse", "a", std::nullopt});
+  rescore(s, f.matrix, FixedClock(at("2026-04-01")), {"R1", "D4", "better", "a", std::nullopt});
+  s.assign_owner("R1", "Later Owner", "a", at("2026-03-15"), "assigned");
+  auto as_of = [&](const char* t) {
+    std::map<std::string, RiskState> out;
+    s.for_each_risk_as_of(t, [&](const RiskState& r) { out[r.id] = r; });
+    return out;
+  };
+  auto before = as_of("2025-12-31T23:59:59Z");
+  CHECK(before.empty());
+  auto jan = as_of("2026-01-01T00:00:00Z");
+  REQUIRE(jan.size() == 2);
+  CHECK(jan["R1"].current->score == ScoreCodes{"C", "3"});
+  CHECK_FALSE(jan["R1"].previous);
+  CHECK_FALSE(jan["R1"].owner);
+  auto march = as_of("2026-03-20T00:00:00Z");
+  CHECK(march["R1"].current->score == ScoreCodes{"B", "2"});
+  CHECK(march["R1"].previous->score == ScoreCodes{"C", "3"});
+  CHECK(march["R1"].owner == std::optional<std::string>("Later Owner"));
+  auto now = as_of("2027-01-01T00:00:00Z");
+  CHECK(now["R1"].current->score == ScoreCodes{"D", "4"});
+  CHECK(now["R2"].owner == std::optional<std::string>("Jane Owner"));
 }
