@@ -7,6 +7,8 @@
 #include "core/error.h"
 #include "data/register_loader.h"
 #include "register/rules_bundle.h"
+#include "store/open.h"
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 
 namespace fs = std::filesystem;
@@ -17,11 +19,22 @@ CreateResult create_register(const CreateRequest& req, const Clock& clock) {
   auto rules = read_rules_dir(req.rules_dir);
   Matrix matrix = matrix_from(rules);
   RegisterData data = load_register_dir(req.data_dir, matrix);
-  if (fs::exists(req.db_path) && !req.force)
+  std::string reason = "Initial score from the data folder " + fs::path(req.data_dir).filename().string();
+  if (backend_of(req.db_path) == Backend::Postgres) {
+    // One transaction on the server does what the temporary file does for SQLite.
+    PgStore store(req.db_path, PgStore::Mode::Create);
+    if (req.force)
+      store.replace(data, rules, req.by, clock.now(), reason);
+    else
+      store.create(data, rules, req.by, clock.now(), reason);
+    return {store.counts(), matrix.name};
+  }
+  std::string db_path = sqlite_path(req.db_path);
+  if (fs::exists(db_path) && !req.force)
     throw Error(ErrorKind::Conflict,
-                req.db_path + " already holds a register; use --force to replace it (its history will be lost)");
+                db_path + " already holds a register; use --force to replace it (its history will be lost)");
 
-  fs::path target = fs::absolute(req.db_path);
+  fs::path target = fs::absolute(db_path);
   fs::path tmp = target;
   tmp += ".init-" + std::to_string(::getpid());
   auto cleanup = [&] {
@@ -33,8 +46,7 @@ CreateResult create_register(const CreateRequest& req, const Clock& clock) {
   try {
     {
       SqliteStore store(tmp.string(), SqliteStore::Mode::Create);
-      store.create(data, rules, req.by, clock.now(),
-                   "Initial score from the data folder " + fs::path(req.data_dir).filename().string());
+      store.create(data, rules, req.by, clock.now(), reason);
       result.counts = store.counts();
     }  // closing the last connection checkpoints and removes the WAL
     std::error_code ec;

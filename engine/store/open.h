@@ -1,0 +1,26 @@
+#pragma once
+/// Choosing the store from the `--db` value: a path (or `sqlite:PATH`) is an SQLite file,
+/// a `postgresql://` or `postgres://` connection string is a PostgreSQL database.
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace riskreg {
+
+enum class StoreMode {
+  Open,    ///< the register must exist (Error NoDatabase otherwise)
+  Create,  ///< a new register: a file that must not exist, or a database without one
+};
+
+enum class Backend { Sqlite, Postgres };
+
+/// Which backend `db` names.
+Backend backend_of(const std::string& db);
+
+/// The SQLite path `db` names (`sqlite:PATH` → `PATH`, anything else as is).
+std::string sqlite_path(const std::string& db);
+
+std::unique_ptr<Store> open_store(const std::string& db, StoreMode mode);
+
+}  // namespace riskreg

@@ -1,0 +1,91 @@
+#pragma once
+/// The PostgreSQL store (libpqxx): the same schema and behaviour as SqliteStore on a
+/// database server, for a register many risk owners re-score from their own machines.
+/// Chosen by a connection string (`postgresql://user@host:port/db`); the password comes
+/// from PGPASSWORD or a pgpass file, as libpq reads them.
+///
+/// Concurrency: every write is one transaction that locks the risk's row (SELECT ... FOR
+/// UPDATE) before checking `expect`, then the single `audit_head` row before reading the
+/// chain's last entry, so concurrent writers on separate connections never lose an update
+/// nor fork the chain. Locks are always taken in that order (risk, then chain head).
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+#include <pqxx/connection>  // pqxx::connection is a typedef: it cannot be forward-declared
+
+namespace pqxx {
+class dbtransaction;
+}  // namespace pqxx
+
+namespace riskreg {
+
+class PgStore : public Store {
+ public:
+  enum class Mode {
+    Open,    ///< the register must exist (Error NoDatabase otherwise)
+    Create,  ///< the schema is created if missing; create() then refuses a non-empty register
+  };
+  PgStore(const std::string& url, Mode mode);
+  ~PgStore() override;
+
+  /// The connection string with any password removed, for messages.
+  const std::string& where() const { return where_; }
+  int schema_version();
+
+  void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at,
+              const std::string& reason) override;
+  /// `init --force`: drops the existing register and creates this one, in one transaction,
+  /// so a failure leaves the old register exactly as it was.
+  void replace(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at,
+               const std::string& reason);
+  RegisterInfo info() override;
+  std::vector<RulesFile> rules() override;
+  RegisterCounts counts() override;
+  std::vector<std::string> risk_ids() override;
+  std::optional<Risk> risk(const std::string& id) override;
+  std::optional<RiskState> risk_state(const std::string& id) override;
+  void for_each_risk(const std::function<void(const RiskState&)>& visit) override;
+  void for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) override;
+  std::vector<AssessmentRow> history(const std::string& risk_id) override;
+  std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
+  RiskLinks links(const std::string& risk_id) override;
+  void for_each_feed(const std::function<void(const Feed&)>& visit) override;
+  RegisterData load() override;
+  std::vector<AuditEntry> audit_log() override;
+  std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
+  AssessmentRow append_assessment(const NewAssessment& a) override;
+  std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
+  AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
+  OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
+                           const std::string& reason) override;
+
+  /// For tests and `migrate`: the underlying connection.
+  pqxx::connection& connection() { return *conn_; }
+
+ private:
+  void fill(pqxx::dbtransaction& tx, const RegisterData& data, const std::vector<RulesFile>& rules,
+            const std::string& by, const std::string& at, const std::string& reason);
+  /// Checks `expect`, appends the assessment and moves the risk's pointers, under the
+  /// risk's row lock; returns the row and its "score" audit detail (appended by the caller).
+  std::pair<AssessmentRow, std::string> append_one(pqxx::dbtransaction& tx, const NewAssessment& a);
+  void append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
+                    const std::string& action, const std::string& entity, const std::string& detail);
+  std::vector<Feed> read_feeds(pqxx::dbtransaction& tx, const std::string& where, const std::string& id);
+  void read_priorities(pqxx::dbtransaction& tx, const std::string& where, const std::string& arg,
+                       std::vector<Priority>& out);
+  RegisterInfo read_info(pqxx::dbtransaction& tx);
+
+  std::string url_;
+  std::string where_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+/// True for a `postgresql://` or `postgres://` connection string.
+bool is_postgres_url(const std::string& db);
+
+/// `url` with the password (if any) replaced by `***`, for messages.
+std::string redact_url(const std::string& url);
+
+}  // namespace riskreg
