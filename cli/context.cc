@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "register/rules_bundle.h"
+#include "store/open.h"
 
 namespace riskreg::cli {
 
@@ -39,7 +40,7 @@ std::string Context::db_path() const {
 }
 
 Store& Context::store() {
-  if (!store_) store_ = std::make_unique<SqliteStore>(db_path(), SqliteStore::Mode::Open);
+  if (!store_) store_ = open_store(db_path(), StoreMode::Open);
   return *store_;
 }
 

@@ -8,7 +8,7 @@
 
 #include "core/clock.h"
 #include "domain/matrix.h"
-#include "store/sqlite_store.h"
+#include "store/store.h"
 
 namespace riskreg::cli {
 
@@ -25,9 +25,10 @@ class Context {
   std::ostream& err;
 
   /// --db, else RISKREG_DB, else $XDG_DATA_HOME/riskreg/register.db
-  /// (~/.local/share/riskreg/register.db).
+  /// (~/.local/share/riskreg/register.db). A path or `sqlite:PATH` is an SQLite file; a
+  /// `postgresql://` or `postgres://` connection string is a PostgreSQL database.
   std::string db_path() const;
-  /// The register; Error(NoDatabase) if there is none.
+  /// The register (store/open.h chooses SQLite or PostgreSQL); Error(NoDatabase) if there is none.
   Store& store();
   /// The register's matrix (from the rules stored in it).
   const Matrix& matrix();
@@ -42,7 +43,7 @@ class Context {
 
  private:
   std::unique_ptr<Clock> clock_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   std::optional<Matrix> matrix_;
 };
 
