@@ -1,0 +1,88 @@
+// The built riskreg against PostgreSQL: init, score, show and audit verify on a server;
+// the same output as on SQLite; migrate from an SQLite file; an owner refused by the
+// database's row-level security (exit 8).
+#include <catch2/catch.hpp>
+
+#include "pg_cluster.h"
+#include "support.h"
+
+using namespace riskreg::test;
+
+TEST_CASE("riskreg on PostgreSQL: init, score, show and audit verify, as on SQLite", "[cli][postgres]") {
+  TempDir dir;
+  std::string lite = init_darlington(dir);
+  std::string url = pg_cluster().fresh_database();
+  auto init = run_riskreg({"--db", url, "init"});
+  INFO(init.err);
+  REQUIRE(init.exit_code == 0);
+  CHECK_THAT(init.out, Catch::StartsWith("Created " + url + ": 9 risks"));
+  auto again = run_riskreg({"--db", url, "init"});
+  CHECK(again.exit_code == 8);
+  CHECK_THAT(again.err, Catch::Contains("already holds a register; use --force"));
+  for (const std::string& db : {lite, url}) {
+    auto s = run_riskreg({"--db", db, "score", "5", "B2", "--reason", "Savings target raised", "--as", "alice"});
+    INFO(s.err);
+    REQUIRE(s.exit_code == 0);
+    auto stale = run_riskreg({"--db", db, "score", "5", "A1", "--reason", "x", "--expect", "C3"});
+    CHECK(stale.exit_code == 8);
+  }
+  for (const char* cmd : {"show", "list"}) {
+    std::vector<std::string> args = {cmd};
+    if (std::string(cmd) == "show") args.push_back("5");
+    auto a = args, b = args;
+    a.insert(a.begin(), {"--db", lite});
+    b.insert(b.begin(), {"--db", url});
+    auto ra = run_riskreg(a), rb = run_riskreg(b);
+    INFO(rb.err);
+    CHECK(rb.exit_code == 0);
+    CHECK(rb.out == ra.out);
+  }
+  auto va = run_riskreg({"--db", lite, "audit", "verify"}), vb = run_riskreg({"--db", url, "audit", "verify"});
+  INFO(vb.err);
+  CHECK(vb.exit_code == 0);
+  CHECK(vb.out == va.out);  // the same chain, the same head
+  auto forced = run_riskreg({"--db", url, "init", "--force"});
+  CHECK(forced.exit_code == 0);
+  CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
+  auto missing = run_riskreg({"--db", pg_cluster().url("postgres"), "list"});
+  CHECK(missing.exit_code == 6);
+  CHECK_THAT(missing.err, Catch::Contains("no register at postgresql://"));
+}
+
+TEST_CASE("riskreg migrate copies an SQLite register to PostgreSQL with the same audit head", "[cli][postgres][migrate]") {
+  TempDir dir;
+  std::string lite = init_darlington(dir);
+  REQUIRE(run_riskreg({"--db", lite, "score", "5", "B2", "--reason", "Savings target raised"}).exit_code == 0);
+  std::string url = pg_cluster().fresh_database();
+  auto m = run_riskreg({"migrate", "--from", "sqlite:" + lite, "--to", url});
+  INFO(m.err);
+  REQUIRE(m.exit_code == 0);
+  CHECK_THAT(m.out, Catch::Contains("9 risks, 10 assessments, 2 audit entries"));
+  CHECK_THAT(m.out, Catch::Contains("Audit chain verified on both sides; head "));
+  CHECK(run_riskreg({"--db", url, "audit", "verify"}).out == run_riskreg({"--db", lite, "audit", "verify"}).out);
+  CHECK(run_riskreg({"--db", url, "show", "5"}).out == run_riskreg({"--db", lite, "show", "5"}).out);
+  auto twice = run_riskreg({"migrate", "--from", "sqlite:" + lite, "--to", url});
+  CHECK(twice.exit_code == 8);
+  auto bad = run_riskreg({"migrate", "--from", url, "--to", url});
+  CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused with exit 8", "[cli][postgres][roles]") {
+  auto& cl = pg_cluster();
+  std::string url = cl.fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", url, "owner", "5", "Jan Lefevre", "--reason", "named"}).exit_code == 0);
+  auto roles = run_riskreg({"migrate", "--roles", "--to", url});
+  INFO(roles.err);
+  REQUIRE(roles.exit_code == 0);
+  cl.exec(url, "CREATE ROLE jan LOGIN IN ROLE riskreg_owner; INSERT INTO riskreg_users VALUES ('jan', 'Jan Lefevre')");
+  std::string as_jan = cl.url(pg_db_name(url), "jan");
+  auto own = run_riskreg({"--db", as_jan, "score", "5", "C3", "--reason", "mine"});
+  INFO(own.err);
+  CHECK(own.exit_code == 0);
+  auto other = run_riskreg({"--db", as_jan, "score", "4", "A1", "--reason", "not mine"});
+  CHECK(other.exit_code == 8);
+  CHECK(other.err == "riskreg: R4: refused by the database: user 'jan' may not re-score this risk (risk owners may "
+                     "re-score only the risks they own; see docs/postgresql.md)\n");
+  CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
+}

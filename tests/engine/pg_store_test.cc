@@ -1,0 +1,220 @@
+// PostgreSQL only: concurrent writers on separate connections, the database's own roles
+// and row-level security, schema versions, and `migrate` from SQLite. Against a real server
+// in a throw-away cluster (tests/pg_cluster.h); if it cannot start these tests fail.
+#include <atomic>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "audit/verify.h"
+#include "core/error.h"
+#include "data/register_loader.h"
+#include "pg_cluster.h"
+#include "register/rules_bundle.h"
+#include "store/pg_copy.h"
+#include "store/pg_schema.h"
+#include "store/pg_store.h"
+#include "store/sqlite_store.h"
+#include "support.h"
+
+using namespace riskreg;
+using riskreg::test::pg_cluster;
+using riskreg::test::source_path;
+
+namespace {
+Timestamp at(const char* s) { return *parse_timestamp(s); }
+
+/// A fresh database holding the minimal register (R1 unowned, R2 owned by Jane Owner).
+std::string minimal_pg() {
+  std::string url = pg_cluster().fresh_database();
+  auto rules = read_rules_dir(source_path("rules"));
+  PgStore s(url, PgStore::Mode::Create);
+  s.create(load_register_dir(source_path("tests/fixtures/data/minimal"), matrix_from(rules)), rules, "loader",
+           at("2026-01-01"), "initial");
+  return url;
+}
+
+std::string first(const AuditVerification& v) { return v.problems.empty() ? "" : v.problems.front().message; }
+}  // namespace
+
+TEST_CASE("eight writers on separate connections: every re-score recorded once, none lost", "[postgres][concurrency]") {
+  std::string url = minimal_pg();
+  constexpr int kWriters = 8, kEach = 50;
+  const ScoreCodes scores[] = {{"A", "1"}, {"B", "2"}, {"C", "3"}, {"D", "4"}};
+  std::atomic<int> conflicts{0};
+  std::vector<std::string> errors(kWriters);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        PgStore s(url, PgStore::Mode::Open);  // its own connection
+        for (int i = 0; i < kEach; ++i) {
+          std::string risk = (i + w) % 2 ? "R1" : "R2";
+          // Read, then write with the lost-update guard; re-read and retry when someone got there first.
+          for (;;) {
+            auto cur = s.risk_state(risk)->current->score;
+            try {
+              s.append_assessment({risk, scores[(i + w) % 4], "owner" + std::to_string(w), at("2026-02-01"),
+                                   "w" + std::to_string(w) + "-" + std::to_string(i), cur});
+              break;
+            } catch (const Error& e) {
+              if (e.kind() != ErrorKind::Conflict) throw;
+              ++conflicts;
+            }
+          }
+        }
+      } catch (const std::exception& e) {
+        errors[w] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int w = 0; w < kWriters; ++w) {
+    INFO("writer " << w);
+    CHECK(errors[w].empty());
+  }
+  PgStore s(url, PgStore::Mode::Open);
+  auto c = s.counts();
+  CHECK(c.assessments == 2 + kWriters * kEach);
+  CHECK(c.audit == 1 + kWriters * kEach);
+  // Each reason once: nothing recorded twice, nothing lost.
+  std::set<std::string> reasons;
+  for (const char* id : {"R1", "R2"})
+    for (const auto& a : s.history(id)) reasons.insert(a.reason);
+  CHECK(reasons.size() == 1 + kWriters * kEach);  // + the shared "initial"
+  // No lost update: every score entry's "from" is the assessment before it on that risk.
+  std::map<std::string, ScoreCodes> last;
+  for (const char* id : {"R1", "R2"}) last[id] = s.history(id).front().score;
+  int checked = 0;
+  for (const auto& e : s.audit_log()) {
+    if (e.action != "score") continue;
+    auto d = nlohmann::json::parse(e.detail);
+    ScoreCodes from{d["from"]["likelihood"], d["from"]["impact"]};
+    CHECK(from == last[e.entity]);
+    last[e.entity] = ScoreCodes{d["likelihood"], d["impact"]};
+    ++checked;
+  }
+  CHECK(checked == kWriters * kEach);
+  auto v = verify_audit(s);
+  INFO(first(v));
+  CHECK(v.ok());
+  CHECK(v.entries == 1 + kWriters * kEach);
+}
+
+TEST_CASE("PostgreSQL roles: an owner re-scores only their own risks, a manager any, an auditor none",
+          "[postgres][roles]") {
+  std::string url = minimal_pg();
+  std::string db = test::pg_db_name(url);
+  auto& cl = pg_cluster();
+  apply_pg_roles(url);
+  // Roles are cluster-wide: each test process has its own cluster, so these names are free.
+  cl.exec(url, R"sql(
+CREATE ROLE jane LOGIN IN ROLE riskreg_owner;
+CREATE ROLE mo LOGIN IN ROLE riskreg_manager;
+CREATE ROLE audrey LOGIN IN ROLE riskreg_auditor;
+INSERT INTO riskreg_users VALUES ('jane', 'Jane Owner');
+)sql");
+  PgStore jane(cl.url(db, "jane"), PgStore::Mode::Open);
+  // R2 is Jane's: accepted.
+  jane.append_assessment({"R2", {"C", "3"}, "jane", at("2026-02-01"), "mine", std::nullopt});
+  // R1 is not: the database refuses, whatever the client does.
+  try {
+    jane.append_assessment({"R1", {"A", "1"}, "jane", at("2026-02-01"), "not mine", std::nullopt});
+    FAIL("an owner re-scored another's risk");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+    CHECK(std::string(e.what()) == "R1: refused by the database: user 'jane' may not re-score this risk (risk owners "
+                                   "may re-score only the risks they own; see docs/postgresql.md)");
+  }
+  // Nor past the store, in raw SQL: row-level security, and no UPDATE on history at all.
+  {
+    pqxx::connection c(cl.url(db, "jane"));
+    pqxx::work tx(c);
+    CHECK_THROWS_WITH(tx.exec("INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at, reason) "
+                              "VALUES (1, 'A', '1', 'jane', 'x', 'sneaky')"),
+                      Catch::Contains("row-level security"));
+  }
+  {
+    pqxx::connection c(cl.url(db, "jane"));
+    pqxx::work tx(c);
+    CHECK_THROWS_WITH(tx.exec("UPDATE audit SET detail = '{}'"), Catch::Contains("permission denied"));
+  }
+  // Owners do not assign owners.
+  CHECK_THROWS_AS(jane.assign_owner("R1", "Jane Owner", "jane", at("2026-02-01"), "grab"), Error);
+  PgStore mo(cl.url(db, "mo"), PgStore::Mode::Open);
+  mo.append_assessment({"R1", {"B", "2"}, "mo", at("2026-02-02"), "manager", std::nullopt});
+  mo.assign_owner("R1", "Someone", "mo", at("2026-02-02"), "assigned");
+  PgStore audrey(cl.url(db, "audrey"), PgStore::Mode::Open);
+  CHECK(audrey.counts().assessments == 4);
+  try {
+    audrey.append_assessment({"R2", {"A", "1"}, "audrey", at("2026-02-03"), "x", std::nullopt});
+    FAIL("an auditor re-scored");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+    CHECK_THAT(e.what(), Catch::Contains("refused by the database for user 'audrey'"));
+  }
+  auto v = verify_audit(audrey);
+  INFO(first(v));
+  CHECK(v.ok());
+  CHECK(v.entries == 4);  // create, jane's, mo's score and owner change
+}
+
+TEST_CASE("PostgreSQL schema: versioned, and a newer one is refused", "[postgres][schema]") {
+  std::string url = minimal_pg();
+  {
+    PgStore s(url, PgStore::Mode::Open);
+    CHECK(s.schema_version() == pg_current_schema_version());
+  }
+  pg_cluster().exec(url, "UPDATE riskreg_meta SET schema_version = 99");
+  try {
+    PgStore s(url, PgStore::Mode::Open);
+    FAIL("opened a newer register");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Schema);
+    CHECK_THAT(e.what(), Catch::Contains("the register has schema version 99, newer than this riskreg understands"));
+  }
+}
+
+TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit head", "[postgres][migrate]") {
+  test::TempDir dir;
+  std::string lite = dir.file("r.db");
+  auto rules = read_rules_dir(source_path("rules"));
+  {
+    SqliteStore s(lite, SqliteStore::Mode::Create);
+    s.create(load_register_dir(source_path("data/darlington-2009"), matrix_from(rules)), rules, "loader",
+             at("2026-01-01"), "initial");
+    s.append_assessment({"R5", {"B", "2"}, "alice", at("2026-02-01T10:00:00Z"), "savings", std::nullopt});
+    s.assign_owner("R5", "Jan Lefevre", "bob", at("2026-02-02T10:00:00Z"), "named");
+    s.append_alert_delivery({0, "2026-02", "x@example.org", "file", "sent", 1, "ok", std::string(64, 'b'),
+                             "2026-02-03T00:00:00Z"},
+                            "alerts");
+  }
+  std::string url = pg_cluster().fresh_database();
+  auto r = copy_sqlite_to_pg(lite, url);
+  SqliteStore a(lite, SqliteStore::Mode::Open);
+  PgStore b(url, PgStore::Mode::Open);
+  CHECK(r.head == a.audit_log().back().hash);
+  CHECK(r.counts.risks == 9);
+  CHECK(b.audit_log().back().hash == a.audit_log().back().hash);
+  CHECK(b.history("R5").back().at == "2026-02-01T10:00:00Z");
+  CHECK(b.history("R5").back().id == a.history("R5").back().id);
+  CHECK(b.owner_history("R5").back().owner == "Jan Lefevre");
+  CHECK(b.rules().size() == a.rules().size());
+  CHECK(b.alert_deliveries("2026-02").size() == 1);
+  // New writes continue both the ids and the chain.
+  auto next = b.append_assessment({"R5", {"C", "3"}, "carol", at("2026-03-01"), "after", std::nullopt});
+  CHECK(next.id == a.counts().assessments + 1);
+  CHECK(verify_audit(b).ok());
+  // A second copy into the same database is refused and changes nothing.
+  try {
+    copy_sqlite_to_pg(lite, url);
+    FAIL("copied twice");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+  }
+  CHECK(b.counts().audit == a.counts().audit + 1);
+}

@@ -1,0 +1,283 @@
+// The store contract, run against both implementations: an SQLite file in a temporary
+// directory and a database in a throw-away PostgreSQL cluster (tests/pg_cluster.h). The
+// same calls must give the same answers, down to the audit chain's hashes.
+#include <map>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include "audit/chain.h"
+#include "audit/verify.h"
+#include "core/error.h"
+#include "data/register_loader.h"
+#include "pg_cluster.h"
+#include "register/rescore.h"
+#include "register/rules_bundle.h"
+#include "store/open.h"
+#include "support.h"
+
+using namespace riskreg;
+using riskreg::test::source_path;
+using riskreg::test::TempDir;
+
+namespace {
+Timestamp at(const char* s) { return *parse_timestamp(s); }
+
+struct SqliteBackend {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.file("r.db");
+  /// Raw SQL on the database, past the store (as a tamperer would).
+  void raw(const std::string& sql) {
+    SQLite::Database d(sqlite_path(db), SQLite::OPEN_READWRITE);
+    d.exec(sql);
+  }
+};
+
+struct PgBackend {
+  std::string db = test::pg_cluster().fresh_database();
+  void raw(const std::string& sql) { test::pg_cluster().exec(db, sql); }
+};
+
+/// The minimal register (R1 C3 unowned, R2 B2 owned by Jane Owner) created on 2026-01-01.
+template <typename B>
+struct Fixture {
+  B backend;
+  std::vector<RulesFile> rules = read_rules_dir(source_path("rules"));
+  Matrix matrix = matrix_from(rules);
+  explicit Fixture(const char* data = "tests/fixtures/data/minimal") {
+    auto s = open_store(backend.db, StoreMode::Create);
+    s->create(load_register_dir(source_path(data), matrix), rules, "loader", at("2026-01-01"), "initial");
+  }
+  std::unique_ptr<Store> open() { return open_store(backend.db, StoreMode::Open); }
+};
+
+/// The same re-scores and owner change on any store, for comparing backends.
+void scenario(Store& s, const Matrix& m) {
+  rescore(s, m, FixedClock(at("2026-03-01")), {"R1", "B2", "worse", "a", std::nullopt});
+  rescore(s, m, FixedClock(at("2026-04-01")), {"R1", "D4", "better", "b", std::string("B2")});
+  rescore(s, m, FixedClock(at("2026-04-02")), {"R2", "C3", "steady", "c", std::nullopt});
+  s.assign_owner("R1", "Later Owner", "a", at("2026-03-15"), "assigned");
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("store contract: create stores the register, first assessments and owners", "[store][contract]",
+                   SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  auto c = s->counts();
+  CHECK(c.risks == 2);
+  CHECK(c.assessments == 2);
+  CHECK(c.audit == 1);
+  CHECK(s->risk_ids() == std::vector<std::string>{"R1", "R2"});
+  auto r2 = s->risk_state("R2");
+  REQUIRE(r2);
+  CHECK(r2->owner == std::optional<std::string>("Jane Owner"));
+  CHECK(r2->current->score == ScoreCodes{"B", "2"});
+  CHECK(r2->target == std::optional<ScoreCodes>(ScoreCodes{"D", "3"}));
+  CHECK_FALSE(r2->previous);
+  CHECK_FALSE(s->risk_state("R9"));
+  CHECK(s->owner_history("R2").size() == 1);
+  CHECK(s->info().name == "Minimal test register");
+  REQUIRE(s->rules().size() == f.rules.size());
+  CHECK(s->rules()[0].sha256 == f.rules[0].sha256);
+  auto risk = s->risk("R1");
+  REQUIRE(risk);
+  CHECK(risk->title == "First");
+  CHECK(s->risk("R2")->title == "Second");
+  CHECK(s->load().risks.size() == 2);
+}
+
+TEMPLATE_TEST_CASE("store contract: a re-score appends and history keeps all", "[store][contract]", SqliteBackend,
+                   PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  auto r = rescore(*s, f.matrix, FixedClock(at("2026-02-01T10:00:00Z")), {"1", "B2", "Budget cut", "owner-a", std::nullopt});
+  CHECK(r.risk_id == "R1");
+  CHECK(f.matrix.format(*r.from) == "C3");
+  auto h = s->history("R1");
+  REQUIRE(h.size() == 2);
+  CHECK(h[0].score == ScoreCodes{"C", "3"});
+  CHECK(h[1].score == ScoreCodes{"B", "2"});
+  CHECK(h[1].by == "owner-a");
+  CHECK(h[1].at == "2026-02-01T10:00:00Z");
+  CHECK(h[1].reason == "Budget cut");
+  auto st = s->risk_state("R1");
+  CHECK(st->current->score == ScoreCodes{"B", "2"});
+  CHECK(st->previous->score == ScoreCodes{"C", "3"});
+  std::vector<std::string> seen;
+  s->for_each_risk([&](const RiskState& x) { seen.push_back(x.id + ":" + x.current->score.likelihood); });
+  CHECK(seen == std::vector<std::string>{"R1:B", "R2:B"});
+}
+
+TEMPLATE_TEST_CASE("store contract: the register as of a date, rebuilt from history", "[store][contract][as-of]",
+                   SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  scenario(*s, f.matrix);
+  auto as_of = [&](const char* t) {
+    std::map<std::string, RiskState> out;
+    s->for_each_risk_as_of(t, [&](const RiskState& r) { out[r.id] = r; });
+    return out;
+  };
+  CHECK(as_of("2025-12-31T23:59:59Z").empty());
+  auto jan = as_of("2026-01-01T00:00:00Z");
+  REQUIRE(jan.size() == 2);
+  CHECK(jan["R1"].current->score == ScoreCodes{"C", "3"});
+  CHECK_FALSE(jan["R1"].previous);
+  CHECK_FALSE(jan["R1"].owner);
+  auto march = as_of("2026-03-20T00:00:00Z");
+  CHECK(march["R1"].current->score == ScoreCodes{"B", "2"});
+  CHECK(march["R1"].previous->score == ScoreCodes{"C", "3"});
+  CHECK(march["R1"].owner == std::optional<std::string>("Later Owner"));
+  auto now = as_of("2027-01-01T00:00:00Z");
+  CHECK(now["R1"].current->score == ScoreCodes{"D", "4"});
+  CHECK(now["R2"].current->score == ScoreCodes{"C", "3"});
+  CHECK(now["R2"].owner == std::optional<std::string>("Jane Owner"));
+}
+
+TEMPLATE_TEST_CASE("store contract: history cannot be rewritten through SQL", "[store][contract]", SqliteBackend,
+                   PgBackend) {
+  Fixture<TestType> f;
+  CHECK_THROWS_WITH(f.backend.raw("UPDATE assessments SET likelihood = 'A'"), Catch::Contains("append-only"));
+  CHECK_THROWS_WITH(f.backend.raw("DELETE FROM assessments"), Catch::Contains("append-only"));
+  CHECK_THROWS_WITH(f.backend.raw("DELETE FROM owner_changes"), Catch::Contains("append-only"));
+  auto s = f.open();
+  CHECK(s->counts().assessments == 2);
+  CHECK(s->history("R1")[0].score == ScoreCodes{"C", "3"});
+}
+
+TEMPLATE_TEST_CASE("store contract: a stale expectation is a conflict and writes nothing", "[store][contract]",
+                   SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  auto before = s->counts();
+  try {
+    s->append_assessment({"R1", {"B", "2"}, "x", at("2026-02-01"), "x", ScoreCodes{"D", "4"}});
+    FAIL("expected a conflict");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+    CHECK(std::string(e.what()) == "R1: the score is no longer the expected one (someone re-scored it); check it with "
+                                   "'riskreg show R1' and try again");
+  }
+  try {
+    s->append_assessment({"R9", {"B", "2"}, "x", at("2026-02-01"), "x", std::nullopt});
+    FAIL("expected not found");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::NotFound);
+  }
+  CHECK(s->counts().assessments == before.assessments);
+  CHECK(s->counts().audit == before.audit);
+  s->append_assessment({"R1", {"B", "2"}, "x", at("2026-02-01"), "x", ScoreCodes{"C", "3"}});
+  CHECK(s->counts().assessments == before.assessments + 1);
+}
+
+TEMPLATE_TEST_CASE("store contract: every write is chained in the audit log", "[store][contract][audit]",
+                   SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  scenario(*s, f.matrix);
+  s->append_alert_delivery({0, "2026-04", "a@example.org", "file", "sent", 1, "ok", std::string(64, 'a'),
+                            "2026-04-03T00:00:00Z"},
+                           "alerts");
+  auto log = s->audit_log();
+  REQUIRE(log.size() == 6);
+  CHECK(log[0].action == "create");
+  CHECK(log[1].action == "score");
+  CHECK(log[4].action == "owner");
+  CHECK(log[5].action == "alert");
+  CHECK(log[1].prev_hash == log[0].hash);
+  auto v = verify_audit(*s);
+  INFO((v.problems.empty() ? "" : v.problems.front().message));
+  CHECK(v.ok());
+  CHECK(v.entries == 6);
+  CHECK(v.head == log.back().hash);
+  auto deliveries = s->alert_deliveries("2026-04");
+  REQUIRE(deliveries.size() == 1);
+  CHECK(deliveries[0].recipient == "a@example.org");
+  CHECK(s->alert_deliveries("2026-05").empty());
+}
+
+TEMPLATE_TEST_CASE("store contract: a missing register is NoDatabase, a second create a conflict",
+                   "[store][contract][errors]", SqliteBackend, PgBackend) {
+  TestType b;
+  try {
+    open_store(b.db, StoreMode::Open);
+    FAIL("opened a missing register");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::NoDatabase);
+    CHECK_THAT(e.what(), Catch::StartsWith("no register at "));
+  }
+  Fixture<TestType> f;
+  auto rules = read_rules_dir(source_path("rules"));
+  try {
+    auto s = open_store(f.backend.db, StoreMode::Create);
+    s->create(load_register_dir(source_path("tests/fixtures/data/minimal"), f.matrix), rules, "x", at("2026-01-01"), "again");
+    FAIL("created twice");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+  }
+  CHECK(f.open()->counts().audit == 1);
+}
+
+TEST_CASE("SQLite and PostgreSQL give the same answers and the same audit chain", "[store][contract][postgres]") {
+  Fixture<SqliteBackend> lite("data/darlington-2009");
+  Fixture<PgBackend> pg("data/darlington-2009");
+  auto a = lite.open();
+  auto b = pg.open();
+  scenario(*a, lite.matrix);
+  scenario(*b, pg.matrix);
+  auto la = a->audit_log(), lb = b->audit_log();
+  REQUIRE(la.size() == lb.size());
+  for (size_t i = 0; i < la.size(); ++i) {
+    CHECK(la[i].detail == lb[i].detail);
+    CHECK(la[i].hash == lb[i].hash);
+  }
+  CHECK(verify_audit(*a).head == verify_audit(*b).head);
+  for (const char* id : {"R1", "R2"}) {
+    auto ha = a->history(id), hb = b->history(id);
+    REQUIRE(ha.size() == hb.size());
+    for (size_t i = 0; i < ha.size(); ++i) {
+      CHECK(ha[i].id == hb[i].id);
+      CHECK(ha[i].score == hb[i].score);
+      CHECK(ha[i].at == hb[i].at);
+    }
+    CHECK(a->links(id).priorities.size() == b->links(id).priorities.size());
+  }
+  auto da = a->load(), db = b->load();
+  REQUIRE(da.risks.size() == 9);
+  REQUIRE(da.risks.size() == db.risks.size());
+  for (size_t i = 0; i < da.risks.size(); ++i) {
+    CHECK(da.risks[i].id == db.risks[i].id);
+    CHECK(da.risks[i].title == db.risks[i].title);
+    CHECK(da.risks[i].owner == db.risks[i].owner);
+    CHECK(da.risks[i].current == db.risks[i].current);
+    CHECK(da.risks[i].controls == db.risks[i].controls);
+    CHECK(da.risks[i].spontaneous_probability == db.risks[i].spontaneous_probability);
+  }
+  REQUIRE(da.feeds.size() == db.feeds.size());
+  CHECK_FALSE(da.feeds.empty());
+  for (size_t i = 0; i < da.feeds.size(); ++i) {
+    CHECK(da.feeds[i].from + ">" + da.feeds[i].to == db.feeds[i].from + ">" + db.feeds[i].to);
+    CHECK(da.feeds[i].transition_probability == db.feeds[i].transition_probability);
+    CHECK(da.feeds[i].evidence == db.feeds[i].evidence);
+  }
+  REQUIRE(da.priorities.size() == db.priorities.size());
+  for (size_t i = 0; i < da.priorities.size(); ++i) {
+    CHECK(da.priorities[i].id == db.priorities[i].id);
+    CHECK(da.priorities[i].parent == db.priorities[i].parent);
+    CHECK(da.priorities[i].risks == db.priorities[i].risks);
+    CHECK(da.priorities[i].actions.size() == db.priorities[i].actions.size());
+  }
+  CHECK(da.objectives.size() == db.objectives.size());
+  CHECK(da.concepts.size() == db.concepts.size());
+  REQUIRE(da.outcomes.size() == db.outcomes.size());
+  for (size_t i = 0; i < da.outcomes.size(); ++i) CHECK(da.outcomes[i].priorities.size() == db.outcomes[i].priorities.size());
+  auto ca = a->counts(), cb = b->counts();
+  CHECK(ca.feeds == cb.feeds);
+  CHECK(ca.actions == cb.actions);
+  CHECK(ca.outcomes == cb.outcomes);
+  std::vector<std::string> sa, sb;
+  a->for_each_risk([&](const RiskState& x) { sa.push_back(x.id + std::to_string(x.priorities) + "/" + std::to_string(x.actions)); });
+  b->for_each_risk([&](const RiskState& x) { sb.push_back(x.id + std::to_string(x.priorities) + "/" + std::to_string(x.actions)); });
+  CHECK(sa == sb);
+}
