@@ -58,6 +58,8 @@ class PgStore : public Store {
   AssessmentRow append_assessment(const NewAssessment& a) override;
   std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
   AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
+  /// In store/pg_import.cc.
+  ImportResult import_risks(const ImportBatch& batch) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
                            const std::string& reason) override;
 
