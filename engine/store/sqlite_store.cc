@@ -630,6 +630,80 @@ OwnerChange SqliteStore::assign_owner(const std::string& risk_id, const std::str
   });
 }
 
+std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<NewAssessment>& all) {
+  return guarded(path_, [&] {
+    std::vector<AssessmentRow> out;
+    out.reserve(all.size());
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement cur(*db_, R"sql(SELECT r.key, c.likelihood, c.impact FROM risks r
+        LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
+    SQLite::Statement ins(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at,
+        reason) VALUES (?,?,?,?,?,?))sql");
+    SQLite::Statement upd(*db_, "UPDATE risks SET previous_assessment = current_assessment, current_assessment = ? WHERE key = ?");
+    SQLite::Statement ins_audit(*db_, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)");
+    // The chain's head is kept here rather than re-read per entry: same entries as
+    // append_assessment would write one by one.
+    AuditEntry e;
+    e.prev_hash = kGenesisHash;
+    e.seq = 1;
+    {
+      SQLite::Statement last(*db_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+      if (last.executeStep()) e.seq = last.getColumn(0).getInt64() + 1, e.prev_hash = last.getColumn(1).getString();
+    }
+    e.action = "score";
+    for (const auto& a : all) {
+      cur.reset();
+      cur.bind(1, a.risk_id);
+      if (!cur.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+      int64_t key = cur.getColumn(0).getInt64();
+      std::optional<ScoreCodes> current;
+      if (!cur.getColumn(1).isNull()) current = ScoreCodes{cur.getColumn(1).getString(), cur.getColumn(2).getString()};
+      if (a.expect && (!current || !(*current == *a.expect)))
+        throw Error(ErrorKind::Conflict, a.risk_id + ": the score is no longer the expected one (someone re-scored it); "
+                                             "check it with 'riskreg show " + a.risk_id + "' and try again");
+      AssessmentRow row{0, a.risk_id, a.score, a.by, format_timestamp(a.at), a.reason};
+      ins.reset();
+      ins.bind(1, key);
+      ins.bind(2, row.score.likelihood);
+      ins.bind(3, row.score.impact);
+      ins.bind(4, row.by);
+      ins.bind(5, row.at);
+      ins.bind(6, row.reason);
+      ins.exec();
+      row.id = db_->getLastInsertRowid();
+      upd.reset();
+      upd.bind(1, row.id);
+      upd.bind(2, key);
+      upd.exec();
+      json detail = {{"assessment", row.id},
+                     {"likelihood", row.score.likelihood},
+                     {"impact", row.score.impact},
+                     {"reason", row.reason}};
+      if (current) detail["from"] = {{"likelihood", current->likelihood}, {"impact", current->impact}};
+      e.at = row.at;
+      e.actor = row.by;
+      e.entity = row.risk_id;
+      e.detail = detail.dump();
+      e.hash = audit_hash(e.prev_hash, e);
+      ins_audit.reset();
+      ins_audit.bind(1, e.seq);
+      ins_audit.bind(2, e.at);
+      ins_audit.bind(3, e.actor);
+      ins_audit.bind(4, e.action);
+      ins_audit.bind(5, e.entity);
+      ins_audit.bind(6, e.detail);
+      ins_audit.bind(7, e.prev_hash);
+      ins_audit.bind(8, e.hash);
+      ins_audit.exec();
+      ++e.seq;
+      e.prev_hash = e.hash;
+      out.push_back(std::move(row));
+    }
+    tx.commit();
+    return out;
+  });
+}
+
 std::vector<Feed> SqliteStore::read_feeds(const std::string& where, const std::string& id) {
   std::vector<Feed> out;
   SQLite::Statement st(*db_, R"sql(SELECT a.id, b.id, f.basis, f.evidence, f.transition_probability,

@@ -43,6 +43,7 @@ class SqliteStore : public Store {
   AssessmentRow append_assessment(const NewAssessment& a) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
                            const std::string& reason) override;
+  std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
 
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }

@@ -124,6 +124,15 @@ class Store {
   virtual AssessmentRow append_assessment(const NewAssessment& a) = 0;
   virtual OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by,
                                    Timestamp at, const std::string& reason) = 0;
+  /// Appends many assessments, in order, each with its own "score" audit entry, all in one
+  /// transaction (a bulk import or a synthetic history). Same checks as append_assessment;
+  /// one failing refuses them all. The default appends them one transaction each.
+  virtual std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) {
+    std::vector<AssessmentRow> out;
+    out.reserve(all.size());
+    for (const auto& a : all) out.push_back(append_assessment(a));
+    return out;
+  }
 };
 
 }  // namespace riskreg
