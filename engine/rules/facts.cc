@@ -96,23 +96,43 @@ SeverityKey key_of(const Matrix& m, Cell c) {
   return {m.band(c).rank, m.score(c).value_or(0), c.likelihood + c.impact};
 }
 
-}  // namespace
+/// The cells of a risk's scores, as view_of reads them, without copying its state.
+struct Cells {
+  std::optional<Cell> current, previous, target;
+};
 
-RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
-  RiskFacts f;
-  f.id = v.state.id;
-  f.title = v.state.title;
-  f.owner = v.state.owner;
-  f.priorities = v.state.priorities;
-  f.actions = v.state.actions;
-  f.above_appetite = v.above_appetite;
+/// The assessment time, parsed once per distinct text: a register's assessments share few
+/// timestamps (every initial one has the same), and parse_timestamp allocates.
+class TimestampCache {
+ public:
+  std::optional<Timestamp> parse(const std::string& text) {
+    if (text != last_text_) {
+      last_text_ = text;
+      last_ = parse_timestamp(text);
+    }
+    return last_;
+  }
+
+ private:
+  std::string last_text_ = "\x01";  // never a timestamp, so the first call parses
+  std::optional<Timestamp> last_;
+};
+
+void fill_facts(RiskFacts& f, const RiskState& s, const Cells& v, bool above, const Matrix& m, Timestamp now,
+                TimestampCache& times) {
+  f.id = s.id;
+  f.title = s.title;
+  f.owner = s.owner;
+  f.priorities = s.priorities;
+  f.actions = s.actions;
+  f.above_appetite = above;
   if (v.current) {
     f.likelihood = v.current->likelihood;
     f.impact = v.current->impact;
     f.cell = m.index(*v.current);
     f.band = m.band(*v.current).rank;
     f.score = m.score(*v.current);
-    if (auto at = parse_timestamp(v.state.current->at)) {
+    if (auto at = times.parse(s.current->at)) {
       auto secs = (now - *at).count();
       f.days_since_assessment = std::floor(static_cast<double>(secs) / 86400.0);
     }
@@ -137,12 +157,35 @@ RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
       f.direction = now_key > before ? Direction::Worse : now_key < before ? Direction::Better : Direction::Same;
     }
   }
+}
+
+}  // namespace
+
+RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
+  RiskFacts f;
+  TimestampCache times;
+  fill_facts(f, v.state, {v.current, v.previous, v.target}, v.above_appetite, m, now, times);
   return f;
 }
 
 std::vector<RiskFacts> load_facts(Store& store, const Matrix& m, Timestamp now) {
   std::vector<RiskFacts> out;
-  store.for_each_risk([&](const RiskState& s) { out.push_back(facts_of(view_of(s, m), m, now)); });
+  TimestampCache times;
+  store.for_each_risk([&](const RiskState& s) {
+    // The cells as view_of reads them; a code not on the matrix goes through view_of for its error.
+    Cells c;
+    bool bad = false;
+    auto read = [&](const std::optional<ScoreCodes>& codes, std::optional<Cell>& cell) {
+      if (!codes) return;
+      cell = m.cell(*codes);
+      bad |= !cell;
+    };
+    read(s.current ? std::optional(s.current->score) : std::nullopt, c.current);
+    read(s.previous ? std::optional(s.previous->score) : std::nullopt, c.previous);
+    read(s.target, c.target);
+    if (bad) view_of(s, m);  // throws Error(Schema) naming the risk and the code
+    fill_facts(out.emplace_back(), s, c, c.current && m.above_appetite(*c.current), m, now, times);
+  });
   std::unordered_map<std::string_view, size_t> index;
   index.reserve(out.size());
   for (size_t i = 0; i < out.size(); ++i) index.emplace(out[i].id, i);

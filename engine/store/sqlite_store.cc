@@ -91,6 +91,68 @@ LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
 )sql";
 
+/// The same columns as kStateSelect without the two per-risk count subqueries: the whole-
+/// register scan gets the counts from kCountsByRisk in one merged pass instead.
+const char* kStateScan = R"sql(
+SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
+       c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
+       p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason, r.key
+FROM risks r
+LEFT JOIN assessments c ON c.id = r.current_assessment
+LEFT JOIN assessments p ON p.id = r.previous_assessment
+ORDER BY r.key
+)sql";
+
+/// Priorities and actions per mitigated risk, in risk key order: one GROUP BY pass over
+/// priority_risks (by its risk index) with the actions counted once per priority.
+const char* kCountsByRisk = R"sql(
+SELECT pr.risk, count(*), coalesce(sum(ac.n), 0)
+FROM priority_risks pr
+LEFT JOIN (SELECT priority, count(*) AS n FROM actions GROUP BY priority) ac ON ac.priority = pr.priority
+GROUP BY pr.risk ORDER BY pr.risk
+)sql";
+
+/// Copies column `i` into `out`, reusing its buffer (no allocation once it is big enough).
+void assign_text(SQLite::Statement& st, int i, std::string& out) {
+  SQLite::Column c = st.getColumn(i);
+  const char* text = c.getText("");
+  out.assign(text, static_cast<size_t>(c.getBytes()));
+}
+
+void assign_assessment(SQLite::Statement& st, int first, const std::string& risk_id, std::optional<AssessmentRow>& out) {
+  if (st.getColumn(first).isNull()) {
+    out.reset();
+    return;
+  }
+  AssessmentRow& a = out ? *out : out.emplace();
+  a.id = st.getColumn(first).getInt64();
+  a.risk_id = risk_id;
+  assign_text(st, first + 1, a.score.likelihood);
+  assign_text(st, first + 2, a.score.impact);
+  assign_text(st, first + 3, a.by);
+  assign_text(st, first + 4, a.at);
+  assign_text(st, first + 5, a.reason);
+}
+
+/// Reads a kStateScan row into `s`, reusing its strings from the previous row.
+void read_state_into(SQLite::Statement& st, RiskState& s) {
+  assign_text(st, 0, s.id);
+  assign_text(st, 1, s.title);
+  if (st.getColumn(2).isNull())
+    s.owner.reset();
+  else
+    assign_text(st, 2, s.owner ? *s.owner : s.owner.emplace());
+  if (st.getColumn(3).isNull()) {
+    s.target.reset();
+  } else {
+    ScoreCodes& t = s.target ? *s.target : s.target.emplace();
+    assign_text(st, 3, t.likelihood);
+    assign_text(st, 4, t.impact);
+  }
+  assign_assessment(st, 5, s.id, s.current);
+  assign_assessment(st, 11, s.id, s.previous);
+}
+
 RiskState read_state(SQLite::Statement& st) {
   RiskState s;
   s.id = st.getColumn(0).getString();
@@ -127,6 +189,11 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
     }
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA synchronous = NORMAL");
+    // Whole-register scans jump between the risks and assessments b-trees: reading pages
+    // through a memory map (no pread copy per page) and a 64 MiB page cache keep a
+    // million-risk scan CPU-bound. Both are bounds, not allocations up front.
+    db_->exec("PRAGMA mmap_size = 1073741824");
+    db_->exec("PRAGMA cache_size = -65536");
     migrate(*db_, path_);
   });
 }
@@ -517,8 +584,20 @@ ORDER BY r.key)sql");
 
 void SqliteStore::for_each_risk(const std::function<void(const RiskState&)>& visit) {
   guarded(path_, [&] {
-    SQLite::Statement st(*db_, std::string(kStateSelect) + " ORDER BY r.key");
-    while (st.executeStep()) visit(read_state(st));
+    // Two scans in risk key order, merged: no per-risk subquery, nothing held in memory.
+    SQLite::Statement st(*db_, kStateScan);
+    SQLite::Statement counts(*db_, kCountsByRisk);
+    bool more_counts = counts.executeStep();
+    RiskState s;
+    while (st.executeStep()) {
+      read_state_into(st, s);
+      int64_t key = st.getColumn(17).getInt64();
+      while (more_counts && counts.getColumn(0).getInt64() < key) more_counts = counts.executeStep();
+      bool here = more_counts && counts.getColumn(0).getInt64() == key;
+      s.priorities = here ? counts.getColumn(1).getInt() : 0;
+      s.actions = here ? counts.getColumn(2).getInt() : 0;
+      visit(s);
+    }
   });
 }
 
