@@ -1,5 +1,5 @@
-// riskreg list: the register as a table, JSON or CSV, streamed risk by risk.
-#include <map>
+// riskreg list: the register as a table, JSON or CSV, streamed risk by risk (flags too).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -23,15 +23,60 @@ struct ListOptions {
 
 std::string score_text(const Matrix& m, const std::optional<Cell>& c) { return c ? m.format(*c) : ""; }
 
-/// The names of the rules that fire on each risk, by risk id.
-std::map<std::string, std::vector<std::string>> flags_by_risk(Context& ctx, const Matrix& m) {
-  std::map<std::string, std::vector<std::string>> out;
-  auto set = rules::rule_set_from(ctx.store().rules(), m);
-  if (set.rules.empty()) return out;
-  auto report = rules::flag_register(ctx.store(), m, set, ctx.clock().now());
-  for (const auto& f : report.flags) out[report.facts[f.risk].id].push_back(f.rule->name);
-  return out;
-}
+/// Rows buffered to size the table's columns. A register that fits is printed exactly as
+/// a whole table; past it, the widths are fixed from these rows and the rest streams, so
+/// the first row of a million-risk register appears at once.
+constexpr size_t kWidthWindow = 1000;
+
+/// A table printed as rows arrive: columns sized from the first kWidthWindow rows.
+class TableStream {
+ public:
+  TableStream(std::ostream& out, std::vector<std::string> header) : out_(out), header_(std::move(header)) {}
+
+  void row(std::vector<std::string> r) {
+    ++count_;
+    if (width_.empty()) {
+      buffered_.push_back(std::move(r));
+      if (buffered_.size() >= kWidthWindow) flush();
+      return;
+    }
+    line(r);
+  }
+  /// Prints whatever is still buffered; returns the number of rows.
+  size_t finish() {
+    flush();
+    return count_;
+  }
+
+ private:
+  void flush() {
+    if (!width_.empty()) return;
+    width_.resize(header_.size());
+    for (size_t i = 0; i < header_.size(); ++i) width_[i] = text_width(header_[i]);
+    for (const auto& r : buffered_)
+      for (size_t i = 0; i < r.size() && i < width_.size(); ++i) width_[i] = std::max(width_[i], text_width(r[i]));
+    line(header_);
+    for (const auto& r : buffered_) line(r);
+    buffered_.clear();
+    buffered_.shrink_to_fit();
+  }
+  void line(const std::vector<std::string>& r) {
+    std::string s;
+    for (size_t i = 0; i < r.size(); ++i) {
+      s += r[i];
+      size_t w = text_width(r[i]);
+      if (i + 1 < r.size()) s.append((i < width_.size() && width_[i] > w ? width_[i] - w : 0) + 2, ' ');
+    }
+    s += '\n';
+    out_ << s;
+  }
+
+  std::ostream& out_;
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> buffered_;
+  std::vector<size_t> width_;  ///< empty until the columns are sized
+  size_t count_ = 0;
+};
 }  // namespace
 
 void add_list(CLI::App& app, Context& ctx) {
@@ -60,10 +105,13 @@ void add_list(CLI::App& app, Context& ctx) {
       });
       return;
     }
-    auto flags = flags_by_risk(ctx, m);
-    auto flags_of = [&](const std::string& id) {
-      auto it = flags.find(id);
-      return it == flags.end() ? std::vector<std::string>{} : it->second;
+    // Flags risk by risk as the rows stream: nothing is loaded up front.
+    auto set = rules::rule_set_from(ctx.store().rules(), m);
+    rules::RiskFlagger flagger(ctx.store(), m, set, ctx.clock().now());
+    auto flags_of = [&](const RiskState& s) {
+      std::vector<std::string> names;
+      for (const auto* rule : flagger.fired(s)) names.push_back(rule->name);
+      return names;
     };
     if (opt->json) {
       // Streamed: one element at a time, so a large register never sits in memory.
@@ -79,24 +127,24 @@ void add_list(CLI::App& app, Context& ctx) {
                             {"target", v.target ? nlohmann::json(m.format(*v.target)) : nlohmann::json()},
                             {"band", v.band ? nlohmann::json(v.band->name) : nlohmann::json()},
                             {"above_appetite", v.above_appetite},
-                            {"flags", flags_of(s.id)}};
+                            {"flags", flags_of(s)}};
         ctx.out << (first ? "\n  " : ",\n  ") << e.dump();
         first = false;
       });
       ctx.out << (first ? "]\n" : "\n]\n");
       return;
     }
-    std::vector<std::vector<std::string>> rows;
+    TableStream table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "FLAGS"});
     ctx.store().for_each_risk([&](const RiskState& s) {
       auto v = view_of(s, m);
       if (!keep(v)) return;
-      rows.push_back({s.id, clip(s.title, 50), s.owner.value_or("-"), v.current ? m.format(*v.current) : "-",
-                      v.target ? m.format(*v.target) : "-", v.band ? v.band->name : "-",
-                      v.above_appetite ? "ABOVE" : "within",
-                      flags_of(s.id).empty() ? "-" : join(flags_of(s.id), ",")});
+      auto flags = flags_of(s);
+      table.row({s.id, clip(s.title, 50), s.owner.value_or("-"), v.current ? m.format(*v.current) : "-",
+                 v.target ? m.format(*v.target) : "-", v.band ? v.band->name : "-",
+                 v.above_appetite ? "ABOVE" : "within", flags.empty() ? "-" : join(flags, ",")});
     });
-    print_table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "FLAGS"}, rows);
-    ctx.out << rows.size() << (rows.size() == 1 ? " risk" : " risks") << "\n";
+    size_t rows = table.finish();
+    ctx.out << rows << (rows == 1 ? " risk" : " risks") << "\n";
   });
 }
 

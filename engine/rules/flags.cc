@@ -31,4 +31,21 @@ FlagReport flag_register(Store& store, const Matrix& m, const RuleSet& set, Time
   return r;
 }
 
+RiskFlagger::RiskFlagger(Store& store, const Matrix& m, const RuleSet& set, Timestamp now)
+    : store_(store), m_(m), set_(set), now_(now) {
+  // Conservative: a condition that merely mentions "upstream" (even in a string) pays for
+  // the lookups; one that names the fields never goes without them.
+  for (const auto& rule : set.rules)
+    if (rule.condition.text().find("upstream") != std::string::npos) needs_upstream_ = true;
+}
+
+std::vector<const Rule*> RiskFlagger::fired(const RiskState& s) {
+  std::vector<const Rule*> out;
+  if (set_.rules.empty()) return out;
+  RiskFacts f = needs_upstream_ ? load_risk_facts(store_, m_, s.id, now_) : facts_of(view_of(s, m_), m_, now_);
+  for (const auto& rule : set_.rules)
+    if (rule.condition.matches(f)) out.push_back(&rule);
+  return out;
+}
+
 }  // namespace riskreg::rules

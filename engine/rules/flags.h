@@ -34,4 +34,22 @@ struct FlagReport {
 /// Loads every risk's facts from the store (streamed) and evaluates the rule set.
 FlagReport flag_register(Store& store, const Matrix& m, const RuleSet& set, Timestamp now);
 
+/// Flags one risk at a time, for output that streams (list on a large register): the same
+/// facts and flags as flag_register, but nothing is loaded up front. A risk's feed counts
+/// (upstream, upstream_above) are read from the store per risk, and only when some rule
+/// names them.
+class RiskFlagger {
+ public:
+  RiskFlagger(Store& store, const Matrix& m, const RuleSet& set, Timestamp now);
+  /// The rules that fire on `s`, in rule order.
+  std::vector<const Rule*> fired(const RiskState& s);
+
+ private:
+  Store& store_;
+  const Matrix& m_;
+  const RuleSet& set_;
+  Timestamp now_;
+  bool needs_upstream_ = false;
+};
+
 }  // namespace riskreg::rules
