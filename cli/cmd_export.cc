@@ -1,8 +1,10 @@
-// riskreg export: the register, its history and a manifest, as CSV files or one JSON file
-// (engine/io/export.h).
+// riskreg export: the register, its history, its feed links and a manifest, as CSV files or
+// one JSON file, now or as it stood at a date (engine/io/export.h).
 #include <ostream>
 
 #include "commands.h"
+#include "core/clock.h"
+#include "core/error.h"
 #include "io/export.h"
 
 namespace riskreg::cli {
@@ -11,24 +13,41 @@ namespace {
 struct ExportOptions {
   std::string format;
   std::string out;
+  std::string as_of;
   bool force = false;
 };
+
+/// `YYYY-MM-DD` means the end of that day (everything assessed on it counts);
+/// `YYYY-MM-DDTHH:MM[:SS][Z]` is taken to the second.
+std::string as_of_time(const std::string& text) {
+  auto t = parse_timestamp(text);
+  if (!t)
+    throw Error(ErrorKind::Usage, "--as-of '" + text + "' is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  if (text.size() == 10) *t += std::chrono::seconds(86399);
+  return format_timestamp(*t);
+}
 }  // namespace
 
 void add_export(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ExportOptions>();
   auto* cmd = app.add_subcommand("export", "Export the register, its assessment history and a manifest");
   cmd->add_option("--format", opt->format,
-                  "csv (a folder: risks.csv, assessments.csv, manifest.json) or json (one file)")
+                  "csv (a folder: risks.csv, assessments.csv, feeds.csv, manifest.json), json (one file) or xlsx (one workbook)")
       ->required()
-      ->check(CLI::IsMember({"csv", "json"}));
+      ->check(CLI::IsMember({"csv", "json", "xlsx"}));
   cmd->add_option("--out", opt->out, "Where to write it")->required();
+  cmd->add_option("--as-of", opt->as_of,
+                  "The register as it stood at DATE (YYYY-MM-DD: the end of that day), rebuilt from the history");
   cmd->add_flag("--force", opt->force, "Overwrite an existing PATH");
   cmd->callback([opt, &ctx] {
-    auto format = opt->format == "csv" ? ExportFormat::Csv : ExportFormat::Json;
-    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force);
+    auto format = opt->format == "csv" ? ExportFormat::Csv : opt->format == "json" ? ExportFormat::Json : ExportFormat::Xlsx;
+    std::optional<std::string> as_of;
+    if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
+    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of);
     ctx.out << "exported " << s.risks << (s.risks == 1 ? " risk" : " risks") << " and " << s.assessments
-            << (s.assessments == 1 ? " assessment" : " assessments") << " to " << opt->out << "\n";
+            << (s.assessments == 1 ? " assessment" : " assessments");
+    if (as_of) ctx.out << " as of " << *as_of;
+    ctx.out << " to " << opt->out << "\n";
   });
 }
 

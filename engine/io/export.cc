@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
+#include <xlsxwriter.h>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -14,6 +16,14 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace riskreg {
+
+const std::vector<std::string>& export_risk_columns() {
+  static const std::vector<std::string> c = {
+      "id",           "title",    "owner",    "current",      "target",   "band",       "above_appetite",
+      "controls",     "heading",  "vulnerability", "triggers", "consequences", "notes", "priorities",
+      "actions",      "feeds_to"};
+  return c;
+}
 
 namespace {
 
@@ -38,69 +48,229 @@ void close_out(std::ofstream& f, const fs::path& p) {
   if (!f) throw Error(ErrorKind::Internal, "cannot write " + p.string() + " (disk full?)");
 }
 
-/// One risk as exported: the same columns in CSV and JSON.
+/// One risk as exported: the same fields in CSV and JSON.
 struct RiskRow {
   std::string id, title, owner, current, target, band;
   bool above_appetite = false;
-  std::vector<std::string> controls;
+  std::string heading, vulnerability;
+  std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
 };
 
-/// Streams every risk and, after it, its history.
+/// A list in one CSV cell: one item per line (items never hold a line break in practice;
+/// `riskreg import` splits on line breaks, or on "; " in a cell without any).
+std::string lines(const std::vector<std::string>& v) { return join(v, "\n"); }
+
+/// Streams every risk (as of `as_of` when given) and, after it, its history up to then.
 template <typename OnRisk, typename OnAssessment>
-void walk(Store& store, const Matrix& m, OnRisk on_risk, OnAssessment on_assessment) {
-  store.for_each_risk([&](const RiskState& s) {
+void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of, OnRisk on_risk,
+          OnAssessment on_assessment) {
+  auto visit = [&](const RiskState& s) {
     auto v = view_of(s, m);
-    RiskRow r{s.id,
-              s.title,
-              s.owner.value_or(""),
-              v.current ? m.format(*v.current) : "",
-              v.target ? m.format(*v.target) : "",
-              v.band ? v.band->name : "",
-              v.above_appetite,
-              {}};
-    if (auto full = store.risk(s.id)) r.controls = full->controls;
+    RiskRow r;
+    r.id = s.id;
+    r.title = s.title;
+    r.owner = s.owner.value_or("");
+    r.current = v.current ? m.format(*v.current) : "";
+    r.target = v.target ? m.format(*v.target) : "";
+    r.band = v.band ? v.band->name : "";
+    r.above_appetite = v.above_appetite;
+    if (auto full = store.risk(s.id)) {
+      r.heading = full->heading;
+      r.vulnerability = full->vulnerability;
+      r.controls = full->controls;
+      r.triggers = full->triggers;
+      r.consequences = full->consequences;
+      r.notes = full->notes;
+    }
+    auto links = store.links(s.id);
+    for (const auto& p : links.priorities) {
+      r.priorities.push_back(p.id);
+      for (const auto& a : p.actions) r.actions.push_back(a.id);
+    }
+    for (const auto& f : links.feeds_out) r.feeds_to.push_back(f.to);
     on_risk(r);
-    for (const auto& a : store.history(s.id)) on_assessment(a);
-  });
+    for (const auto& a : store.history(s.id))
+      if (!as_of || a.at <= *as_of) on_assessment(a);
+  };
+  if (as_of)
+    store.for_each_risk_as_of(*as_of, visit);
+  else
+    store.for_each_risk(visit);
 }
 
-json manifest(Store& store, ExportFormat format, const ExportSummary& sum) {
+json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSummary& sum,
+              const std::optional<std::string>& as_of, const std::vector<AuditEntry>& log) {
   json rules = json::array();
   for (const auto& f : store.rules()) rules.push_back({{"name", f.name}, {"sha256", f.sha256}});
-  return {{"riskreg_version", RISKREG_VERSION},
-          {"format", format == ExportFormat::Csv ? "csv" : "json"},
-          {"register", store.info().name},
-          {"rules", rules},
-          {"rows", {{"risks", sum.risks}, {"assessments", sum.assessments}}},
-          {"audit_head", sum.audit_head}};
+  json j = {{"riskreg_version", RISKREG_VERSION},
+            {"format", format == ExportFormat::Csv ? "csv" : format == ExportFormat::Json ? "json" : "xlsx"},
+            {"register", store.info().name},
+            {"matrix", m.name},
+            {"rules", rules},
+            {"as_of", as_of ? json(*as_of) : json(nullptr)},
+            {"rows", {{"risks", sum.risks}, {"assessments", sum.assessments}, {"feeds", sum.feeds}}},
+            {"audit_head", sum.audit_head}};
+  if (as_of) {
+    // The chain as it stood then: the last entry made by the as-of time.
+    std::string head;
+    for (const auto& e : log)
+      if (e.at <= *as_of) head = e.hash;
+    j["audit_head_as_of"] = head;
+  }
+  return j;
+}
+
+
+/// An XLSX workbook in libxlsxwriter's constant-memory mode: each sheet's rows go to a
+/// temporary file as they are written, so memory does not grow with the register.
+class Workbook {
+ public:
+  explicit Workbook(const fs::path& p) : path_(p) {
+    lxw_workbook_options o{};
+    o.constant_memory = LXW_TRUE;
+    o.use_zip64 = LXW_TRUE;
+    wb_ = workbook_new_opt(p.c_str(), &o);
+    if (!wb_) throw Error(ErrorKind::Internal, "cannot write " + p.string());
+    header_ = workbook_add_format(wb_);
+    format_set_bold(header_);
+    wrap_ = workbook_add_format(wb_);
+    format_set_text_wrap(wrap_);
+    format_set_align(wrap_, LXW_ALIGN_VERTICAL_TOP);
+  }
+  ~Workbook() {
+    if (wb_) workbook_close(wb_);
+  }
+  Workbook(const Workbook&) = delete;
+  Workbook& operator=(const Workbook&) = delete;
+
+  /// A sheet with a bold, frozen header row.
+  lxw_worksheet* sheet(const char* name, const std::vector<std::string>& header) {
+    lxw_worksheet* ws = workbook_add_worksheet(wb_, name);
+    for (size_t c = 0; c < header.size(); ++c)
+      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), header_);
+    worksheet_freeze_panes(ws, 1, 0);
+    return ws;
+  }
+  /// One row of text; list cells hold one item per line.
+  void row(lxw_worksheet* ws, lxw_row_t r, const std::vector<std::string>& cells) {
+    for (size_t c = 0; c < cells.size(); ++c)
+      if (!cells[c].empty())
+        check(worksheet_write_string(ws, r, static_cast<lxw_col_t>(c), cells[c].c_str(),
+                                     cells[c].find('\n') != std::string::npos ? wrap_ : nullptr));
+  }
+  void filter(lxw_worksheet* ws, lxw_row_t rows, size_t cols) {
+    worksheet_autofilter(ws, 0, 0, rows, static_cast<lxw_col_t>(cols - 1));
+  }
+  lxw_workbook* get() { return wb_; }
+  void close() {
+    lxw_error e = workbook_close(wb_);
+    wb_ = nullptr;
+    if (e != LXW_NO_ERROR)
+      throw Error(ErrorKind::Internal, "cannot write " + path_.string() + ": " + lxw_strerror(e));
+  }
+  void check(lxw_error e) {
+    // Text past Excel's limits (32,767 characters a cell) is refused rather than cut.
+    if (e != LXW_NO_ERROR) throw Error(ErrorKind::InvalidInput, "cannot export to XLSX: " + std::string(lxw_strerror(e)));
+  }
+
+ private:
+  fs::path path_;
+  lxw_workbook* wb_ = nullptr;
+  lxw_format* header_ = nullptr;
+  lxw_format* wrap_ = nullptr;
+};
+
+uint32_t rgb(const std::string& hex) {
+  if (hex.size() == 7 && hex[0] == '#') return static_cast<uint32_t>(std::stoul(hex.substr(1), nullptr, 16));
+  return 0xFFFFFF;
+}
+
+/// The matrix as a grid coloured by band, the most severe likelihood at the top, with the
+/// number of risks in each cell; cells above the appetite line have a thick border.
+void heat_map_sheet(Workbook& wb, const Matrix& m, const std::vector<int>& counts) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb.get(), "Heat map");
+  const int L = m.likelihood.size(), I = m.impact.size();
+  lxw_format* bold = workbook_add_format(wb.get());
+  format_set_bold(bold);
+  worksheet_write_string(ws, 0, 0, (m.name + ": likelihood down, impact across").c_str(), bold);
+  std::vector<lxw_format*> cell_format(static_cast<size_t>(m.cell_count()));
+  for (int i = 0; i < m.cell_count(); ++i) {
+    Cell c = m.cell_at(i);
+    lxw_format* f = workbook_add_format(wb.get());
+    format_set_bg_color(f, rgb(m.band(c).colour));
+    format_set_align(f, LXW_ALIGN_CENTER);
+    format_set_border(f, m.above_appetite(c) ? LXW_BORDER_THICK : LXW_BORDER_THIN);
+    cell_format[static_cast<size_t>(i)] = f;
+  }
+  lxw_row_t r = 2;
+  for (int li = L - 1; li >= 0; --li, ++r) {
+    worksheet_write_string(ws, r, 0, m.likelihood.levels[static_cast<size_t>(li)].heading.c_str(), bold);
+    for (int ii = 0; ii < I; ++ii) {
+      Cell c{li, ii};
+      int n = counts[static_cast<size_t>(m.index(c))];
+      std::string text = m.format(c) + (n ? " (" + std::to_string(n) + ")" : "");
+      worksheet_write_string(ws, r, static_cast<lxw_col_t>(ii + 1), text.c_str(),
+                             cell_format[static_cast<size_t>(m.index(c))]);
+    }
+  }
+  for (int ii = 0; ii < I; ++ii)
+    worksheet_write_string(ws, r, static_cast<lxw_col_t>(ii + 1), m.impact.levels[static_cast<size_t>(ii)].heading.c_str(),
+                           bold);
+  r += 2;
+  worksheet_write_string(ws, r++, 0, "Bands", bold);
+  for (auto it = m.bands.rbegin(); it != m.bands.rend(); ++it, ++r) {
+    lxw_format* f = workbook_add_format(wb.get());
+    format_set_bg_color(f, rgb(it->colour));
+    worksheet_write_string(ws, r, 0, it->name.c_str(), f);
+    worksheet_write_string(ws, r, 1, it->label.c_str(), nullptr);
+  }
+  worksheet_write_string(ws, ++r, 0, ("Appetite (thick border: above it): " + m.appetite_description).c_str(), nullptr);
+  worksheet_set_column(ws, 0, 0, 22, nullptr);
+  worksheet_set_column(ws, 1, static_cast<lxw_col_t>(I), 14, nullptr);
 }
 
 }  // namespace
 
 ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format, const std::string& out_path,
-                              bool force) {
+                              bool force, const std::optional<std::string>& as_of) {
   fs::path out(out_path);
   if (fs::exists(fs::symlink_status(out)) && !force)
     throw Error(ErrorKind::Conflict, out_path + " already exists; use --force to overwrite it");
   fs::path tmp = out;
   tmp += ".riskreg-export-tmp";
+  fs::path side = tmp;
+  side += ".assessments";
   fs::remove_all(tmp);
 
   ExportSummary sum;
   auto log = store.audit_log();
   if (!log.empty()) sum.audit_head = log.back().hash;
+  // Feeds between risks that both exist at the as-of time; the ids are known after the walk.
+  auto feeds_of = [&](const auto& keep, const auto& emit) {
+    store.for_each_feed([&](const Feed& f) {
+      if (keep(f.from) && keep(f.to)) {
+        emit(f);
+        ++sum.feeds;
+      }
+    });
+  };
   try {
+    std::unordered_set<std::string> ids;  // risks exported as of a time (for the feeds filter)
+    auto keep = [&](const std::string& id) { return !as_of || ids.count(id) > 0; };
     if (format == ExportFormat::Csv) {
       fs::create_directories(tmp);
       auto risks = open_out(tmp / "risks.csv");
       auto hist = open_out(tmp / "assessments.csv");
-      write_csv_row(risks, {"id", "title", "owner", "current", "target", "band", "above_appetite", "controls"});
+      write_csv_row(risks, export_risk_columns());
       write_csv_row(hist, {"id", "risk", "score", "likelihood", "impact", "band", "by", "at", "reason"});
       walk(
-          store, m,
+          store, m, as_of,
           [&](const RiskRow& r) {
-            write_csv_row(risks, {r.id, r.title, r.owner, r.current, r.target, r.band, r.above_appetite ? "yes" : "no",
-                                  join(r.controls, "; ")});
+            write_csv_row(risks, {r.id, r.title, r.owner, r.current, r.target, r.band,
+                                  r.above_appetite ? "yes" : "no", lines(r.controls), r.heading, r.vulnerability,
+                                  lines(r.triggers), lines(r.consequences), lines(r.notes), lines(r.priorities),
+                                  lines(r.actions), lines(r.feeds_to)});
+            if (as_of) ids.insert(r.id);
             ++sum.risks;
           },
           [&](const AssessmentRow& a) {
@@ -110,18 +280,59 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
           });
       close_out(risks, tmp / "risks.csv");
       close_out(hist, tmp / "assessments.csv");
+      auto feeds = open_out(tmp / "feeds.csv");
+      write_csv_row(feeds, {"from", "to", "basis", "transition_probability"});
+      feeds_of(keep, [&](const Feed& f) {
+        write_csv_row(feeds, {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
+      });
+      close_out(feeds, tmp / "feeds.csv");
       auto man = open_out(tmp / "manifest.json");
-      man << manifest(store, format, sum).dump(2) << "\n";
+      man << manifest(store, m, format, sum, as_of, log).dump(2) << "\n";
       close_out(man, tmp / "manifest.json");
+    } else if (format == ExportFormat::Xlsx) {
+      Workbook wb(tmp);
+      const std::vector<std::string> hist_cols = {"id", "risk", "score", "likelihood", "impact",
+                                                  "band", "by", "at", "reason"};
+      const std::vector<std::string> feed_cols = {"from", "to", "basis", "transition_probability"};
+      auto* risks = wb.sheet("Risks", export_risk_columns());
+      auto* hist = wb.sheet("Assessments", hist_cols);
+      std::vector<int> counts(static_cast<size_t>(m.cell_count()), 0);
+      walk(
+          store, m, as_of,
+          [&](const RiskRow& r) {
+            wb.row(risks, static_cast<lxw_row_t>(++sum.risks),
+                   {r.id, r.title, r.owner, r.current, r.target, r.band, r.above_appetite ? "yes" : "no",
+                    lines(r.controls), r.heading, r.vulnerability, lines(r.triggers), lines(r.consequences),
+                    lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to)});
+            if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current)) ++counts[static_cast<size_t>(m.index(*c))];
+            if (as_of) ids.insert(r.id);
+          },
+          [&](const AssessmentRow& a) {
+            wb.row(hist, static_cast<lxw_row_t>(++sum.assessments),
+                   {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood, a.score.impact,
+                    band_text(m, a.score), a.by, a.at, a.reason});
+          });
+      wb.filter(risks, static_cast<lxw_row_t>(sum.risks), export_risk_columns().size());
+      wb.filter(hist, static_cast<lxw_row_t>(sum.assessments), hist_cols.size());
+      auto* feeds = wb.sheet("Feeds", feed_cols);
+      feeds_of(keep, [&](const Feed& f) {
+        wb.row(feeds, static_cast<lxw_row_t>(sum.feeds + 1),
+               {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
+      });
+      wb.filter(feeds, static_cast<lxw_row_t>(sum.feeds), feed_cols.size());
+      heat_map_sheet(wb, m, counts);
+      auto* man = wb.sheet("Manifest", {"key", "value"});
+      auto mj = manifest(store, m, format, sum, as_of, log);
+      lxw_row_t r = 0;
+      for (auto& [k, v] : mj.items()) wb.row(man, ++r, {k, v.is_string() ? v.get<std::string>() : v.dump()});
+      wb.close();
     } else {
       // Risks first, their histories in a side file, then joined: both stay streamed.
-      fs::path side = tmp;
-      side += ".assessments";
       auto f = open_out(tmp);
       auto hist = open_out(side);
       f << "{\n\"risks\": [";
       walk(
-          store, m,
+          store, m, as_of,
           [&](const RiskRow& r) {
             json e = {{"id", r.id},
                       {"title", r.title},
@@ -130,8 +341,17 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                       {"target", r.target},
                       {"band", r.band},
                       {"above_appetite", r.above_appetite},
-                      {"controls", r.controls}};
+                      {"controls", r.controls},
+                      {"heading", r.heading},
+                      {"vulnerability", r.vulnerability},
+                      {"triggers", r.triggers},
+                      {"consequences", r.consequences},
+                      {"notes", r.notes},
+                      {"priorities", r.priorities},
+                      {"actions", r.actions},
+                      {"feeds_to", r.feeds_to}};
             f << (sum.risks++ ? ",\n  " : "\n  ") << e.dump();
+            if (as_of) ids.insert(r.id);
           },
           [&](const AssessmentRow& a) {
             json e = {{"id", a.id},
@@ -149,10 +369,22 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       f << "\n],\n\"assessments\": [";
       {
         std::ifstream in(side, std::ios::binary);
-        f << in.rdbuf();
+        if (sum.assessments) f << in.rdbuf();
       }
       fs::remove(side);
-      f << "\n],\n\"manifest\": " << manifest(store, format, sum).dump() << "\n}\n";
+      f << "\n],\n\"feeds\": [";
+      bool first = true;
+      feeds_of(keep, [&](const Feed& fd) {
+        f << (first ? "\n  " : ",\n  ")
+          << json{{"from", fd.from},
+                  {"to", fd.to},
+                  {"basis", fd.basis},
+                  {"transition_probability",
+                   fd.transition_probability ? json(*fd.transition_probability) : json(nullptr)}}
+                 .dump();
+        first = false;
+      });
+      f << "\n],\n\"manifest\": " << manifest(store, m, format, sum, as_of, log).dump() << "\n}\n";
       close_out(f, tmp);
     }
     if (fs::exists(fs::symlink_status(out))) fs::remove_all(out);
@@ -160,8 +392,6 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
   } catch (...) {
     std::error_code ec;
     fs::remove_all(tmp, ec);
-    fs::path side = tmp;
-    side += ".assessments";
     fs::remove(side, ec);
     throw;
   }

@@ -1,10 +1,13 @@
 #pragma once
-/// `riskreg export`: the register (each risk with its current and target score, band,
-/// appetite, owner and controls), its full assessment history, and a manifest (riskreg
-/// version, the rules files' SHA-256, row counts, the audit chain head), streamed risk by
-/// risk from the store.
+/// `riskreg export`: the register (each risk with all its fields, current and target score,
+/// band, appetite, owner, links to priorities, actions and the risks it feeds), its
+/// assessment history, the feed links, and a manifest (riskreg version, the rules files'
+/// SHA-256, the as-of time, row counts, the audit chain head), streamed risk by risk from
+/// the store. With an as-of time, the register as it stood then, rebuilt from the history.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/matrix.h"
 #include "store/store.h"
@@ -12,20 +15,32 @@
 namespace riskreg {
 
 enum class ExportFormat {
-  Csv,   ///< a folder: risks.csv, assessments.csv, manifest.json
-  Json,  ///< one file: {"risks": [...], "assessments": [...], "manifest": {...}}
+  Csv,   ///< a folder: risks.csv, assessments.csv, feeds.csv, manifest.json
+  Json,  ///< one file: {"risks": [...], "assessments": [...], "feeds": [...], "manifest": {...}}
+  Xlsx,  ///< one workbook: Risks, Assessments, Feeds (frozen headers, filters), Heat map, Manifest
 };
+
+/// The columns of risks.csv, in order; `riskreg import` reads the same names.
+/// List fields (vulnerability is one text; triggers, consequences, controls, notes,
+/// priorities, actions, feeds_to are lists) hold one item per line.
+const std::vector<std::string>& export_risk_columns();
 
 struct ExportSummary {
   int64_t risks = 0;
   int64_t assessments = 0;
+  int64_t feeds = 0;
   std::string audit_head;  ///< "" for an empty log
 };
 
 /// Writes the export at `out_path`. An existing path is refused with Error(Conflict)
 /// unless `force`. Everything is written beside it first and renamed into place, so a
 /// failed export never leaves a half-written one (nor destroys the old one).
+///
+/// `as_of` (ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SSZ`): each risk's score, previous score and
+/// owner as they stood then, and only the assessments made by then; risks not yet
+/// assessed then are left out. Descriptive fields (title, controls, ...) and links are
+/// not versioned by the store and are today's.
 ExportSummary export_register(Store& store, const Matrix& matrix, ExportFormat format, const std::string& out_path,
-                              bool force);
+                              bool force, const std::optional<std::string>& as_of = std::nullopt);
 
 }  // namespace riskreg

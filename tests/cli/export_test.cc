@@ -1,5 +1,5 @@
-// riskreg export on a real Darlington register: CSV folder, JSON file, manifest, refusal
-// to overwrite.
+// riskreg export on a real Darlington register: CSV folder, JSON file, manifest, links,
+// --as-of, refusal to overwrite.
 #include <filesystem>
 
 #include <catch2/catch.hpp>
@@ -10,9 +10,10 @@
 using namespace riskreg::test;
 
 namespace {
+/// Records end in CRLF; line breaks inside a cell are bare LF.
 int count_lines(const std::string& s) {
   int n = 0;
-  for (char c : s) n += c == '\n';
+  for (size_t i = 0; i + 1 < s.size(); ++i) n += s[i] == '\r' && s[i + 1] == '\n';
   return n;
 }
 
@@ -35,7 +36,13 @@ TEST_CASE("export --format csv writes risks, history and manifest", "[cli][expor
   auto man = nlohmann::json::parse(read_file(out + "/manifest.json"));
   auto risks = read_file(out + "/risks.csv");
   auto hist = read_file(out + "/assessments.csv");
-  CHECK(risks.rfind("id,title,owner,current,target,band,above_appetite,controls\r\n", 0) == 0);
+  CHECK(risks.rfind("id,title,owner,current,target,band,above_appetite,controls,heading,vulnerability,triggers,"
+                    "consequences,notes,priorities,actions,feeds_to\r\n",
+                    0) == 0);
+  CHECK(read_file(out + "/feeds.csv").rfind("from,to,basis,transition_probability\r\n", 0) == 0);
+  CHECK(count_lines(read_file(out + "/feeds.csv")) == man["rows"]["feeds"].get<int>() + 1);
+  CHECK(man["rows"]["feeds"] > 0);
+  CHECK(man["as_of"].is_null());
   CHECK(hist.rfind("id,risk,score,likelihood,impact,band,by,at,reason\r\n", 0) == 0);
   int64_t n_risks = man["rows"]["risks"], n_hist = man["rows"]["assessments"];
   CHECK(n_risks > 0);
@@ -91,4 +98,175 @@ TEST_CASE("export refuses to overwrite without --force (exit 8)", "[cli][export]
   CHECK(f.exit_code == 0);
   CHECK(nlohmann::json::parse(read_file(out))["risks"].size() > 0);
   CHECK_FALSE(std::filesystem::exists(out + ".riskreg-export-tmp"));
+}
+
+namespace {
+/// Darlington created on 2026-11-23, R5 re-scored to B2 on 2026-12-01 and to A1 on 2026-12-05.
+std::string darlington_with_history(const TempDir& dir) {
+  auto db = init_darlington(dir);
+  auto a = run_riskreg({"--db", db, "score", "5", "B2", "--reason", "Savings target raised", "--as", "alice"},
+                       {{"RISKREG_NOW", "2026-12-01T10:00:00Z"}});
+  auto b = run_riskreg({"--db", db, "score", "5", "A1", "--reason", "Budget cut", "--as", "bob"},
+                       {{"RISKREG_NOW", "2026-12-05T10:00:00Z"}});
+  INFO(a.err << b.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  return db;
+}
+
+nlohmann::json risk_in(const nlohmann::json& j, const std::string& id) {
+  for (const auto& e : j["risks"])
+    if (e["id"] == id) return e;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("export --as-of rebuilds the register as it stood at that date", "[cli][export]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto at = [&](const std::string& date, const std::string& name) {
+    auto out = dir.file(name);
+    auto r = run_riskreg({"--db", db, "export", "--format", "json", "--out", out, "--as-of", date});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return std::make_pair(r.out, nlohmann::json::parse(read_file(out)));
+  };
+  auto [said, before] = at("2026-11-30", "nov30.json");
+  CHECK(said == "exported 9 risks and 9 assessments as of 2026-11-30T23:59:59Z to " + dir.file("nov30.json") + "\n");
+  CHECK(risk_in(before, "R5")["current"] == "C2");  // the seed's own score
+  CHECK(before["manifest"]["as_of"] == "2026-11-30T23:59:59Z");
+  CHECK(before["manifest"]["rows"]["assessments"] == 9);
+
+  // The day of the first re-score counts whole.
+  auto [said1, dec1] = at("2026-12-01", "dec1.json");
+  CHECK(risk_in(dec1, "R5")["current"] == "B2");
+  CHECK(dec1["assessments"].size() == 10);
+  int by_alice = 0;
+  for (const auto& a : dec1["assessments"]) by_alice += a["by"] == "alice";
+  CHECK(by_alice == 1);
+  for (const auto& a : dec1["assessments"]) CHECK(a["at"].get<std::string>() <= "2026-12-01T23:59:59Z");
+
+  auto [said2, dec5] = at("2026-12-05T10:00:00Z", "dec5.json");
+  CHECK(risk_in(dec5, "R5")["current"] == "A1");
+  CHECK(dec5["assessments"].size() == 11);
+  // The chain head then: not today's when later entries exist.
+  auto log = nlohmann::json::parse(run_riskreg({"--db", db, "audit", "log", "--json"}).out);
+  CHECK(dec5["manifest"]["audit_head_as_of"] == log.back()["hash"]);
+  CHECK(dec1["manifest"]["audit_head_as_of"] != log.back()["hash"]);
+  CHECK(dec1["manifest"]["audit_head"] == log.back()["hash"]);
+
+  // Before the register existed: nothing.
+  auto [said3, empty] = at("2020-01-01", "empty.json");
+  CHECK(empty["risks"].empty());
+  CHECK(empty["feeds"].empty());
+  CHECK(empty["manifest"]["rows"]["risks"] == 0);
+}
+
+TEST_CASE("export --as-of with csv filters the history and records the time", "[cli][export]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto out = dir.file("exp");
+  auto r = run_riskreg({"--db", db, "export", "--format", "csv", "--out", out, "--as-of", "2026-12-02"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto hist = read_file(out + "/assessments.csv");
+  CHECK(hist.find(",bob,") == std::string::npos);
+  CHECK(hist.find(",alice,2026-12-01T10:00:00Z,Savings target raised\r\n") != std::string::npos);
+  auto man = nlohmann::json::parse(read_file(out + "/manifest.json"));
+  CHECK(man["as_of"] == "2026-12-02T23:59:59Z");
+  CHECK(man["rows"]["assessments"] == 10);
+}
+
+TEST_CASE("export --as-of refuses what is not a date (exit 2)", "[cli][export]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto r = run_riskreg({"--db", db, "export", "--format", "json", "--out", dir.file("x.json"), "--as-of", "last week"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "riskreg: --as-of 'last week' is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n");
+  CHECK_FALSE(std::filesystem::exists(dir.file("x.json")));
+}
+
+TEST_CASE("export carries links to priorities, actions and fed risks", "[cli][export]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto out = dir.file("exp.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", out}).exit_code == 0);
+  auto j = nlohmann::json::parse(read_file(out));
+  auto r5 = risk_in(j, "R5");
+  REQUIRE(r5.is_object());
+  CHECK(r5["triggers"].is_array());
+  CHECK_FALSE(r5["vulnerability"].get<std::string>().empty());
+  CHECK(r5["feeds_to"] == nlohmann::json::array({"R1", "R3"}));  // the seed's stated links
+  // Priorities and their actions, as `show` links them.
+  nlohmann::json linked;
+  for (const auto& r : j["risks"])
+    if (!r["priorities"].empty() && linked.is_null()) linked = r;
+  REQUIRE(linked.is_object());
+  CHECK_FALSE(linked["actions"].empty());
+  auto show = run_riskreg({"--db", db, "show", linked["id"].get<std::string>()});
+  for (const auto& p : linked["priorities"]) CHECK(show.out.find(p.get<std::string>()) != std::string::npos);
+  // Every feed is between exported risks, and each risk's feeds_to matches the feed table.
+  size_t feeds_to = 0;
+  for (const auto& r : j["risks"]) feeds_to += r["feeds_to"].size();
+  CHECK(feeds_to == j["feeds"].size());
+  CHECK(j["manifest"]["rows"]["feeds"] == j["feeds"].size());
+  for (const auto& p : r5["priorities"]) CHECK(show.out.find(p.get<std::string>()) != std::string::npos);
+}
+
+namespace {
+/// Runs a script with Debian's python3 (python3-openpyxl reads the workbook back); its stdout.
+std::string python(const std::string& script, const TempDir& dir) {
+  auto path = dir.file("check.py");
+  write_file(path, script);
+  std::string out;
+  FILE* p = popen(("/usr/bin/python3 " + path + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("export --format xlsx: sheets with frozen headers and filters, a coloured heat map", "[cli][export]") {
+  TempDir dir;
+  auto db = rescored_darlington(dir);
+  auto out = dir.file("exp.xlsx");
+  auto r = run_riskreg({"--db", db, "export", "--format", "xlsx", "--out", out});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "exported 9 risks and 10 assessments to " + out + "\n");
+  auto got = python(R"py(
+import openpyxl
+wb = openpyxl.load_workbook(")py" + out + R"py(")
+print(",".join(wb.sheetnames))
+for name in ("Risks", "Assessments", "Feeds"):
+    ws = wb[name]
+    print(name, ws.max_row - 1, ws.freeze_panes, ws.auto_filter.ref)
+risks = wb["Risks"]
+head = [c.value for c in risks[1]]
+r5 = [row for row in risks.iter_rows(min_row=2, values_only=True) if row[0] == "R5"][0]
+print("R5", r5[head.index("current")], r5[head.index("band")])
+hist = wb["Assessments"]
+print("reason", [row[-1] for row in hist.iter_rows(min_row=2, values_only=True) if row[6] == "alice"][0])
+hm = wb["Heat map"]
+fills = set()
+for row in hm.iter_rows(min_row=3, max_row=8, min_col=2, max_col=5):
+    for c in row:
+        fills.add(c.fill.fgColor.rgb)
+print("colours", len(fills))
+print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c.value).startswith("B2")])
+)py",
+                    dir);
+  INFO(got);
+  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest\n") == 0);
+  CHECK(got.find("Risks 9 A2 A1:P10\n") != std::string::npos);
+  CHECK(got.find("Assessments 10 A2 A1:I11\n") != std::string::npos);
+  CHECK(got.find("R5 B2 ") != std::string::npos);
+  // Stored as text, so a spreadsheet shows it and does not run it.
+  CHECK(got.find("reason =HYPERLINK(\"x\")\n") != std::string::npos);
+  CHECK(got.find("colours 1\n") == std::string::npos);
+  CHECK(got.find("colours") != std::string::npos);
+  CHECK(got.find("b2 ['B2 (") != std::string::npos);
 }
