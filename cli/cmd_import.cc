@@ -1,8 +1,50 @@
-// PLACEHOLDER: replaced by the full command (see cli/commands.h). Not registered as a subcommand yet.
+// riskreg import FILE.csv: risks as their owners keep them in a spreadsheet, validated whole,
+// then written in one transaction (engine/io/import.h, docs/export-import.md).
+#include <fstream>
+#include <iterator>
+#include <ostream>
+
 #include "commands.h"
+#include "core/error.h"
+#include "io/import.h"
 
 namespace riskreg::cli {
 
-void add_import(CLI::App&, Context&) {}
+namespace {
+struct ImportOptions {
+  std::string file;
+  std::string as;
+  bool check = false;
+};
+}  // namespace
+
+void add_import(CLI::App& app, Context& ctx) {
+  auto opt = std::make_shared<ImportOptions>();
+  auto* cmd = app.add_subcommand("import", "Import risks from a CSV file (all or nothing)");
+  cmd->add_option("file", opt->file, "A CSV file with a header row (see docs/export-import.md)")->required();
+  cmd->add_option("--as", opt->as, "Who is importing (default: the OS user)");
+  cmd->add_flag("--check", opt->check, "Validate the file and say what it would change; write nothing");
+  cmd->callback([opt, &ctx] {
+    auto plural = [](int64_t n, const char* one, const char* many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    std::string by = opt->as.empty() ? ctx.os_user() : opt->as;
+    if (opt->check) {
+      std::ifstream in(opt->file, std::ios::binary);
+      if (!in) throw Error(ErrorKind::NotFound, "cannot read " + opt->file);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      auto b = plan_import(ctx.store(), ctx.matrix(), text, opt->file, by, ctx.clock().now());
+      int64_t created = 0;
+      for (const auto& r : b.risks) created += !r.exists;
+      ctx.out << opt->file << ": " << plural(b.rows, "row", "rows") << " valid; would create "
+              << plural(created, "risk", "risks") << " and update " << (b.risks.size() - created) << "\n";
+      return;
+    }
+    auto r = import_csv(ctx.store(), ctx.matrix(), opt->file, by, ctx.clock().now());
+    ctx.out << "imported " << opt->file << " (import " << r.import_id << "): " << plural(r.created, "risk", "risks")
+            << " created, " << r.updated << " updated, " << plural(r.assessments, "assessment", "assessments")
+            << " and " << plural(r.owner_changes, "owner change", "owner changes") << " appended\n";
+  });
+}
 
 }  // namespace riskreg::cli

@@ -26,6 +26,7 @@ class SqliteStore : public Store {
 
   void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at,
               const std::string& reason) override;
+  ImportResult import_risks(const ImportBatch& batch) override;  // store/sqlite_import.cc
   RegisterInfo info() override;
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "domain/register.h"
 
 namespace riskreg {
@@ -66,6 +67,33 @@ struct AuditEntry {
   std::string hash;
 };
 
+/// One row of an import, validated against the register: a risk to insert, or an existing
+/// one to update. Updates append to the history; they never rewrite it.
+struct ImportedRisk {
+  Risk risk;                         ///< every field as the file has it; `current` is its score
+  bool exists = false;               ///< an update of a risk the register holds
+  std::optional<ScoreCodes> expect;  ///< (update) its current score when the file was validated
+  bool rescore = false;              ///< (update) append `risk.current` as an assessment
+  bool new_owner = false;            ///< (update) append `risk.owner` as an owner change
+  bool fields = false;               ///< (update) replace title, heading, texts, lists and target
+  std::string reason;                ///< on the assessment and owner change this row appends
+};
+
+/// A whole validated import file, written in one transaction.
+struct ImportBatch {
+  std::string file;    ///< as given on the command line
+  std::string sha256;  ///< of the file's bytes
+  int64_t rows = 0;    ///< data rows in the file
+  std::string by;
+  Timestamp at;
+  std::vector<ImportedRisk> risks;  ///< only the rows that change something
+};
+
+struct ImportResult {
+  int64_t import_id = 0;  ///< the row in `imports`
+  int64_t created = 0, updated = 0, assessments = 0, owner_changes = 0;
+};
+
 /// A new assessment to append. `expect` is the lost-update guard: refuse unless the
 /// risk's current score is still this.
 struct NewAssessment {
@@ -96,6 +124,15 @@ class Store {
   /// assessment (its `current` score) and owner, and the "create" audit entry.
   virtual void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by,
                       Timestamp at, const std::string& reason) = 0;
+  /// Writes a validated import in one transaction: new risks inserted with their first
+  /// assessment and owner; existing ones updated by appended assessments and owner changes,
+  /// each with its own audit entry as a re-score or owner change would have; then a row in
+  /// `imports` and one "import" audit entry with the file's SHA-256 and row count.
+  /// Throws Error(Conflict) if a risk was re-scored or created since the file was validated.
+  virtual ImportResult import_risks(const ImportBatch& batch) {
+    (void)batch;
+    throw Error(ErrorKind::Internal, "this store cannot import");
+  }
 
   // Reads.
   virtual RegisterInfo info() = 0;

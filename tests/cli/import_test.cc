@@ -1,0 +1,177 @@
+// riskreg import: a spreadsheet's risks, validated whole, written in one transaction; an
+// export imports back exactly; bad files are refused with the line, column and value, and
+// leave the register byte for byte as it was.
+#include <filesystem>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using namespace riskreg::test;
+using nlohmann::json;
+
+namespace {
+json export_json(const std::string& db, const TempDir& dir, const std::string& name) {
+  auto out = dir.file(name);
+  auto r = run_riskreg({"--db", db, "export", "--format", "json", "--out", out});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(read_file(out));
+}
+
+json risk_in(const json& j, const std::string& id) {
+  for (const auto& e : j["risks"])
+    if (e["id"] == id) return e;
+  return nullptr;
+}
+
+struct Refused {
+  std::string file;     // the CSV's content
+  std::string message;  // the whole of stderr, with "FILE" for the file's path
+};
+}  // namespace
+
+TEST_CASE("export then import round-trips the Darlington register", "[cli][import]") {
+  TempDir dir;
+  auto a = init_darlington(dir);
+  REQUIRE(run_riskreg({"--db", a, "score", "5", "B2", "--reason", "Savings target raised"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", a, "owner", "3", "=Jan Lefevre"}).exit_code == 0);
+  auto exp = dir.file("a-export");
+  REQUIRE(run_riskreg({"--db", a, "export", "--format", "csv", "--out", exp}).exit_code == 0);
+
+  TempDir dir_b;
+  auto b = init_darlington(dir_b);
+  auto r = run_riskreg({"--db", b, "import", exp + "/risks.csv", "--as", "importer"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "imported " + exp + "/risks.csv (import 1): 0 risks created, 2 updated, 1 assessment and 1 owner "
+                                     "change appended\n");
+  auto exp_b = dir_b.file("b-export");
+  REQUIRE(run_riskreg({"--db", b, "export", "--format", "csv", "--out", exp_b}).exit_code == 0);
+  // The register itself is the same, cell for cell (the history differs in who and when).
+  CHECK(read_file(exp_b + "/risks.csv") == read_file(exp + "/risks.csv"));
+  CHECK(read_file(exp_b + "/feeds.csv") == read_file(exp + "/feeds.csv"));
+  auto jb = export_json(b, dir_b, "b.json");
+  CHECK(risk_in(jb, "R3")["owner"] == "=Jan Lefevre");  // neutralised on export, restored on import
+  CHECK(risk_in(jb, "R5")["current"] == "B2");
+  // The history was appended to, and the audit chain still verifies.
+  int by_importer = 0;
+  for (const auto& a : jb["assessments"]) by_importer += a["by"] == "importer" && a["risk"] == "R5";
+  CHECK(by_importer == 1);
+  auto v = run_riskreg({"--db", b, "audit", "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+
+  // Importing the same file again changes nothing but is still recorded.
+  auto again = run_riskreg({"--db", b, "import", exp + "/risks.csv"});
+  CHECK(again.out == "imported " + exp + "/risks.csv (import 2): 0 risks created, 0 updated, 0 assessments and 0 "
+                                         "owner changes appended\n");
+  CHECK(export_json(b, dir_b, "b2.json")["assessments"].size() == jb["assessments"].size());
+}
+
+TEST_CASE("import creates new risks and records the file in imports and the audit log", "[cli][import]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto csv = dir.file("new.csv");
+  std::string text =
+      "ID,Title,Owner,Current,Target,Controls,Triggers,Reason\r\n"
+      "R10,Cyber attack on case records,Ann Smith,B2,D3,\"Backups; Training\",\"Phishing\nWeak passwords\","
+      "Quarterly review\r\n"
+      "R5,Budget cuts to preventive services,,A2,,,,\r\n";
+  write_file(csv, text);
+  auto r = run_riskreg({"--db", db, "import", csv, "--as", "ann"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "imported " + csv + " (import 1): 1 risk created, 1 updated, 2 assessments and 1 owner change "
+                                     "appended\n");
+  auto j = export_json(db, dir, "after.json");
+  auto r10 = risk_in(j, "R10");
+  REQUIRE(r10.is_object());
+  CHECK(r10["title"] == "Cyber attack on case records");
+  CHECK(r10["owner"] == "Ann Smith");
+  CHECK(r10["current"] == "B2");
+  CHECK(r10["target"] == "D3");
+  CHECK(r10["controls"] == json::array({"Backups", "Training"}));
+  CHECK(r10["triggers"] == json::array({"Phishing", "Weak passwords"}));
+  CHECK(risk_in(j, "R5")["current"] == "A2");
+  CHECK(risk_in(j, "R5")["controls"].empty());  // the file is the register: an empty list clears it
+  std::map<std::string, std::string> reason;  // of the latest assessment of each risk
+  for (const auto& a : j["assessments"]) reason[a["risk"]] = a["reason"];
+  CHECK(reason["R10"] == "Quarterly review");
+  CHECK(reason["R5"] == "import " + csv);  // the default
+
+  auto log = json::parse(run_riskreg({"--db", db, "audit", "log", "--json"}).out);
+  auto last = log.back();
+  CHECK(last["action"] == "import");
+  CHECK(last["actor"] == "ann");
+  auto detail = last["detail"].is_string() ? json::parse(last["detail"].get<std::string>()) : last["detail"];
+  CHECK(detail["rows"] == 2);
+  CHECK(detail["sha256"].get<std::string>().size() == 64);
+  SQLite::Database sql(db);
+  SQLite::Statement st(sql, "SELECT file, sha256, rows, imported_by FROM imports");
+  REQUIRE(st.executeStep());
+  CHECK(st.getColumn(0).getString() == csv);
+  CHECK(st.getColumn(1).getString() == detail["sha256"].get<std::string>());
+  CHECK(st.getColumn(2).getInt() == 2);
+  CHECK(st.getColumn(3).getString() == "ann");
+  CHECK(run_riskreg({"--db", db, "audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("import --check validates and writes nothing", "[cli][import]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto csv = dir.file("new.csv");
+  write_file(csv, "id,title,current\nR10,New,C3\nR1,Recruitment and retention of key staff,A1\n");
+  auto before = read_file(db);
+  auto r = run_riskreg({"--db", db, "import", "--check", csv});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == csv + ": 2 rows valid; would create 1 risk and update 1\n");
+  CHECK(read_file(db) == before);
+}
+
+TEST_CASE("import refuses bad files whole: exact message, exit 5, register unchanged", "[cli][import]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  // One valid new risk first in each file: it must not be written either.
+  const std::string ok = "R10,Valid new risk,C3\n";
+  const std::vector<Refused> cases = {
+      {"id,titel,current\n" + ok,
+       "FILE:1:4: unknown column 'titel'; did you mean 'title'? (columns: id, title, heading, owner, current, "
+       "target, vulnerability, triggers, consequences, controls, notes, reason)\n  id,titel,current\n     ^\n"},
+      {"id,title,current\n" + ok + "R11,Bad score,G5\n",
+       "FILE:3:15: column 'current': 'G5' is not a score on the matrix 'Zurich 6x4 (Darlington Children's Services "
+       "Departmental Plan 2009-2013)': likelihood is one of A/B/C/D/E/F and impact one of 1/2/3/4 (e.g. D1)\n"
+       "  R11,Bad score,G5\n                ^\n"},
+      {"id,title,current\n" + ok + "R10,Again,C3\n",
+       "FILE:3:1: column 'id': risk 'R10' appears twice (first on line 2)\n  R10,Again,C3\n  ^\n"},
+      {"id,title,current\n" + ok + "R11,No score,\n",
+       "FILE:3:14: column 'current': risk 'R11' is new and needs a current score\n  R11,No score,\n"
+       "               ^\n"},
+      {"id,title,current\n" + ok + "R11,\"Unclosed,C3\n",
+       "FILE:3:5: the quoted field opened here is never closed\n  R11,\"Unclosed,C3\n      ^\n"},
+      {"id,title,current\n" + ok + "R11,Too,many,fields\n",
+       "FILE:3:1: this row has 4 fields, the header has 3\n  R11,Too,many,fields\n  ^\n"},
+      {"id,title,current\n" + ok + "R11,Caf\xE9,C3\n", "FILE:3:8: byte 0xE9 is not UTF-8; save the file as UTF-8 CSV\n"},
+      {"title,current\nA,C3\n", "FILE:1:1: the header has no 'id' column\n  title,current\n  ^\n"},
+  };
+  auto before = read_file(db);
+  int n = 0;
+  for (const auto& c : cases) {
+    auto csv = dir.file("bad" + std::to_string(n++) + ".csv");
+    write_file(csv, c.file);
+    auto r = run_riskreg({"--db", db, "import", csv});
+    std::string want = c.message;
+    want.replace(want.find("FILE"), 4, csv);
+    INFO(c.file);
+    CHECK(r.exit_code == 5);
+    CHECK(r.err == "riskreg: " + want);
+    CHECK(r.out.empty());
+    CHECK(read_file(db) == before);
+  }
+  auto missing = run_riskreg({"--db", db, "import", dir.file("nope.csv")});
+  CHECK(missing.exit_code == 3);
+  CHECK(missing.err == "riskreg: cannot read " + dir.file("nope.csv") + "\n");
+}
