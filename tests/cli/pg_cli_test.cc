@@ -12,7 +12,7 @@ TEST_CASE("riskreg on PostgreSQL: init, score, show and audit verify, as on SQLi
   TempDir dir;
   std::string lite = init_darlington(dir);
   std::string url = pg_cluster().fresh_database();
-  auto init = run_riskreg({"--db", url, "init"});
+  auto init = run_riskreg({"--db", url, "init", "--as", "loader"});
   INFO(init.err);
   REQUIRE(init.exit_code == 0);
   CHECK_THAT(init.out, Catch::StartsWith("Created " + url + ": 9 risks"));
@@ -41,7 +41,7 @@ TEST_CASE("riskreg on PostgreSQL: init, score, show and audit verify, as on SQLi
   INFO(vb.err);
   CHECK(vb.exit_code == 0);
   CHECK(vb.out == va.out);  // the same chain, the same head
-  auto forced = run_riskreg({"--db", url, "init", "--force"});
+  auto forced = run_riskreg({"--db", url, "init", "--force", "--as", "loader"});
   CHECK(forced.exit_code == 0);
   CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
   auto missing = run_riskreg({"--db", pg_cluster().url("postgres"), "list"});
@@ -85,4 +85,30 @@ TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused 
   CHECK(other.err == "riskreg: R4: refused by the database: user 'jan' may not re-score this risk (risk owners may "
                      "re-score only the risks they own; see docs/postgresql.md)\n");
   CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("riskreg import writes into PostgreSQL as into SQLite", "[cli][postgres][import]") {
+  TempDir dir;
+  std::string a = init_darlington(dir);
+  REQUIRE(run_riskreg({"--db", a, "score", "5", "B2", "--reason", "Savings target raised"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", a, "owner", "3", "Jan Lefevre"}).exit_code == 0);
+  std::string exp = dir.file("a-export");
+  REQUIRE(run_riskreg({"--db", a, "export", "--format", "csv", "--out", exp}).exit_code == 0);
+  TempDir dir_b;
+  std::string lite = init_darlington(dir_b);
+  std::string url = pg_cluster().fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init", "--as", "loader"}).exit_code == 0);
+  auto il = run_riskreg({"--db", lite, "import", exp + "/risks.csv", "--as", "importer"});
+  auto ip = run_riskreg({"--db", url, "import", exp + "/risks.csv", "--as", "importer"});
+  INFO(ip.err);
+  REQUIRE(ip.exit_code == 0);
+  CHECK(ip.out == il.out);
+  CHECK_THAT(ip.out, Catch::Contains("0 risks created, 2 updated"));
+  auto vl = run_riskreg({"--db", lite, "audit", "verify"}), vp = run_riskreg({"--db", url, "audit", "verify"});
+  CHECK(vp.exit_code == 0);
+  CHECK(vp.out == vl.out);
+  REQUIRE(run_riskreg({"--db", lite, "export", "--format", "csv", "--out", dir_b.file("l")}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", url, "export", "--format", "csv", "--out", dir_b.file("p")}).exit_code == 0);
+  CHECK(read_file(dir_b.file("p") + "/risks.csv") == read_file(dir_b.file("l") + "/risks.csv"));
+  CHECK(read_file(dir_b.file("p") + "/assessments.csv") == read_file(dir_b.file("l") + "/assessments.csv"));
 }
