@@ -1,0 +1,235 @@
+// riskreg generate: determinism for a seed, a realistic spread, cycles, a sound audit
+// trail; and the whole-register load path (merged counts, streamed flags) on its output.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "audit/verify.h"
+#include "core/error.h"
+#include "register/generate.h"
+#include "register/rules_bundle.h"
+#include "register/risk_view.h"
+#include "rules/flags.h"
+#include "store/sqlite_store.h"
+#include "support.h"
+
+using namespace riskreg;
+using riskreg::test::source_path;
+using riskreg::test::TempDir;
+
+namespace {
+
+const FixedClock kClock(*parse_timestamp("2026-11-23T09:00:00Z"));
+
+std::string generate(const TempDir& dir, const std::string& name, int64_t risks, uint64_t seed, int bodies = 0) {
+  GenerateRequest req;
+  req.db_path = dir.file(name);
+  req.rules_dir = source_path("rules");
+  req.risks = risks;
+  req.seed = seed;
+  req.bodies = bodies;
+  req.by = "generator";
+  generate_register(req, kClock);
+  return req.db_path;
+}
+
+/// Every row of every table the generator writes, in a fixed order: equal dumps are equal registers.
+std::string dump(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  std::string out;
+  for (const char* sql :
+       {"SELECT * FROM meta ORDER BY key", "SELECT * FROM risks ORDER BY key", "SELECT * FROM assessments ORDER BY id",
+        "SELECT * FROM owner_changes ORDER BY id", "SELECT * FROM feeds ORDER BY from_risk, to_risk",
+        "SELECT * FROM objectives ORDER BY pos", "SELECT * FROM priorities ORDER BY pos",
+        "SELECT * FROM priority_risks ORDER BY priority, risk", "SELECT * FROM actions ORDER BY id",
+        "SELECT * FROM audit ORDER BY seq"}) {
+    SQLite::Statement st(db, sql);
+    while (st.executeStep()) {
+      for (int i = 0; i < st.getColumnCount(); ++i) out += st.getColumn(i).getString() + "|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+int64_t count(const std::string& path, const std::string& sql) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet(sql).getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("generate: the same seed gives the same register, another seed another", "[generate]") {
+  TempDir dir;
+  auto a = dump(generate(dir, "a.db", 2000, 7));
+  auto b = dump(generate(dir, "b.db", 2000, 7));
+  auto c = dump(generate(dir, "c.db", 2000, 8));
+  REQUIRE(a.size() > 100000);
+  CHECK(a == b);
+  CHECK(a != c);
+}
+
+TEST_CASE("generate: sizes from Darlington's nine risks up, and an existing register is kept", "[generate]") {
+  TempDir dir;
+  auto path = generate(dir, "nine.db", 9, 1);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  auto n = store.counts();
+  CHECK(n.risks == 9);
+  CHECK(n.assessments >= 9);
+  CHECK(store.risk_ids().front() == "R1");
+  CHECK(store.risk("R9").has_value());
+  GenerateRequest again;
+  again.db_path = path;
+  again.rules_dir = source_path("rules");
+  again.risks = 20;
+  again.by = "generator";
+  CHECK_THROWS_AS(generate_register(again, kClock), Error);
+  CHECK(SqliteStore(path, SqliteStore::Mode::Open).counts().risks == 9);
+  again.force = true;
+  generate_register(again, kClock);
+  CHECK(SqliteStore(path, SqliteStore::Mode::Open).counts().risks == 20);
+}
+
+TEST_CASE("generate: a realistic spread over the matrix, owners, priorities, actions and feeds", "[generate]") {
+  TempDir dir;
+  const int64_t n = 5000;
+  auto path = generate(dir, "r.db", n, 3, 5);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  auto m = matrix_from(store.rules());
+  std::map<int, int64_t> by_cell;
+  int64_t owned = 0, targeted = 0, mitigated = 0, with_actions = 0, rescored = 0;
+  std::set<std::string> bodies;
+  store.for_each_risk([&](const RiskState& s) {
+    auto v = view_of(s, m);
+    REQUIRE(v.current);
+    ++by_cell[m.index(*v.current)];
+    owned += s.owner.has_value();
+    targeted += s.target.has_value();
+    mitigated += s.priorities > 0;
+    with_actions += s.actions > 0;
+    rescored += s.previous.has_value();
+  });
+  // Most cells are used, the centre more than the most severe corner.
+  CHECK(by_cell.size() >= static_cast<size_t>(m.cell_count() * 3 / 4));
+  int centre = m.index({m.likelihood.size() / 2, m.impact.size() / 2});
+  int corner = m.index({m.likelihood.size() - 1, m.impact.size() - 1});
+  CHECK(by_cell[centre] > 3 * by_cell[corner]);
+  CHECK(owned > n * 7 / 10);
+  CHECK(owned < n * 9 / 10);
+  CHECK(targeted > n / 2);
+  CHECK(mitigated > n / 2);
+  CHECK(mitigated < n * 8 / 10);
+  CHECK(with_actions > n / 3);
+  CHECK(rescored > n / 5);
+  CHECK(rescored < n * 3 / 5);
+  CHECK(count(path, "SELECT count(DISTINCT heading) FROM risks") == 5);
+  CHECK(count(path, "SELECT count(*) FROM actions WHERE lead_officers = '[]' OR completion = ''") == 0);
+  CHECK(count(path, "SELECT count(*) FROM actions WHERE pis = '[]'") == 0);
+  // About one feed link per risk; in-degree heavy-tailed (hubs), out-degree mostly small.
+  auto feeds = count(path, "SELECT count(*) FROM feeds");
+  CHECK(feeds > n * 8 / 10);
+  CHECK(feeds < n * 2);
+  auto max_in = count(path, "SELECT max(c) FROM (SELECT count(*) AS c FROM feeds GROUP BY to_risk)");
+  CHECK(max_in > 20 * feeds / n);
+  CHECK(count(path, "SELECT count(*) FROM risks WHERE key NOT IN (SELECT from_risk FROM feeds)") > n / 5);
+}
+
+TEST_CASE("generate: feed links include cycles", "[generate]") {
+  TempDir dir;
+  auto path = generate(dir, "r.db", 3000, 11);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  std::map<std::string, std::vector<std::string>> out;
+  store.for_each_feed([&](const Feed& f) { out[f.from].push_back(f.to); });
+  // The seeded loop, and a depth-first search that finds a back edge.
+  CHECK(std::count(out["R1"].begin(), out["R1"].end(), "R2") == 1);
+  CHECK(std::count(out["R2"].begin(), out["R2"].end(), "R3") == 1);
+  CHECK(std::count(out["R3"].begin(), out["R3"].end(), "R1") == 1);
+  std::map<std::string, int> colour;  // 0 new, 1 on the stack, 2 done
+  int64_t back_edges = 0;
+  for (const auto& id : store.risk_ids()) {
+    if (colour[id]) continue;
+    std::vector<std::pair<std::string, size_t>> stack{{id, 0}};
+    colour[id] = 1;
+    while (!stack.empty()) {
+      auto& [v, i] = stack.back();
+      if (i < out[v].size()) {
+        std::string w = out[v][i++];
+        if (colour[w] == 1) ++back_edges;
+        if (colour[w] == 0) colour[w] = 1, stack.push_back({w, 0});
+      } else {
+        colour[v] = 2;
+        stack.pop_back();
+      }
+    }
+  }
+  CHECK(back_edges > 3);
+}
+
+TEST_CASE("generate: the register and its history of re-scores pass audit verify", "[generate]") {
+  TempDir dir;
+  auto path = generate(dir, "r.db", 1500, 5);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  auto n = store.counts();
+  CHECK(n.assessments > n.risks + n.risks / 5);
+  CHECK(n.audit == 1 + (n.assessments - n.risks));  // "create", then one "score" entry per re-score
+  auto v = verify_audit(store);
+  CHECK(v.ok());
+  CHECK(v.entries == n.audit);
+  // Re-scores are in time order and within the two years before now.
+  CHECK(count(path, "SELECT count(*) FROM assessments a JOIN assessments b ON b.id = a.id + 1 "
+                    "WHERE b.assessed_at < a.assessed_at") == 0);
+  CHECK(count(path, "SELECT count(*) FROM assessments WHERE assessed_at > '2026-11-23T09:00:00Z'") == 0);
+}
+
+TEST_CASE("load path: the merged whole-register scan agrees with per-risk reads", "[generate][store]") {
+  TempDir dir;
+  auto path = generate(dir, "r.db", 1200, 9);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  int64_t seen = 0, mitigated = 0;
+  std::vector<RiskState> all;
+  store.for_each_risk([&](const RiskState& s) { all.push_back(s); });
+  for (const auto& s : all) {
+    auto one = store.risk_state(s.id);
+    REQUIRE(one);
+    CHECK(one->priorities == s.priorities);
+    CHECK(one->actions == s.actions);
+    CHECK(one->owner == s.owner);
+    CHECK(one->target == s.target);
+    CHECK((one->current ? one->current->id : 0) == (s.current ? s.current->id : 0));
+    CHECK((one->previous ? one->previous->at : "") == (s.previous ? s.previous->at : ""));
+    mitigated += s.priorities > 0;
+    ++seen;
+  }
+  CHECK(seen == 1200);
+  CHECK(mitigated > 0);
+}
+
+TEST_CASE("load path: streamed flags risk by risk equal the whole-register flags", "[generate][rules]") {
+  TempDir dir;
+  auto path = generate(dir, "r.db", 800, 4);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  auto m = matrix_from(store.rules());
+  Timestamp now = kClock.now();
+  for (bool upstream : {false, true}) {
+    auto set = upstream ? rules::load_rules_text(R"toml(
+[[rule]]
+name = "FED"
+severity = "warning"
+when = 'upstream_above >= 1 and upstream >= 2'
+message = "{id}"
+)toml", "t.toml", m)
+                        : rules::rule_set_from(store.rules(), m);
+    auto report = rules::flag_register(store, m, set, now);
+    std::map<std::string, std::vector<std::string>> whole;
+    for (const auto& f : report.flags) whole[report.facts[f.risk].id].push_back(f.rule->name);
+    rules::RiskFlagger flagger(store, m, set, now);
+    std::map<std::string, std::vector<std::string>> streamed;
+    store.for_each_risk([&](const RiskState& s) {
+      for (const auto* r : flagger.fired(s)) streamed[s.id].push_back(r->name);
+    });
+    CHECK(report.flags.size() > 10);
+    CHECK(streamed == whole);
+  }
+}
