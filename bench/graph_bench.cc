@@ -16,19 +16,17 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_size.h"
 #include "graph/model.h"
 
 using namespace riskreg;
 
 namespace {
-constexpr uint32_t kRisks = 1000000;
-constexpr uint32_t kLinks = 5000000;
+// RISKREG_BENCH_SMOKE=1: 2,000 risks and 10,000 links.
+const uint32_t kRisks = static_cast<uint32_t>(bench::size(1000000, 2000));
+const uint32_t kLinks = static_cast<uint32_t>(bench::size(5000000, 10000));
 
-double peak_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
-}
+double peak_mib() { return bench::peak_mib(); }
 
 /// The feed links (from, to), fixed seed.
 std::vector<std::pair<uint32_t, uint32_t>> links() {

@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_size.h"
 #include "graph/network_model.h"
 
 using namespace riskreg;
@@ -23,7 +24,7 @@ RiskNetwork synthetic() {
 void BM_MonteCarlo(benchmark::State& state) {
   static RiskNetwork n = synthetic();
   unsigned threads = static_cast<unsigned>(state.range(0));
-  uint64_t runs = 20000;
+  uint64_t runs = bench::size(20000, 200);
   for (auto _ : state) {
     auto r = simulate_network(n, {runs, 1, threads, 1000000});
     benchmark::DoNotOptimize(r.frequency.data());
