@@ -29,6 +29,9 @@ void add_owner(CLI::App& app, Context& ctx) {
     std::string id = resolve_risk_id(st, opt->id);
     std::string name = trim(opt->name);
     if (name.empty()) throw Error(ErrorKind::InvalidInput, id + ": the owner's name cannot be blank");
+    // The history and its audit entry hold text only (the entry is canonical JSON).
+    for (const std::string* s : {&opt->name, &opt->reason, &opt->as})
+      if (!valid_utf8(*s)) throw Error(ErrorKind::InvalidInput, id + ": the name or reason is not valid UTF-8 text");
     auto before = st.risk_state(id)->owner;
     std::string reason = trim(opt->reason).empty() ? "Owner assigned" : trim(opt->reason);
     auto c = st.assign_owner(id, name, opt->as.empty() ? ctx.os_user() : opt->as, ctx.clock().now(), reason);

@@ -11,6 +11,20 @@
 #include "core/error.h"
 #include "core/text.h"
 
+namespace {
+/// An error message of at most about 1000 bytes: one quoting a huge argument or field keeps
+/// its start and end, cut at UTF-8 character boundaries.
+std::string clip(const std::string& s) {
+  constexpr size_t kHead = 600, kTail = 200;
+  if (s.size() <= kHead + kTail + 200) return s;
+  auto start = [&](size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80; };
+  size_t head = kHead, tail = s.size() - kTail;
+  while (head > 0 && !start(head)) --head;
+  while (tail < s.size() && !start(tail)) ++tail;
+  return s.substr(0, head) + "… (" + std::to_string(tail - head) + " bytes cut) …" + s.substr(tail);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace riskreg;
   auto log = spdlog::stderr_color_mt("riskreg");
@@ -56,14 +70,14 @@ int main(int argc, char** argv) {
     }
     return 0;
   } catch (const FileError& e) {
-    std::cerr << "riskreg: " << e.what() << "\n";
+    std::cerr << "riskreg: " << clip(e.what()) << "\n";
     if (!e.detail().empty()) std::cerr << e.detail() << "\n";
     return exit_code(e.kind());
   } catch (const Error& e) {
-    std::cerr << "riskreg: " << e.what() << "\n";
+    std::cerr << "riskreg: " << clip(e.what()) << "\n";
     return exit_code(e.kind());
   } catch (const std::exception& e) {
-    std::cerr << "riskreg: internal error: " << e.what() << "\n";
+    std::cerr << "riskreg: internal error: " << clip(e.what()) << "\n";
     return exit_code(ErrorKind::Internal);
   }
 }

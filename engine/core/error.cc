@@ -1,5 +1,7 @@
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace riskreg {
 
 int exit_code(ErrorKind kind) {
@@ -50,13 +52,32 @@ std::string position(const SourcePos& pos) {
 FileError::FileError(const SourcePos& pos, const std::string& problem, const std::string& source_line)
     : Error(ErrorKind::BadFile, position(pos) + ": " + problem), pos_(pos), problem_(problem) {
   if (!source_line.empty()) {
-    detail_ = "  " + source_line + "\n  ";
+    // A very long line (a 4 MiB value, brackets nested 100,000 deep) shows as a window of
+    // about kShown bytes around the column, so the message stays short.
+    constexpr size_t kShown = 160;
+    std::string line = source_line;
+    int column = pos.column;
+    if (line.size() > kShown) {
+      auto continuation = [&](size_t i) { return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+      size_t at = 0;  // the byte where the column's character starts
+      for (int c = 1; at < line.size() && c < column; ++c)
+        for (++at; continuation(at);) ++at;
+      size_t from = at > kShown / 2 ? at - kShown / 2 : 0, to = std::min(line.size(), from + kShown);
+      while (continuation(from)) --from;
+      while (continuation(to)) ++to;
+      column = 1;
+      for (size_t i = from; i < at; ++i) column += continuation(i) ? 0 : 1;
+      std::string head = from > 0 ? "…" : "";
+      if (from > 0) ++column;
+      line = head + line.substr(from, to - from) + (to < line.size() ? "…" : "");
+    }
+    detail_ = "  " + line + "\n  ";
     // The caret counts characters, not bytes, so it sits under multi-byte text correctly.
     int col = 1;
-    for (size_t i = 0; i < source_line.size() && col < pos.column; ++i) {
-      unsigned char c = static_cast<unsigned char>(source_line[i]);
+    for (size_t i = 0; i < line.size() && col < column; ++i) {
+      unsigned char c = static_cast<unsigned char>(line[i]);
       if ((c & 0xC0) == 0x80) continue;
-      detail_ += source_line[i] == '\t' ? '\t' : ' ';
+      detail_ += line[i] == '\t' ? '\t' : ' ';
       ++col;
     }
     detail_ += "^";

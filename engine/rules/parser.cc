@@ -29,7 +29,13 @@ namespace {
 /// Recursive descent, one function per precedence level.
 class Parser {
  public:
-  explicit Parser(std::string_view text) : toks_(tokenize(text)) {}
+  explicit Parser(std::string_view text) : toks_(tokenize(text)) {
+    // Bounds the syntax tree's height (the compiler, evaluator and destructor recurse over
+    // it): a left-leaning chain like 'a + a + a ...' nests one node per operator.
+    if (toks_.size() > kMaxTokens)
+      throw ConditionError(toks_[kMaxTokens].offset,
+                           "the condition is too long (more than " + std::to_string(kMaxTokens) + " tokens)");
+  }
 
   std::unique_ptr<Node> parse() {
     auto n = parse_or();
@@ -43,9 +49,17 @@ class Parser {
   }
 
  private:
+  static constexpr size_t kMaxTokens = 1000;
+  static constexpr int kMaxDepth = 64;  ///< parentheses, 'not' and unary '-' nest at most this deep
   std::vector<Token> toks_;
   size_t pos_ = 0;
   int depth_ = 0;
+
+  /// Counts one level of recursive nesting at `offset`; the caller undoes it with --depth_.
+  void enter(size_t offset, const char* what) {
+    if (++depth_ > kMaxDepth)
+      throw ConditionError(offset, std::string(what) + " nested more than " + std::to_string(kMaxDepth) + " deep");
+  }
 
   const Token& peek(size_t ahead = 0) const { return toks_[std::min(pos_ + ahead, toks_.size() - 1)]; }
   const Token& next() { return toks_[pos_ < toks_.size() - 1 ? pos_++ : pos_]; }
@@ -101,7 +115,9 @@ class Parser {
       auto n = std::make_unique<Node>();
       n->kind = NodeKind::Not;
       n->offset = n->op_offset = t.offset;
+      enter(t.offset, "'not'");
       n->kids.push_back(parse_not());
+      --depth_;
       n->end = n->kids[0]->end;
       return n;
     }
@@ -177,7 +193,9 @@ class Parser {
       auto n = std::make_unique<Node>();
       n->kind = NodeKind::Neg;
       n->offset = n->op_offset = t.offset;
+      enter(t.offset, "unary '-'");
       n->kids.push_back(parse_unary());
+      --depth_;
       n->end = n->kids[0]->end;
       return n;
     }
@@ -199,7 +217,7 @@ class Parser {
       case Tok::False: n->kind = NodeKind::Bool, n->flag = false; break;
       case Tok::None: n->kind = NodeKind::None; break;
       case Tok::LParen: {
-        if (++depth_ > 64) throw ConditionError(t.offset, "parentheses nested more than 64 deep");
+        enter(t.offset, "parentheses");
         next();
         auto inner = parse_or();
         if (peek().kind != Tok::RParen)
