@@ -961,4 +961,42 @@ RegisterData SqliteStore::load() {
   });
 }
 
+std::vector<AlertDelivery> SqliteStore::alert_deliveries(const std::string& period) {
+  return guarded(path_, [&] {
+    std::vector<AlertDelivery> out;
+    SQLite::Statement st(*db_, R"sql(SELECT id, period, recipient, channel, status, attempts, detail, message_sha256, at
+        FROM alert_deliveries WHERE period = ? ORDER BY id)sql");
+    st.bind(1, period);
+    while (st.executeStep())
+      out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                     st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getInt(),
+                     st.getColumn(6).getString(), st.getColumn(7).getString(), st.getColumn(8).getString()});
+    return out;
+  });
+}
+
+AlertDelivery SqliteStore::append_alert_delivery(const AlertDelivery& d, const std::string& by) {
+  return guarded(path_, [&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement ins(*db_, R"sql(INSERT INTO alert_deliveries (period, recipient, channel, status, attempts,
+        detail, message_sha256, at) VALUES (?,?,?,?,?,?,?,?))sql");
+    ins.bind(1, d.period);
+    ins.bind(2, d.recipient);
+    ins.bind(3, d.channel);
+    ins.bind(4, d.status);
+    ins.bind(5, d.attempts);
+    ins.bind(6, d.detail);
+    ins.bind(7, d.message_sha256);
+    ins.bind(8, d.at);
+    ins.exec();
+    AlertDelivery out = d;
+    out.id = db_->getLastInsertRowid();
+    append_audit(d.at, by, "alert", d.period,
+                 json{{"delivery", out.id}, {"recipient", d.recipient}, {"channel", d.channel}, {"status", d.status},
+                      {"attempts", d.attempts}, {"message_sha256", d.message_sha256}}.dump());
+    tx.commit();
+    return out;
+  });
+}
+
 }  // namespace riskreg

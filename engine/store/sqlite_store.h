@@ -41,6 +41,8 @@ class SqliteStore : public Store {
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
+  std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
+  AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
   AssessmentRow append_assessment(const NewAssessment& a) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
                            const std::string& reason) override;

@@ -112,6 +112,19 @@ struct RiskLinks {
   std::vector<Priority> priorities;  ///< priorities that mitigate it, with their actions
 };
 
+/// One attempt to deliver one alert message (append-only: a retry run appends again).
+struct AlertDelivery {
+  int64_t id = 0;
+  std::string period;     ///< "2026-11"
+  std::string recipient;  ///< an e-mail address, or the webhook recipient's name
+  std::string channel;    ///< "smtp", "webhook", "file"
+  std::string status;     ///< "sent" or "failed"
+  int attempts = 0;
+  std::string detail;  ///< the server's last answer or the error; never a secret
+  std::string message_sha256;
+  std::string at;  ///< ISO 8601 UTC
+};
+
 struct RegisterCounts {
   int64_t risks = 0, assessments = 0, feeds = 0, priorities = 0, actions = 0, objectives = 0, outcomes = 0, audit = 0;
 };
@@ -155,6 +168,8 @@ class Store {
   /// The whole register (for the graph and exports); `current`/`owner` are the latest.
   virtual RegisterData load() = 0;
   virtual std::vector<AuditEntry> audit_log() = 0;
+  /// Every recorded alert delivery for `period` ("2026-11"), in the order recorded.
+  virtual std::vector<AlertDelivery> alert_deliveries(const std::string& period) = 0;
 
   // Writes: each is one transaction with its audit entry.
   /// Throws Error(Conflict) if `expect` no longer holds, Error(NotFound) for an unknown risk.
@@ -170,6 +185,8 @@ class Store {
     for (const auto& a : all) out.push_back(append_assessment(a));
     return out;
   }
+  /// Appends one delivery outcome (and its "alert" audit entry by `by`); returns it with its id.
+  virtual AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) = 0;
 };
 
 }  // namespace riskreg
