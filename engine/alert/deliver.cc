@@ -1,0 +1,216 @@
+#include "alert/deliver.h"
+
+#include <curl/curl.h>
+
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace riskreg::alert {
+
+namespace {
+
+void real_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+
+std::string base64(const std::string& in, size_t wrap) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t col = 0;
+  auto put = [&](char c) {
+    out += c;
+    if (wrap && ++col == wrap) {
+      out += "\r\n";
+      col = 0;
+    }
+  };
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    put(k[v >> 18]), put(k[(v >> 12) & 63]), put(k[(v >> 6) & 63]), put(k[v & 63]);
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = uint8_t(in[i]) << 16;
+    put(k[v >> 18]), put(k[(v >> 12) & 63]), put('='), put('=');
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    put(k[v >> 18]), put(k[(v >> 12) & 63]), put(k[(v >> 6) & 63]), put('=');
+  }
+  if (wrap && col) out += "\r\n";
+  return out;
+}
+
+/// RFC 2047 for a header that is not plain ASCII.
+std::string header_text(const std::string& s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return "=?UTF-8?B?" + base64(s, 0) + "?=";
+  return s;
+}
+
+std::string rfc5322_date(Timestamp t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&tt, &tm);
+  static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+                months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+struct CurlHandle {
+  CURL* h = curl_easy_init();
+  curl_slist* list = nullptr;
+  char error[CURL_ERROR_SIZE] = {};
+  CurlHandle() {
+    if (!h) throw Error(ErrorKind::Internal, "libcurl could not start");
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  }
+  ~CurlHandle() {
+    curl_slist_free_all(list);
+    curl_easy_cleanup(h);
+  }
+  CurlHandle(const CurlHandle&) = delete;
+  CurlHandle& operator=(const CurlHandle&) = delete;
+  std::string error_text(CURLcode rc) const { return error[0] ? std::string(error) : curl_easy_strerror(rc); }
+};
+
+struct Reader {
+  const std::string* data;
+  size_t pos = 0;
+};
+
+size_t read_cb(char* buf, size_t size, size_t n, void* user) {
+  auto* r = static_cast<Reader*>(user);
+  size_t len = std::min(size * n, r->data->size() - r->pos);
+  std::memcpy(buf, r->data->data() + r->pos, len);
+  r->pos += len;
+  return len;
+}
+
+size_t discard_cb(char*, size_t size, size_t n, void*) { return size * n; }
+
+}  // namespace
+
+Outcome with_retries(const DeliveryPolicy& policy, const std::function<Attempt()>& attempt,
+                     const std::function<void(std::chrono::milliseconds)>& sleep) {
+  Outcome o;
+  auto wait = policy.backoff;
+  for (int i = 1; i <= policy.attempts; ++i) {
+    if (i > 1) {
+      sleep(wait);
+      wait *= 2;
+    }
+    Attempt a = attempt();
+    o.attempts = i;
+    o.detail = a.detail;
+    if (a.ok) {
+      o.sent = true;
+      return o;
+    }
+    if (!a.retryable) break;
+  }
+  return o;
+}
+
+std::string mime_message(const Message& m, const std::string& sender, Timestamp date) {
+  std::string id = m.sha256();
+  std::string boundary = "riskreg-" + id.substr(0, 24);
+  std::string s;
+  s += "Date: " + rfc5322_date(date) + "\r\n";
+  s += "From: <" + sender + ">\r\n";
+  s += "To: <" + m.address + ">\r\n";
+  s += "Subject: " + header_text(m.subject) + "\r\n";
+  s += "Message-ID: <" + id.substr(0, 32) + "." + std::to_string(date.time_since_epoch().count()) + "@riskreg>\r\n";
+  s += "MIME-Version: 1.0\r\n";
+  s += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+  s += "--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  s += base64(m.text, 76);
+  s += "--" + boundary + "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  s += base64(m.html, 76);
+  s += "--" + boundary + "--\r\n";
+  return s;
+}
+
+SmtpTransport::SmtpTransport(SmtpConfig config, std::string password, DeliveryPolicy policy, Timestamp now)
+    : config_(std::move(config)), password_(std::move(password)), policy_(policy), now_(now) {}
+
+Outcome SmtpTransport::send(const Message& m) {
+  if (m.address.empty()) return {false, 0, "no e-mail address for " + m.recipient};
+  std::string payload = mime_message(m, config_.sender, now_);
+  return with_retries(
+      policy_,
+      [&]() -> Attempt {
+        CurlHandle c;
+        Reader reader{&payload};
+        std::string url = "smtp://" + config_.host + ":" + std::to_string(config_.port);
+        curl_easy_setopt(c.h, CURLOPT_URL, url.c_str());
+        if (config_.starttls) curl_easy_setopt(c.h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+        if (!config_.username.empty()) {
+          curl_easy_setopt(c.h, CURLOPT_USERNAME, config_.username.c_str());
+          curl_easy_setopt(c.h, CURLOPT_PASSWORD, password_.c_str());
+        }
+        std::string from = "<" + config_.sender + ">";
+        std::string to = "<" + m.address + ">";
+        curl_easy_setopt(c.h, CURLOPT_MAIL_FROM, from.c_str());
+        c.list = curl_slist_append(c.list, to.c_str());
+        curl_easy_setopt(c.h, CURLOPT_MAIL_RCPT, c.list);
+        curl_easy_setopt(c.h, CURLOPT_READFUNCTION, read_cb);
+        curl_easy_setopt(c.h, CURLOPT_READDATA, &reader);
+        curl_easy_setopt(c.h, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(policy_.timeout_seconds));
+        curl_easy_setopt(c.h, CURLOPT_TIMEOUT, static_cast<long>(policy_.timeout_seconds));
+        CURLcode rc = curl_easy_perform(c.h);
+        long code = 0;
+        curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &code);
+        if (rc == CURLE_OK) return {true, false, "accepted (" + std::to_string(code) + ")"};
+        std::string detail = "smtp://" + config_.host + ":" + std::to_string(config_.port) + ": " + c.error_text(rc);
+        if (code > 0) detail += " (server answered " + std::to_string(code) + ")";
+        // A 5xx answer is a permanent refusal: retrying would only be refused again.
+        return {false, !(code >= 500 && code < 600), detail};
+      },
+      real_sleep);
+}
+
+WebhookTransport::WebhookTransport(WebhookConfig config, DeliveryPolicy policy)
+    : config_(std::move(config)), policy_(policy) {}
+
+std::string WebhookTransport::body_of(const Message& m) {
+  nlohmann::json j = {{"text", m.subject + "\n\n" + m.text},
+                      {"riskreg", {{"kind", m.kind}, {"recipient", m.recipient}, {"subject", m.subject}}}};
+  if (!m.address.empty()) j["riskreg"]["address"] = m.address;
+  return j.dump();
+}
+
+Outcome WebhookTransport::send(const Message& m) {
+  std::string body = body_of(m);
+  return with_retries(
+      policy_,
+      [&]() -> Attempt {
+        CurlHandle c;
+        curl_easy_setopt(c.h, CURLOPT_URL, config_.url.c_str());
+        c.list = curl_slist_append(c.list, "Content-Type: application/json");
+        curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.list);
+        curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.c_str());
+        curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+        curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, discard_cb);
+        curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(policy_.timeout_seconds));
+        curl_easy_setopt(c.h, CURLOPT_TIMEOUT, static_cast<long>(policy_.timeout_seconds));
+        CURLcode rc = curl_easy_perform(c.h);
+        long code = 0;
+        curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &code);
+        // Never echo the URL: incoming-webhook URLs carry their token.
+        if (rc != CURLE_OK) return {false, true, "webhook: " + c.error_text(rc)};
+        if (code >= 200 && code < 300) return {true, false, "accepted (HTTP " + std::to_string(code) + ")"};
+        return {false, code >= 500 || code == 429, "webhook: HTTP " + std::to_string(code)};
+      },
+      real_sleep);
+}
+
+}  // namespace riskreg::alert
