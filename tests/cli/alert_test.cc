@@ -1,0 +1,342 @@
+// riskreg alert end to end, against real servers on loopback: Debian's aiosmtpd with a
+// recording handler (tests/fixtures/alert/smtp_recorder.py) and a small http.server
+// (tests/fixtures/alert/webhook_server.py), each a child process killed at scope end.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using namespace riskreg::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* kPython = "/usr/bin/python3";  // Debian's, which has python3-aiosmtpd
+
+int free_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+bool accepts(int port) {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(s);
+  return ok;
+}
+
+/// A server child process on 127.0.0.1:port, killed (and reaped) at scope end.
+class Server {
+ public:
+  Server(std::vector<std::string> args, int port) : port_(port) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::setenv("PYTHONPATH", source_path("tests/fixtures/alert").c_str(), 1);
+      int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      std::vector<char*> argv{const_cast<char*>(kPython)};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(kPython, argv.data());
+      ::_exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!accepts(port_)) {
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("server did not start: " + args[0]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~Server() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+  int port_;
+};
+
+/// aiosmtpd saving each message to `outdir` as JSON, refusing `refuse` with 550.
+std::unique_ptr<Server> smtp_server(int port, const std::string& outdir, const std::string& refuse = "") {
+  fs::create_directories(outdir);
+  std::vector<std::string> args{"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
+                                "smtp_recorder.Recorder", outdir};
+  if (!refuse.empty()) args.push_back(refuse);
+  return std::make_unique<Server>(args, port);
+}
+
+std::unique_ptr<Server> http_server(int port, const std::string& outdir, int status = 200) {
+  fs::create_directories(outdir);
+  return std::make_unique<Server>(std::vector<std::string>{source_path("tests/fixtures/alert/webhook_server.py"),
+                                                           std::to_string(port), outdir, std::to_string(status)},
+                                  port);
+}
+
+/// The JSON files a server saved, in arrival order.
+std::vector<json> received(const std::string& dir) {
+  std::vector<std::string> names;
+  if (fs::exists(dir))
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".json") names.push_back(e.path().string());
+  std::sort(names.begin(), names.end());
+  std::vector<json> out;
+  for (const auto& n : names) out.push_back(json::parse(read_file(n)));
+  return out;
+}
+
+const json* to(const std::vector<json>& msgs, const std::string& rcpt) {
+  for (const auto& m : msgs)
+    if (m["rcpt_tos"] == json::array({rcpt})) return &m;
+  return nullptr;
+}
+
+int deliveries(const std::string& db, const std::string& where = "1") {
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  return d.execAndGet("SELECT count(*) FROM alert_deliveries WHERE " + where).getInt();
+}
+
+/// Darlington created on 15 September; in November R1 is re-scored and R2, R5 and R9 get
+/// owners (R9's has no address in the configuration).
+struct Register {
+  TempDir dir;
+  std::string db = dir.file("register.db");
+  std::string config = dir.file("alert.toml");
+  int smtp_port = free_port();
+  int http_port = free_port();
+  Register() {
+    auto i = run_riskreg({"--db", db, "init"}, {{"RISKREG_NOW", "2026-09-15T08:00:00Z"}});
+    REQUIRE(i.exit_code == 0);
+    std::map<std::string, std::string> nov = {{"RISKREG_NOW", "2026-11-02T10:00:00Z"}};
+    REQUIRE(run_riskreg({"--db", db, "score", "R1", "F4", "--reason", "reviewed"}, {{"RISKREG_NOW", "2026-10-10"}})
+                .exit_code == 0);
+    REQUIRE(run_riskreg({"--db", db, "score", "R1", "B2", "--reason", "worse again"}, nov).exit_code == 0);
+    REQUIRE(run_riskreg({"--db", db, "owner", "R5", "O'Brien & <Sons>"}, nov).exit_code == 0);
+    REQUIRE(run_riskreg({"--db", db, "owner", "R2", "Jan Lefevre"}, nov).exit_code == 0);
+    REQUIRE(run_riskreg({"--db", db, "owner", "R9", "Ann Nobody"}, nov).exit_code == 0);
+    write_config();
+  }
+  void write_config(const std::string& smtp_extra = "", int attempts = 2) {
+    write_file(config, "risk_manager = \"rm@example.org\"\n"
+                       "[recipients]\n\"Jan Lefevre\" = \"jan@example.org\"\n\"O'Brien & <Sons>\" = \"obrien@example.org\"\n"
+                       "[smtp]\nhost = \"127.0.0.1\"\nport = " +
+                           std::to_string(smtp_port) + "\nsender = \"riskreg@example.org\"\n" + smtp_extra +
+                           "[webhook]\nurl = \"http://127.0.0.1:" + std::to_string(http_port) +
+                           "/hooks/T0KEN\"\n[delivery]\nattempts = " + std::to_string(attempts) +
+                           "\nbackoff_ms = 10\ntimeout_seconds = 3\n");
+  }
+  RunResult alert(std::vector<std::string> args, std::map<std::string, std::string> env = {}) const {
+    std::vector<std::string> all{"--db", db, "alert", "--config", config};
+    if (std::find(args.begin(), args.end(), "--period") == args.end()) all.insert(all.end(), {"--period", "2026-11"});
+    all.insert(all.end(), args.begin(), args.end());
+    return run_riskreg(all, env);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("alert to stdout: the summary and each owner's part, without a configuration", "[cli][alert][golden]") {
+  Register r;
+  auto a = run_riskreg({"--db", r.db, "alert", "--period", "2026-11"}, {{"HOME", r.dir.path()}});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  check_golden("alert-2026-11.txt", a.out);
+  CHECK(deliveries(r.db) == 0);
+}
+
+TEST_CASE("alert --to smtp: each recipient gets their message, once per period, again with --resend", "[cli][alert]") {
+  Register r;
+  std::string inbox = r.dir.file("inbox");
+  auto server = smtp_server(r.smtp_port, inbox);
+  auto a = r.alert({"--to", "smtp", "--as", "scheduler"});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.err.find("riskreg alert: warning: no address for owner 'Ann Nobody' in [recipients]") != std::string::npos);
+  CHECK(a.err.find("riskreg alert: 3 sent for 2026-11\n") != std::string::npos);
+  auto msgs = received(inbox);
+  REQUIRE(msgs.size() == 3);
+  const json* rm = to(msgs, "rm@example.org");
+  const json* jan = to(msgs, "jan@example.org");
+  const json* ob = to(msgs, "obrien@example.org");
+  REQUIRE(rm);
+  REQUIRE(jan);
+  REQUIRE(ob);
+  CHECK((*rm)["mail_from"] == "riskreg@example.org");
+  CHECK((*rm)["subject"] ==
+        "[riskreg] Darlington Children's Services Departmental Plan 2009-2013 2026-11: 9 risks above appetite (1 new)");
+  CHECK((*jan)["subject"].get<std::string>().ends_with(" - Jan Lefevre"));
+  std::string rm_text = (*rm)["text"], jan_text = (*jan)["text"], ob_html = (*ob)["html"], ob_text = (*ob)["text"];
+  CHECK(rm_text.find("== Newly above appetite (1) ==\n\nR1  ") != std::string::npos);
+  CHECK(rm_text.find("R9  ") != std::string::npos);
+  CHECK(jan_text.find("R2  Recruitment and retention of foster carers") != std::string::npos);
+  CHECK(jan_text.find("R5  ") == std::string::npos);
+  CHECK(ob_text.find("owner O'Brien & <Sons>") != std::string::npos);
+  CHECK(ob_html.find("owner O&#39;Brien &amp; &lt;Sons&gt;.") != std::string::npos);
+  CHECK(ob_html.find("<Sons>") == std::string::npos);
+  CHECK(deliveries(r.db, "status = 'sent' AND channel = 'smtp' AND period = '2026-11'") == 3);
+  {
+    SQLite::Database d(r.db, SQLite::OPEN_READONLY);
+    CHECK(d.execAndGet("SELECT count(*) FROM audit WHERE action = 'alert' AND actor = 'scheduler'").getInt() == 3);
+  }
+
+  // A scheduler's retry: nothing twice.
+  auto again = r.alert({"--to", "smtp"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("riskreg alert: nothing to send for 2026-11") != std::string::npos);
+  CHECK(received(inbox).size() == 3);
+  CHECK(deliveries(r.db) == 3);
+
+  auto resend = r.alert({"--to", "smtp", "--resend"});
+  CHECK(resend.exit_code == 0);
+  CHECK(received(inbox).size() == 6);
+  CHECK(deliveries(r.db) == 6);
+  CHECK(run_riskreg({"--db", r.db, "audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("alert --to smtp --dry-run: shows the messages, sends and records nothing", "[cli][alert]") {
+  Register r;
+  std::string inbox = r.dir.file("inbox");
+  auto server = smtp_server(r.smtp_port, inbox);
+  auto a = r.alert({"--to", "smtp", "--dry-run"});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out.rfind("To: risk manager <rm@example.org>\nSubject: [riskreg] ", 0) == 0);
+  CHECK(a.out.find("To: Jan Lefevre <jan@example.org>\n") != std::string::npos);
+  CHECK(a.err.find("riskreg alert: dry run: 3 would be sent, nothing recorded\n") != std::string::npos);
+  CHECK(received(inbox).empty());
+  CHECK(deliveries(r.db) == 0);
+}
+
+TEST_CASE("alert --to smtp with a refused recipient: the others are sent, the refusal is kept and retried", "[cli][alert]") {
+  Register r;
+  std::string inbox = r.dir.file("inbox");
+  auto server = smtp_server(r.smtp_port, inbox, "jan@example.org");
+  auto a = r.alert({"--to", "smtp"});
+  CHECK(a.exit_code == 10);
+  CHECK(a.err.find("riskreg alert: 2026-11 smtp jan@example.org: failed (1 attempt): ") != std::string::npos);
+  CHECK(a.err.find("550") != std::string::npos);
+  CHECK(a.err.find("riskreg: 1 of 3 deliveries for 2026-11 failed (smtp); run again to retry them\n") != std::string::npos);
+  auto msgs = received(inbox);
+  CHECK(msgs.size() == 2);
+  CHECK_FALSE(to(msgs, "jan@example.org"));
+  CHECK(deliveries(r.db, "status = 'sent'") == 2);
+  CHECK(deliveries(r.db, "status = 'failed' AND recipient = 'jan@example.org' AND attempts = 1") == 1);
+
+  // The retry run attempts only Jan again.
+  auto again = r.alert({"--to", "smtp"});
+  CHECK(again.exit_code == 10);
+  CHECK(received(inbox).size() == 2);
+  CHECK(deliveries(r.db, "status = 'failed'") == 2);
+  CHECK(deliveries(r.db, "status = 'sent'") == 2);
+}
+
+TEST_CASE("alert --to smtp with the server down: bounded retries, exit 10, nothing recorded as sent", "[cli][alert]") {
+  Register r;  // no server on r.smtp_port
+  auto start = std::chrono::steady_clock::now();
+  auto a = r.alert({"--to", "smtp"});
+  CHECK(a.exit_code == 10);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  CHECK(a.err.find("riskreg alert: 2026-11 smtp rm@example.org: failed (2 attempts): smtp://127.0.0.1:") != std::string::npos);
+  CHECK(a.err.find("riskreg: 3 of 3 deliveries for 2026-11 failed (smtp)") != std::string::npos);
+  CHECK(deliveries(r.db, "status = 'sent'") == 0);
+  CHECK(deliveries(r.db, "status = 'failed' AND attempts = 2") == 3);
+}
+
+TEST_CASE("alert --to webhook: one JSON POST per message, once per period, retried on 500", "[cli][alert]") {
+  Register r;
+  std::string posts = r.dir.file("posts");
+  {
+    auto server = http_server(r.http_port, posts);
+    auto a = r.alert({"--to", "webhook"});
+    INFO(a.err);
+    REQUIRE(a.exit_code == 0);
+    auto bodies = received(posts);
+    REQUIRE(bodies.size() == 4);  // the summary, Ann Nobody, Jan Lefevre, O'Brien: a chat needs no address
+    CHECK(bodies[0]["riskreg"]["kind"] == "summary");
+    CHECK(bodies[0]["text"].get<std::string>().rfind("[riskreg] Darlington", 0) == 0);
+    CHECK(a.err.find("T0KEN") == std::string::npos);
+    CHECK(r.alert({"--to", "webhook"}).exit_code == 0);
+    CHECK(received(posts).size() == 4);
+    CHECK(deliveries(r.db, "channel = 'webhook' AND status = 'sent'") == 4);
+  }
+  Register r2;
+  std::string failing = r2.dir.file("posts");
+  auto server = http_server(r2.http_port, failing, 500);
+  auto b = r2.alert({"--to", "webhook"});
+  CHECK(b.exit_code == 10);
+  CHECK(b.err.find("webhook: HTTP 500") != std::string::npos);
+  CHECK(received(failing).size() == 8);  // 4 messages x 2 attempts
+  CHECK(deliveries(r2.db, "status = 'sent'") == 0);
+}
+
+TEST_CASE("alert --to file writes text and HTML per recipient, once", "[cli][alert]") {
+  Register r;
+  std::string out = r.dir.file("alerts");
+  auto a = r.alert({"--to", "file", "--out", out});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(fs::exists(out + "/2026-11-rm@example.org.txt"));
+  std::string html = read_file(out + "/2026-11-obrien@example.org.html");
+  CHECK(html.find("O&#39;Brien &amp; &lt;Sons&gt;") != std::string::npos);
+  CHECK(deliveries(r.db, "channel = 'file'") == 4);
+  CHECK(r.alert({"--to", "file", "--out", out}).err.find("nothing to send") != std::string::npos);
+}
+
+TEST_CASE("alert errors: bad period, bad config, unsafe password file, missing configuration", "[cli][alert][errors]") {
+  Register r;
+  auto p = r.alert({"--period", "2026-13"});
+  CHECK(p.exit_code == 2);
+  CHECK(p.err == "riskreg: --period: expected YYYY-MM (e.g. 2026-11), got '2026-13'\n");
+  auto future = r.alert({"--period", "2027-01"});
+  CHECK(future.exit_code == 2);
+  write_file(r.dir.file("pw"), "hunter2\n");
+  ::chmod(r.dir.file("pw").c_str(), 0644);
+  r.write_config("username = \"riskreg\"\npassword_file = \"" + r.dir.file("pw") + "\"\n");
+  auto pw = r.alert({"--to", "smtp"});
+  CHECK(pw.exit_code == 4);
+  CHECK(pw.err.find("is readable by others; make it readable by its owner only (chmod 600)") != std::string::npos);
+  CHECK(pw.err.find("hunter2") == std::string::npos);
+  r.write_config("username = \"riskreg\"\npassword_env = \"RISKREG_TEST_SMTP_PW\"\n");
+  auto env = r.alert({"--to", "smtp"});
+  CHECK(env.exit_code == 4);
+  CHECK(env.err == "riskreg: the SMTP password variable RISKREG_TEST_SMTP_PW is not set\n");
+  write_file(r.config, "[smtp]\nhost = \"h\"\nsender = \"s\"\nprot = 25\n");
+  auto bad = r.alert({"--to", "smtp"});
+  CHECK(bad.exit_code == 5);
+  CHECK(bad.err.rfind("riskreg: " + r.config + ":4:1: ", 0) == 0);
+  auto none = run_riskreg({"--db", r.db, "alert", "--to", "smtp"}, {{"HOME", r.dir.path()}});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("--to smtp needs an alert configuration") != std::string::npos);
+  CHECK(deliveries(r.db) == 0);
+}
