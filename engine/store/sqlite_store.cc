@@ -190,6 +190,12 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA synchronous = NORMAL");
     // Whole-register scans jump between the risks and assessments b-trees: reading pages
+    // through a memory map (256 MiB: no pread copy per page, and resident pages count
+    // towards peak memory, which must stay under 1 GiB) and a 64 MiB page cache keep a
+    // million-risk scan CPU-bound. Both are bounds, not allocations up front.
+    db_->exec("PRAGMA mmap_size = 268435456");
+    db_->exec("PRAGMA cache_size = -65536");
+    // Whole-register scans jump between the risks and assessments b-trees: reading pages
     // through a memory map (no pread copy per page) and a 64 MiB page cache keep a
     // million-risk scan CPU-bound. Both are bounds, not allocations up front.
     db_->exec("PRAGMA mmap_size = 1073741824");
