@@ -195,11 +195,6 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
     // million-risk scan CPU-bound. Both are bounds, not allocations up front.
     db_->exec("PRAGMA mmap_size = 268435456");
     db_->exec("PRAGMA cache_size = -65536");
-    // Whole-register scans jump between the risks and assessments b-trees: reading pages
-    // through a memory map (no pread copy per page) and a 64 MiB page cache keep a
-    // million-risk scan CPU-bound. Both are bounds, not allocations up front.
-    db_->exec("PRAGMA mmap_size = 1073741824");
-    db_->exec("PRAGMA cache_size = -65536");
     migrate(*db_, path_);
   });
 }
