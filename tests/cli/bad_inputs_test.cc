@@ -1,0 +1,311 @@
+// The bad-inputs catalogue. The table below is the source of truth for docs/bad-inputs.md:
+// each row is one bad input (a file, an argument, the environment, or the state of the
+// database), the exact message, the exit code, and how the test proves the register was left
+// unchanged. Each row runs as its own test case; a last test checks that the document lists
+// every row, so the two cannot drift apart.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <functional>
+
+#include "cli/child_process.h"
+#include "support.h"
+
+using namespace riskreg::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// How a row proves the register was left alone.
+enum class Proof {
+  Unchanged,  ///< the register's bytes (file and WAL) are identical before and after
+  NotCreated, ///< no file appears at the database path
+  SameRows,   ///< the same assessments and audit entries (a failed write may leave WAL bytes)
+};
+
+struct Row {
+  std::string id;    ///< the row's name in docs/bad-inputs.md
+  std::string what;  ///< the bad input, in words
+  /// Prepares the input in `dir` after a fresh register was made at `db`.
+  std::function<void(const TempDir& dir, const std::string& db)> prepare;
+  std::vector<std::string> args;  ///< {db} and {dir} are replaced
+  std::map<std::string, std::string> env;
+  int code;
+  std::string err;  ///< the whole stderr; a trailing "…" compares the start only
+  Proof proof = Proof::Unchanged;
+  std::string target = "{db}";  ///< the database the proof looks at
+  long max_file_bytes = -1;     ///< RLIMIT_FSIZE for the run (a full disk)
+};
+
+std::string subst(std::string s, const TempDir& dir, const std::string& db) {
+  for (auto [key, value] : {std::pair<std::string, std::string>{"{db}", db}, {"{dir}", dir.path()}})
+    for (size_t p; (p = s.find(key)) != std::string::npos;) s.replace(p, key.size(), value);
+  return s;
+}
+
+std::string snapshot(const std::string& db) {
+  std::string wal = fs::exists(db + "-wal") ? read_file(db + "-wal") : "";
+  return read_file(db) + "|wal|" + wal;
+}
+
+std::string rows_of(const std::string& db) {
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  return std::to_string(d.execAndGet("SELECT count(*) FROM assessments").getInt64()) + "/" +
+         d.execAndGet("SELECT group_concat(hash) FROM audit").getString();
+}
+
+/// A data folder: the Darlington one with `file` replaced by `text`.
+std::string data_with(const TempDir& dir, const std::string& file, const std::string& text) {
+  std::string d = dir.file("data");
+  fs::remove_all(d);
+  fs::copy(source_path("data/darlington-2009"), d, fs::copy_options::recursive);
+  write_file(d + "/" + file, text);
+  return d;
+}
+
+void set_user_version(const std::string& db, int v) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  d.exec("PRAGMA user_version = " + std::to_string(v));
+}
+
+/// Makes `db` unwritable. chmod 0400 does not stop root, so as root the file is made
+/// immutable (chattr +i), which does; the flag is cleared by ReadOnlyGuard.
+bool make_read_only(const std::string& db) {
+  if (::geteuid() != 0) return ::chmod(db.c_str(), 0400) == 0;
+  return std::system(("chattr +i '" + db + "'").c_str()) == 0;
+}
+void undo_read_only(const std::string& db) {
+  if (::geteuid() == 0) (void)std::system(("chattr -i '" + db + "' 2>/dev/null").c_str());
+  ::chmod(db.c_str(), 0600);
+}
+
+std::string rules_file(const TempDir& dir, const std::string& condition) {
+  std::string f = dir.file("flags.toml");
+  write_file(f, "[[rule]]\nname = \"DEEP\"\nseverity = \"info\"\ndescription = \"d\"\nwhen = '" + condition +
+                    "'\nmessage = \"{id}\"\n");
+  return f;
+}
+
+std::string repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+const std::string kMatrix = "Zurich 6x4 (Darlington Children's Services Departmental Plan 2009-2013)";
+
+const std::vector<Row>& rows() {
+  static const std::vector<Row> r = {
+      {"db-missing", "a database path where nothing exists (read)", nullptr, {"--db", "{dir}/missing.db", "list"}, {}, 6,
+       "riskreg: no register at {dir}/missing.db; create one with 'riskreg init'\n", Proof::NotCreated,
+       "{dir}/missing.db"},
+      {"db-missing-write", "a database path where nothing exists (write)", nullptr,
+       {"--db", "{dir}/missing.db", "score", "R5", "B2", "--reason", "x"}, {}, 6,
+       "riskreg: no register at {dir}/missing.db; create one with 'riskreg init'\n", Proof::NotCreated,
+       "{dir}/missing.db"},
+      {"db-not-sqlite", "a text file given as the database",
+       [](const TempDir& d, const std::string&) { write_file(d.file("text.db"), repeat("not a database\n", 400)); },
+       {"--db", "{dir}/text.db", "list"}, {}, 7,
+       "riskreg: {dir}/text.db: not a riskreg register, or damaged (file is not a database)\n", Proof::Unchanged,
+       "{dir}/text.db"},
+      {"db-empty-file", "an empty file given as the database",
+       [](const TempDir& d, const std::string&) { write_file(d.file("empty.db"), ""); },
+       {"--db", "{dir}/empty.db", "score", "R5", "B2", "--reason", "x"}, {}, 7,
+       "riskreg: {dir}/empty.db: not a riskreg register (no schema version); was it created by 'riskreg init'?\n",
+       Proof::Unchanged, "{dir}/empty.db"},
+      {"db-other-sqlite", "another program's SQLite database",
+       [](const TempDir& d, const std::string&) {
+         SQLite::Database o(d.file("other.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+         o.exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+       },
+       {"--db", "{dir}/other.db", "list"}, {}, 7,
+       "riskreg: {dir}/other.db: not a riskreg register (no schema version); was it created by 'riskreg init'?\n",
+       Proof::Unchanged, "{dir}/other.db"},
+      {"db-newer-schema", "a register written by a newer riskreg (schema version 42)",
+       [](const TempDir&, const std::string& db) { set_user_version(db, 42); },
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x"}, {}, 7,
+       "riskreg: {db}: the register has schema version 42, newer than this riskreg understands (…"},
+      {"db-corrupted", "a register whose middle pages were overwritten with 0xA5 bytes",
+       [](const TempDir&, const std::string& db) {
+         std::string bytes = read_file(db);
+         for (size_t i = bytes.size() / 4; i < bytes.size() * 3 / 4; ++i) bytes[i] = '\xA5';
+         write_file(db, bytes);
+       },
+       {"--db", "{db}", "list"}, {}, 7, "riskreg: {db}: not a riskreg register, or damaged (…"},
+      {"db-read-only", "a register file that cannot be written (chmod 0400; chattr +i when run as root)",
+       [](const TempDir&, const std::string& db) { REQUIRE(make_read_only(db)); },
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x"}, {}, 1,
+       "riskreg: {db}: cannot write the register (…"},
+      {"disk-full", "the disk fills during a re-score (RLIMIT_FSIZE of 40 kB, a 100 kB reason)", nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", std::string(100 * 1000, 'r')}, {}, 1,
+       "riskreg: {db}: …", Proof::SameRows, "{db}", 40 * 1024},
+      {"env-bad-now", "RISKREG_NOW that is not a time", nullptr, {"--db", "{db}", "score", "R5", "B2", "--reason", "x"},
+       {{"RISKREG_NOW", "yesterday"}}, 2,
+       "riskreg: RISKREG_NOW='yesterday' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"},
+      {"env-impossible-date", "RISKREG_NOW on a day that does not exist (30 February)", nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x"}, {{"RISKREG_NOW", "2026-02-30"}}, 2,
+       "riskreg: RISKREG_NOW='2026-02-30' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"},
+      {"data-invalid-utf8", "a data file with a byte that is not UTF-8",
+       [](const TempDir& d, const std::string&) {
+         data_with(d, "risks.toml", read_file(source_path("data/darlington-2009/risks.toml")) + "# caf\xE9\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5,
+       "riskreg: {dir}/data/risks.toml: not valid UTF-8 text (or contains a NUL byte)\n", Proof::NotCreated,
+       "{dir}/new.db"},
+      {"data-nul-byte", "a data file with a NUL byte",
+       [](const TempDir& d, const std::string&) {
+         data_with(d, "register.toml", read_file(source_path("data/darlington-2009/register.toml")) +
+                                           std::string("# \0\n", 4));
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5,
+       "riskreg: {dir}/data/register.toml: not valid UTF-8 text (or contains a NUL byte)\n", Proof::NotCreated,
+       "{dir}/new.db"},
+      {"data-deep-nesting", "a data file with arrays nested 100,000 deep",
+       [](const TempDir& d, const std::string&) {
+         data_with(d, "register.toml", "name = \"x\"\nnotes = " + repeat("[", 100000) + repeat("]", 100000) + "\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5,
+       "riskreg: {dir}/data/register.toml:2:…", Proof::NotCreated, "{dir}/new.db"},
+      {"data-huge-field", "a data file whose score is a 4 MiB string",
+       [](const TempDir& d, const std::string&) {
+         std::string risks = read_file(source_path("data/darlington-2009/risks.toml"));
+         auto p = risks.find("current = \"");
+         REQUIRE(p != std::string::npos);
+         risks.insert(p + 11, std::string(4 << 20, 'C'));
+         data_with(d, "risks.toml", risks);
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5, "riskreg: {dir}/data/risks.toml:…",
+       Proof::NotCreated, "{dir}/new.db"},
+      {"rules-deep-parentheses", "a rule condition with 200 nested parentheses",
+       [](const TempDir& d, const std::string&) { rules_file(d, repeat("(", 200) + "true" + repeat(")", 200)); },
+       {"--db", "{db}", "rules", "check", "{dir}/flags.toml", "--matrix", source_path("rules/matrix.toml")}, {}, 5,
+       "riskreg: {dir}/flags.toml:…parentheses nested more than 64 deep…"},
+      {"rules-deep-not", "a rule condition of 500 'not's",
+       [](const TempDir& d, const std::string&) { rules_file(d, repeat("not ", 500) + "true"); },
+       {"--db", "{db}", "rules", "check", "{dir}/flags.toml", "--matrix", source_path("rules/matrix.toml")}, {}, 5,
+       "riskreg: {dir}/flags.toml:…'not' nested more than 64 deep…"},
+      {"rules-deep-minus", "a rule condition of 500 unary minuses",
+       [](const TempDir& d, const std::string&) { rules_file(d, repeat("-", 500) + "1 > 0"); },
+       {"--db", "{db}", "rules", "check", "{dir}/flags.toml", "--matrix", source_path("rules/matrix.toml")}, {}, 5,
+       "riskreg: {dir}/flags.toml:…unary '-' nested more than 64 deep…"},
+      {"rules-long-chain", "a rule condition of 50,000 additions (a syntax tree 50,000 deep)",
+       [](const TempDir& d, const std::string&) { rules_file(d, repeat("1 + ", 50000) + "1 > 0"); },
+       {"--db", "{db}", "rules", "check", "{dir}/flags.toml", "--matrix", source_path("rules/matrix.toml")}, {}, 5,
+       "riskreg: {dir}/flags.toml:…the condition is too long (more than 1000 tokens)…"},
+      {"arg-reason-invalid-utf8", "a re-score reason that is not UTF-8", nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "caf\xE9"}, {}, 4,
+       "riskreg: R5: the reason is not valid UTF-8 text\n"},
+      {"arg-score-invalid-utf8", "a score that is not UTF-8", nullptr,
+       {"--db", "{db}", "score", "R5", "\xC3", "--reason", "x"}, {}, 4,
+       "riskreg: '\xC3' is not a score on the matrix '" + kMatrix + "'…"},
+      {"export-exists", "an export over an existing file, without --force",
+       [](const TempDir& d, const std::string&) { write_file(d.file("out.json"), "keep me"); },
+       {"--db", "{db}", "export", "--format", "json", "--out", "{dir}/out.json"}, {}, 8,
+       "riskreg: {dir}/out.json already exists; use --force to overwrite it\n"},
+  };
+  return r;
+}
+
+/// Runs one row: a fresh register, the row's preparation, the run, then the checks.
+void check_row(const std::string& id) {
+  const Row* row = nullptr;
+  for (const auto& r : rows())
+    if (r.id == id) row = &r;
+  REQUIRE(row);
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  if (row->prepare) row->prepare(dir, db);
+  std::string target = subst(row->target, dir, db);
+  std::string before = row->proof == Proof::Unchanged ? snapshot(target) : "";
+  if (row->proof == Proof::SameRows) before = rows_of(target);
+  std::string export_before = fs::exists(dir.file("out.json")) ? read_file(dir.file("out.json")) : "";
+  std::vector<std::string> args;
+  for (const auto& a : row->args) args.push_back(subst(a, dir, db));
+  int code;
+  {
+    Child c(args, dir.file("run.out"), dir.file("run.err"), row->env, row->max_file_bytes);
+    code = c.wait();
+  }
+  undo_read_only(db);
+  std::string err = read_file(dir.file("run.err")), out = read_file(dir.file("run.out"));
+  std::string want = subst(row->err, dir, db);
+  INFO(row->id << ": " << row->what << "\nstderr: " << err.substr(0, 2000));
+  CHECK(code == row->code);
+  CHECK(out.empty());
+  // "…" in the expected text matches anything (in the middle, or the rest).
+  std::vector<std::string> parts;
+  for (size_t from = 0;;) {
+    size_t p = want.find("…", from);
+    parts.push_back(want.substr(from, p == std::string::npos ? std::string::npos : p - from));
+    if (p == std::string::npos) break;
+    from = p + std::string("…").size();
+  }
+  size_t at = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    size_t p = i == 0 ? (err.rfind(parts[0], 0) == 0 ? 0 : std::string::npos) : err.find(parts[i], at);
+    INFO("expected: " << want.substr(0, 500));
+    REQUIRE(p != std::string::npos);
+    at = p + parts[i].size();
+  }
+  if (parts.size() == 1) CHECK(err == want);
+  // One short message: never the 4 MiB field or the whole nested line.
+  CHECK(err.size() < 4096);
+  if (row->proof == Proof::NotCreated) {
+    CHECK_FALSE(fs::exists(target));
+  } else if (row->proof == Proof::SameRows) {
+    CHECK(rows_of(target) == before);
+  } else {
+    CHECK(snapshot(target) == before);
+  }
+  if (!export_before.empty()) CHECK(read_file(dir.file("out.json")) == export_before);
+  // A register left in place still verifies.
+  if (fs::exists(db) && row->id != "db-corrupted" && row->id != "db-newer-schema") {
+    auto v = run_riskreg({"--db", db, "audit", "verify"});
+    CHECK(v.exit_code == 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("bad input db-missing", "[bad-inputs]") { check_row("db-missing"); }
+TEST_CASE("bad input db-missing-write", "[bad-inputs]") { check_row("db-missing-write"); }
+TEST_CASE("bad input db-not-sqlite", "[bad-inputs]") { check_row("db-not-sqlite"); }
+TEST_CASE("bad input db-empty-file", "[bad-inputs]") { check_row("db-empty-file"); }
+TEST_CASE("bad input db-other-sqlite", "[bad-inputs]") { check_row("db-other-sqlite"); }
+TEST_CASE("bad input db-newer-schema", "[bad-inputs]") { check_row("db-newer-schema"); }
+TEST_CASE("bad input db-corrupted", "[bad-inputs]") { check_row("db-corrupted"); }
+TEST_CASE("bad input db-read-only", "[bad-inputs]") { check_row("db-read-only"); }
+TEST_CASE("bad input disk-full", "[bad-inputs]") { check_row("disk-full"); }
+TEST_CASE("bad input env-bad-now", "[bad-inputs]") { check_row("env-bad-now"); }
+TEST_CASE("bad input env-impossible-date", "[bad-inputs]") { check_row("env-impossible-date"); }
+TEST_CASE("bad input data-invalid-utf8", "[bad-inputs]") { check_row("data-invalid-utf8"); }
+TEST_CASE("bad input data-nul-byte", "[bad-inputs]") { check_row("data-nul-byte"); }
+TEST_CASE("bad input data-deep-nesting", "[bad-inputs]") { check_row("data-deep-nesting"); }
+TEST_CASE("bad input data-huge-field", "[bad-inputs]") { check_row("data-huge-field"); }
+TEST_CASE("bad input rules-deep-parentheses", "[bad-inputs]") { check_row("rules-deep-parentheses"); }
+TEST_CASE("bad input rules-deep-not", "[bad-inputs]") { check_row("rules-deep-not"); }
+TEST_CASE("bad input rules-deep-minus", "[bad-inputs]") { check_row("rules-deep-minus"); }
+TEST_CASE("bad input rules-long-chain", "[bad-inputs]") { check_row("rules-long-chain"); }
+TEST_CASE("bad input arg-reason-invalid-utf8", "[bad-inputs]") { check_row("arg-reason-invalid-utf8"); }
+TEST_CASE("bad input arg-score-invalid-utf8", "[bad-inputs]") { check_row("arg-score-invalid-utf8"); }
+TEST_CASE("bad input export-exists", "[bad-inputs]") { check_row("export-exists"); }
+
+TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
+  std::string doc = read_file(source_path("docs/bad-inputs.md"));
+  REQUIRE_FALSE(doc.empty());
+  for (const auto& r : rows()) {
+    INFO(r.id);
+    CHECK(doc.find("| `" + r.id + "` |") != std::string::npos);
+  }
+}
+
+TEST_CASE("the database file is created readable and writable by its owner only", "[bad-inputs]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
