@@ -1,0 +1,213 @@
+// Concurrent owners: N riskreg processes re-scoring against one register at once.
+// Every acknowledged assessment is recorded exactly once, nobody sees "database is locked",
+// the audit chain verifies, and `score --expect` refuses a lost update with a clear message.
+//
+// Each worker is a forked copy of this test (single-threaded) that runs riskreg M times in
+// a row and writes one line per run to its own log: "<exit code> <reason> <expect> <score>",
+// with the run's stderr after a tab when it is not empty.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "support.h"
+
+using namespace riskreg::test;
+
+namespace {
+
+constexpr int kWorkers = 8;
+
+struct Attempt {
+  int code = -1;
+  std::string reason, expect, score, err;
+};
+
+/// Runs `body(worker, log)` in kWorkers forked processes at once and returns each worker's
+/// attempts. The children only run riskreg and write their log; assertions stay here.
+std::vector<std::vector<Attempt>> run_workers(const TempDir& dir,
+                                              const std::function<void(int, std::ofstream&)>& body) {
+  std::vector<pid_t> pids;
+  for (int w = 0; w < kWorkers; ++w) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int rc = 0;
+      try {
+        std::ofstream log(dir.file("worker-" + std::to_string(w) + ".log"));
+        body(w, log);
+      } catch (...) {
+        rc = 1;
+      }
+      ::_exit(rc);
+    }
+    pids.push_back(pid);
+  }
+  for (pid_t p : pids) {
+    int status = 0;
+    ::waitpid(p, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  std::vector<std::vector<Attempt>> out(kWorkers);
+  for (int w = 0; w < kWorkers; ++w) {
+    std::istringstream in(read_file(dir.file("worker-" + std::to_string(w) + ".log")));
+    std::string line;
+    while (std::getline(in, line)) {
+      Attempt a;
+      auto tab = line.find('\t');
+      if (tab != std::string::npos) a.err = line.substr(tab + 1);
+      std::istringstream f(line.substr(0, tab));
+      f >> a.code >> a.reason >> a.expect >> a.score;
+      out[w].push_back(a);
+    }
+  }
+  return out;
+}
+
+void log_attempt(std::ofstream& log, const RunResult& r, const std::string& reason, const std::string& expect,
+                 const std::string& score) {
+  std::string err = r.err;
+  for (auto& c : err)
+    if (c == '\n' || c == '\t') c = ' ';
+  log << r.exit_code << " " << reason << " " << expect << " " << score;
+  if (!err.empty()) log << "\t" << err;
+  log << "\n";
+  log.flush();
+}
+
+struct Row {
+  int64_t id;
+  std::string risk, score, reason;
+};
+
+std::vector<Row> assessments(const std::string& db) {
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  SQLite::Statement st(d, "SELECT a.id, r.id, a.likelihood || a.impact, a.reason FROM assessments a "
+                          "JOIN risks r ON r.key = a.risk ORDER BY a.id");
+  std::vector<Row> out;
+  while (st.executeStep())
+    out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                   st.getColumn(3).getString()});
+  return out;
+}
+
+/// The Darlington matrix stores impact as a roman numeral code; map the stored pair back to
+/// the notation the CLI takes (C + III -> C3).
+std::string notation(const std::string& stored) {
+  static const std::map<std::string, std::string> roman = {{"I", "1"}, {"II", "2"}, {"III", "3"}, {"IV", "4"}};
+  std::string l = stored.substr(0, 1), i = stored.substr(1);
+  auto it = roman.find(i);
+  return l + (it == roman.end() ? i : it->second);
+}
+
+}  // namespace
+
+TEST_CASE("concurrency: 8 owners x 200 re-scores, each recorded exactly once, never locked", "[concurrency]") {
+  constexpr int kEach = 200;
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  const size_t before = assessments(db).size();
+  const std::vector<std::string> scores = {"A1", "B2", "C3", "D4", "E1", "F2", "B3", "C1"};
+  auto results = run_workers(dir, [&](int w, std::ofstream& log) {
+    for (int i = 0; i < kEach; ++i) {
+      std::string reason = "w" + std::to_string(w) + "-" + std::to_string(i);
+      std::string risk = "R" + std::to_string(1 + (w + i) % 9), score = scores[(w * 7 + i) % scores.size()];
+      auto r = run_riskreg({"--db", db, "score", risk, score, "--reason", reason, "--as", "owner" + std::to_string(w)});
+      log_attempt(log, r, reason, risk, score);
+    }
+  });
+  std::map<std::string, std::pair<std::string, std::string>> acked;  // reason -> (risk, score)
+  int locked = 0;
+  for (const auto& attempts : results) {
+    REQUIRE(attempts.size() == kEach);
+    for (const auto& a : attempts) {
+      INFO(a.reason << ": exit " << a.code << " " << a.err);
+      CHECK(a.code == 0);
+      if (a.err.find("locked") != std::string::npos || a.code == 9) ++locked;
+      if (a.code == 0) acked[a.reason] = {a.expect, a.score};
+    }
+  }
+  CHECK(locked == 0);
+  CHECK(acked.size() == size_t(kWorkers) * kEach);
+  // Every acknowledged re-score is recorded exactly once, on its risk, with its score.
+  auto rows = assessments(db);
+  CHECK(rows.size() == before + acked.size());
+  std::map<std::string, int> seen;
+  for (const auto& r : rows) {
+    auto it = acked.find(r.reason);
+    if (it == acked.end()) continue;
+    ++seen[r.reason];
+    CHECK(r.risk == it->second.first);
+    CHECK(notation(r.score) == it->second.second);
+  }
+  CHECK(seen.size() == acked.size());
+  for (const auto& [reason, n] : seen) {
+    INFO(reason);
+    CHECK(n == 1);
+  }
+  auto v = run_riskreg({"--db", db, "audit", "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  CHECK(d.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
+TEST_CASE("concurrency: score --expect refuses lost updates, and the accepted ones chain", "[concurrency]") {
+  // 8 owners race on one risk, each claiming to know its current score. The guard must accept
+  // exactly the claims that were true at the moment of writing: so in R1's history, every
+  // accepted re-score directly follows an assessment whose score is the one it expected.
+  constexpr int kEach = 25;
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  const std::vector<std::string> scores = {"B2", "C3"};  // two values, so both outcomes are common
+  auto results = run_workers(dir, [&](int w, std::ofstream& log) {
+    std::mt19937 rng(static_cast<uint32_t>(1000 + w));
+    for (int i = 0; i < kEach; ++i) {
+      std::string reason = "x" + std::to_string(w) + "-" + std::to_string(i);
+      std::string expect = scores[rng() % 2], score = scores[rng() % 2];
+      auto r = run_riskreg({"--db", db, "score", "R1", score, "--reason", reason, "--expect", expect});
+      log_attempt(log, r, reason, expect, score);
+    }
+  });
+  std::map<std::string, Attempt> by_reason;
+  int accepted = 0, refused = 0;
+  for (const auto& attempts : results)
+    for (const auto& a : attempts) {
+      INFO(a.reason << ": exit " << a.code << " " << a.err);
+      CHECK((a.code == 0 || a.code == 8));
+      if (a.code == 8) {
+        ++refused;
+        CHECK(a.err == "riskreg: R1: the score is no longer the expected one (someone re-scored it); check it with "
+                       "'riskreg show R1' and try again ");
+      }
+      if (a.code == 0) ++accepted;
+      by_reason[a.reason] = a;
+    }
+  CHECK(accepted > 0);
+  CHECK(refused > 0);
+  std::vector<Row> r1;
+  for (auto& r : assessments(db))
+    if (r.risk == "R1") r1.push_back(r);
+  int chained = 0;
+  for (size_t i = 0; i < r1.size(); ++i) {
+    auto it = by_reason.find(r1[i].reason);
+    if (it == by_reason.end()) continue;  // the initial assessment
+    INFO(r1[i].reason);
+    REQUIRE(i > 0);
+    CHECK(it->second.code == 0);  // refused ones are never recorded
+    CHECK(notation(r1[i - 1].score) == it->second.expect);
+    CHECK(notation(r1[i].score) == it->second.score);
+    ++chained;
+  }
+  CHECK(chained == accepted);
+  auto v = run_riskreg({"--db", db, "audit", "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+}
