@@ -91,6 +91,31 @@ LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
 )sql";
 
+// A risk with all its fields, its target and its current score.
+const char* kRiskSelect = R"sql(
+SELECT r.id, r.number, r.title, r.heading, r.vulnerability, r.triggers, r.consequences, r.controls,
+       r.spontaneous_probability, r.notes, r.owner, r.target_likelihood, r.target_impact, c.likelihood, c.impact
+FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment
+)sql";
+
+Risk read_risk(SQLite::Statement& st) {
+  Risk r;
+  r.id = st.getColumn(0).getString();
+  if (!st.getColumn(1).isNull()) r.number = st.getColumn(1).getInt();
+  r.title = st.getColumn(2).getString();
+  r.heading = st.getColumn(3).getString();
+  r.vulnerability = st.getColumn(4).getString();
+  r.triggers = from_json(st.getColumn(5).getString());
+  r.consequences = from_json(st.getColumn(6).getString());
+  r.controls = from_json(st.getColumn(7).getString());
+  if (!st.getColumn(8).isNull()) r.spontaneous_probability = st.getColumn(8).getDouble();
+  r.notes = from_json(st.getColumn(9).getString());
+  r.owner = opt_text(st.getColumn(10));
+  if (!st.getColumn(11).isNull()) r.target = ScoreCodes{st.getColumn(11).getString(), st.getColumn(12).getString()};
+  if (!st.getColumn(13).isNull()) r.current = ScoreCodes{st.getColumn(13).getString(), st.getColumn(14).getString()};
+  return r;
+}
+
 /// The same columns as kStateSelect without the two per-risk count subqueries: the whole-
 /// register scan gets the counts from kCountsByRisk in one merged pass instead.
 const char* kStateScan = R"sql(
@@ -530,23 +555,10 @@ std::vector<std::string> SqliteStore::risk_ids() {
 
 std::optional<Risk> SqliteStore::risk(const std::string& id) {
   return guarded(path_, [&]() -> std::optional<Risk> {
-    SQLite::Statement st(*db_, R"sql(SELECT id, number, title, heading, vulnerability, triggers, consequences,
-        controls, spontaneous_probability, notes, owner FROM risks WHERE id = ?)sql");
+    SQLite::Statement st(*db_, std::string(kRiskSelect) + " WHERE r.id = ?");
     st.bind(1, id);
     if (!st.executeStep()) return std::nullopt;
-    Risk r;
-    r.id = st.getColumn(0).getString();
-    if (!st.getColumn(1).isNull()) r.number = st.getColumn(1).getInt();
-    r.title = st.getColumn(2).getString();
-    r.heading = st.getColumn(3).getString();
-    r.vulnerability = st.getColumn(4).getString();
-    r.triggers = from_json(st.getColumn(5).getString());
-    r.consequences = from_json(st.getColumn(6).getString());
-    r.controls = from_json(st.getColumn(7).getString());
-    if (!st.getColumn(8).isNull()) r.spontaneous_probability = st.getColumn(8).getDouble();
-    r.notes = from_json(st.getColumn(9).getString());
-    r.owner = opt_text(st.getColumn(10));
-    return r;
+    return read_risk(st);
   });
 }
 
@@ -891,27 +903,8 @@ RegisterData SqliteStore::load() {
     RegisterData d;
     d.info = info();
     {
-      SQLite::Statement st(*db_, R"sql(SELECT r.id, r.number, r.title, r.heading, r.vulnerability, r.triggers,
-          r.consequences, r.controls, r.spontaneous_probability, r.notes, r.owner, r.target_likelihood,
-          r.target_impact, c.likelihood, c.impact FROM risks r
-          LEFT JOIN assessments c ON c.id = r.current_assessment ORDER BY r.key)sql");
-      while (st.executeStep()) {
-        Risk r;
-        r.id = st.getColumn(0).getString();
-        if (!st.getColumn(1).isNull()) r.number = st.getColumn(1).getInt();
-        r.title = st.getColumn(2).getString();
-        r.heading = st.getColumn(3).getString();
-        r.vulnerability = st.getColumn(4).getString();
-        r.triggers = from_json(st.getColumn(5).getString());
-        r.consequences = from_json(st.getColumn(6).getString());
-        r.controls = from_json(st.getColumn(7).getString());
-        if (!st.getColumn(8).isNull()) r.spontaneous_probability = st.getColumn(8).getDouble();
-        r.notes = from_json(st.getColumn(9).getString());
-        r.owner = opt_text(st.getColumn(10));
-        if (!st.getColumn(11).isNull()) r.target = ScoreCodes{st.getColumn(11).getString(), st.getColumn(12).getString()};
-        if (!st.getColumn(13).isNull()) r.current = ScoreCodes{st.getColumn(13).getString(), st.getColumn(14).getString()};
-        d.risks.push_back(std::move(r));
-      }
+      SQLite::Statement st(*db_, std::string(kRiskSelect) + " ORDER BY r.key");
+      while (st.executeStep()) d.risks.push_back(read_risk(st));
     }
     d.feeds = read_feeds("", "");
     {
