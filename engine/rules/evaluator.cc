@@ -49,7 +49,9 @@ Value field_value(Field f, const RiskFacts& r) {
 
 std::string format_value(const Value& v, Type t, const Matrix& m) {
   if (v.null) return "none";
-  int i = static_cast<int>(v.num);
+  // Only level, cell, band and direction values are positions; a number out of int's range
+  // (fuzz finding: "days_since_assessment > 6222222222222222220 * 22") must not be cast.
+  int i = std::isfinite(v.num) && std::fabs(v.num) < 1e9 ? static_cast<int>(v.num) : -1;
   switch (t) {
     case Type::Bool: return v.num != 0 ? "true" : "false";
     case Type::Number: {
