@@ -10,12 +10,19 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/csv.h"
+#include "io/export_walk.h"
 #include "register/risk_view.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace riskreg {
+
+using exporting::band_text;
+using exporting::lines;
+using exporting::RiskRow;
+using exporting::score_text;
+using exporting::walk;
 
 const std::vector<std::string>& export_risk_columns() {
   static const std::vector<std::string> c = {
@@ -27,16 +34,6 @@ const std::vector<std::string>& export_risk_columns() {
 
 namespace {
 
-std::string score_text(const Matrix& m, const ScoreCodes& s) {
-  auto c = m.cell(s);
-  return c ? m.format(*c) : s.likelihood + s.impact;
-}
-
-std::string band_text(const Matrix& m, const ScoreCodes& s) {
-  auto c = m.cell(s);
-  return c ? m.band(*c).name : "";
-}
-
 std::ofstream open_out(const fs::path& p) {
   std::ofstream f(p, std::ios::binary);
   if (!f) throw Error(ErrorKind::Internal, "cannot write " + p.string());
@@ -46,56 +43,6 @@ std::ofstream open_out(const fs::path& p) {
 void close_out(std::ofstream& f, const fs::path& p) {
   f.close();
   if (!f) throw Error(ErrorKind::Internal, "cannot write " + p.string() + " (disk full?)");
-}
-
-/// One risk as exported: the same fields in CSV and JSON.
-struct RiskRow {
-  std::string id, title, owner, current, target, band;
-  bool above_appetite = false;
-  std::string heading, vulnerability;
-  std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
-};
-
-/// A list in one CSV cell: one item per line (items never hold a line break in practice;
-/// `riskreg import` splits on line breaks, or on "; " in a cell without any).
-std::string lines(const std::vector<std::string>& v) { return join(v, "\n"); }
-
-/// Streams every risk (as of `as_of` when given) and, after it, its history up to then.
-template <typename OnRisk, typename OnAssessment>
-void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of, OnRisk on_risk,
-          OnAssessment on_assessment) {
-  auto visit = [&](const RiskState& s) {
-    auto v = view_of(s, m);
-    RiskRow r;
-    r.id = s.id;
-    r.title = s.title;
-    r.owner = s.owner.value_or("");
-    r.current = v.current ? m.format(*v.current) : "";
-    r.target = v.target ? m.format(*v.target) : "";
-    r.band = v.band ? v.band->name : "";
-    r.above_appetite = v.above_appetite;
-    if (auto full = store.risk(s.id)) {
-      r.heading = full->heading;
-      r.vulnerability = full->vulnerability;
-      r.controls = full->controls;
-      r.triggers = full->triggers;
-      r.consequences = full->consequences;
-      r.notes = full->notes;
-    }
-    auto links = store.links(s.id);
-    for (const auto& p : links.priorities) {
-      r.priorities.push_back(p.id);
-      for (const auto& a : p.actions) r.actions.push_back(a.id);
-    }
-    for (const auto& f : links.feeds_out) r.feeds_to.push_back(f.to);
-    on_risk(r);
-    for (const auto& a : store.history(s.id))
-      if (!as_of || a.at <= *as_of) on_assessment(a);
-  };
-  if (as_of)
-    store.for_each_risk_as_of(*as_of, visit);
-  else
-    store.for_each_risk(visit);
 }
 
 json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSummary& sum,

@@ -1,0 +1,38 @@
+#pragma once
+/// Internal to the exporters (engine/io/export*.cc): the one pass over the register that
+/// every export format writes from, risk by risk, each followed by its history.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/matrix.h"
+#include "store/store.h"
+
+namespace riskreg::exporting {
+
+/// One risk as exported: the same fields in every format.
+struct RiskRow {
+  std::string id, title, owner, current, target, band;
+  bool above_appetite = false;
+  std::string heading, vulnerability;
+  std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
+  std::vector<std::string> flags;  ///< the rule flags raised on it ("UNMITIGATED"), if evaluated
+};
+
+/// A score in the matrix's notation ("B2"), or its codes as stored if off the matrix.
+std::string score_text(const Matrix& m, const ScoreCodes& s);
+/// The band a score falls in, "" if off the matrix.
+std::string band_text(const Matrix& m, const ScoreCodes& s);
+
+/// A list in one CSV cell: one item per line (items never hold a line break in practice;
+/// `riskreg import` splits on line breaks, or on "; " in a cell without any).
+std::string lines(const std::vector<std::string>& v);
+
+/// Streams every risk (as of `as_of` when given), in id order, and after each its history
+/// up to then, in assessment order. Memory does not grow with the register.
+void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of,
+          const std::function<void(const RiskRow&)>& on_risk,
+          const std::function<void(const AssessmentRow&)>& on_assessment);
+
+}  // namespace riskreg::exporting
