@@ -1,5 +1,5 @@
 // riskreg export: the register, its history, its feed links and a manifest, as CSV files or
-// one JSON file, now or as it stood at a date (engine/io/export.h).
+// one JSON file, an XLSX workbook or an HTML page, now or as it stood at a date (engine/io/export.h).
 #include <ostream>
 
 #include "commands.h"
@@ -32,15 +32,19 @@ void add_export(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ExportOptions>();
   auto* cmd = app.add_subcommand("export", "Export the register, its assessment history and a manifest");
   cmd->add_option("--format", opt->format,
-                  "csv (a folder: risks.csv, assessments.csv, feeds.csv, manifest.json), json (one file) or xlsx (one workbook)")
+                  "csv (a folder: risks.csv, assessments.csv, feeds.csv, manifest.json), json (one file), xlsx (one "
+                  "workbook) or html (one self-contained page)")
       ->required()
-      ->check(CLI::IsMember({"csv", "json", "xlsx"}));
+      ->check(CLI::IsMember({"csv", "json", "xlsx", "html"}));
   cmd->add_option("--out", opt->out, "Where to write it")->required();
   cmd->add_option("--as-of", opt->as_of,
                   "The register as it stood at DATE (YYYY-MM-DD: the end of that day), rebuilt from the history");
   cmd->add_flag("--force", opt->force, "Overwrite an existing PATH");
   cmd->callback([opt, &ctx] {
-    auto format = opt->format == "csv" ? ExportFormat::Csv : opt->format == "json" ? ExportFormat::Json : ExportFormat::Xlsx;
+    auto format = opt->format == "csv"    ? ExportFormat::Csv
+                  : opt->format == "json" ? ExportFormat::Json
+                  : opt->format == "xlsx" ? ExportFormat::Xlsx
+                                          : ExportFormat::Html;
     std::optional<std::string> as_of;
     if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
     auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of);

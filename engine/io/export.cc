@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/csv.h"
+#include "io/export_html.h"
 #include "io/export_walk.h"
 #include "register/risk_view.h"
 
@@ -50,7 +51,10 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
   json rules = json::array();
   for (const auto& f : store.rules()) rules.push_back({{"name", f.name}, {"sha256", f.sha256}});
   json j = {{"riskreg_version", RISKREG_VERSION},
-            {"format", format == ExportFormat::Csv ? "csv" : format == ExportFormat::Json ? "json" : "xlsx"},
+            {"format", format == ExportFormat::Csv    ? "csv"
+                       : format == ExportFormat::Json ? "json"
+                       : format == ExportFormat::Xlsx ? "xlsx"
+                                                      : "html"},
             {"register", store.info().name},
             {"matrix", m.name},
             {"rules", rules},
@@ -273,6 +277,24 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       lxw_row_t r = 0;
       for (auto& [k, v] : mj.items()) wb.row(man, ++r, {k, v.is_string() ? v.get<std::string>() : v.dump()});
       wb.close();
+    } else if (format == ExportFormat::Html) {
+      // The table rows go to the side file as the walk passes; the page is put together after.
+      exporting::HtmlExport html(m, side);
+      walk(
+          store, m, as_of,
+          [&](const RiskRow& r) {
+            html.risk(r);
+            if (as_of) ids.insert(r.id);
+            ++sum.risks;
+          },
+          [&](const AssessmentRow& a) {
+            html.assessment(a);
+            ++sum.assessments;
+          });
+      feeds_of(keep, [&](const Feed& f) { html.feed(f); });
+      auto f = open_out(tmp);
+      html.write(f, store, as_of, log.empty() ? "" : log.back().at, manifest(store, m, format, sum, as_of, log));
+      close_out(f, tmp);
     } else {
       // Risks first, their histories in a side file, then joined: both stay streamed.
       auto f = open_out(tmp);

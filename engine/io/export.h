@@ -18,6 +18,7 @@ enum class ExportFormat {
   Csv,   ///< a folder: risks.csv, assessments.csv, feeds.csv, manifest.json
   Json,  ///< one file: {"risks": [...], "assessments": [...], "feeds": [...], "manifest": {...}}
   Xlsx,  ///< one workbook: Risks, Assessments, Feeds (frozen headers, filters), Heat map, Manifest
+  Html,  ///< one self-contained page: manifest, heat map, register table with trends, feed graph
 };
 
 /// The columns of risks.csv, in order; `riskreg import` reads the same names.
