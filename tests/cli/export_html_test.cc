@@ -1,0 +1,365 @@
+// riskreg export --format html on a real Darlington register: one self-contained page,
+// rendered in headless Chromium (Debian `chromium`), with the register text escaped.
+#include <sys/wait.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <unordered_map>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using namespace riskreg::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Darlington created on 2026-11-23, R5 re-scored to B2 on 2026-12-01 and to A1 on 2026-12-05.
+std::string darlington_with_history(const TempDir& dir) {
+  auto db = init_darlington(dir);
+  auto a = run_riskreg({"--db", db, "score", "5", "B2", "--reason", "Savings target raised", "--as", "alice"},
+                       {{"RISKREG_NOW", "2026-12-01T10:00:00Z"}});
+  auto b = run_riskreg({"--db", db, "score", "5", "A1", "--reason", "Budget cut", "--as", "bob"},
+                       {{"RISKREG_NOW", "2026-12-05T10:00:00Z"}});
+  INFO(a.err << b.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  return db;
+}
+
+std::string export_html(const std::string& db, const std::string& out, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--db", db, "export", "--format", "html", "--out", out};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run_riskreg(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return read_file(out);
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size())) ++n;
+  return n;
+}
+
+/// The text of one table row, `<tr id="ID"...</tr>`.
+std::string row_of(const std::string& html, const std::string& id) {
+  auto b = html.find("<tr id=\"" + id + "\"");
+  if (b == std::string::npos) return "";
+  return html.substr(b, html.find("</tr>", b) - b);
+}
+
+struct Shell {
+  int exit_code = -1;
+  std::string out;
+};
+
+/// Runs a shell command (paths in it come from TempDir: no quoting needed), its stdout.
+Shell shell(const std::string& cmd) {
+  Shell s;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) s.out.append(buf, n);
+  int st = pclose(p);
+  s.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return s;
+}
+
+/// Headless Chromium on a file, bounded by a timeout. Its absence or failure fails the test.
+Shell chromium(const TempDir& dir, const std::string& html, const std::string& what) {
+  REQUIRE(fs::exists("/usr/bin/chromium"));  // Debian's `chromium` package (scripts/setup.sh installs it)
+  auto err = dir.file("chromium.err");
+  auto s = shell("timeout -k 10 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
+                 "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
+                 "--user-data-dir=" + dir.file("chromium-profile") + " " + what + " file://" + html + " 2>" + err);
+  INFO("chromium stderr:\n" << read_file(err));
+  REQUIRE(s.exit_code == 0);
+  return s;
+}
+
+struct Image {
+  uint32_t width = 0, height = 0;
+  std::vector<uint8_t> rgb;  ///< 3 bytes a pixel
+};
+
+uint32_t be32(const std::string& s, size_t at) {
+  return (uint32_t(uint8_t(s[at])) << 24) | (uint32_t(uint8_t(s[at + 1])) << 16) | (uint32_t(uint8_t(s[at + 2])) << 8) |
+         uint32_t(uint8_t(s[at + 3]));
+}
+
+/// Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes).
+Image decode_png(const std::string& png) {
+  REQUIRE(png.size() > 8);
+  REQUIRE(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  Image img;
+  int colour_type = -1, depth = -1, interlace = -1;
+  std::string idat;
+  for (size_t at = 8; at + 8 <= png.size();) {
+    uint32_t len = be32(png, at);
+    std::string type = png.substr(at + 4, 4);
+    REQUIRE(at + 12 + len <= png.size());
+    if (type == "IHDR") {
+      img.width = be32(png, at + 8);
+      img.height = be32(png, at + 12);
+      depth = uint8_t(png[at + 16]);
+      colour_type = uint8_t(png[at + 17]);
+      interlace = uint8_t(png[at + 20]);
+    } else if (type == "IDAT") {
+      idat += png.substr(at + 8, len);
+    }
+    at += 12 + len;
+  }
+  REQUIRE(depth == 8);
+  REQUIRE((colour_type == 2 || colour_type == 6));
+  REQUIRE(interlace == 0);
+  const size_t bpp = colour_type == 6 ? 4 : 3, stride = img.width * bpp;
+  std::vector<uint8_t> raw((stride + 1) * img.height);
+  uLongf raw_len = raw.size();
+  REQUIRE(uncompress(raw.data(), &raw_len, reinterpret_cast<const Bytef*>(idat.data()), idat.size()) == Z_OK);
+  REQUIRE(raw_len == raw.size());
+  std::vector<uint8_t> prev(stride, 0), cur(stride);
+  img.rgb.reserve(size_t(img.width) * img.height * 3);
+  for (uint32_t y = 0; y < img.height; ++y) {
+    const uint8_t* line = raw.data() + y * (stride + 1);
+    uint8_t filter = line[0];
+    REQUIRE(filter <= 4);
+    for (size_t i = 0; i < stride; ++i) {
+      int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0, x = line[1 + i];
+      int pred = 0;
+      if (filter == 1) pred = a;
+      if (filter == 2) pred = b;
+      if (filter == 3) pred = (a + b) / 2;
+      if (filter == 4) {
+        int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      cur[i] = uint8_t(x + pred);
+    }
+    for (size_t px = 0; px < img.width; ++px) img.rgb.insert(img.rgb.end(), &cur[px * bpp], &cur[px * bpp] + 3);
+    std::swap(prev, cur);
+  }
+  return img;
+}
+
+/// The band colours of the matrix the register was created with (rules/matrix.toml).
+std::vector<uint32_t> band_colours() {
+  auto toml = read_file(source_path("rules/matrix.toml"));
+  std::vector<uint32_t> out;
+  std::regex re("colour = \"#([0-9a-fA-F]{6})\"");
+  for (std::sregex_iterator it(toml.begin(), toml.end(), re), end; it != end; ++it)
+    out.push_back(uint32_t(std::stoul((*it)[1].str(), nullptr, 16)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("export --format html writes one self-contained page with every risk and the manifest",
+          "[cli][export][html]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto out = dir.file("register.html");
+  auto r = run_riskreg({"--db", db, "export", "--format", "html", "--out", out});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "exported 9 risks and 11 assessments to " + out + "\n");
+  auto html = read_file(out);
+  CHECK(html.rfind("<!DOCTYPE html>\n", 0) == 0);
+  CHECK(html.find("</html>\n") == html.size() - 8);
+  // Self-contained: nothing fetched, no script.
+  CHECK(html.find("http:") == std::string::npos);
+  CHECK(html.find("https:") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("<link") == std::string::npos);
+  CHECK(html.find("@import") == std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  for (size_t p = html.find("url("); p != std::string::npos; p = html.find("url(", p + 1)) CHECK(html[p + 4] == '#');
+  for (size_t p = html.find("href=\""); p != std::string::npos; p = html.find("href=\"", p + 1)) CHECK(html[p + 6] == '#');
+  for (int i = 1; i <= 9; ++i) {
+    auto row = row_of(html, "R" + std::to_string(i));
+    INFO("R" << i);
+    CHECK_FALSE(row.empty());
+    CHECK(row.find("<svg class=\"spark\"") != std::string::npos);
+  }
+  CHECK(count(html, "<tr id=\"R") == 9);
+  // R5's row: A1 now, very high, its history in the sparkline's title, its flags and links.
+  auto r5 = row_of(html, "R5");
+  CHECK(r5.find("<td class=\"score\">A1</td>") != std::string::npos);
+  CHECK(r5.find("Very high</span>") != std::string::npos);
+  CHECK(r5.find("2026-12-05 A1 by bob: Budget cut") != std::string::npos);
+  CHECK(r5.find("<a href=\"#R1\">R1</a>, <a href=\"#R3\">R3</a>") != std::string::npos);  // the seed's stated feeds
+  CHECK(count(r5, "<circle ") == 3);  // one point per assessment
+  CHECK(r5.find("class=\"appetite\"") != std::string::npos);
+  // The manifest, as the JSON export gives it.
+  auto json_out = dir.file("register.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", json_out}).exit_code == 0);
+  auto man = nlohmann::json::parse(read_file(json_out))["manifest"];
+  CHECK(html.find("<table class=\"manifest\" id=\"manifest\">") != std::string::npos);
+  CHECK(html.find("<td>riskreg version</td><td>" + man["riskreg_version"].get<std::string>() + "</td>") !=
+        std::string::npos);
+  REQUIRE(man["rules"].size() > 0);
+  for (const auto& f : man["rules"])
+    CHECK(html.find(f["name"].get<std::string>() + " <code>sha256:" + f["sha256"].get<std::string>() + "</code>") !=
+          std::string::npos);
+  CHECK(html.find("<td>rows</td><td>9 risks, 11 assessments, " + std::to_string(man["rows"]["feeds"].get<int>()) +
+                  " feed links</td>") != std::string::npos);
+  CHECK(html.find("<code>" + man["audit_head"].get<std::string>() + "</code>") != std::string::npos);
+  auto name = man["register"].get<std::string>();  // "Darlington Children's ..."
+  REQUIRE(name.find('\'') != std::string::npos);
+  CHECK(html.find("<h1>" + std::regex_replace(name, std::regex("'"), "&#39;") + "</h1>") != std::string::npos);
+  // The heat map: every cell, the counts, and an appetite line.
+  CHECK(count(html, "<g class=\"cell\">") == 24);
+  CHECK(html.find("<path id=\"appetite-line\" d=\"M") != std::string::npos);
+  CHECK(html.find("A1: Very high, above appetite, 1 risk") != std::string::npos);
+  CHECK(html.find("B2: Very high, above appetite, 2 risks") != std::string::npos);
+  CHECK(html.find("C3: High, above appetite, 3 risks") != std::string::npos);
+  CHECK_FALSE(fs::exists(out + ".riskreg-export-tmp"));
+  CHECK_FALSE(fs::exists(out + ".riskreg-export-tmp.assessments"));
+}
+
+TEST_CASE("export --format html renders in headless Chromium: a coloured page with the risks and SVG in the DOM",
+          "[cli][export][html]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto out = dir.file("register.html");
+  export_html(db, out);
+
+  auto png = dir.file("shot.png");
+  chromium(dir, out, "--screenshot=" + png + " --window-size=1400,2000 --hide-scrollbars");
+  REQUIRE(fs::exists(png));
+  auto img = decode_png(read_file(png));
+  CHECK(img.width == 1400);
+  CHECK(img.height == 2000);
+  std::set<uint32_t> colours;
+  std::unordered_map<uint32_t, size_t> pixels;
+  for (size_t i = 0; i + 2 < img.rgb.size(); i += 3) {
+    uint32_t c = (uint32_t(img.rgb[i]) << 16) | (uint32_t(img.rgb[i + 1]) << 8) | img.rgb[i + 2];
+    colours.insert(c);
+    ++pixels[c];
+  }
+  INFO(colours.size() << " colours");
+  CHECK(colours.size() > 50);  // a blank page has one
+  // Each band colour fills heat map cells: thousands of pixels of it.
+  auto bands = band_colours();
+  REQUIRE(bands.size() == 4);
+  for (uint32_t b : bands) {
+    size_t near = 0;
+    for (const auto& [c, n] : pixels) {
+      int dr = int(c >> 16) - int(b >> 16), dg = int((c >> 8) & 255) - int((b >> 8) & 255), db_ = int(c & 255) - int(b & 255);
+      if (std::abs(dr) <= 3 && std::abs(dg) <= 3 && std::abs(db_) <= 3) near += n;
+    }
+    INFO("band colour " << std::hex << b);
+    CHECK(near > 3000);
+  }
+
+  auto dom = chromium(dir, out, "--dump-dom").out;
+  for (int i = 1; i <= 9; ++i) CHECK(dom.find("<tr id=\"R" + std::to_string(i) + "\"") != std::string::npos);
+  CHECK(dom.find("<svg id=\"heatmap\"") != std::string::npos);
+  CHECK(dom.find("<path id=\"appetite-line\"") != std::string::npos);
+  CHECK(dom.find("<svg id=\"feedgraph\"") != std::string::npos);
+  CHECK(count(dom, "<svg class=\"spark\"") == 9);
+  CHECK(count(dom, "<g class=\"node\">") == 9);  // all nine are above the appetite line
+  CHECK(count(dom, "class=\"feed stated\"") > 0);
+  CHECK(count(dom, "class=\"feed inferred\"") > 0);
+  CHECK(dom.find("<script") == std::string::npos);
+}
+
+TEST_CASE("export --format html escapes register text: a script title stays text", "[cli][export][html]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto csv = dir.file("hostile.csv");
+  write_file(csv,
+             "id,title,current,owner,controls\r\n"
+             "R10,\"<script>alert(1)</script> & \"\"quotes\"\"\",B2,<b>Mallory</b>,\"<img src=x onerror=alert(2)>\"\r\n");
+  auto imp = run_riskreg({"--db", db, "import", csv, "--as", "tester"});
+  INFO(imp.err);
+  REQUIRE(imp.exit_code == 0);
+  auto out = dir.file("register.html");
+  auto html = export_html(db, out);
+  auto r10 = row_of(html, "R10");
+  REQUIRE_FALSE(r10.empty());
+  CHECK(r10.find("<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</td>") != std::string::npos);
+  CHECK(r10.find("<td>&lt;b&gt;Mallory&lt;/b&gt;</td>") != std::string::npos);
+  CHECK(r10.find("<li>&lt;img src=x onerror=alert(2)&gt;</li>") != std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("<b>Mallory") == std::string::npos);
+
+  // The browser sees text, not elements.
+  auto dom = chromium(dir, out, "--dump-dom").out;
+  CHECK(dom.find("<tr id=\"R10\"") != std::string::npos);
+  CHECK(dom.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"quotes\"") != std::string::npos);
+  CHECK(dom.find("<script") == std::string::npos);
+  CHECK(dom.find("<img") == std::string::npos);
+  CHECK(dom.find("<b>Mallory") == std::string::npos);
+}
+
+TEST_CASE("export --format html --as-of drops later assessments", "[cli][export][html]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto out = dir.file("dec2.html");
+  auto r = run_riskreg({"--db", db, "export", "--format", "html", "--out", out, "--as-of", "2026-12-02"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "exported 9 risks and 10 assessments as of 2026-12-02T23:59:59Z to " + out + "\n");
+  auto html = read_file(out);
+  CHECK(html.find("As of <time>2026-12-02T23:59:59Z</time>") != std::string::npos);
+  CHECK(html.find("<td>as of</td><td>2026-12-02T23:59:59Z</td>") != std::string::npos);
+  auto r5 = row_of(html, "R5");
+  CHECK(r5.find("<td class=\"score\">B2</td>") != std::string::npos);
+  CHECK(r5.find("2026-12-01 B2 by alice: Savings target raised") != std::string::npos);
+  CHECK(count(r5, "<circle ") == 2);
+  CHECK(html.find("Budget cut") == std::string::npos);
+  CHECK(html.find("by bob") == std::string::npos);
+  CHECK(html.find("A1: Very high, above appetite, 0 risks") != std::string::npos);
+  CHECK(html.find("audit chain head as of then") != std::string::npos);
+
+  auto now = export_html(db, dir.file("now.html"));
+  CHECK(now.find("2026-12-05 A1 by bob: Budget cut") != std::string::npos);
+}
+
+TEST_CASE("export --format html refuses to overwrite without --force (exit 8)", "[cli][export][html]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto out = dir.file("register.html");
+  write_file(out, "keep me");
+  auto r = run_riskreg({"--db", db, "export", "--format", "html", "--out", out});
+  CHECK(r.exit_code == 8);
+  CHECK(r.err == "riskreg: " + out + " already exists; use --force to overwrite it\n");
+  CHECK(read_file(out) == "keep me");
+  auto f = run_riskreg({"--db", db, "export", "--format", "html", "--out", out, "--force"});
+  INFO(f.err);
+  CHECK(f.exit_code == 0);
+  CHECK(count(read_file(out), "<tr id=\"R") == 9);
+  CHECK_FALSE(fs::exists(out + ".riskreg-export-tmp"));
+  CHECK_FALSE(fs::exists(out + ".riskreg-export-tmp.assessments"));
+}
+
+TEST_CASE("export --format html bounds the feed graph on a large register and says what it left out",
+          "[cli][export][html]") {
+  TempDir dir;
+  auto db = dir.file("big.db");
+  auto g = run_riskreg({"--db", db, "generate", "--risks", "2000", "--seed", "1"});
+  INFO(g.err);
+  REQUIRE(g.exit_code == 0);
+  auto html = export_html(db, dir.file("big.html"));
+  CHECK(count(html, "<tr id=\"") == 2000);  // the table is whole
+  CHECK(count(html, "<svg class=\"spark\"") == 2000);
+  auto nodes = count(html, "<g class=\"node\">");
+  CHECK(nodes > 24);
+  CHECK(nodes <= 40);
+  CHECK(count(html, "<path class=\"feed ") <= 200);
+  auto note_at = html.find("<p class=\"note\" id=\"graph-note\">");
+  REQUIRE(note_at != std::string::npos);
+  auto note = html.substr(note_at, html.find("</p>", note_at) - note_at);
+  INFO(note);
+  CHECK(note.find("Drawn: " + std::to_string(nodes) + " risks") != std::string::npos);
+  CHECK(std::regex_search(note, std::regex("Left out:</strong> [0-9]+ less severe above-appetite risks")));
+}
