@@ -118,6 +118,7 @@ tr.r-above td:first-child{border-left:4px solid #b00020}
 .cols{display:flex;gap:24px;flex-wrap:wrap}
 .cols>section{flex:1 1 560px}
 a{color:#1f4fa8;text-decoration:none}
+svg#feedgraph,svg#heatmap{max-width:100%;height:auto}
 )css";
 
 }  // namespace
@@ -431,7 +432,10 @@ void HtmlExport::feed_graph(std::ostream& o, Store& store, const std::optional<s
   o << "</p>\n";
 
   const double n = static_cast<double>(nodes.size());
-  const double R = std::max(110.0, n * 15.0), node_r = 19, margin = 70;
+  size_t longest = 0;
+  for (const auto& nd : nodes) longest = std::max(longest, nd.id.size());
+  const double font = longest > 3 ? 11 : 13, node_r = std::max(19.0, 0.34 * font * static_cast<double>(longest) + 6);
+  const double R = std::max(110.0, n * node_r * 2.6 / (2 * std::acos(-1.0)) * 1.2), margin = node_r + 40;
   const double size = 2 * (R + margin), cx = size / 2, cy = size / 2;
   const double pi = std::acos(-1.0);
   std::vector<std::pair<double, double>> pos;
@@ -473,7 +477,7 @@ void HtmlExport::feed_graph(std::ostream& o, Store& store, const std::optional<s
       << "</title><a href=\"#" << html_escape(nd.id) << "\"><circle cx=\"" << fmt(x) << "\" cy=\"" << fmt(y) << "\" r=\""
       << node_r << "\" class=\"" << (nd.band >= 0 ? "bf" + std::to_string(nd.band) : std::string("bfx")) << "\" stroke=\""
       << (nd.above ? "#b00020\" stroke-width=\"3.5\"" : "#333\" stroke-width=\"1\"") << "/><text x=\"" << fmt(x)
-      << "\" y=\"" << fmt(y + 4.5) << "\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"700\" fill=\""
+      << "\" y=\"" << fmt(y + font / 3) << "\" text-anchor=\"middle\" font-size=\"" << font << "\" font-weight=\"700\" fill=\""
       << (nd.band >= 0 ? ink_on(m_.bands[static_cast<size_t>(nd.band)].colour) : "#111") << "\">" << html_escape(nd.id)
       << "</text></a></g>";
   }
