@@ -212,7 +212,6 @@ void HtmlExport::sparkline(std::ostream& o) {
   const double w = 132, h = 40, pad = 4;
   const int cells = m_.cell_count();
   auto y_of = [&](double pos) { return pad + (h - 2 * pad) * (1.0 - (cells > 1 ? pos / (cells - 1) : 0.5)); };
-  std::vector<std::pair<double, const AssessmentRow*>> pts;
   std::vector<const AssessmentRow*> on;
   for (const auto& a : history_)
     if (m_.cell(a.score)) on.push_back(&a);
