@@ -282,7 +282,7 @@ TEST_CASE("the SQLite export stream is what per-risk reads give, now and as of a
     CHECK(merged.size() > 1000);
     CHECK(merged == export_stream(s, as_of, true));
   }
-  CHECK(s.audit_head() == s.audit_log().back().hash);
+  CHECK(s.audit_head(std::nullopt) == s.audit_log().back().hash);
   CHECK(s.audit_head(std::string("2000-01-01T00:00:00Z")).empty());
   CHECK(s.audit_head(std::string("2026-06-01T00:00:00Z")) == s.Store::audit_head(std::string("2026-06-01T00:00:00Z")));
 }
