@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "io/export.h"
+#include "progress.h"
 
 namespace riskreg::cli {
 
@@ -47,7 +48,9 @@ void add_export(CLI::App& app, Context& ctx) {
                                           : ExportFormat::Html;
     std::optional<std::string> as_of;
     if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
-    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of);
+    TerminalProgress progress(ctx.err, "export", TerminalProgress::stderr_is_terminal());
+    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of, ctx.clock().now(),
+                             &progress);
     ctx.out << "exported " << s.risks << (s.risks == 1 ? " risk" : " risks") << " and " << s.assessments
             << (s.assessments == 1 ? " assessment" : " assessments");
     if (as_of) ctx.out << " as of " << *as_of;

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "io/import.h"
+#include "progress.h"
 
 namespace riskreg::cli {
 
@@ -40,7 +41,9 @@ void add_import(CLI::App& app, Context& ctx) {
               << plural(created, "risk", "risks") << " and update " << (b.risks.size() - created) << "\n";
       return;
     }
-    auto r = import_csv(ctx.store(), ctx.matrix(), opt->file, by, ctx.clock().now());
+    bool tty = TerminalProgress::stderr_is_terminal();
+    TerminalProgress checking(ctx.err, "import: checking", tty), writing(ctx.err, "import: writing", tty);
+    auto r = import_csv(ctx.store(), ctx.matrix(), opt->file, by, ctx.clock().now(), &checking, &writing);
     ctx.out << "imported " << opt->file << " (import " << r.import_id << "): " << plural(r.created, "risk", "risks")
             << " created, " << r.updated << " updated, " << plural(r.assessments, "assessment", "assessments")
             << " and " << plural(r.owner_changes, "owner change", "owner changes") << " appended\n";

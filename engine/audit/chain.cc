@@ -40,6 +40,45 @@ std::string assessments_digest(std::vector<AssessmentRow> rows) {
   return sha256_hex(j.dump());
 }
 
+RowDigest::RowDigest() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+    throw Error(ErrorKind::Internal, "SHA-256 failed");
+}
+
+RowDigest::~RowDigest() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void RowDigest::line(const std::string& canonical) {
+  auto* c = static_cast<EVP_MD_CTX*>(ctx_);
+  if (EVP_DigestUpdate(c, canonical.data(), canonical.size()) != 1 || EVP_DigestUpdate(c, "\n", 1) != 1)
+    throw Error(ErrorKind::Internal, "SHA-256 failed");
+  ++count_;
+}
+
+void RowDigest::add(const AssessmentRow& a) {
+  line(nlohmann::json::array({a.id, a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason}).dump());
+}
+
+void RowDigest::add(const OwnerChange& o) {
+  line(nlohmann::json::array({o.id, o.risk_id, o.owner, o.by, o.at, o.reason}).dump());
+}
+
+std::string RowDigest::hex() const {
+  EVP_MD_CTX* copy = EVP_MD_CTX_new();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  bool ok = copy && EVP_MD_CTX_copy_ex(copy, static_cast<EVP_MD_CTX*>(ctx_)) == 1 &&
+            EVP_DigestFinal_ex(copy, md, &len) == 1;
+  EVP_MD_CTX_free(copy);
+  if (!ok) throw Error(ErrorKind::Internal, "SHA-256 failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
 ChainCheck verify_chain(const std::vector<AuditEntry>& log) {
   ChainCheck c;
   std::string prev = kGenesisHash;

@@ -20,6 +20,30 @@ std::string audit_hash(const std::string& prev_hash, const AuditEntry& e);
 /// have no "score" entry of their own.
 std::string assessments_digest(std::vector<AssessmentRow> rows);
 
+/// A SHA-256 over rows fed one at a time, in id order, each as its canonical JSON array and
+/// a line feed: what an "import" audit entry records of the assessments and owner changes
+/// it wrote, and what `audit verify` recomputes from the tables (docs/export-import.md).
+/// Streaming: memory does not grow with the rows.
+class RowDigest {
+ public:
+  RowDigest();
+  ~RowDigest();
+  RowDigest(const RowDigest&) = delete;
+  RowDigest& operator=(const RowDigest&) = delete;
+  /// [id, risk, likelihood, impact, by, at, reason]
+  void add(const AssessmentRow& a);
+  /// [id, risk, owner, by, at, reason]
+  void add(const OwnerChange& c);
+  int64_t count() const { return count_; }
+  /// The hex digest so far (the digest can go on being fed).
+  std::string hex() const;
+
+ private:
+  void line(const std::string& canonical);
+  void* ctx_;  // EVP_MD_CTX
+  int64_t count_ = 0;
+};
+
 /// The prev_hash of the first entry.
 inline const std::string kGenesisHash(64, '0');
 

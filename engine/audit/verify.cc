@@ -51,10 +51,48 @@ AuditVerification verify_audit(Store& store) {
   out.head = chain.head;
   if (!chain.ok) problem(chain.first_bad_seq, std::nullopt, chain.problem);
 
+  // "import" entries record the rows they appended by id range and digest (RowDigest);
+  // older ones recorded each row with its own "score" or "owner" entry instead.
+  struct ImportCover {
+    const AuditEntry* entry;
+    int64_t first = 0, last = 0, count = 0;
+    std::string sha256;
+  };
+  std::vector<ImportCover> import_assessments, import_owners;
+  std::set<int64_t> owner_entries;  // owner changes recorded by their own "owner" entry
+  for (const auto& e : log) {
+    if (e.action != "import" && e.action != "owner") continue;
+    json d = json::parse(e.detail, nullptr, false);
+    if (d.is_discarded() || !d.is_object()) continue;
+    if (e.action == "owner") {
+      if (d.contains("change") && d["change"].is_number_integer()) owner_entries.insert(d["change"].get<int64_t>());
+      continue;
+    }
+    auto cover = [&](const char* k, std::vector<ImportCover>& out) {
+      if (!d.contains(k) || !d[k].is_object()) return;
+      const json& c = d[k];
+      out.push_back({&e, c.value("first", int64_t{0}), c.value("last", int64_t{0}), c.value("count", int64_t{0}),
+                     c.value("sha256", std::string())});
+    };
+    cover("assessments", import_assessments);
+    cover("owner_changes", import_owners);
+  }
+  auto covering = [](std::vector<ImportCover>& covers, int64_t id) -> ImportCover* {
+    for (auto& c : covers)
+      if (c.count > 0 && id >= c.first && id <= c.last) return &c;
+    return nullptr;
+  };
+
   std::vector<AssessmentRow> rows;
-  for (const auto& id : store.risk_ids())
+  std::vector<OwnerChange> owner_rows;
+  const bool need_owners = !import_owners.empty();
+  for (const auto& id : store.risk_ids()) {
     for (auto& r : store.history(id)) rows.push_back(std::move(r));
+    if (need_owners)
+      for (auto& o : store.owner_history(id)) owner_rows.push_back(std::move(o));
+  }
   std::sort(rows.begin(), rows.end(), [](const AssessmentRow& a, const AssessmentRow& b) { return a.id < b.id; });
+  std::sort(owner_rows.begin(), owner_rows.end(), [](const OwnerChange& a, const OwnerChange& b) { return a.id < b.id; });
 
   // What the log says the history holds.
   const AuditEntry* create = nullptr;
@@ -143,6 +181,7 @@ AuditVerification verify_audit(Store& store) {
   for (const auto& r : rows) {
     if (initial_ids.count(r.id)) continue;
     auto it = scores.find(r.id);
+    if (it == scores.end() && covering(import_assessments, r.id)) continue;  // checked by digest below
     if (it == scores.end()) {
       problem(std::nullopt, r.id,
               row_name(r) + " has no audit entry (inserted outside riskreg, or its entry was deleted)");
@@ -157,6 +196,25 @@ AuditVerification verify_audit(Store& store) {
       problem(rec.entry->seq, id,
               "entry " + std::to_string(rec.entry->seq) + " records assessment " + std::to_string(id) + " (" +
                   rec.entry->entity + "), which is missing from the history (deleted)");
+
+  // Each import's appended rows against the digest it recorded: a row edited, deleted or
+  // inserted in its id range changes the digest.
+  auto check_digests = [&](std::vector<ImportCover>& covers, const auto& table, const char* what,
+                           const auto& own_entry) {
+    for (auto& c : covers) {
+      if (c.count == 0) continue;
+      RowDigest digest;
+      for (const auto& r : table)
+        if (r.id >= c.first && r.id <= c.last && !own_entry(r.id)) digest.add(r);
+      if (digest.count() != c.count || digest.hex() != c.sha256)
+        problem(c.entry->seq, std::nullopt,
+                std::string("the ") + what + " " + std::to_string(c.first) + "-" + std::to_string(c.last) +
+                    " recorded by the \"import\" entry " + std::to_string(c.entry->seq) +
+                    " do not match its digest: one was edited, deleted or inserted");
+    }
+  };
+  check_digests(import_assessments, rows, "assessments", [&](int64_t id) { return scores.count(id) > 0; });
+  check_digests(import_owners, owner_rows, "owner changes", [&](int64_t id) { return owner_entries.count(id) > 0; });
 
   // Each risk's current score is its latest assessment (the pointer lives in a table
   // that is not append-only).

@@ -29,7 +29,7 @@ const std::vector<std::string>& export_risk_columns() {
   static const std::vector<std::string> c = {
       "id",           "title",    "owner",    "current",      "target",   "band",       "above_appetite",
       "controls",     "heading",  "vulnerability", "triggers", "consequences", "notes", "priorities",
-      "actions",      "feeds_to"};
+      "actions",      "feeds_to", "flags"};
   return c;
 }
 
@@ -47,7 +47,7 @@ void close_out(std::ofstream& f, const fs::path& p) {
 }
 
 json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSummary& sum,
-              const std::optional<std::string>& as_of, const std::vector<AuditEntry>& log) {
+              const std::optional<std::string>& as_of) {
   json rules = json::array();
   for (const auto& f : store.rules()) rules.push_back({{"name", f.name}, {"sha256", f.sha256}});
   json j = {{"riskreg_version", RISKREG_VERSION},
@@ -61,13 +61,8 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
             {"as_of", as_of ? json(*as_of) : json(nullptr)},
             {"rows", {{"risks", sum.risks}, {"assessments", sum.assessments}, {"feeds", sum.feeds}}},
             {"audit_head", sum.audit_head}};
-  if (as_of) {
-    // The chain as it stood then: the last entry made by the as-of time.
-    std::string head;
-    for (const auto& e : log)
-      if (e.at <= *as_of) head = e.hash;
-    j["audit_head_as_of"] = head;
-  }
+  // The chain as it stood then: the last entry made by the as-of time.
+  if (as_of) j["audit_head_as_of"] = store.audit_head(as_of);
   return j;
 }
 
@@ -183,7 +178,19 @@ void heat_map_sheet(Workbook& wb, const Matrix& m, const std::vector<int>& count
 }  // namespace
 
 ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format, const std::string& out_path,
-                              bool force, const std::optional<std::string>& as_of) {
+                              bool force, const std::optional<std::string>& as_of, std::optional<Timestamp> now_opt,
+                              Progress* progress) {
+  const Timestamp now = now_opt ? *now_opt : SystemClock().now();
+  int64_t rows_done = 0;
+  auto tick = [&] {
+    if (progress) progress->rows(++rows_done);
+  };
+  struct Finish {
+    Progress* p;
+    ~Finish() {
+      if (p) p->finish();
+    }
+  } finish{progress};
   fs::path out(out_path);
   if (fs::exists(fs::symlink_status(out)) && !force)
     throw Error(ErrorKind::Conflict, out_path + " already exists; use --force to overwrite it");
@@ -194,8 +201,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
   fs::remove_all(tmp);
 
   ExportSummary sum;
-  auto log = store.audit_log();
-  if (!log.empty()) sum.audit_head = log.back().hash;
+  sum.audit_head = store.audit_head();
   // Feeds between risks that both exist at the as-of time; the ids are known after the walk.
   auto feeds_of = [&](const auto& keep, const auto& emit) {
     store.for_each_feed([&](const Feed& f) {
@@ -215,19 +221,21 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       write_csv_row(risks, export_risk_columns());
       write_csv_row(hist, {"id", "risk", "score", "likelihood", "impact", "band", "by", "at", "reason"});
       walk(
-          store, m, as_of,
+          store, m, as_of, now,
           [&](const RiskRow& r) {
-            write_csv_row(risks, {r.id, r.title, r.owner, r.current, r.target, r.band,
+            write_csv_record(risks, {r.id, r.title, r.owner, r.current, r.target, r.band,
                                   r.above_appetite ? "yes" : "no", lines(r.controls), r.heading, r.vulnerability,
                                   lines(r.triggers), lines(r.consequences), lines(r.notes), lines(r.priorities),
-                                  lines(r.actions), lines(r.feeds_to)});
+                                  lines(r.actions), lines(r.feeds_to), lines(r.flags)});
             if (as_of) ids.insert(r.id);
             ++sum.risks;
+            tick();
           },
           [&](const AssessmentRow& a) {
-            write_csv_row(hist, {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood,
+            write_csv_record(hist, {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood,
                                  a.score.impact, band_text(m, a.score), a.by, a.at, a.reason});
             ++sum.assessments;
+            tick();
           });
       close_out(risks, tmp / "risks.csv");
       close_out(hist, tmp / "assessments.csv");
@@ -238,7 +246,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       });
       close_out(feeds, tmp / "feeds.csv");
       auto man = open_out(tmp / "manifest.json");
-      man << manifest(store, m, format, sum, as_of, log).dump(2) << "\n";
+      man << manifest(store, m, format, sum, as_of).dump(2) << "\n";
       close_out(man, tmp / "manifest.json");
     } else if (format == ExportFormat::Xlsx) {
       Workbook wb(tmp);
@@ -249,19 +257,21 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       auto* hist = wb.sheet("Assessments", hist_cols);
       std::vector<int> counts(static_cast<size_t>(m.cell_count()), 0);
       walk(
-          store, m, as_of,
+          store, m, as_of, now,
           [&](const RiskRow& r) {
             wb.row(risks, static_cast<lxw_row_t>(++sum.risks),
                    {r.id, r.title, r.owner, r.current, r.target, r.band, r.above_appetite ? "yes" : "no",
                     lines(r.controls), r.heading, r.vulnerability, lines(r.triggers), lines(r.consequences),
-                    lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to)});
+                    lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to), lines(r.flags)});
             if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current)) ++counts[static_cast<size_t>(m.index(*c))];
             if (as_of) ids.insert(r.id);
+            tick();
           },
           [&](const AssessmentRow& a) {
             wb.row(hist, static_cast<lxw_row_t>(++sum.assessments),
                    {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood, a.score.impact,
                     band_text(m, a.score), a.by, a.at, a.reason});
+            tick();
           });
       wb.filter(risks, static_cast<lxw_row_t>(sum.risks), export_risk_columns().size());
       wb.filter(hist, static_cast<lxw_row_t>(sum.assessments), hist_cols.size());
@@ -273,7 +283,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       wb.filter(feeds, static_cast<lxw_row_t>(sum.feeds), feed_cols.size());
       heat_map_sheet(wb, m, counts);
       auto* man = wb.sheet("Manifest", {"key", "value"});
-      auto mj = manifest(store, m, format, sum, as_of, log);
+      auto mj = manifest(store, m, format, sum, as_of);
       lxw_row_t r = 0;
       for (auto& [k, v] : mj.items()) wb.row(man, ++r, {k, v.is_string() ? v.get<std::string>() : v.dump()});
       wb.close();
@@ -301,7 +311,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       auto hist = open_out(side);
       f << "{\n\"risks\": [";
       walk(
-          store, m, as_of,
+          store, m, as_of, now,
           [&](const RiskRow& r) {
             json e = {{"id", r.id},
                       {"title", r.title},
@@ -318,9 +328,11 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                       {"notes", r.notes},
                       {"priorities", r.priorities},
                       {"actions", r.actions},
-                      {"feeds_to", r.feeds_to}};
+                      {"feeds_to", r.feeds_to},
+                      {"flags", r.flags}};
             f << (sum.risks++ ? ",\n  " : "\n  ") << e.dump();
             if (as_of) ids.insert(r.id);
+            tick();
           },
           [&](const AssessmentRow& a) {
             json e = {{"id", a.id},
@@ -333,6 +345,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                       {"at", a.at},
                       {"reason", a.reason}};
             hist << (sum.assessments++ ? ",\n  " : "\n  ") << e.dump();
+            tick();
           });
       close_out(hist, side);
       f << "\n],\n\"assessments\": [";
@@ -353,7 +366,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                  .dump();
         first = false;
       });
-      f << "\n],\n\"manifest\": " << manifest(store, m, format, sum, as_of, log).dump() << "\n}\n";
+      f << "\n],\n\"manifest\": " << manifest(store, m, format, sum, as_of).dump() << "\n}\n";
       close_out(f, tmp);
     }
     if (fs::exists(fs::symlink_status(out))) fs::remove_all(out);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
+#include "core/progress.h"
 #include "domain/matrix.h"
 #include "store/store.h"
 
@@ -41,7 +43,11 @@ struct ExportSummary {
 /// owner as they stood then, and only the assessments made by then; risks not yet
 /// assessed then are left out. Descriptive fields (title, controls, ...) and links are
 /// not versioned by the store and are today's.
+///
+/// `now` is when the risks' flags are evaluated (the system clock's when not given; the
+/// as-of time with `as_of`). `progress`, when given, hears every row written.
 ExportSummary export_register(Store& store, const Matrix& matrix, ExportFormat format, const std::string& out_path,
-                              bool force, const std::optional<std::string>& as_of = std::nullopt);
+                              bool force, const std::optional<std::string>& as_of = std::nullopt,
+                              std::optional<Timestamp> now = std::nullopt, Progress* progress = nullptr);
 
 }  // namespace riskreg

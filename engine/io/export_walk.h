@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "domain/matrix.h"
 #include "store/store.h"
 
@@ -30,7 +31,17 @@ std::string band_text(const Matrix& m, const ScoreCodes& s);
 std::string lines(const std::vector<std::string>& v);
 
 /// Streams every risk (as of `as_of` when given), in id order, and after each its history
-/// up to then, in assessment order. Memory does not grow with the register.
+/// up to then, in assessment order, from a constant number of queries (Store::for_each_export).
+/// Memory does not grow with the register: one RiskRow is reused, so `on_risk` must copy
+/// what it keeps.
+///
+/// `flags` are the register's rules (its flags.toml) evaluated on each row as `riskreg flags`
+/// does, at `now`; with `as_of`, on the register as it stood then and at that time (days
+/// since assessment count to the as-of time), feed counts included.
+void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of, Timestamp now,
+          const std::function<void(const RiskRow&)>& on_risk,
+          const std::function<void(const AssessmentRow&)>& on_assessment);
+/// The same, with the flags evaluated at the system clock's now (at the as-of time when given).
 void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of,
           const std::function<void(const RiskRow&)>& on_risk,
           const std::function<void(const AssessmentRow&)>& on_assessment);

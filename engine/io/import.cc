@@ -22,7 +22,8 @@ const std::vector<std::string>& import_columns() {
 }
 
 const std::vector<std::string>& import_ignored_columns() {
-  static const std::vector<std::string> c = {"band", "above_appetite", "priorities", "actions", "feeds_to"};
+  static const std::vector<std::string> c = {"band", "above_appetite", "priorities", "actions", "feeds_to",
+                                             "flags"};
   return c;
 }
 
@@ -62,7 +63,7 @@ std::optional<int> number_of(const std::string& id) {
 }  // namespace
 
 ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, const std::string& file,
-                        const std::string& by, Timestamp at) {
+                        const std::string& by, Timestamp at, Progress* progress) {
   ImportBatch batch;
   batch.file = file;
   batch.sha256 = sha256_hex(text);
@@ -96,8 +97,15 @@ ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, co
   auto has = [&](const char* c) { return col.count(c) > 0; };
 
   std::unordered_map<std::string, int> seen;  // id -> line
+  struct Finish {
+    Progress* p;
+    ~Finish() {
+      if (p) p->finish();
+    }
+  } finish{progress};
   while (reader.next(rec)) {
     ++batch.rows;
+    if (progress) progress->rows(batch.rows);
     auto src = [&](size_t i) { return reader.line_text(rec.lines[i]); };
     if (rec.fields.size() != width)
       throw FileError({file, rec.line, 1},
@@ -176,12 +184,21 @@ ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, co
   return batch;
 }
 
-ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, const std::string& by, Timestamp at) {
+ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, const std::string& by, Timestamp at,
+                        Progress* checking, Progress* writing) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::NotFound, "cannot read " + path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error(ErrorKind::Internal, "cannot read " + path);
-  return store.import_risks(plan_import(store, m, text, path, by, at));
+  auto batch = plan_import(store, m, text, path, by, at, checking);
+  batch.progress = writing;
+  struct Finish {
+    Progress* p;
+    ~Finish() {
+      if (p) p->finish();
+    }
+  } finish{writing};
+  return store.import_risks(batch);
 }
 
 }  // namespace riskreg

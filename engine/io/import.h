@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/progress.h"
 #include "domain/matrix.h"
 #include "store/store.h"
 
@@ -22,10 +23,13 @@ const std::vector<std::string>& import_ignored_columns();
 
 /// Reads and validates `text` (the bytes of `file`) against the register and matrix.
 /// Throws FileError at `file:line:col` naming the column and value of the first problem.
+/// `progress`, when given, hears each row checked.
 ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, const std::string& file,
-                        const std::string& by, Timestamp at);
+                        const std::string& by, Timestamp at, Progress* progress = nullptr);
 
-/// Reads `path`, plans it and writes it (Store::import_risks).
-ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, const std::string& by, Timestamp at);
+/// Reads `path`, plans it and writes it (Store::import_risks); `checking` and `writing`,
+/// when given, hear each row of the two passes.
+ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, const std::string& by, Timestamp at,
+                        Progress* checking = nullptr, Progress* writing = nullptr);
 
 }  // namespace riskreg

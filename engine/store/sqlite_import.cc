@@ -3,35 +3,29 @@
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
+#include "audit/chain.h"
 #include "core/error.h"
+#include "core/progress.h"
+#include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 
 using nlohmann::json;
 
 namespace riskreg {
 
-namespace {
-
-std::string list_json(const std::vector<std::string>& v) { return json(v).dump(); }
-
-void bind_text_or_null(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
-  if (v)
-    st.bind(i, *v);
-  else
-    st.bind(i);
-}
-
-}  // namespace
+using sqlite_rows::bind_opt;
+using sqlite_rows::bind_risk_row;
+using sqlite_rows::list_json;
 
 ImportResult SqliteStore::import_risks(const ImportBatch& b) {
+  Progress* progress = b.progress;
   try {
     ImportResult res;
     const std::string at = format_timestamp(b.at);
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement find(*db_, R"sql(SELECT r.key, c.likelihood, c.impact FROM risks r
         LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
-    SQLite::Statement ins_risk(*db_, R"sql(INSERT INTO risks (id, number, title, heading, vulnerability, triggers,
-        consequences, controls, target_likelihood, target_impact, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?))sql");
+    SQLite::Statement ins_risk(*db_, sqlite_rows::kInsertRisk);
     SQLite::Statement upd_fields(*db_, R"sql(UPDATE risks SET title = ?, heading = ?, vulnerability = ?,
         triggers = ?, consequences = ?, controls = ?, target_likelihood = ?, target_impact = ?, notes = ?
         WHERE key = ?)sql");
@@ -44,7 +38,11 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
         VALUES (?,?,?,?,?))sql");
     SQLite::Statement set_owner(*db_, "UPDATE risks SET owner = ? WHERE key = ?");
 
+    RowDigest assessments, owners;
+    int64_t first_assessment = 0, last_assessment = 0, first_owner = 0, last_owner = 0;
+    int64_t done = 0;
     for (const auto& ir : b.risks) {
+      if (progress) progress->rows(++done);
       const Risk& r = ir.risk;
       find.reset();
       find.bind(1, r.id);
@@ -65,20 +63,8 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
       auto target_i = r.target ? std::optional(r.target->impact) : std::nullopt;
       if (!found) {
         ins_risk.reset();
-        ins_risk.bind(1, r.id);
-        if (r.number)
-          ins_risk.bind(2, *r.number);
-        else
-          ins_risk.bind(2);
-        ins_risk.bind(3, r.title);
-        ins_risk.bind(4, r.heading);
-        ins_risk.bind(5, r.vulnerability);
-        ins_risk.bind(6, list_json(r.triggers));
-        ins_risk.bind(7, list_json(r.consequences));
-        ins_risk.bind(8, list_json(r.controls));
-        bind_text_or_null(ins_risk, 9, target_l);
-        bind_text_or_null(ins_risk, 10, target_i);
-        ins_risk.bind(11, list_json(r.notes));
+        bind_risk_row(ins_risk, r);  // with its owner: the owner change below records it
+        ins_risk.bind(14);
         ins_risk.exec();
         key = db_->getLastInsertRowid();
         ++res.created;
@@ -92,8 +78,8 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
           upd_fields.bind(4, list_json(r.triggers));
           upd_fields.bind(5, list_json(r.consequences));
           upd_fields.bind(6, list_json(r.controls));
-          bind_text_or_null(upd_fields, 7, target_l);
-          bind_text_or_null(upd_fields, 8, target_i);
+          bind_opt(upd_fields, 7, target_l);
+          bind_opt(upd_fields, 8, target_i);
           upd_fields.bind(9, list_json(r.notes));
           upd_fields.bind(10, key);
           upd_fields.exec();
@@ -113,13 +99,10 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
         set_current.bind(1, id);
         set_current.bind(2, key);
         set_current.exec();
-        // The same entry a re-score writes, so `audit verify` finds every row recorded.
-        json detail = {{"assessment", id},
-                       {"likelihood", r.current->likelihood},
-                       {"impact", r.current->impact},
-                       {"reason", ir.reason}};
-        if (now) detail["from"] = {{"likelihood", now->likelihood}, {"impact", now->impact}};
-        append_audit(at, b.by, "score", r.id, detail.dump());
+        // Recorded by the one "import" entry's digest, which `audit verify` recomputes.
+        assessments.add(AssessmentRow{id, r.id, *r.current, b.by, at, ir.reason});
+        if (!first_assessment) first_assessment = id;
+        last_assessment = id;
         ++res.assessments;
       }
       if (r.owner && (!found || ir.new_owner)) {
@@ -131,11 +114,15 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
         ins_owner.bind(5, ir.reason);
         ins_owner.exec();
         int64_t id = db_->getLastInsertRowid();
-        set_owner.reset();
-        set_owner.bind(1, *r.owner);
-        set_owner.bind(2, key);
-        set_owner.exec();
-        append_audit(at, b.by, "owner", r.id, json{{"owner", *r.owner}, {"reason", ir.reason}, {"change", id}}.dump());
+        if (found) {  // a new risk's row was inserted with its owner
+          set_owner.reset();
+          set_owner.bind(1, *r.owner);
+          set_owner.bind(2, key);
+          set_owner.exec();
+        }
+        owners.add(OwnerChange{id, r.id, *r.owner, b.by, at, ir.reason});
+        if (!first_owner) first_owner = id;
+        last_owner = id;
         ++res.owner_changes;
       }
     }
@@ -155,8 +142,16 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
                       {"rows", b.rows},
                       {"created", res.created},
                       {"updated", res.updated},
-                      {"assessments", res.assessments},
-                      {"owner_changes", res.owner_changes}}
+                      {"assessments",
+                       {{"count", res.assessments},
+                        {"first", first_assessment},
+                        {"last", last_assessment},
+                        {"sha256", assessments.hex()}}},
+                      {"owner_changes",
+                       {{"count", res.owner_changes},
+                        {"first", first_owner},
+                        {"last", last_owner},
+                        {"sha256", owners.hex()}}}}
                      .dump());
     tx.commit();
     return res;

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "store/schema.h"
+#include "store/sqlite_rows.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -23,9 +24,11 @@ namespace riskreg {
 
 namespace {
 
+using sqlite_rows::guarded;
+
 constexpr int kBusyTimeoutMs = 15000;
 
-std::string to_json(const std::vector<std::string>& v) { return json(v).dump(); }
+std::string to_json(const std::vector<std::string>& v) { return sqlite_rows::list_json(v); }
 std::vector<std::string> from_json(const std::string& s) {
   if (s.empty()) return {};
   return json::parse(s).get<std::vector<std::string>>();
@@ -36,36 +39,7 @@ std::optional<std::string> opt_text(const SQLite::Column& c) {
   return c.getString();
 }
 
-void bind_opt(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
-  if (v)
-    st.bind(i, *v);
-  else
-    st.bind(i);
-}
-void bind_opt(SQLite::Statement& st, int i, const std::optional<double>& v) {
-  if (v)
-    st.bind(i, *v);
-  else
-    st.bind(i);
-}
-
-/// Runs `f`, turning SQLite's errors into typed ones. SQLITE_BUSY past the timeout is Busy.
-template <typename F>
-auto guarded(const std::string& path, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const SQLite::Exception& e) {
-    int code = e.getErrorCode() & 0xff;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-      throw Error(ErrorKind::Busy, path + ": the register stayed locked by another process; try again");
-    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-      throw Error(ErrorKind::Schema, path + ": not a riskreg register, or damaged (" + e.what() + ")");
-    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
-      throw Error(ErrorKind::Internal, path + ": cannot write the register (" + std::string(e.what()) + ")");
-    if (code == SQLITE_FULL) throw Error(ErrorKind::Internal, path + ": the disk is full; nothing was written");
-    throw Error(ErrorKind::Internal, path + ": " + e.what());
-  }
-}
+using sqlite_rows::bind_opt;
 
 AssessmentRow read_assessment(SQLite::Statement& st, int first, const std::string& risk_id) {
   AssessmentRow a;
@@ -296,9 +270,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
       rules_detail[f.name] = f.sha256;
     }
 
-    SQLite::Statement ins_risk(*db_, R"sql(INSERT INTO risks (id, number, title, heading, vulnerability, triggers,
-        consequences, controls, target_likelihood, target_impact, spontaneous_probability, notes, owner)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?))sql");
+    SQLite::Statement ins_risk(*db_, sqlite_rows::kInsertRisk);
     SQLite::Statement ins_assess(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by,
         assessed_at, reason) VALUES (?,?,?,?,?,?))sql");
     SQLite::Statement set_current(*db_, "UPDATE risks SET current_assessment = ? WHERE key = ?");
@@ -308,22 +280,8 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     std::vector<AssessmentRow> initial;  // recorded in the "create" entry by digest
     for (const auto& r : d.risks) {
       ins_risk.reset();
-      ins_risk.bind(1, r.id);
-      if (r.number)
-        ins_risk.bind(2, *r.number);
-      else
-        ins_risk.bind(2);
-      ins_risk.bind(3, r.title);
-      ins_risk.bind(4, r.heading);
-      ins_risk.bind(5, r.vulnerability);
-      ins_risk.bind(6, to_json(r.triggers));
-      ins_risk.bind(7, to_json(r.consequences));
-      ins_risk.bind(8, to_json(r.controls));
-      bind_opt(ins_risk, 9, r.target ? std::optional(r.target->likelihood) : std::nullopt);
-      bind_opt(ins_risk, 10, r.target ? std::optional(r.target->impact) : std::nullopt);
-      bind_opt(ins_risk, 11, r.spontaneous_probability);
-      ins_risk.bind(12, to_json(r.notes));
-      bind_opt(ins_risk, 13, r.owner);
+      sqlite_rows::bind_risk_row(ins_risk, r);
+      ins_risk.bind(14);  // set once its first assessment is in
       ins_risk.exec();
       int64_t key = db_->getLastInsertRowid();
       keys[r.id] = key;
@@ -555,19 +513,28 @@ std::vector<std::string> SqliteStore::risk_ids() {
 
 std::optional<Risk> SqliteStore::risk(const std::string& id) {
   return guarded(path_, [&]() -> std::optional<Risk> {
-    SQLite::Statement st(*db_, std::string(kRiskSelect) + " WHERE r.id = ?");
+    // Prepared once: an import looks up every row of its file.
+    if (!risk_by_id_) risk_by_id_ = std::make_unique<SQLite::Statement>(*db_, std::string(kRiskSelect) + " WHERE r.id = ?");
+    SQLite::Statement& st = *risk_by_id_;
+    st.reset();
     st.bind(1, id);
     if (!st.executeStep()) return std::nullopt;
-    return read_risk(st);
+    auto r = read_risk(st);
+    st.reset();
+    return r;
   });
 }
 
 std::optional<RiskState> SqliteStore::risk_state(const std::string& id) {
   return guarded(path_, [&]() -> std::optional<RiskState> {
-    SQLite::Statement st(*db_, std::string(kStateSelect) + " WHERE r.id = ?");
+    if (!state_by_id_) state_by_id_ = std::make_unique<SQLite::Statement>(*db_, std::string(kStateSelect) + " WHERE r.id = ?");
+    SQLite::Statement& st = *state_by_id_;
+    st.reset();
     st.bind(1, id);
     if (!st.executeStep()) return std::nullopt;
-    return read_state(st);
+    auto r = read_state(st);
+    st.reset();
+    return r;
   });
 }
 

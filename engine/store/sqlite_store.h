@@ -8,6 +8,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace riskreg {
@@ -41,6 +42,10 @@ class SqliteStore : public Store {
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
+  std::string audit_head(const std::optional<std::string>& as_of) override;   // store/sqlite_export.cc
+  void for_each_export(const std::optional<std::string>& as_of, bool upstream,
+                       const std::function<void(const ExportRisk&)>& on_risk,
+                       const std::function<void(const AssessmentRow&)>& on_assessment) override;
   std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
   AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
   AssessmentRow append_assessment(const NewAssessment& a) override;
@@ -60,6 +65,8 @@ class SqliteStore : public Store {
 
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
+  // Lookups by id, prepared on first use (declared after db_: finalized before it closes).
+  std::unique_ptr<SQLite::Statement> risk_by_id_, state_by_id_;
 };
 
 }  // namespace riskreg

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "domain/register.h"
 
 namespace riskreg {
@@ -87,6 +88,7 @@ struct ImportBatch {
   std::string by;
   Timestamp at;
   std::vector<ImportedRisk> risks;  ///< only the rows that change something
+  Progress* progress = nullptr;     ///< hears each risk written, when given
 };
 
 struct ImportResult {
@@ -125,6 +127,21 @@ struct AlertDelivery {
   std::string at;  ///< ISO 8601 UTC
 };
 
+/// One risk as an export streams it (Store::for_each_export): its state, its texts and its
+/// links, filled from cursors merged in risk order, never from per-risk queries.
+struct ExportRisk {
+  RiskState state;  ///< as of the export's time when it has one; priorities/actions counted
+  std::string heading, vulnerability;
+  std::vector<std::string> triggers, consequences, controls, notes;
+  std::vector<std::string> priorities;  ///< that mitigate it, in the plan's order
+  std::vector<std::string> actions;     ///< under those priorities, in order
+  std::vector<std::string> feeds_to;    ///< risks it feeds, in key order
+  /// Only when asked for: the score (as of the export's time) of each risk feeding this one.
+  /// A source with no score is `nullopt`; with an as-of time, sources not yet assessed then
+  /// are left out (they are not in that register).
+  std::vector<std::optional<ScoreCodes>> upstream;
+};
+
 struct RegisterCounts {
   int64_t risks = 0, assessments = 0, feeds = 0, priorities = 0, actions = 0, objectives = 0, outcomes = 0, audit = 0;
 };
@@ -138,9 +155,10 @@ class Store {
   virtual void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by,
                       Timestamp at, const std::string& reason) = 0;
   /// Writes a validated import in one transaction: new risks inserted with their first
-  /// assessment and owner; existing ones updated by appended assessments and owner changes,
-  /// each with its own audit entry as a re-score or owner change would have; then a row in
-  /// `imports` and one "import" audit entry with the file's SHA-256 and row count.
+  /// assessment and owner; existing ones updated by appended assessments and owner changes;
+  /// then a row in `imports` and one "import" audit entry with the file's SHA-256, its row
+  /// count, and the id range, count and RowDigest (audit/chain.h) of the assessments and of
+  /// the owner changes it appended, which `audit verify` recomputes from the tables.
   /// Throws Error(Conflict) if a risk was re-scored or created since the file was validated.
   virtual ImportResult import_risks(const ImportBatch& batch) {
     (void)batch;
@@ -168,6 +186,18 @@ class Store {
   /// The whole register (for the graph and exports); `current`/`owner` are the latest.
   virtual RegisterData load() = 0;
   virtual std::vector<AuditEntry> audit_log() = 0;
+  /// The hash of the last audit entry, or with `as_of` of the last one made at or before
+  /// then (ISO 8601 UTC, compared as text); "" when there is none. Reads one entry, not
+  /// the log; the default reads the log.
+  virtual std::string audit_head(const std::optional<std::string>& as_of = std::nullopt);
+  /// Streams the register for an export, in risk id order: each risk (as of `as_of` when
+  /// given, skipping risks not assessed by then, as for_each_risk_as_of) to `on_risk`, then
+  /// its assessments (made by `as_of`) in id order to `on_assessment`. `upstream` asks for
+  /// ExportRisk::upstream. A constant number of queries whatever the register's size, and
+  /// memory bounded by one risk; the default falls back to per-risk reads (store/store.cc).
+  virtual void for_each_export(const std::optional<std::string>& as_of, bool upstream,
+                               const std::function<void(const ExportRisk&)>& on_risk,
+                               const std::function<void(const AssessmentRow&)>& on_assessment);
   /// Every recorded alert delivery for `period` ("2026-11"), in the order recorded.
   virtual std::vector<AlertDelivery> alert_deliveries(const std::string& period) = 0;
 

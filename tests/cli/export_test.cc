@@ -1,6 +1,7 @@
 // riskreg export on a real Darlington register: CSV folder, JSON file, manifest, links,
 // --as-of, refusal to overwrite.
 #include <filesystem>
+#include <map>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -37,7 +38,7 @@ TEST_CASE("export --format csv writes risks, history and manifest", "[cli][expor
   auto risks = read_file(out + "/risks.csv");
   auto hist = read_file(out + "/assessments.csv");
   CHECK(risks.rfind("id,title,owner,current,target,band,above_appetite,controls,heading,vulnerability,triggers,"
-                    "consequences,notes,priorities,actions,feeds_to\r\n",
+                    "consequences,notes,priorities,actions,feeds_to,flags\r\n",
                     0) == 0);
   CHECK(read_file(out + "/feeds.csv").rfind("from,to,basis,transition_probability\r\n", 0) == 0);
   CHECK(count_lines(read_file(out + "/feeds.csv")) == man["rows"]["feeds"].get<int>() + 1);
@@ -261,7 +262,7 @@ print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c
                     dir);
   INFO(got);
   CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest\n") == 0);
-  CHECK(got.find("Risks 9 A2 A1:P10\n") != std::string::npos);
+  CHECK(got.find("Risks 9 A2 A1:Q10\n") != std::string::npos);
   CHECK(got.find("Assessments 10 A2 A1:I11\n") != std::string::npos);
   CHECK(got.find("R5 B2 ") != std::string::npos);
   // Stored as text, so a spreadsheet shows it and does not run it.
@@ -269,4 +270,37 @@ print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c
   CHECK(got.find("colours 1\n") == std::string::npos);
   CHECK(got.find("colours") != std::string::npos);
   CHECK(got.find("b2 ['B2 (") != std::string::npos);
+}
+
+TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them", "[cli][export][flags]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  // The flags of each risk, by `riskreg flags` (at the same clock).
+  std::map<std::string, nlohmann::json> want;
+  auto flags = run_riskreg({"--db", db, "flags", "--json"}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}});
+  REQUIRE(flags.exit_code == 0);
+  for (const auto& f : nlohmann::json::parse(flags.out)) want[f["risk"]].push_back(f["rule"]);
+  REQUIRE(want.size() == 9);
+  CHECK(want["R5"] ==
+        nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
+
+  auto out = dir.file("now.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", out},
+                      {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
+              .exit_code == 0);
+  auto j = nlohmann::json::parse(read_file(out));
+  for (const auto& r : j["risks"]) CHECK(r["flags"] == want[r["id"]]);
+
+  auto csv = dir.file("now-csv");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv},
+                      {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
+              .exit_code == 0);
+  CHECK(read_file(csv + "/risks.csv").find(",\"ABOVE_APPETITE\nNO_TARGET\nUNMITIGATED\nWORSENED\nNO_OWNER\"\r\n") !=
+        std::string::npos);
+
+  // As of 30 November R5 had its seed score only: not worsened then.
+  auto then = dir.file("then.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", then, "--as-of", "2026-11-30"}).exit_code == 0);
+  auto r5 = risk_in(nlohmann::json::parse(read_file(then)), "R5");
+  CHECK(r5["flags"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "NO_OWNER"}));
 }

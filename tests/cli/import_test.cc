@@ -175,3 +175,72 @@ TEST_CASE("import refuses bad files whole: exact message, exit 5, register uncha
   CHECK(missing.exit_code == 3);
   CHECK(missing.err == "riskreg: cannot read " + dir.file("nope.csv") + "\n");
 }
+
+namespace {
+/// Darlington plus an import that creates R10 (assessment and owner) and re-scores R5.
+std::string imported_darlington(const TempDir& dir) {
+  auto db = init_darlington(dir);
+  auto csv = dir.file("new.csv");
+  write_file(csv,
+             "id,title,owner,current\r\n"
+             "R10,Cyber attack on case records,Ann Smith,B2\r\n"
+             "R5,Budget cuts to preventive services,Bob Jones,A2\r\n");
+  auto r = run_riskreg({"--db", db, "import", csv, "--as", "ann"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(run_riskreg({"--db", db, "audit", "verify"}).exit_code == 0);
+  return db;
+}
+
+void tamper_sql(const std::string& db, const std::string& sql) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  d.exec("DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;"
+         "DROP TRIGGER IF EXISTS owner_changes_append_only_u; DROP TRIGGER IF EXISTS owner_changes_append_only_d;");
+  d.exec(sql);
+}
+}  // namespace
+
+TEST_CASE("an import is one audit entry with the digests of the rows it appended", "[cli][import][audit]") {
+  TempDir dir;
+  auto db = imported_darlington(dir);
+  auto log = json::parse(run_riskreg({"--db", db, "audit", "log", "--json"}).out);
+  REQUIRE(log.size() == 2);  // "create", then the one "import" entry
+  auto d = log[1]["detail"];
+  CHECK(log[1]["action"] == "import");
+  CHECK(d["assessments"]["count"] == 2);
+  CHECK(d["assessments"]["last"].get<int64_t>() == d["assessments"]["first"].get<int64_t>() + 1);
+  CHECK(d["assessments"]["sha256"].get<std::string>().size() == 64);
+  CHECK(d["owner_changes"]["count"] == 2);
+  CHECK(d["owner_changes"]["sha256"].get<std::string>().size() == 64);
+}
+
+TEST_CASE("audit verify catches an imported assessment edited in the file", "[cli][import][audit]") {
+  TempDir dir;
+  auto db = imported_darlington(dir);
+  tamper_sql(db, "UPDATE assessments SET impact = '4' WHERE id = (SELECT max(id) FROM assessments)");
+  auto r = run_riskreg({"--db", db, "audit", "verify"});
+  CHECK(r.exit_code == 11);
+  CHECK_THAT(r.err, Catch::Contains("recorded by the \"import\" entry 2 do not match its digest"));
+}
+
+TEST_CASE("audit verify catches an imported owner change edited or deleted", "[cli][import][audit]") {
+  TempDir dir;
+  auto db = imported_darlington(dir);
+  SECTION("edited") { tamper_sql(db, "UPDATE owner_changes SET owner = 'Mallory' WHERE owner = 'Ann Smith'"); }
+  SECTION("deleted") { tamper_sql(db, "DELETE FROM owner_changes WHERE owner = 'Bob Jones'"); }
+  auto r = run_riskreg({"--db", db, "audit", "verify"});
+  CHECK(r.exit_code == 11);
+  CHECK_THAT(r.err, Catch::Contains("the owner changes"));
+  CHECK_THAT(r.err, Catch::Contains("do not match its digest"));
+}
+
+TEST_CASE("import accepts the export's flags column and ignores it", "[cli][import]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto csv = dir.file("flags.csv");
+  write_file(csv, "id,title,current,flags\r\nR10,Cyber attack on case records,B2,\"NO_OWNER\nMADE_UP\"\r\n");
+  auto r = run_riskreg({"--db", db, "import", csv});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(risk_in(export_json(db, dir, "after.json"), "R10")["title"] == "Cyber attack on case records");
+}

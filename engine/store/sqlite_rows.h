@@ -1,0 +1,82 @@
+#pragma once
+/// Internal to the SQLite store (store/sqlite_*.cc): how a risk's row and its list columns
+/// are written and read, shared by create, import and the export stream so they cannot drift.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "domain/register.h"
+
+namespace riskreg::sqlite_rows {
+
+/// Runs `f`, turning SQLite's errors into typed ones. SQLITE_BUSY past the timeout is Busy.
+template <typename F>
+auto guarded(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& e) {
+    int code = e.getErrorCode() & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+      throw Error(ErrorKind::Busy, path + ": the register stayed locked by another process; try again");
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+      throw Error(ErrorKind::Schema, path + ": not a riskreg register, or damaged (" + e.what() + ")");
+    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
+      throw Error(ErrorKind::Internal, path + ": cannot write the register (" + std::string(e.what()) + ")");
+    if (code == SQLITE_FULL) throw Error(ErrorKind::Internal, path + ": the disk is full; nothing was written");
+    throw Error(ErrorKind::Internal, path + ": " + e.what());
+  }
+}
+
+/// A list column as stored: a JSON array of strings.
+inline std::string list_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+
+/// Reads a list column into `out`, reusing its strings' buffers. Arrays of plain strings
+/// (what list_json writes) are read directly; anything else goes through the JSON parser.
+void read_list(std::string_view text, std::vector<std::string>& out);
+
+inline void bind_opt(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
+  if (v)
+    st.bind(i, *v);
+  else
+    st.bind(i);
+}
+inline void bind_opt(SQLite::Statement& st, int i, const std::optional<double>& v) {
+  if (v)
+    st.bind(i, *v);
+  else
+    st.bind(i);
+}
+
+/// The columns kInsertRisk writes, in order. `current_assessment` is bound by the caller
+/// (NULL when it sets it after inserting the assessment).
+inline constexpr const char* kInsertRisk = R"sql(INSERT INTO risks (id, number, title, heading, vulnerability,
+    triggers, consequences, controls, target_likelihood, target_impact, spontaneous_probability, notes, owner,
+    current_assessment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?))sql";
+
+/// Binds parameters 1-13 of kInsertRisk from `r` (every field a risk row holds).
+inline void bind_risk_row(SQLite::Statement& st, const Risk& r) {
+  st.bind(1, r.id);
+  if (r.number)
+    st.bind(2, *r.number);
+  else
+    st.bind(2);
+  st.bind(3, r.title);
+  st.bind(4, r.heading);
+  st.bind(5, r.vulnerability);
+  st.bind(6, list_json(r.triggers));
+  st.bind(7, list_json(r.consequences));
+  st.bind(8, list_json(r.controls));
+  bind_opt(st, 9, r.target ? std::optional(r.target->likelihood) : std::nullopt);
+  bind_opt(st, 10, r.target ? std::optional(r.target->impact) : std::nullopt);
+  bind_opt(st, 11, r.spontaneous_probability);
+  st.bind(12, list_json(r.notes));
+  bind_opt(st, 13, r.owner);
+}
+
+}  // namespace riskreg::sqlite_rows
