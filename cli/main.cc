@@ -30,8 +30,15 @@ int main(int argc, char** argv) {
   auto log = spdlog::stderr_color_mt("riskreg");
   spdlog::set_default_logger(log);
   spdlog::set_level(spdlog::level::warn);
-  if (const char* lv = std::getenv("RISKREG_LOG")) spdlog::set_level(spdlog::level::from_str(lv));
   try {
+    if (const char* lv = std::getenv("RISKREG_LOG"); lv && *lv) {
+      // spdlog reads an unknown name as "off": refuse it instead of silencing diagnostics.
+      const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+      if (std::find(levels.begin(), levels.end(), lv) == levels.end())
+        throw Error(ErrorKind::Usage, std::string("RISKREG_LOG='") + lv + "' is not a log level: use " +
+                                          join_choices(levels));
+      spdlog::set_level(spdlog::level::from_str(lv));
+    }
     cli::Context ctx(std::cout, std::cerr);
     CLI::App app{"riskreg: a risk register and scoring engine", "riskreg"};
     app.set_version_flag("--version", std::string("riskreg ") + RISKREG_VERSION);

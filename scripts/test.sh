@@ -1,11 +1,37 @@
 #!/usr/bin/env bash
-# What CI runs: sets up and builds, then runs every test (CTest runs each Catch2 test case on
-# its own, and the benchmarks' smoke runs). The sanitizer build (scripts/sanitize.sh) and the
-# fuzz smoke (scripts/fuzz.sh) run separately for now: see README "Reliability" for why they
-# are not yet in this script.
+# What CI runs (.ci/run), in three stages, stopping at the first that fails:
+#   1. set up, build into build/ and run every test (CTest runs each Catch2 test case on its
+#      own, and the benchmarks' smoke runs);
+#   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#      (scripts/sanitize.sh, g++, build-asan/): any report fails;
+#   3. the fuzz smoke (scripts/fuzz.sh, clang-14, build-fuzz/): every seed and regression
+#      input replayed, then each libFuzzer target fuzzed for FUZZ_SECONDS (default 20) s;
+#      any crash, hang, out-of-memory or sanitizer report fails.
+# Each stage prints how long it took. RISKREG_CI_STAGES picks stages (e.g. "test fuzz").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-start=$SECONDS
-ctest --test-dir build --output-on-failure -j"$(nproc)"
-echo "test: the suite passed in $((SECONDS - start)) s" >&2
+STAGES="${RISKREG_CI_STAGES:-test sanitize fuzz}"
+export FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+total=$SECONDS
+
+stage() {  # stage NAME COMMAND...: runs it, prints its time, fails the script if it fails
+  local name=$1 start=$SECONDS
+  shift
+  case " $STAGES " in *" $name "*) ;; *) echo "test: stage $name skipped (RISKREG_CI_STAGES)" >&2; return 0 ;; esac
+  echo "test: stage $name starts" >&2
+  if "$@"; then
+    echo "test: stage $name passed in $((SECONDS - start)) s" >&2
+  else
+    echo "test: stage $name FAILED after $((SECONDS - start)) s" >&2
+    exit 1
+  fi
+}
+
+suite() {  # (set -e does not apply inside `if`: chain with &&)
+  bash scripts/setup.sh && ctest --test-dir build --output-on-failure -j"$(nproc)"
+}
+
+stage test suite
+stage sanitize bash scripts/sanitize.sh
+stage fuzz bash scripts/fuzz.sh "$FUZZ_SECONDS"
+echo "test: all stages passed in $((SECONDS - total)) s" >&2

@@ -94,18 +94,30 @@ std::string line_of(std::string_view text, int line) {
 }
 
 bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
+  // Well-formed UTF-8 as RFC 3629 (and Unicode's Table 3-7) defines it: no overlong forms
+  // (C0, C1; E0 80-9F; F0 80-8F), no UTF-16 surrogates (ED A0-BF), nothing past U+10FFFF
+  // (F4 90-BF; F5-FF), no stray continuation bytes, no truncated sequences.
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto in = [&](size_t k, unsigned char lo, unsigned char hi) { return k < s.size() && byte(k) >= lo && byte(k) <= hi; };
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = byte(i);
     if (c == 0) return false;
-    size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 99;
-    if (n == 99 || i + n >= s.size() + (n ? 0 : 1)) {
-      if (n == 99) return false;
+    if (c < 0x80) {
+      i += 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      if (!in(i + 1, 0x80, 0xBF)) return false;
+      i += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+      if (!in(i + 1, lo, hi) || !in(i + 2, 0x80, 0xBF)) return false;
+      i += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+      if (!in(i + 1, lo, hi) || !in(i + 2, 0x80, 0xBF) || !in(i + 3, 0x80, 0xBF)) return false;
+      i += 4;
+    } else {
+      return false;
     }
-    if (i + n >= s.size() && n > 0) return false;
-    for (size_t k = 1; k <= n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n + 1;
   }
   return true;
 }

@@ -27,7 +27,8 @@ std::string trim(std::string_view s);
 /// The n-th line (1-based) of a text, without its newline; "" past the end.
 std::string line_of(std::string_view text, int line);
 
-/// True if `s` is valid UTF-8 with no NUL bytes.
+/// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF) with no NUL bytes.
 bool valid_utf8(std::string_view s);
 
 }  // namespace riskreg

@@ -108,18 +108,26 @@ CREATE TABLE imports (
 int current_schema_version() { return static_cast<int>(migrations().size()); }
 
 void migrate(SQLite::Database& db, const std::string& path) {
-  int version = db.execAndGet("PRAGMA user_version").getInt();
   int latest = current_schema_version();
-  if (version > latest)
-    throw Error(ErrorKind::Schema, path + ": the register has schema version " + std::to_string(version) +
-                                       ", newer than this riskreg understands (" + std::to_string(latest) +
-                                       "); use a newer riskreg");
-  for (int v = version + 1; v <= latest; ++v) {
-    SQLite::Transaction tx(db);
-    db.exec(migrations()[v - 1]);
-    db.exec("PRAGMA user_version = " + std::to_string(v));
-    tx.commit();
-  }
+  auto check_not_newer = [&](int version) {
+    if (version > latest)
+      throw Error(ErrorKind::Schema, path + ": the register has schema version " + std::to_string(version) +
+                                         ", newer than this riskreg understands (" + std::to_string(latest) +
+                                         "); use a newer riskreg");
+  };
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  check_not_newer(version);
+  if (version == latest) return;
+  // Several processes may open an older register at once: each takes the write lock first
+  // (BEGIN IMMEDIATE waits out the busy timeout), then re-reads the version under it, so
+  // exactly one applies the migrations and the others find nothing left to do. All the
+  // pending migrations commit together, or none does.
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  version = db.execAndGet("PRAGMA user_version").getInt();
+  check_not_newer(version);
+  for (int v = version + 1; v <= latest; ++v) db.exec(migrations()[v - 1]);
+  if (version < latest) db.exec("PRAGMA user_version = " + std::to_string(latest));
+  tx.commit();
 }
 
 }  // namespace riskreg

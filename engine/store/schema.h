@@ -1,6 +1,7 @@
 #pragma once
 /// The SQLite schema as numbered, forward-only migrations. `PRAGMA user_version` holds
-/// the number of the last migration applied; each migration runs in its own transaction.
+/// the number of the last migration applied; the pending migrations run in one transaction
+/// that holds the write lock while it re-reads the version (safe when processes race).
 #include <string>
 #include <vector>
 

@@ -172,6 +172,7 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
     if (mode == Mode::Open) {
       if (!fs::exists(path_))
         throw Error(ErrorKind::NoDatabase, "no register at " + path_ + "; create one with 'riskreg init'");
+      if (fs::is_directory(path_)) throw Error(ErrorKind::Schema, path_ + ": a directory, not a riskreg register");
       db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
       int version = db_->execAndGet("PRAGMA user_version").getInt();
       if (version == 0)

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "cli/child_process.h"
 #include "support.h"
@@ -38,6 +39,7 @@ struct Row {
   Proof proof = Proof::Unchanged;
   std::string target = "{db}";  ///< the database the proof looks at
   long max_file_bytes = -1;     ///< RLIMIT_FSIZE for the run (a full disk)
+  long tmpfs_bytes = 0;         ///< mount a tmpfs of this size at {dir}/small before `prepare`
 };
 
 std::string subst(std::string s, const TempDir& dir, const std::string& db) {
@@ -80,6 +82,37 @@ bool make_read_only(const std::string& db) {
 void undo_read_only(const std::string& db) {
   if (::geteuid() == 0) (void)std::system(("chattr -i '" + db + "' 2>/dev/null").c_str());
   ::chmod(db.c_str(), 0600);
+}
+
+/// A tmpfs of `bytes` mounted at `dir` for the scope (a real file system that really fills
+/// up). Mounting needs root, as the tests run in CI; anywhere else the row fails, loudly.
+class Tmpfs {
+ public:
+  Tmpfs(const std::string& dir, long bytes) : dir_(dir) {
+    fs::create_directories(dir_);
+    std::string cmd = "mount -t tmpfs -o size=" + std::to_string(bytes) + " riskreg-test '" + dir_ + "' 2>&1";
+    INFO("mounting a tmpfs needs root (CI runs the tests as root): " << cmd);
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  ~Tmpfs() { (void)std::system(("umount '" + dir_ + "' 2>/dev/null").c_str()); }
+  Tmpfs(const Tmpfs&) = delete;
+  Tmpfs& operator=(const Tmpfs&) = delete;
+
+ private:
+  std::string dir_;
+};
+
+/// Fills the file system holding `dir` until a write fails with ENOSPC, then frees `leave`
+/// bytes again: room for SQLite's shared-memory file and a small write, not a large one.
+void fill_disk(const std::string& dir, size_t leave) {
+  write_file(dir + "/spare", std::string(leave, 's'));
+  FILE* f = std::fopen((dir + "/filler").c_str(), "wb");
+  REQUIRE(f);
+  std::string block(4096, 'f');
+  while (std::fwrite(block.data(), 1, block.size(), f) == block.size() && std::fflush(f) == 0) {
+  }
+  std::fclose(f);
+  fs::remove(dir + "/spare");
 }
 
 std::string rules_file(const TempDir& dir, const std::string& condition) {
@@ -205,6 +238,69 @@ const std::vector<Row>& rows() {
        [](const TempDir& d, const std::string&) { write_file(d.file("out.json"), "keep me"); },
        {"--db", "{db}", "export", "--format", "json", "--out", "{dir}/out.json"}, {}, 8,
        "riskreg: {dir}/out.json already exists; use --force to overwrite it\n"},
+      {"disk-full-tmpfs", "the disk really fills (ENOSPC) during a re-score: a register on a full 1 MiB tmpfs",
+       [](const TempDir& d, const std::string& db) {
+         fs::copy_file(db, d.file("small/register.db"));
+         fill_disk(d.file("small"), 48 * 1024);
+       },
+       {"--db", "{dir}/small/register.db", "score", "R5", "B2", "--reason", std::string(100 * 1000, 'r')}, {}, 1,
+       "riskreg: {dir}/small/register.db: the disk is full; nothing was written\n", Proof::SameRows,
+       "{dir}/small/register.db", -1, 1 << 20},
+      {"arg-reason-overlong-utf8", "a re-score reason with an overlong UTF-8 form ('/' as C0 AF)", nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "a\xC0\xAF" "b"}, {}, 4,
+       "riskreg: R5: the reason is not valid UTF-8 text\n"},
+      {"arg-owner-surrogate", "an owner name holding a UTF-16 surrogate (ED A0 80)", nullptr,
+       {"--db", "{db}", "owner", "R5", "Ann \xED\xA0\x80"}, {}, 4,
+       "riskreg: R5: the name or reason is not valid UTF-8 text\n"},
+      {"data-overlong-utf8", "a data file with an overlong UTF-8 form (E0 80 AF)",
+       [](const TempDir& d, const std::string&) {
+         data_with(d, "risks.toml", read_file(source_path("data/darlington-2009/risks.toml")) + "# \xE0\x80\xAF\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5,
+       "riskreg: {dir}/data/risks.toml: not valid UTF-8 text (or contains a NUL byte)\n", Proof::NotCreated,
+       "{dir}/new.db"},
+      {"data-surrogate-utf8", "a data file with a UTF-16 surrogate (ED B0 80)",
+       [](const TempDir& d, const std::string&) {
+         data_with(d, "feeds.toml", read_file(source_path("data/darlington-2009/feeds.toml")) + "# \xED\xB0\x80\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5,
+       "riskreg: {dir}/data/feeds.toml: not valid UTF-8 text (or contains a NUL byte)\n", Proof::NotCreated,
+       "{dir}/new.db"},
+      {"data-past-unicode", "a data file with a code point past U+10FFFF (F4 90 80 80)",
+       [](const TempDir& d, const std::string&) {
+         data_with(d, "register.toml",
+                   read_file(source_path("data/darlington-2009/register.toml")) + "# \xF4\x90\x80\x80\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--data", "{dir}/data"}, {}, 5,
+       "riskreg: {dir}/data/register.toml: not valid UTF-8 text (or contains a NUL byte)\n", Proof::NotCreated,
+       "{dir}/new.db"},
+      {"arg-unknown-risk", "a risk id the register does not hold", nullptr,
+       {"--db", "{db}", "score", "R99", "B2", "--reason", "x"}, {}, 3, "riskreg: unknown risk 'R99'…"},
+      {"arg-score-off-matrix", "a score the matrix does not have (G5)", nullptr,
+       {"--db", "{db}", "score", "R5", "G5", "--reason", "x"}, {}, 4,
+       "riskreg: 'G5' is not a score on the matrix '" + kMatrix + "': likelihood is one of A/B/C/D/E/F and impact "
+       "one of 1/2/3/4 (e.g. D1)\n"},
+      {"arg-missing-reason", "a re-score without --reason", nullptr, {"--db", "{db}", "score", "R5", "B2"}, {}, 2,
+       "riskreg: --reason is required (see riskreg --help)\n"},
+      {"arg-blank-reason", "a re-score whose reason is blank", nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "   "}, {}, 4,
+       "riskreg: R5: a re-score needs a reason (--reason TEXT), and it cannot be blank\n"},
+      {"arg-unknown-command", "a misspelt command", nullptr, {"--db", "{db}", "scor", "R5", "B2"}, {}, 2,
+       "riskreg: unknown command 'scor'; did you mean 'score'? (commands: …"},
+      {"file-import-missing", "import of a file that does not exist", nullptr,
+       {"--db", "{db}", "import", "{dir}/nope.csv"}, {}, 3, "riskreg: cannot read {dir}/nope.csv\n"},
+      {"file-import-overlong-utf8", "import of a CSV file with an overlong UTF-8 form (C1 BF)",
+       [](const TempDir& d, const std::string&) { write_file(d.file("bad.csv"), "id,title,current\nR10,a\xC1\xBF,C3\n"); },
+       {"--db", "{db}", "import", "{dir}/bad.csv"}, {}, 5,
+       "riskreg: {dir}/bad.csv:2:6: byte 0xC1 is not UTF-8; save the file as UTF-8 CSV\n"},
+      {"file-rules-missing", "rules check on a rules file that does not exist", nullptr,
+       {"--db", "{db}", "rules", "check", "{dir}/nope.toml", "--matrix", source_path("rules/matrix.toml")}, {}, 5,
+       "riskreg: {dir}/nope.toml: cannot read the file\nriskreg: rules check: 1 of 1 file has errors\n"},
+      {"env-bad-log", "RISKREG_LOG that is not a log level", nullptr, {"--db", "{db}", "list"},
+       {{"RISKREG_LOG", "verbose"}}, 2,
+       "riskreg: RISKREG_LOG='verbose' is not a log level: use trace, debug, info, warn, error, critical or off\n"},
+      {"env-db-directory", "RISKREG_DB naming a directory", nullptr, {"list"}, {{"RISKREG_DB", "{dir}"}}, 7,
+       "riskreg: {dir}: a directory, not a riskreg register\n"},
   };
   return r;
 }
@@ -217,6 +313,8 @@ void check_row(const std::string& id) {
   REQUIRE(row);
   TempDir dir;
   std::string db = init_darlington(dir);
+  std::optional<Tmpfs> small;
+  if (row->tmpfs_bytes) small.emplace(dir.file("small"), row->tmpfs_bytes);
   if (row->prepare) row->prepare(dir, db);
   std::string target = subst(row->target, dir, db);
   std::string before = row->proof == Proof::Unchanged ? snapshot(target) : "";
@@ -226,7 +324,9 @@ void check_row(const std::string& id) {
   for (const auto& a : row->args) args.push_back(subst(a, dir, db));
   int code;
   {
-    Child c(args, dir.file("run.out"), dir.file("run.err"), row->env, row->max_file_bytes);
+    std::map<std::string, std::string> env;
+    for (const auto& [k, v] : row->env) env[k] = subst(v, dir, db);
+    Child c(args, dir.file("run.out"), dir.file("run.err"), env, row->max_file_bytes);
     code = c.wait();
   }
   undo_read_only(db);
@@ -266,6 +366,14 @@ void check_row(const std::string& id) {
     auto v = run_riskreg({"--db", db, "audit", "verify"});
     CHECK(v.exit_code == 0);
   }
+  // So does a copy the run failed to write (once the full disk has room again).
+  if (row->proof == Proof::SameRows && target != db) {
+    fs::remove(dir.file("small/filler"));
+    auto v = run_riskreg({"--db", target, "audit", "verify"});
+    INFO(v.err);
+    CHECK(v.exit_code == 0);
+    CHECK(rows_of(target) == before);
+  }
 }
 
 }  // namespace
@@ -292,6 +400,22 @@ TEST_CASE("bad input rules-long-chain", "[bad-inputs]") { check_row("rules-long-
 TEST_CASE("bad input arg-reason-invalid-utf8", "[bad-inputs]") { check_row("arg-reason-invalid-utf8"); }
 TEST_CASE("bad input arg-score-invalid-utf8", "[bad-inputs]") { check_row("arg-score-invalid-utf8"); }
 TEST_CASE("bad input export-exists", "[bad-inputs]") { check_row("export-exists"); }
+TEST_CASE("bad input disk-full-tmpfs", "[bad-inputs]") { check_row("disk-full-tmpfs"); }
+TEST_CASE("bad input arg-reason-overlong-utf8", "[bad-inputs]") { check_row("arg-reason-overlong-utf8"); }
+TEST_CASE("bad input arg-owner-surrogate", "[bad-inputs]") { check_row("arg-owner-surrogate"); }
+TEST_CASE("bad input data-overlong-utf8", "[bad-inputs]") { check_row("data-overlong-utf8"); }
+TEST_CASE("bad input data-surrogate-utf8", "[bad-inputs]") { check_row("data-surrogate-utf8"); }
+TEST_CASE("bad input data-past-unicode", "[bad-inputs]") { check_row("data-past-unicode"); }
+TEST_CASE("bad input arg-unknown-risk", "[bad-inputs]") { check_row("arg-unknown-risk"); }
+TEST_CASE("bad input arg-score-off-matrix", "[bad-inputs]") { check_row("arg-score-off-matrix"); }
+TEST_CASE("bad input arg-missing-reason", "[bad-inputs]") { check_row("arg-missing-reason"); }
+TEST_CASE("bad input arg-blank-reason", "[bad-inputs]") { check_row("arg-blank-reason"); }
+TEST_CASE("bad input arg-unknown-command", "[bad-inputs]") { check_row("arg-unknown-command"); }
+TEST_CASE("bad input file-import-missing", "[bad-inputs]") { check_row("file-import-missing"); }
+TEST_CASE("bad input file-import-overlong-utf8", "[bad-inputs]") { check_row("file-import-overlong-utf8"); }
+TEST_CASE("bad input file-rules-missing", "[bad-inputs]") { check_row("file-rules-missing"); }
+TEST_CASE("bad input env-bad-log", "[bad-inputs]") { check_row("env-bad-log"); }
+TEST_CASE("bad input env-db-directory", "[bad-inputs]") { check_row("env-db-directory"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));
