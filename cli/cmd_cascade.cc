@@ -34,7 +34,8 @@ void add_cascade(CLI::App& app, Context& ctx) {
                                        "before it need rules/cascade.toml added");
     std::string id = resolve_risk_id(st, opt->id);
     Cell to = parse_score(m, opt->score);
-    RegisterNetwork net = build_network(st.load());
+    // Only the risks the cascade can reach, and what mitigates them: not the whole register.
+    RegisterNetwork net = build_network(st.downstream(id, rule->max_depth));
     NodeId node = *net.graph.find(NodeKind::Risk, id);
     const Risk* r = net.risk(node);
     std::optional<Cell> from = r->current ? m.cell(*r->current) : std::nullopt;

@@ -36,10 +36,11 @@ void add_score(CLI::App& app, Context& ctx) {
     auto r = rescore(ctx.store(), m, ctx.clock(), req);
     std::string from = r.from ? m.format(*r.from) : "(none)";
     // The cascade of the real re-score (what it would do to the risks it feeds; nothing
-    // else is written). Skipped for a register whose rules have no cascade.toml.
+    // else is written). Skipped for a register whose rules have no cascade.toml. Only the
+    // risks the cascade can reach are read, so a re-score on a large register stays quick.
     std::optional<CascadeResult> c;
     if (auto rule = cascade_rule_from(ctx.store().rules())) {
-      RegisterNetwork net = build_network(ctx.store().load());
+      RegisterNetwork net = build_network(ctx.store().downstream(r.risk_id, rule->max_depth));
       c = cascade(net, m, *rule, *net.graph.find(NodeKind::Risk, r.risk_id), r.from, r.to);
     }
     if (opt->json) {

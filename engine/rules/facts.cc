@@ -101,24 +101,26 @@ struct Cells {
   std::optional<Cell> current, previous, target;
 };
 
-/// The assessment time, parsed once per distinct text: a register's assessments share few
-/// timestamps (every initial one has the same), and parse_timestamp allocates.
+/// The assessment times, each distinct text parsed once: a register's assessments share
+/// few timestamps (every initial one has the same), and parse_timestamp allocates.
 class TimestampCache {
  public:
   std::optional<Timestamp> parse(const std::string& text) {
-    if (text != last_text_) {
-      last_text_ = text;
-      last_ = parse_timestamp(text);
-    }
+    if (text == last_text_) return last_;
+    auto it = seen_.find(text);
+    if (it == seen_.end()) it = seen_.emplace(text, parse_timestamp(text)).first;
+    last_text_ = text;
+    last_ = it->second;
     return last_;
   }
 
  private:
-  std::string last_text_ = "\x01";  // never a timestamp, so the first call parses
+  std::unordered_map<std::string, std::optional<Timestamp>> seen_;
+  std::string last_text_ = "\x01";  // never a timestamp, so the first call looks it up
   std::optional<Timestamp> last_;
 };
 
-void fill_facts(RiskFacts& f, const RiskState& s, const Cells& v, bool above, const Matrix& m, Timestamp now,
+void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, const Matrix& m, Timestamp now,
                 TimestampCache& times) {
   f.id = s.id;
   f.title = s.title;
@@ -132,7 +134,7 @@ void fill_facts(RiskFacts& f, const RiskState& s, const Cells& v, bool above, co
     f.cell = m.index(*v.current);
     f.band = m.band(*v.current).rank;
     f.score = m.score(*v.current);
-    if (auto at = times.parse(s.current->at)) {
+    if (auto at = times.parse(s.assessed_at)) {
       auto secs = (now - *at).count();
       f.days_since_assessment = std::floor(static_cast<double>(secs) / 86400.0);
     }
@@ -164,38 +166,36 @@ void fill_facts(RiskFacts& f, const RiskState& s, const Cells& v, bool above, co
 RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
   RiskFacts f;
   TimestampCache times;
-  fill_facts(f, v.state, {v.current, v.previous, v.target}, v.above_appetite, m, now, times);
+  const RiskState& s = v.state;
+  RiskBrief b{s.id, s.title, s.owner, s.target, s.current ? std::optional(s.current->score) : std::nullopt,
+              s.previous ? std::optional(s.previous->score) : std::nullopt, s.current ? s.current->at : "",
+              s.priorities, s.actions, 0};
+  fill_facts(f, b, {v.current, v.previous, v.target}, v.above_appetite, m, now, times);
   return f;
 }
 
 std::vector<RiskFacts> load_facts(Store& store, const Matrix& m, Timestamp now) {
   std::vector<RiskFacts> out;
   TimestampCache times;
-  store.for_each_risk([&](const RiskState& s) {
-    // The cells as view_of reads them; a code not on the matrix goes through view_of for its error.
-    Cells c;
-    bool bad = false;
-    auto read = [&](const std::optional<ScoreCodes>& codes, std::optional<Cell>& cell) {
-      if (!codes) return;
-      cell = m.cell(*codes);
-      bad |= !cell;
-    };
-    read(s.current ? std::optional(s.current->score) : std::nullopt, c.current);
-    read(s.previous ? std::optional(s.previous->score) : std::nullopt, c.previous);
-    read(s.target, c.target);
-    if (bad) view_of(s, m);  // throws Error(Schema) naming the risk and the code
-    fill_facts(out.emplace_back(), s, c, c.current && m.above_appetite(*c.current), m, now, times);
-  });
-  std::unordered_map<std::string_view, size_t> index;
-  index.reserve(out.size());
-  for (size_t i = 0; i < out.size(); ++i) index.emplace(out[i].id, i);
-  store.for_each_feed([&](const Feed& feed) {
-    auto from = index.find(feed.from), to = index.find(feed.to);
-    if (from == index.end() || to == index.end()) return;
-    RiskFacts& target = out[to->second];
-    ++target.upstream;
-    if (out[from->second].above_appetite) ++target.upstream_above;
-  });
+  store.scan_register(
+      [&](const RiskBrief& s) {
+        if (out.empty()) out.reserve(s.total);
+        // The cells as view_of reads them, with its error for a code not on the matrix.
+        Cells c;
+        for (auto [codes, cell] : {std::pair{&s.current, &c.current}, {&s.previous, &c.previous}, {&s.target, &c.target}}) {
+          if (!*codes) continue;
+          *cell = m.cell(**codes);
+          if (!*cell)
+            throw Error(ErrorKind::Schema, s.id + ": stored score " + (*codes)->likelihood + "/" + (*codes)->impact +
+                                               " is not on the register's matrix '" + m.name + "'");
+        }
+        fill_facts(out.emplace_back(), s, c, c.current && m.above_appetite(*c.current), m, now, times);
+      },
+      [&](size_t from, size_t to) {
+        RiskFacts& target = out[to];
+        ++target.upstream;
+        if (out[from].above_appetite) ++target.upstream_above;
+      });
   return out;
 }
 
@@ -203,11 +203,14 @@ RiskFacts load_risk_facts(Store& store, const Matrix& m, const std::string& id, 
   auto s = store.risk_state(id);
   if (!s) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
   RiskFacts f = facts_of(view_of(*s, m), m, now);
-  for (const auto& feed : store.links(id).feeds_in) {
-    auto up = store.risk_state(feed.from);
-    if (!up) continue;
+  for (const auto& score : store.feeder_scores(id)) {
     ++f.upstream;
-    if (view_of(*up, m).above_appetite) ++f.upstream_above;
+    if (!score) continue;
+    auto cell = m.cell(*score);
+    if (!cell)
+      throw Error(ErrorKind::Schema, "a risk feeding " + id + ": stored score " + score->likelihood + "/" +
+                                         score->impact + " is not on the register's matrix '" + m.name + "'");
+    if (m.above_appetite(*cell)) ++f.upstream_above;
   }
   return f;
 }

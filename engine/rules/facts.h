@@ -69,8 +69,8 @@ struct RiskFacts {
 /// The facts of one risk, without its feed counts (upstream, upstream_above stay 0).
 RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now);
 
-/// Every risk's facts in id order, with feed counts: streams Store::for_each_risk then
-/// Store::for_each_feed. Throws Error(Schema) on a score not on the matrix.
+/// Every risk's facts in the store's order, with feed counts, from one Store::scan_register.
+/// Throws Error(Schema) on a score not on the matrix.
 std::vector<RiskFacts> load_facts(Store& store, const Matrix& m, Timestamp now);
 
 /// One risk's facts with its feed counts, reading only that risk and its upstream risks.

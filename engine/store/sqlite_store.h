@@ -40,6 +40,10 @@ class SqliteStore : public Store {
   std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
   RiskLinks links(const std::string& risk_id) override;
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
+  void scan_register(const std::function<void(const RiskBrief&)>& risk,
+                     const std::function<void(size_t from, size_t to)>& feed) override;
+  RegisterData downstream(const std::string& risk_id, int depth) override;
+  std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
   std::string audit_head(const std::optional<std::string>& as_of) override;   // store/sqlite_export.cc

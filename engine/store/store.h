@@ -57,6 +57,22 @@ struct RiskState {
   int actions = 0;     ///< actions under those priorities
 };
 
+/// What whole-register evaluation (flags, the matrix counts) reads of one risk: its
+/// RiskState without the assessments' who and why, so that a scan of a million risks
+/// copies little.
+struct RiskBrief {
+  std::string id;
+  std::string title;
+  std::optional<std::string> owner;
+  std::optional<ScoreCodes> target;
+  std::optional<ScoreCodes> current;
+  std::optional<ScoreCodes> previous;
+  std::string assessed_at;  ///< of `current` (ISO 8601 UTC); empty when it is unscored
+  int priorities = 0;       ///< as in RiskState
+  int actions = 0;
+  size_t total = 0;  ///< how many risks the scan visits in all, when the store knows (else 0)
+};
+
 struct AuditEntry {
   int64_t seq = 0;
   std::string at;
@@ -183,6 +199,23 @@ class Store {
   virtual RiskLinks links(const std::string& risk_id) = 0;
   /// Streams every feed link (risk → risk), in (from, to) order.
   virtual void for_each_feed(const std::function<void(const Feed&)>& visit) = 0;
+  /// The current score of each risk that feeds `risk_id`, one per feed link (nullopt for an
+  /// unscored one): what a rule's upstream counts need, in one read however many there are.
+  /// The default reads links() and each feeder's risk_state().
+  virtual std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id);
+  /// The whole register as evaluation reads it: every risk's brief, in for_each_risk's
+  /// order, then every feed link as the positions (0-based, in that order) of the risk it
+  /// comes from and the risk it feeds. The default streams for_each_risk and for_each_feed;
+  /// a store may read its tables more directly (store.cc).
+  virtual void scan_register(const std::function<void(const RiskBrief&)>& risk,
+                             const std::function<void(size_t from, size_t to)>& feed);
+  /// The part of the register a cascade from `risk_id` can reach (graph/cascade.h): that
+  /// risk and every risk at most `depth` feed links downstream of it (in the register's
+  /// order), the feed links among them (in (from, to) order), and every priority that mitigates one of them, with its actions (in the register's order).
+  /// Ready for build_network; info, objectives, concepts and outcomes are left empty, and a
+  /// priority's other risks stay named in it without being loaded. Throws Error(NotFound).
+  /// The default filters load(); a store may read only the neighbourhood.
+  virtual RegisterData downstream(const std::string& risk_id, int depth);
   /// The whole register (for the graph and exports); `current`/`owner` are the latest.
   virtual RegisterData load() = 0;
   virtual std::vector<AuditEntry> audit_log() = 0;

@@ -10,6 +10,8 @@
 
 #include "audit/verify.h"
 #include "core/error.h"
+#include "core/text.h"
+#include "graph/cascade.h"
 #include "register/generate.h"
 #include "register/rules_bundle.h"
 #include "register/risk_view.h"
@@ -285,4 +287,83 @@ TEST_CASE("the SQLite export stream is what per-risk reads give, now and as of a
   CHECK(s.audit_head(std::nullopt) == s.audit_log().back().hash);
   CHECK(s.audit_head(std::string("2000-01-01T00:00:00Z")).empty());
   CHECK(s.audit_head(std::string("2026-06-01T00:00:00Z")) == s.Store::audit_head(std::string("2026-06-01T00:00:00Z")));
+}
+
+namespace {
+/// Every brief and feed link of a scan, as text: equal dumps are equal scans.
+std::string scan_dump(Store& store, bool base) {
+  std::string out;
+  auto risk = [&](const RiskBrief& b) {
+    auto codes = [](const std::optional<ScoreCodes>& c) { return c ? c->likelihood + c->impact : "-"; };
+    out += b.id + "|" + b.title + "|" + b.owner.value_or("-") + "|" + codes(b.target) + "|" + codes(b.current) + "|" +
+           codes(b.previous) + "|" + b.assessed_at + "|" + std::to_string(b.priorities) + "|" +
+           std::to_string(b.actions) + "\n";
+  };
+  auto feed = [&](size_t from, size_t to) { out += std::to_string(from) + ">" + std::to_string(to) + "\n"; };
+  if (base)
+    store.Store::scan_register(risk, feed);
+  else
+    store.scan_register(risk, feed);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("load path: the SQLite register scan equals the one built from for_each_risk and for_each_feed",
+          "[generate][store]") {
+  TempDir dir;
+  auto path = generate(dir, "r.db", 900, 12);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  auto ours = scan_dump(store, false);
+  CHECK(ours == scan_dump(store, true));
+  CHECK(ours.find("|B") != std::string::npos);  // scored risks are in it
+  // Keys with a gap (a risk inserted with its own key) and a feed link to it: positions still line up.
+  store.db().exec("INSERT INTO risks (key, id, title) VALUES (5000, 'RX', 'Far key');"
+                  "INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at, reason) "
+                  "VALUES (5000, 'A', '1', 't', '2026-01-02T00:00:00Z', 't');"
+                  "UPDATE risks SET current_assessment = last_insert_rowid() WHERE key = 5000;"
+                  "INSERT INTO feeds (from_risk, to_risk, basis, evidence) VALUES (1, 5000, 'stated', 't'), "
+                  "(5000, 2, 'inferred', 't');");
+  auto gapped = scan_dump(store, false);
+  CHECK(gapped == scan_dump(store, true));
+  CHECK(gapped.find("RX|Far key|-|-|A1|-|2026-01-02T00:00:00Z|0|0") != std::string::npos);
+  CHECK(gapped.find("0>900\n") != std::string::npos);
+  CHECK(gapped.find("900>1\n") != std::string::npos);
+}
+
+TEST_CASE("cascade: the downstream neighbourhood gives the cascade of the whole register", "[generate][graph]") {
+  TempDir dir;
+  auto path = generate(dir, "r.db", 1500, 3);
+  SqliteStore store(path, SqliteStore::Mode::Open);
+  auto m = matrix_from(store.rules());
+  auto rule = cascade_rule_from(store.rules());
+  REQUIRE(rule);
+  RegisterNetwork whole = build_network(store.load());
+  auto describe = [&](const CascadeResult& c) {
+    std::string s = c.risk + " " + std::to_string(c.band_change) + ":";
+    for (const auto& st : c.steps)
+      s += " " + join(st.path, ">") + "=" + m.format(st.to) + "/" + join(st.priorities, ",") + "/" + join(st.officers, ",");
+    return s + " | " + join(c.crossing, ",") + " | " + join(c.priorities, ",") + " | " + join(c.actions, ",") + " | " +
+           join(c.officers, ",");
+  };
+  size_t moved = 0;
+  for (const auto& id : store.risk_ids()) {
+    if (std::stoi(id.substr(1)) % 7 != 0) continue;  // a sample of the register
+    NodeId node = *whole.graph.find(NodeKind::Risk, id);
+    const Risk* r = whole.risk(node);
+    std::optional<Cell> from = r->current ? m.cell(*r->current) : std::nullopt;
+    Cell to{m.likelihood.size() - 1, m.impact.size() - 1};  // the worst cell: the largest move
+    auto expected = cascade(whole, m, *rule, node, from, to);
+    RegisterNetwork part = build_network(store.downstream(id, rule->max_depth));
+    auto got = cascade(part, m, *rule, *part.graph.find(NodeKind::Risk, id), from, to);
+    CHECK(describe(got) == describe(expected));
+    moved += expected.steps.size();
+    // The default (filtering load()) reads the same neighbourhood.
+    auto a = store.downstream(id, rule->max_depth), b = store.Store::downstream(id, rule->max_depth);
+    CHECK(a.risks.size() == b.risks.size());
+    CHECK(a.feeds.size() == b.feeds.size());
+    CHECK(a.priorities.size() == b.priorities.size());
+    CHECK(store.feeder_scores(id) == store.Store::feeder_scores(id));
+  }
+  CHECK(moved > 20);
+  CHECK_THROWS_AS(store.downstream("R999999", 5), Error);
 }
