@@ -14,6 +14,7 @@
 #include "audit/chain.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "store/json_list.h"
 #include "store/schema.h"
 
 namespace fs = std::filesystem;
@@ -24,12 +25,6 @@ namespace riskreg {
 namespace {
 
 constexpr int kBusyTimeoutMs = 15000;
-
-std::string to_json(const std::vector<std::string>& v) { return json(v).dump(); }
-std::vector<std::string> from_json(const std::string& s) {
-  if (s.empty()) return {};
-  return json::parse(s).get<std::vector<std::string>>();
-}
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
