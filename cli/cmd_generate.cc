@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "register/generate.h"
+#include "store/pg_store.h"
 
 namespace riskreg::cli {
 
@@ -38,7 +39,7 @@ void add_generate(CLI::App& app, Context& ctx) {
     req.force = opt->force;
     req.by = opt->as.empty() ? ctx.os_user() : opt->as;
     auto r = generate_register(req, ctx.clock());
-    ctx.out << "Generated " << req.db_path << ": " << r.counts.risks << " risks, " << r.counts.feeds
+    ctx.out << "Generated " << redact_url(req.db_path) << ": " << r.counts.risks << " risks, " << r.counts.feeds
             << " feed links, " << r.counts.priorities << " priorities, " << r.counts.actions << " actions, "
             << r.counts.assessments << " assessments (" << r.rescores << " re-scores); matrix '" << r.matrix_name
             << "', seed " << req.seed << "\n";

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "register/create.h"
+#include "store/pg_store.h"
 
 namespace riskreg::cli {
 
@@ -30,7 +31,7 @@ void add_init(CLI::App& app, Context& ctx) {
     req.force = opt->force;
     req.by = opt->as.empty() ? ctx.os_user() : opt->as;
     auto r = create_register(req, ctx.clock());
-    ctx.out << "Created " << req.db_path << ": " << r.counts.risks << " risks, " << r.counts.feeds
+    ctx.out << "Created " << redact_url(req.db_path) << ": " << r.counts.risks << " risks, " << r.counts.feeds
             << " feed links, " << r.counts.priorities << " priorities, " << r.counts.actions << " actions, "
             << r.counts.objectives << " objectives, " << r.counts.outcomes << " appendix priorities; matrix '"
             << r.matrix_name << "'\n";

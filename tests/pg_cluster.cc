@@ -51,7 +51,7 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-PgCluster::PgCluster() : bin_(kBinDir) {
+PgCluster::PgCluster() : bin_(std::getenv("RISKREG_PG_BIN") ? std::getenv("RISKREG_PG_BIN") : kBinDir) {
   if (!fs::exists(bin_ + "/initdb"))
     throw std::runtime_error("PostgreSQL test cluster: " + bin_ +
                              "/initdb not found; install Debian's postgresql package (apt-get install postgresql)");

@@ -6,7 +6,8 @@
 // process, started on first use; each test gets its own fresh database in it.
 //
 // If no server can start, pg_cluster() throws with the reason and the server's log, so
-// the PostgreSQL tests fail loudly; they never skip.
+// the PostgreSQL tests fail loudly; they never skip. RISKREG_PG_BIN overrides the server's
+// bin directory (default /usr/lib/postgresql/15/bin); the test of that failure uses it.
 #include <string>
 
 namespace riskreg::test {

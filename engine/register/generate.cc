@@ -8,6 +8,8 @@
 
 #include "core/error.h"
 #include "register/rules_bundle.h"
+#include "store/open.h"
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 
 namespace fs = std::filesystem;
@@ -266,14 +268,29 @@ SyntheticRegister synthesize(const Matrix& m, int64_t n, uint64_t seed, int bodi
 GenerateResult generate_register(const GenerateRequest& req, const Clock& clock) {
   auto rules = read_rules_dir(req.rules_dir);
   Matrix matrix = matrix_from(rules);
-  if (fs::exists(req.db_path) && !req.force)
+  const bool pg = backend_of(req.db_path) == Backend::Postgres;
+  const std::string path = pg ? req.db_path : sqlite_path(req.db_path);
+  if (!pg && fs::exists(path) && !req.force)
     throw Error(ErrorKind::Conflict,
-                req.db_path + " already holds a register; use --force to replace it (its history will be lost)");
+                path + " already holds a register; use --force to replace it (its history will be lost)");
   // Two years of history ending now, on whole days so the same seed and date give the same register.
   Timestamp created = std::chrono::floor<std::chrono::days>(clock.now()) - std::chrono::days(730);
   SyntheticRegister reg = synthesize(matrix, req.risks, req.seed, req.bodies, created, req.by);
+  const std::string reason = "Synthetic register, seed " + std::to_string(req.seed);
+  GenerateResult result;
+  result.rescores = static_cast<int64_t>(reg.rescores.size());
+  result.matrix_name = matrix.name;
 
-  fs::path target = fs::absolute(req.db_path);
+  if (pg) {
+    // One transaction on the server: the register and its history by COPY, replacing an
+    // existing register only with --force (PgStore refuses otherwise, exit 8).
+    PgStore store(path, PgStore::Mode::Create);
+    store.create_with_history(reg.data, rules, req.by, created, reason, reg.rescores, req.force);
+    result.counts = store.counts();
+    return result;
+  }
+
+  fs::path target = fs::absolute(path);
   fs::path tmp = target;
   tmp += ".generate-" + std::to_string(::getpid());
   auto cleanup = [&] {
@@ -281,11 +298,10 @@ GenerateResult generate_register(const GenerateRequest& req, const Clock& clock)
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp.string() + suffix, ec);
   };
   cleanup();
-  GenerateResult result;
   try {
     {
       SqliteStore store(tmp.string(), SqliteStore::Mode::Create);
-      store.create(reg.data, rules, req.by, created, "Synthetic register, seed " + std::to_string(req.seed));
+      store.create(reg.data, rules, req.by, created, reason);
       reg.data = {};  // the in-memory copy is not needed any more
       store.append_assessments(reg.rescores);
       result.counts = store.counts();
@@ -297,8 +313,6 @@ GenerateResult generate_register(const GenerateRequest& req, const Clock& clock)
     cleanup();
     throw;
   }
-  result.rescores = static_cast<int64_t>(reg.rescores.size());
-  result.matrix_name = matrix.name;
   return result;
 }
 

@@ -14,7 +14,7 @@
 namespace riskreg {
 
 struct GenerateRequest {
-  std::string db_path;
+  std::string db_path;  ///< an SQLite path (or sqlite:PATH) or a postgresql:// URL
   std::string rules_dir;  ///< the matrix and rules the register is scored with
   int64_t risks = 9;
   uint64_t seed = 1;
@@ -40,8 +40,10 @@ struct SyntheticRegister {
 SyntheticRegister synthesize(const Matrix& m, int64_t risks, uint64_t seed, int bodies, Timestamp created,
                              const std::string& by);
 
-/// Writes a synthetic register like `init` does: into a temporary file beside `db_path`,
-/// renamed into place when whole. Refuses to replace an existing register unless `force`.
+/// Writes a synthetic register like `init` does. SQLite (`db_path` a path or `sqlite:PATH`):
+/// into a temporary file beside it, renamed into place when whole. PostgreSQL (a
+/// `postgresql://` URL): in one transaction, the bulk tables by COPY; the same register
+/// for the same seed. Refuses to replace an existing register unless `force`.
 /// The register was created two years before `clock.now()`.
 GenerateResult generate_register(const GenerateRequest& req, const Clock& clock);
 

@@ -1,8 +1,10 @@
 #pragma once
-/// `riskreg migrate`: copies an SQLite register into an empty PostgreSQL database, table
-/// by table and row by row, keeping every id, time and audit entry verbatim, so the audit
-/// chain's head is the same on both sides. Verifies the chain (and the history against it)
-/// on the source before copying and on the target after, and compares the heads.
+/// `riskreg migrate`: copies an SQLite register into an empty PostgreSQL database, one COPY
+/// per table in one transaction, keeping every id, time and audit entry verbatim, so the
+/// audit chain's head is the same on both sides. Verifies the chain and the history against
+/// it on the source (one read snapshot) before copying; before committing, checks each
+/// table's row count, walks the copied chain to the source's head and compares the copied
+/// history with the source's row by row.
 #include <cstdint>
 #include <string>
 

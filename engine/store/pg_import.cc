@@ -1,10 +1,18 @@
 // PgStore::import_risks: a validated import written in one transaction (store/store.h), as
-// SqliteStore::import_risks writes it.
+// SqliteStore::import_risks writes it: the same rows, ids and audit entries, in the same
+// order. On a server every statement is a round trip, so the rows are not written one by
+// one: the batch is checked against the register in one query, ids are taken from the
+// sequences in one query each, and every bulk table is written by COPY (pg_bulk.h). A
+// million-risk import is a few dozen statements.
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "audit/chain.h"
 #include "core/error.h"
+#include "store/json_list.h"
+#include "store/pg_bulk.h"
 #include "store/pg_store.h"
 
 using nlohmann::json;
@@ -12,8 +20,16 @@ using nlohmann::json;
 namespace riskreg {
 
 namespace {
-std::string list_json(const std::vector<std::string>& v) { return json(v).dump(); }
 const char* opt_c(const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; }
+
+/// What the batch does to one row of the file, decided before anything is written.
+struct Planned {
+  int64_t key = 0;                 ///< the risk's key (new: from the sequence)
+  bool found = false;              ///< it was in the register
+  std::optional<ScoreCodes> now;   ///< its score before the import
+  int64_t assessment = 0;          ///< the assessment it appends (0: none)
+  int64_t change = 0;              ///< the owner change it appends (0: none)
+};
 }  // namespace
 
 ImportResult PgStore::import_risks(const ImportBatch& b) {
@@ -21,101 +37,173 @@ ImportResult PgStore::import_risks(const ImportBatch& b) {
     ImportResult res;
     const std::string at = format_timestamp(b.at);
     pqxx::work tx(*conn_);
-    // Every existing row first, then the chain head (in append_audit): the lock order of
-    // every other write, so an import and a re-score never deadlock.
-    for (const auto& ir : b.risks)
-      if (ir.exists) tx.exec_params("SELECT key FROM risks WHERE id = $1 FOR UPDATE", ir.risk.id);
-    RowDigest assessments, owners;
-    int64_t first_assessment = 0, last_assessment = 0, first_owner = 0, last_owner = 0;
-    int64_t done = 0;
-    for (const auto& ir : b.risks) {
-      if (b.progress) b.progress->rows(++done);
-      const Risk& r = ir.risk;
-      auto find = tx.exec_params(R"sql(SELECT r.key, c.likelihood, c.impact FROM risks r
-          LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = $1)sql",
-                                 r.id);
-      bool found = !find.empty();
-      if (found != ir.exists)
-        throw Error(ErrorKind::Conflict, r.id + (found ? " was created" : " was removed") +
-                                             " since the file was checked; nothing was imported, try again");
+    tx.exec(R"sql(CREATE TEMP TABLE riskreg_stage_ids (id TEXT) ON COMMIT DROP;
+CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood TEXT, impact TEXT,
+  assessed_by TEXT, assessed_at TEXT, reason TEXT) ON COMMIT DROP)sql");
+    {
+      CopyIn ids(tx, "riskreg_stage_ids", {"id"});
+      for (const auto& ir : b.risks) ids.row({ir.risk.id});
+      ids.complete();
+    }
+    // The existing rows, locked in key order before the chain head (in AuditCopy): the lock
+    // order of every other write, so an import and a re-score never deadlock.
+    struct Existing {
       int64_t key = 0;
       std::optional<ScoreCodes> now;
-      if (found) {
-        key = find[0][0].as<int64_t>();
-        if (!find[0][1].is_null()) now = ScoreCodes{find[0][1].c_str(), find[0][2].c_str()};
-        if (now != ir.expect)
+    };
+    std::unordered_map<std::string, Existing> existing;
+    for (const auto& r : tx.exec(R"sql(SELECT r.id, r.key, c.likelihood, c.impact FROM risks r
+        LEFT JOIN assessments c ON c.id = r.current_assessment
+        WHERE r.id IN (SELECT id FROM riskreg_stage_ids) ORDER BY r.key FOR UPDATE OF r)sql")) {
+      Existing e;
+      e.key = r[1].as<int64_t>();
+      if (!r[2].is_null()) e.now = ScoreCodes{r[2].c_str(), r[3].c_str()};
+      existing.emplace(r[0].c_str(), std::move(e));
+    }
+    // Check the whole file against the register, in file order, as row-by-row writes would.
+    std::vector<Planned> plan(b.risks.size());
+    int64_t new_risks = 0, assessments = 0, changes = 0;
+    for (size_t i = 0; i < b.risks.size(); ++i) {
+      if (b.progress) b.progress->rows(static_cast<int64_t>(i + 1));
+      const ImportedRisk& ir = b.risks[i];
+      const Risk& r = ir.risk;
+      Planned& p = plan[i];
+      auto it = existing.find(r.id);
+      p.found = it != existing.end();
+      if (p.found != ir.exists)
+        throw Error(ErrorKind::Conflict, r.id + (p.found ? " was created" : " was removed") +
+                                             " since the file was checked; nothing was imported, try again");
+      if (p.found) {
+        p.now = it->second.now;
+        p.key = it->second.key;
+        if (p.now != ir.expect)
           throw Error(ErrorKind::Conflict, r.id + " was re-scored since the file was checked; nothing was imported, "
                                                   "try again");
+        ++res.updated;
+      } else {
+        ++new_risks;
+        ++res.created;
+        existing.emplace(r.id, Existing{});  // a second row for it is a conflict, as it would be one by one
       }
+      if (r.current && (!p.found || ir.rescore)) p.assessment = ++assessments;
+      if (r.owner && (!p.found || ir.new_owner)) p.change = ++changes;
+    }
+    auto keys = pg_next_ids(tx, "risks", "key", new_risks);
+    auto assessment_ids = pg_next_ids(tx, "assessments", "id", assessments);
+    auto change_ids = pg_next_ids(tx, "owner_changes", "id", changes);
+    size_t next_key = 0;
+    for (auto& p : plan) {
+      if (!p.found) p.key = keys[next_key++];
+      if (p.assessment) p.assessment = assessment_ids[static_cast<size_t>(p.assessment - 1)];
+      if (p.change) p.change = change_ids[static_cast<size_t>(p.change - 1)];
+    }
+    res.assessments = assessments;
+    res.owner_changes = changes;
+
+    if (new_risks > 0) {
+      // New risks carry their current assessment and owner in the row itself (the
+      // references are checked at commit).
+      CopyIn out(tx, "risks",
+                 {"key", "id", "number", "title", "heading", "vulnerability", "triggers", "consequences", "controls",
+                  "target_likelihood", "target_impact", "notes", "owner", "current_assessment"});
+      for (size_t i = 0; i < b.risks.size(); ++i) {
+        const Planned& p = plan[i];
+        if (p.found) continue;
+        const Risk& r = b.risks[i].risk;
+        out.row({p.key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers),
+                 to_json(r.consequences), to_json(r.controls),
+                 r.target ? r.target->likelihood.c_str() : nullptr, r.target ? r.target->impact.c_str() : nullptr,
+                 to_json(r.notes), p.change ? opt_c(r.owner) : nullptr,
+                 p.assessment ? CopyField(p.assessment) : CopyField(nullptr)});
+      }
+      out.complete();
+    }
+    // Updates of existing risks: one statement each (an import of updates is a register's
+    // own size, not a sector's).
+    for (size_t i = 0; i < b.risks.size(); ++i) {
+      const Planned& p = plan[i];
+      const ImportedRisk& ir = b.risks[i];
+      const Risk& r = ir.risk;
+      if (!p.found) continue;
       auto target_l = r.target ? std::optional(r.target->likelihood) : std::nullopt;
       auto target_i = r.target ? std::optional(r.target->impact) : std::nullopt;
-      std::string number = r.number ? std::to_string(*r.number) : "";
-      if (!found) {
-        key = tx.exec_params(R"sql(INSERT INTO risks (id, number, title, heading, vulnerability, triggers,
-            consequences, controls, target_likelihood, target_impact, notes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-            RETURNING key)sql",
-                             r.id, r.number ? number.c_str() : nullptr, r.title, r.heading, r.vulnerability,
-                             list_json(r.triggers), list_json(r.consequences), list_json(r.controls), opt_c(target_l),
-                             opt_c(target_i), list_json(r.notes))[0][0]
-                  .as<int64_t>();
-        ++res.created;
-      } else {
-        ++res.updated;
-        if (ir.fields)
-          tx.exec_params(R"sql(UPDATE risks SET title = $1, heading = $2, vulnerability = $3, triggers = $4,
-              consequences = $5, controls = $6, target_likelihood = $7, target_impact = $8, notes = $9
-              WHERE key = $10)sql",
-                         r.title, r.heading, r.vulnerability, list_json(r.triggers), list_json(r.consequences),
-                         list_json(r.controls), opt_c(target_l), opt_c(target_i), list_json(r.notes), key);
-      }
-      if (r.current && (!found || ir.rescore)) {
-        int64_t id = tx.exec_params(R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by,
-            assessed_at, reason) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id)sql",
-                                    key, r.current->likelihood, r.current->impact, b.by, at, ir.reason)[0][0]
-                         .as<int64_t>();
-        tx.exec_params(
-            "UPDATE risks SET previous_assessment = current_assessment, current_assessment = $1 WHERE key = $2", id,
-            key);
-        // Recorded by the one "import" entry's digest, which `audit verify` recomputes.
-        assessments.add(AssessmentRow{id, r.id, *r.current, b.by, at, ir.reason});
-        if (!first_assessment) first_assessment = id;
-        last_assessment = id;
-        ++res.assessments;
-      }
-      if (r.owner && (!found || ir.new_owner)) {
-        int64_t id = tx.exec_params(R"sql(INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason)
-            VALUES ($1,$2,$3,$4,$5) RETURNING id)sql",
-                                    key, *r.owner, b.by, at, ir.reason)[0][0]
-                         .as<int64_t>();
-        tx.exec_params("UPDATE risks SET owner = $1 WHERE key = $2", *r.owner, key);
-        owners.add(OwnerChange{id, r.id, *r.owner, b.by, at, ir.reason});
-        if (!first_owner) first_owner = id;
-        last_owner = id;
-        ++res.owner_changes;
-      }
+      if (ir.fields)
+        tx.exec_params(R"sql(UPDATE risks SET title = $1, heading = $2, vulnerability = $3, triggers = $4,
+            consequences = $5, controls = $6, target_likelihood = $7, target_impact = $8, notes = $9
+            WHERE key = $10)sql",
+                       r.title, r.heading, r.vulnerability, to_json(r.triggers), to_json(r.consequences),
+                       to_json(r.controls), opt_c(target_l), opt_c(target_i), to_json(r.notes), p.key);
+      if (p.assessment)
+        tx.exec_params("UPDATE risks SET previous_assessment = current_assessment, current_assessment = $1 "
+                       "WHERE key = $2",
+                       p.assessment, p.key);
+      if (p.change) tx.exec_params("UPDATE risks SET owner = $1 WHERE key = $2", *r.owner, p.key);
+    }
+    if (assessments > 0) {
+      // Staged, then inserted: COPY cannot write into a table under row-level security,
+      // and the INSERT is checked by the owners' policy.
+      CopyIn out(tx, "riskreg_stage_assessments",
+                 {"id", "risk", "likelihood", "impact", "assessed_by", "assessed_at", "reason"});
+      for (size_t i = 0; i < b.risks.size(); ++i)
+        if (plan[i].assessment) {
+          const auto& c = *b.risks[i].risk.current;
+          out.row({plan[i].assessment, plan[i].key, c.likelihood, c.impact, b.by, at, b.risks[i].reason});
+        }
+      out.complete();
+      tx.exec(R"sql(INSERT INTO assessments (id, risk, likelihood, impact, assessed_by, assessed_at, reason)
+          SELECT id, risk, likelihood, impact, assessed_by, assessed_at, reason FROM riskreg_stage_assessments
+          ORDER BY id)sql");
+    }
+    if (changes > 0) {
+      CopyIn out(tx, "owner_changes", {"id", "risk", "owner", "changed_by", "changed_at", "reason"});
+      for (size_t i = 0; i < b.risks.size(); ++i)
+        if (plan[i].change)
+          out.row({plan[i].change, plan[i].key, *b.risks[i].risk.owner, b.by, at, b.risks[i].reason});
+      out.complete();
     }
     res.import_id = tx.exec_params(R"sql(INSERT INTO imports (file, sha256, rows, imported_by, imported_at)
         VALUES ($1,$2,$3,$4,$5) RETURNING id)sql",
                                    b.file, b.sha256, b.rows, b.by, at)[0][0]
                         .as<int64_t>();
-    append_audit(tx, at, b.by, "import", "register",
-                 json{{"import", res.import_id},
-                      {"file", b.file},
-                      {"sha256", b.sha256},
-                      {"rows", b.rows},
-                      {"created", res.created},
-                      {"updated", res.updated},
-                      {"assessments",
-                       {{"count", res.assessments},
-                        {"first", first_assessment},
-                        {"last", last_assessment},
-                        {"sha256", assessments.hex()}}},
-                      {"owner_changes",
-                       {{"count", res.owner_changes},
-                        {"first", first_owner},
-                        {"last", last_owner},
-                        {"sha256", owners.hex()}}}}
-                     .dump());
+    // One "import" entry records every row the import appended by id range and digest,
+    // which `audit verify` recomputes from the tables (audit/chain.h RowDigest).
+    RowDigest assessment_digest, owner_digest;
+    int64_t first_assessment = 0, last_assessment = 0, first_owner = 0, last_owner = 0;
+    for (size_t i = 0; i < b.risks.size(); ++i) {
+      const Planned& p = plan[i];
+      const ImportedRisk& ir = b.risks[i];
+      const Risk& r = ir.risk;
+      if (p.assessment) {
+        assessment_digest.add(AssessmentRow{p.assessment, r.id, *r.current, b.by, at, ir.reason});
+        if (!first_assessment) first_assessment = p.assessment;
+        last_assessment = p.assessment;
+      }
+      if (p.change) {
+        owner_digest.add(OwnerChange{p.change, r.id, *r.owner, b.by, at, ir.reason});
+        if (!first_owner) first_owner = p.change;
+        last_owner = p.change;
+      }
+    }
+    AuditCopy audit(tx);
+    audit.add(at, b.by, "import", "register",
+              json{{"import", res.import_id},
+                   {"file", b.file},
+                   {"sha256", b.sha256},
+                   {"rows", b.rows},
+                   {"created", res.created},
+                   {"updated", res.updated},
+                   {"assessments",
+                    {{"count", res.assessments},
+                     {"first", first_assessment},
+                     {"last", last_assessment},
+                     {"sha256", assessment_digest.hex()}}},
+                   {"owner_changes",
+                    {{"count", res.owner_changes},
+                     {"first", first_owner},
+                     {"last", last_owner},
+                     {"sha256", owner_digest.hex()}}}}
+                  .dump());
+    audit.complete();
     tx.commit();
     return res;
   } catch (const pqxx::insufficient_privilege& e) {

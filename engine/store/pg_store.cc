@@ -1,13 +1,16 @@
 #include "store/pg_store.h"
 
-#include <tuple>
+#include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "audit/chain.h"
 #include "core/error.h"
+#include "store/json_list.h"
+#include "store/pg_bulk.h"
 #include "store/pg_schema.h"
 
 using nlohmann::json;
@@ -20,31 +23,14 @@ namespace {
 /// register, and each page is its own short transaction, so `visit` may call the store.
 constexpr int kPage = 5000;
 
-std::string to_json(const std::vector<std::string>& v) { return json(v).dump(); }
 std::vector<std::string> from_json(const pqxx::field& f) {
-  if (f.is_null() || f.size() == 0) return {};
-  return json::parse(f.c_str()).get<std::vector<std::string>>();
+  return f.is_null() ? std::vector<std::string>{} : riskreg::from_json(std::string_view(f.c_str(), f.size()));
 }
 
 std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
 std::optional<std::string> opt_str(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return str(f);
-}
-
-/// A nullable text parameter: libpqxx sends a null `const char*` as SQL NULL.
-const char* opt(const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; }
-
-/// A nullable number parameter, kept alive by the caller's `buf`.
-const char* opt_num(const std::optional<double>& v, std::string& buf) {
-  if (!v) return nullptr;
-  buf = pqxx::to_string(*v);
-  return buf.c_str();
-}
-const char* opt_num(const std::optional<int>& v, std::string& buf) {
-  if (!v) return nullptr;
-  buf = std::to_string(*v);
-  return buf.c_str();
 }
 
 /// Runs `f`, turning libpqxx's errors into typed ones.
@@ -98,6 +84,102 @@ FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
 )sql";
+
+// A risk with all its fields, its target and its current score: the columns of SqliteStore's
+// kRiskSelect, read by read_risk for risk() and load().
+const char* kRiskSelect = R"sql(
+SELECT r.id, r.number, r.title, r.heading, r.vulnerability, r.triggers, r.consequences, r.controls,
+       r.spontaneous_probability, r.notes, r.owner, r.target_likelihood, r.target_impact, c.likelihood, c.impact
+FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment
+)sql";
+
+Risk read_risk(const pqxx::row& row) {
+  Risk r;
+  r.id = str(row[0]);
+  if (!row[1].is_null()) r.number = row[1].as<int>();
+  r.title = str(row[2]);
+  r.heading = str(row[3]);
+  r.vulnerability = str(row[4]);
+  r.triggers = from_json(row[5]);
+  r.consequences = from_json(row[6]);
+  r.controls = from_json(row[7]);
+  if (!row[8].is_null()) r.spontaneous_probability = row[8].as<double>();
+  r.notes = from_json(row[9]);
+  r.owner = opt_str(row[10]);
+  if (!row[11].is_null()) r.target = ScoreCodes{str(row[11]), str(row[12])};
+  if (!row[13].is_null()) r.current = ScoreCodes{str(row[13]), str(row[14])};
+  return r;
+}
+
+// A feed link with every column, read by read_feed for links(), for_each_feed() and load().
+const char* kFeedSelect = R"sql(
+SELECT a.id, b.id, f.basis, f.evidence, f.transition_probability, f.direction_note
+FROM feeds f JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk
+)sql";
+
+Feed read_feed(const pqxx::row& r) {
+  Feed f;
+  f.from = str(r[0]);
+  f.to = str(r[1]);
+  f.basis = str(r[2]);
+  f.evidence = str(r[3]);
+  if (!r[4].is_null()) f.transition_probability = r[4].as<double>();
+  f.direction_note = str(r[5]);
+  return f;
+}
+
+// A priority's own columns, read by read_priority; its risks, objectives and actions are
+// read for all the priorities asked for at once (PgStore::read_priorities).
+const char* kPrioritySelect = R"sql(
+SELECT id, number, coalesce(parent, ''), title, heading, subtitles, change_driver, risks_as_written,
+       service_plan_objective, departmental_objectives_as_written, corporate_objective, community_theme,
+       service_improvement, expected_outcome, efficiency_gains, corporate_implications, additional_information,
+       notes
+FROM priorities p
+)sql";
+
+Priority read_priority(const pqxx::row& row) {
+  Priority p;
+  int i = 0;
+  p.id = str(row[i++]);
+  p.number = str(row[i++]);
+  p.parent = str(row[i++]);
+  p.title = str(row[i++]);
+  p.heading = str(row[i++]);
+  p.subtitles = from_json(row[i++]);
+  for (std::string* v : {&p.change_driver, &p.risks_as_written, &p.service_plan_objective,
+                         &p.departmental_objectives_as_written, &p.corporate_objective, &p.community_theme,
+                         &p.service_improvement, &p.expected_outcome, &p.efficiency_gains, &p.corporate_implications,
+                         &p.additional_information})
+    *v = str(row[i++]);
+  p.notes = from_json(row[i++]);
+  return p;
+}
+
+// An action; column 0 is its priority (for grouping), then the columns read_action reads.
+const char* kActionSelect = R"sql(
+SELECT x.priority, x.id, x.text, x.lead_officers_as_written, x.lead_officers, x.milestones, x.completion,
+       x.resources, x.pis_as_written, x.pis, x.targets, x.notes
+FROM actions x
+)sql";
+
+Action read_action(const pqxx::row& r) {
+  Action a;
+  int j = 0;
+  a.priority_id = str(r[j++]);
+  a.id = str(r[j++]);
+  a.text = str(r[j++]);
+  a.lead_officers_as_written = str(r[j++]);
+  a.lead_officers = from_json(r[j++]);
+  a.milestones = from_json(r[j++]);
+  a.completion = str(r[j++]);
+  a.resources = str(r[j++]);
+  a.pis_as_written = str(r[j++]);
+  a.pis = from_json(r[j++]);
+  a.targets = str(r[j++]);
+  a.notes = from_json(r[j++]);
+  return a;
+}
 
 RiskState read_state(const pqxx::row& r) {
   RiskState s;
@@ -188,26 +270,32 @@ void PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const
 
 void PgStore::create(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& by,
                      Timestamp at_ts, const std::string& reason) {
-  guarded(where_, conn_.get(), [&] {
-    pqxx::work tx(*conn_);
-    pg_migrate(tx, where_);
-    auto n = tx.exec("SELECT (SELECT count(*) FROM risks) + (SELECT count(*) FROM audit)")[0][0].as<int64_t>();
-    if (n != 0)
-      throw Error(ErrorKind::Conflict,
-                  where_ + " already holds a register; use --force to replace it (its history will be lost)");
-    fill(tx, d, rules, by, format_timestamp(at_ts), reason);
-    tx.commit();
-  });
+  create_with_history(d, rules, by, at_ts, reason, {}, false);
 }
 
 void PgStore::replace(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& by,
                       Timestamp at_ts, const std::string& reason) {
+  create_with_history(d, rules, by, at_ts, reason, {}, true);
+}
+
+void PgStore::create_with_history(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& by,
+                                  Timestamp at_ts, const std::string& reason,
+                                  const std::vector<NewAssessment>& rescores, bool replace) {
   guarded(where_, conn_.get(), [&] {
     pqxx::work tx(*conn_);
-    tx.exec("SELECT pg_advisory_xact_lock(7262737265670)");
-    pg_drop_register(tx);
-    pg_migrate(tx, where_);
+    if (replace) {
+      tx.exec("SELECT pg_advisory_xact_lock(7262737265670)");
+      pg_drop_register(tx);
+      pg_migrate(tx, where_);
+    } else {
+      pg_migrate(tx, where_);
+      auto n = tx.exec("SELECT (SELECT count(*) FROM risks) + (SELECT count(*) FROM audit)")[0][0].as<int64_t>();
+      if (n != 0)
+        throw Error(ErrorKind::Conflict,
+                    where_ + " already holds a register; use --force to replace it (its history will be lost)");
+    }
     fill(tx, d, rules, by, format_timestamp(at_ts), reason);
+    append_bulk(tx, rescores);
     tx.commit();
   });
 }
@@ -232,110 +320,118 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
     rules_detail[f.name] = f.sha256;
   }
 
-  // Keys and ids are assigned here, in data order, exactly as SQLite assigns them to a
-  // fresh file; the identity sequences are moved past them at the end.
+  // Every bulk table by COPY rather than one INSERT per row: a million-risk register is a
+  // dozen statements, not millions of round trips. Keys and ids are assigned here, in data
+  // order, exactly as SQLite assigns them to a fresh file; the identity sequences are moved
+  // past them at the end. Foreign keys are deferred to commit, so the order is free.
   std::unordered_map<std::string, int64_t> keys;
+  keys.reserve(d.risks.size());
   std::vector<AssessmentRow> initial;
   {
-    // COPY rather than one INSERT per row: a million-risk register is three round trips,
-    // not three million. Keys are assigned here, in data order, as SQLite assigns them
-    // to a fresh file; the identity sequences are moved past them at the end.
-    pqxx::stream_to risks(tx, "risks",
-                          std::vector<std::string>{"key", "id", "number", "title", "heading", "vulnerability",
-                                                   "triggers", "consequences", "controls", "target_likelihood",
-                                                   "target_impact", "spontaneous_probability", "notes", "owner",
-                                                   "current_assessment"});
+    CopyIn risks(tx, "risks",
+                 {"key", "id", "number", "title", "heading", "vulnerability", "triggers", "consequences", "controls",
+                  "target_likelihood", "target_impact", "spontaneous_probability", "notes", "owner",
+                  "current_assessment"});
     int64_t key = 0, assessment = 0;
-    std::string k, num, prob, triggers, consequences, controls, notes, cur;
     for (const auto& r : d.risks) {
       ++key;
       keys[r.id] = key;
-      k = std::to_string(key);
-      triggers = to_json(r.triggers);
-      consequences = to_json(r.consequences);
-      controls = to_json(r.controls);
-      notes = to_json(r.notes);
-      const char* current = nullptr;
       if (r.current) {
-        cur = std::to_string(++assessment);
-        current = cur.c_str();
+        ++assessment;
         initial.push_back({assessment, r.id, *r.current, by, at, reason});
       }
-      risks << std::make_tuple(k.c_str(), r.id.c_str(), opt_num(r.number, num), r.title.c_str(),
-                                        r.heading.c_str(), r.vulnerability.c_str(), triggers.c_str(),
-                                        consequences.c_str(), controls.c_str(),
-                                        r.target ? r.target->likelihood.c_str() : nullptr,
-                                        r.target ? r.target->impact.c_str() : nullptr,
-                                        opt_num(r.spontaneous_probability, prob), notes.c_str(), opt(r.owner),
-                                        current);
+      risks.row({key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers),
+                 to_json(r.consequences), to_json(r.controls), r.target ? r.target->likelihood.c_str() : nullptr,
+                 r.target ? r.target->impact.c_str() : nullptr, r.spontaneous_probability, to_json(r.notes), r.owner,
+                 r.current ? CopyField(assessment) : CopyField(nullptr)});
     }
     risks.complete();
   }
-  {
-    pqxx::stream_to out(tx, "assessments",
-                        std::vector<std::string>{"id", "risk", "likelihood", "impact", "assessed_by", "assessed_at",
-                                                 "reason"});
-    std::string id, key;
-    for (const auto& a : initial) {
-      id = std::to_string(a.id);
-      key = std::to_string(keys[a.risk_id]);
-      out << std::make_tuple(id.c_str(), key.c_str(), a.score.likelihood.c_str(), a.score.impact.c_str(),
-                                      by.c_str(), at.c_str(), reason.c_str());
-    }
-    out.complete();
-  }
-  {
-    pqxx::stream_to out(tx, "owner_changes",
-                        std::vector<std::string>{"id", "risk", "owner", "changed_by", "changed_at", "reason"});
-    int64_t change = 0;
-    std::string id, key;
-    for (const auto& r : d.risks) {
-      if (!r.owner) continue;
-      id = std::to_string(++change);
-      key = std::to_string(keys[r.id]);
-      out << std::make_tuple(id.c_str(), key.c_str(), r.owner->c_str(), by.c_str(), at.c_str(),
-                                      reason.c_str());
-    }
-    out.complete();
-  }
-  std::string b1;
   auto key_of = [&](const std::string& id) {
     auto it = keys.find(id);
     if (it == keys.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
     return it->second;
   };
-  for (const auto& f : d.feeds)
-    tx.exec_params("INSERT INTO feeds VALUES ($1,$2,$3,$4,$5,$6)", key_of(f.from), key_of(f.to), f.basis, f.evidence,
-                   opt_num(f.transition_probability, b1), f.direction_note);
-  int pos = 0;
-  for (const auto& o : d.objectives)
-    tx.exec_params("INSERT INTO objectives VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)", o.id, pos++,
-                   opt_num(o.number, b1), o.title, o.description, o.corporate_objective, o.community_theme,
-                   o.pis_as_written, to_json(o.pis), to_json(o.notes));
-  pos = 0;
-  for (const auto& c : d.concepts)
-    tx.exec_params("INSERT INTO concepts VALUES ($1,$2,$3,$4,$5)", c.kind, c.name, pos++, to_json(c.variants),
-                   to_json(c.notes));
-  pos = 0;
-  for (const auto& p : d.priorities) {
-    tx.exec_params(
-        "INSERT INTO priorities VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)", p.id,
-        pos++, p.number, p.parent.empty() ? nullptr : p.parent.c_str(), p.title, p.heading, to_json(p.subtitles),
-        p.change_driver, p.risks_as_written, p.service_plan_objective, p.departmental_objectives_as_written,
-        p.corporate_objective, p.community_theme, p.service_improvement, p.expected_outcome, p.efficiency_gains,
-        p.corporate_implications, p.additional_information, to_json(p.notes));
-    int k = 0;
-    for (const auto& r : p.risks) tx.exec_params("INSERT INTO priority_risks VALUES ($1,$2,$3)", p.id, key_of(r), k++);
-    k = 0;
-    for (const auto& o : p.departmental_objectives)
-      tx.exec_params("INSERT INTO priority_objectives VALUES ($1,$2,$3)", p.id, o, k++);
-    k = 0;
-    for (const auto& a : p.actions)
-      tx.exec_params("INSERT INTO actions VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)", a.id, p.id, k++, a.text,
-                     a.lead_officers_as_written, to_json(a.lead_officers), to_json(a.milestones), a.completion,
-                     a.resources, a.pis_as_written, to_json(a.pis), a.targets, to_json(a.notes));
+  {
+    CopyIn out(tx, "assessments", {"id", "risk", "likelihood", "impact", "assessed_by", "assessed_at", "reason"});
+    for (const auto& a : initial)
+      out.row({a.id, keys[a.risk_id], a.score.likelihood, a.score.impact, by, at, reason});
+    out.complete();
   }
-  pos = 0;
+  {
+    CopyIn out(tx, "owner_changes", {"id", "risk", "owner", "changed_by", "changed_at", "reason"});
+    int64_t change = 0;
+    for (const auto& r : d.risks)
+      if (r.owner) out.row({++change, keys[r.id], *r.owner, by, at, reason});
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "feeds", {"from_risk", "to_risk", "basis", "evidence", "transition_probability", "direction_note"});
+    for (const auto& f : d.feeds)
+      out.row({key_of(f.from), key_of(f.to), f.basis, f.evidence, f.transition_probability, f.direction_note});
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "objectives",
+               {"id", "pos", "number", "title", "description", "corporate_objective", "community_theme",
+                "pis_as_written", "pis", "notes"});
+    int pos = 0;
+    for (const auto& o : d.objectives)
+      out.row({o.id, pos++, o.number, o.title, o.description, o.corporate_objective, o.community_theme,
+               o.pis_as_written, to_json(o.pis), to_json(o.notes)});
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "concepts", {"kind", "name", "pos", "variants", "notes"});
+    int pos = 0;
+    for (const auto& c : d.concepts) out.row({c.kind, c.name, pos++, to_json(c.variants), to_json(c.notes)});
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "priorities",
+               {"id", "pos", "number", "parent", "title", "heading", "subtitles", "change_driver", "risks_as_written",
+                "service_plan_objective", "departmental_objectives_as_written", "corporate_objective",
+                "community_theme", "service_improvement", "expected_outcome", "efficiency_gains",
+                "corporate_implications", "additional_information", "notes"});
+    int pos = 0;
+    for (const auto& p : d.priorities)
+      out.row({p.id, pos++, p.number, p.parent.empty() ? nullptr : p.parent.c_str(), p.title, p.heading,
+               to_json(p.subtitles), p.change_driver, p.risks_as_written, p.service_plan_objective,
+               p.departmental_objectives_as_written, p.corporate_objective, p.community_theme,
+               p.service_improvement, p.expected_outcome, p.efficiency_gains, p.corporate_implications,
+               p.additional_information, to_json(p.notes)});
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "priority_risks", {"priority", "risk", "pos"});
+    for (const auto& p : d.priorities) {
+      int k = 0;
+      for (const auto& r : p.risks) out.row({p.id, key_of(r), k++});
+    }
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "priority_objectives", {"priority", "objective", "pos"});
+    for (const auto& p : d.priorities) {
+      int k = 0;
+      for (const auto& o : p.departmental_objectives) out.row({p.id, o, k++});
+    }
+    out.complete();
+  }
+  {
+    CopyIn out(tx, "actions",
+               {"id", "priority", "pos", "text", "lead_officers_as_written", "lead_officers", "milestones",
+                "completion", "resources", "pis_as_written", "pis", "targets", "notes"});
+    for (const auto& p : d.priorities) {
+      int k = 0;
+      for (const auto& a : p.actions)
+        out.row({a.id, p.id, k++, a.text, a.lead_officers_as_written, to_json(a.lead_officers),
+                 to_json(a.milestones), a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets,
+                 to_json(a.notes)});
+    }
+    out.complete();
+  }
+  int pos = 0;
   for (const auto& o : d.outcomes) {
     int opos = pos++;
     tx.exec_params("INSERT INTO outcomes VALUES ($1,$2,$3,$4,$5,$6)", opos, o.objective, o.objective_basis, o.title,
@@ -429,24 +525,9 @@ std::vector<std::string> PgStore::risk_ids() {
 std::optional<Risk> PgStore::risk(const std::string& id) {
   return guarded(where_, conn_.get(), [&]() -> std::optional<Risk> {
     pqxx::read_transaction tx(*conn_);
-    auto res = tx.exec_params(R"sql(SELECT id, number, title, heading, vulnerability, triggers, consequences,
-        controls, spontaneous_probability, notes, owner FROM risks WHERE id = $1)sql",
-                              id);
+    auto res = tx.exec_params(std::string(kRiskSelect) + " WHERE r.id = $1", id);
     if (res.empty()) return std::nullopt;
-    const auto& row = res[0];
-    Risk r;
-    r.id = str(row[0]);
-    if (!row[1].is_null()) r.number = row[1].as<int>();
-    r.title = str(row[2]);
-    r.heading = str(row[3]);
-    r.vulnerability = str(row[4]);
-    r.triggers = from_json(row[5]);
-    r.consequences = from_json(row[6]);
-    r.controls = from_json(row[7]);
-    if (!row[8].is_null()) r.spontaneous_probability = row[8].as<double>();
-    r.notes = from_json(row[9]);
-    r.owner = opt_str(row[10]);
-    return r;
+    return read_risk(res[0]);
   });
 }
 
@@ -592,19 +673,105 @@ AssessmentRow PgStore::append_assessment(const NewAssessment& a) {
 std::vector<AssessmentRow> PgStore::append_assessments(const std::vector<NewAssessment>& all) {
   return guarded(where_, conn_.get(), [&] {
     pqxx::work tx(*conn_);
-    // Every risk row first, then the chain head: the same lock order as append_assessment.
-    std::vector<std::pair<AssessmentRow, std::string>> done;
-    done.reserve(all.size());
-    for (const auto& a : all) done.push_back(append_one(tx, a));
-    std::vector<AssessmentRow> out;
-    out.reserve(done.size());
-    for (auto& [row, detail] : done) {
-      append_audit(tx, row.at, row.by, "score", row.risk_id, detail);
-      out.push_back(std::move(row));
-    }
+    auto out = append_bulk(tx, all);
     tx.commit();
     return out;
   });
+}
+
+std::vector<AssessmentRow> PgStore::append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all) {
+  std::vector<AssessmentRow> out;
+  if (all.empty()) return out;
+  // The same checks, rows and audit entries as append_one + append_audit per re-score, in a
+  // fixed number of round trips: the risks' rows are locked in key order (then the chain
+  // head: the lock order of every write), ids come from the sequence, and rows go in by
+  // COPY, one table at a time (a connection runs one COPY at once). Assessments are staged
+  // in a temporary table and inserted from it, because COPY cannot write into a table under
+  // row-level security; the INSERT is checked by the owners' policy row by row.
+  tx.exec(R"sql(CREATE TEMP TABLE riskreg_stage_ids (id TEXT) ON COMMIT DROP;
+CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood TEXT, impact TEXT,
+  assessed_by TEXT, assessed_at TEXT, reason TEXT) ON COMMIT DROP;
+CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) ON COMMIT DROP)sql");
+  {
+    std::unordered_set<std::string_view> seen;
+    CopyIn ids(tx, "riskreg_stage_ids", {"id"});
+    for (const auto& a : all)
+      if (seen.insert(a.risk_id).second) ids.row({a.risk_id});
+    ids.complete();
+  }
+  struct Current {
+    int64_t key = 0;
+    std::optional<int64_t> id;         ///< its current assessment before this batch
+    std::optional<ScoreCodes> score;   ///< and that assessment's score
+    const ScoreCodes* now = nullptr;   ///< its score as the batch goes on
+    int64_t last = -1, before = -1;    ///< the batch's last two re-scores of it (indexes in `all`)
+  };
+  std::unordered_map<std::string, Current> risks;
+  for (const auto& r : tx.exec(R"sql(SELECT r.id, r.key, r.current_assessment, c.likelihood, c.impact
+        FROM risks r JOIN riskreg_stage_ids s ON s.id = r.id
+        LEFT JOIN assessments c ON c.id = r.current_assessment ORDER BY r.key FOR UPDATE OF r)sql")) {
+    Current c;
+    c.key = r[1].as<int64_t>();
+    if (!r[2].is_null()) c.id = r[2].as<int64_t>();
+    if (!r[3].is_null()) c.score = ScoreCodes{str(r[3]), str(r[4])};
+    risks.emplace(str(r[0]), std::move(c));
+  }
+  // Check every re-score in order, as one by one would, before writing anything.
+  std::vector<Current*> risk_of(all.size());
+  std::vector<const ScoreCodes*> from(all.size());
+  for (auto& [id, c] : risks) c.now = c.score ? &*c.score : nullptr;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const NewAssessment& a = all[i];
+    auto it = risks.find(a.risk_id);
+    if (it == risks.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+    Current& c = it->second;
+    if (a.expect && (!c.now || !(*c.now == *a.expect)))
+      throw Error(ErrorKind::Conflict, a.risk_id + ": the score is no longer the expected one (someone re-scored "
+                                                   "it); check it with 'riskreg show " + a.risk_id +
+                                           "' and try again");
+    risk_of[i] = &c;
+    from[i] = c.now;
+    c.now = &a.score;
+    c.before = c.last;
+    c.last = static_cast<int64_t>(i);
+  }
+  auto ids = pg_next_ids(tx, "assessments", "id", static_cast<int64_t>(all.size()));
+  out.reserve(all.size());
+  {
+    CopyIn rows(tx, "riskreg_stage_assessments",
+                {"id", "risk", "likelihood", "impact", "assessed_by", "assessed_at", "reason"});
+    for (size_t i = 0; i < all.size(); ++i) {
+      const NewAssessment& a = all[i];
+      AssessmentRow row{ids[i], a.risk_id, a.score, a.by, format_timestamp(a.at), a.reason};
+      rows.row({row.id, risk_of[i]->key, row.score.likelihood, row.score.impact, row.by, row.at, row.reason});
+      out.push_back(std::move(row));
+    }
+    rows.complete();
+  }
+  {
+    CopyIn pointers(tx, "riskreg_stage_pointers", {"key", "cur", "prev"});
+    for (const auto& [id, c] : risks) {
+      std::optional<int64_t> prev = c.before >= 0 ? std::optional(ids[static_cast<size_t>(c.before)]) : c.id;
+      pointers.row({c.key, ids[static_cast<size_t>(c.last)], prev ? CopyField(*prev) : CopyField(nullptr)});
+    }
+    pointers.complete();
+  }
+  tx.exec(R"sql(INSERT INTO assessments (id, risk, likelihood, impact, assessed_by, assessed_at, reason)
+      SELECT id, risk, likelihood, impact, assessed_by, assessed_at, reason FROM riskreg_stage_assessments ORDER BY id)sql");
+  tx.exec(R"sql(UPDATE risks r SET previous_assessment = s.prev, current_assessment = s.cur
+      FROM riskreg_stage_pointers s WHERE r.key = s.key)sql");
+  AuditCopy audit(tx);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const AssessmentRow& row = out[i];
+    json detail = {{"assessment", row.id},
+                   {"likelihood", row.score.likelihood},
+                   {"impact", row.score.impact},
+                   {"reason", row.reason}};
+    if (from[i]) detail["from"] = {{"likelihood", from[i]->likelihood}, {"impact", from[i]->impact}};
+    audit.add(row.at, row.by, "score", row.risk_id, detail.dump());
+  }
+  audit.complete();
+  return out;
 }
 
 std::vector<AlertDelivery> PgStore::alert_deliveries(const std::string& period) {
@@ -659,90 +826,42 @@ OwnerChange PgStore::assign_owner(const std::string& risk_id, const std::string&
 
 std::vector<Feed> PgStore::read_feeds(pqxx::dbtransaction& tx, const std::string& where, const std::string& id) {
   std::vector<Feed> out;
-  std::string sql = R"sql(SELECT a.id, b.id, f.basis, f.evidence, f.transition_probability,
-      f.direction_note FROM feeds f JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk )sql" +
-                    where + " ORDER BY f.from_risk, f.to_risk";
-  auto res = where.empty() ? tx.exec(sql) : tx.exec_params(sql, id);
-  for (const auto& r : res) {
-    Feed f;
-    f.from = str(r[0]);
-    f.to = str(r[1]);
-    f.basis = str(r[2]);
-    f.evidence = str(r[3]);
-    if (!r[4].is_null()) f.transition_probability = r[4].as<double>();
-    f.direction_note = str(r[5]);
-    out.push_back(std::move(f));
-  }
+  std::string sql = std::string(kFeedSelect) + where + " ORDER BY f.from_risk, f.to_risk";
+  for (const auto& r : where.empty() ? tx.exec(sql) : tx.exec_params(sql, id)) out.push_back(read_feed(r));
   return out;
 }
 
 void PgStore::read_priorities(pqxx::dbtransaction& tx, const std::string& where, const std::string& arg,
                               std::vector<Priority>& out) {
-  std::string sql = R"sql(SELECT id, number, coalesce(parent, ''), title, heading, subtitles,
-      change_driver, risks_as_written, service_plan_objective, departmental_objectives_as_written,
-      corporate_objective, community_theme, service_improvement, expected_outcome, efficiency_gains,
-      corporate_implications, additional_information, notes FROM priorities p )sql" +
-                    where + " ORDER BY pos";
-  auto res = where.empty() ? tx.exec(sql) : tx.exec_params(sql, arg);
-  for (const auto& row : res) {
-    Priority p;
-    int i = 0;
-    p.id = str(row[i++]);
-    p.number = str(row[i++]);
-    p.parent = str(row[i++]);
-    p.title = str(row[i++]);
-    p.heading = str(row[i++]);
-    p.subtitles = from_json(row[i++]);
-    for (std::string* v : {&p.change_driver, &p.risks_as_written, &p.service_plan_objective,
-                           &p.departmental_objectives_as_written, &p.corporate_objective, &p.community_theme,
-                           &p.service_improvement, &p.expected_outcome, &p.efficiency_gains,
-                           &p.corporate_implications, &p.additional_information})
-      *v = str(row[i++]);
-    p.notes = from_json(row[i++]);
-    for (const auto& r : tx.exec_params("SELECT r.id FROM priority_risks p JOIN risks r ON r.key = p.risk "
-                                        "WHERE p.priority = $1 ORDER BY p.pos",
-                                        p.id))
-      p.risks.push_back(str(r[0]));
-    for (const auto& r :
-         tx.exec_params("SELECT objective FROM priority_objectives WHERE priority = $1 ORDER BY pos", p.id))
-      p.departmental_objectives.push_back(str(r[0]));
-    for (const auto& r : tx.exec_params(R"sql(SELECT id, text, lead_officers_as_written, lead_officers, milestones,
-        completion, resources, pis_as_written, pis, targets, notes FROM actions WHERE priority = $1 ORDER BY pos)sql",
-                                        p.id)) {
-      Action a;
-      int j = 0;
-      a.id = str(r[j++]);
-      a.priority_id = p.id;
-      a.text = str(r[j++]);
-      a.lead_officers_as_written = str(r[j++]);
-      a.lead_officers = from_json(r[j++]);
-      a.milestones = from_json(r[j++]);
-      a.completion = str(r[j++]);
-      a.resources = str(r[j++]);
-      a.pis_as_written = str(r[j++]);
-      a.pis = from_json(r[j++]);
-      a.targets = str(r[j++]);
-      a.notes = from_json(r[j++]);
-      p.actions.push_back(std::move(a));
-    }
-    out.push_back(std::move(p));
+  // Three more queries for all the priorities `where` selects, not three per priority: a
+  // whole register's priorities are a handful of round trips.
+  auto run = [&](const std::string& sql) { return where.empty() ? tx.exec(sql) : tx.exec_params(sql, arg); };
+  std::unordered_map<std::string, size_t> at;
+  size_t first = out.size();
+  for (const auto& row : run(std::string(kPrioritySelect) + where + " ORDER BY pos")) {
+    out.push_back(read_priority(row));
+    at.emplace(out.back().id, out.size() - 1);
+  }
+  if (out.size() == first) return;
+  const std::string chosen = where.empty() ? "" : " WHERE x.priority IN (SELECT p.id FROM priorities p " + where + ")";
+  for (const auto& r : run("SELECT x.priority, r.id FROM priority_risks x JOIN risks r ON r.key = x.risk" + chosen +
+                           " ORDER BY x.priority, x.pos"))
+    out[at.at(str(r[0]))].risks.push_back(str(r[1]));
+  for (const auto& r :
+       run("SELECT x.priority, x.objective FROM priority_objectives x" + chosen + " ORDER BY x.priority, x.pos"))
+    out[at.at(str(r[0]))].departmental_objectives.push_back(str(r[1]));
+  for (const auto& r : run(std::string(kActionSelect) + chosen + " ORDER BY x.priority, x.pos")) {
+    Action a = read_action(r);
+    out[at.at(a.priority_id)].actions.push_back(std::move(a));
   }
 }
 
 void PgStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
   auto res = guarded(where_, conn_.get(), [&] {
     pqxx::read_transaction tx(*conn_);
-    return tx.exec(R"sql(SELECT a.id, b.id, f.basis, f.transition_probability FROM feeds f
-        JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk ORDER BY f.from_risk, f.to_risk)sql");
+    return tx.exec(std::string(kFeedSelect) + " ORDER BY f.from_risk, f.to_risk");
   });
-  Feed f;
-  for (const auto& r : res) {
-    f.from = str(r[0]);
-    f.to = str(r[1]);
-    f.basis = str(r[2]);
-    f.transition_probability = r[3].is_null() ? std::nullopt : std::optional<double>(r[3].as<double>());
-    visit(f);
-  }
+  for (const auto& r : res) visit(read_feed(r));
 }
 
 RiskLinks PgStore::links(const std::string& risk_id) {
@@ -765,26 +884,7 @@ RegisterData PgStore::load() {
     pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
     RegisterData d;
     d.info = read_info(tx);
-    for (const auto& row : tx.exec(R"sql(SELECT r.id, r.number, r.title, r.heading, r.vulnerability, r.triggers,
-          r.consequences, r.controls, r.spontaneous_probability, r.notes, r.owner, r.target_likelihood,
-          r.target_impact, c.likelihood, c.impact FROM risks r
-          LEFT JOIN assessments c ON c.id = r.current_assessment ORDER BY r.key)sql")) {
-      Risk r;
-      r.id = str(row[0]);
-      if (!row[1].is_null()) r.number = row[1].as<int>();
-      r.title = str(row[2]);
-      r.heading = str(row[3]);
-      r.vulnerability = str(row[4]);
-      r.triggers = from_json(row[5]);
-      r.consequences = from_json(row[6]);
-      r.controls = from_json(row[7]);
-      if (!row[8].is_null()) r.spontaneous_probability = row[8].as<double>();
-      r.notes = from_json(row[9]);
-      r.owner = opt_str(row[10]);
-      if (!row[11].is_null()) r.target = ScoreCodes{str(row[11]), str(row[12])};
-      if (!row[13].is_null()) r.current = ScoreCodes{str(row[13]), str(row[14])};
-      d.risks.push_back(std::move(r));
-    }
+    for (const auto& row : tx.exec(std::string(kRiskSelect) + " ORDER BY r.key")) d.risks.push_back(read_risk(row));
     d.feeds = read_feeds(tx, "", "");
     for (const auto& row : tx.exec("SELECT id, number, title, description, corporate_objective, community_theme, "
                                    "pis_as_written, pis, notes FROM objectives ORDER BY pos")) {

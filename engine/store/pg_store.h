@@ -40,6 +40,11 @@ class PgStore : public Store {
   /// so a failure leaves the old register exactly as it was.
   void replace(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at,
                const std::string& reason);
+  /// `generate`: creates (with `replace`, replaces) a register and appends `rescores`
+  /// after it, all in one transaction, every bulk table by COPY.
+  void create_with_history(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by,
+                           Timestamp at, const std::string& reason, const std::vector<NewAssessment>& rescores,
+                           bool replace);
   RegisterInfo info() override;
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;
@@ -72,6 +77,9 @@ class PgStore : public Store {
   /// Checks `expect`, appends the assessment and moves the risk's pointers, under the
   /// risk's row lock; returns the row and its "score" audit detail (appended by the caller).
   std::pair<AssessmentRow, std::string> append_one(pqxx::dbtransaction& tx, const NewAssessment& a);
+  /// append_assessments inside `tx`: the same rows and audit entries in a fixed number of
+  /// round trips (COPY), whatever the number of re-scores.
+  std::vector<AssessmentRow> append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all);
   void append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
                     const std::string& action, const std::string& entity, const std::string& detail);
   std::vector<Feed> read_feeds(pqxx::dbtransaction& tx, const std::string& where, const std::string& id);

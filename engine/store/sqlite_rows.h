@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "domain/register.h"
+#include "store/json_list.h"
 
 namespace riskreg::sqlite_rows {
 
@@ -34,7 +35,7 @@ auto guarded(const std::string& path, F&& f) -> decltype(f()) {
 }
 
 /// A list column as stored: a JSON array of strings.
-inline std::string list_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+inline std::string list_json(const std::vector<std::string>& v) { return to_json(v); }
 
 /// Reads a list column into `out`, reusing its strings' buffers. Arrays of plain strings
 /// (what list_json writes) are read directly; anything else goes through the JSON parser.

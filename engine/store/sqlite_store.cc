@@ -18,6 +18,7 @@
 #include "audit/chain.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "store/json_list.h"
 #include "store/schema.h"
 #include "store/sqlite_rows.h"
 
@@ -31,12 +32,6 @@ namespace {
 using sqlite_rows::guarded;
 
 constexpr int kBusyTimeoutMs = 15000;
-
-std::string to_json(const std::vector<std::string>& v) { return sqlite_rows::list_json(v); }
-std::vector<std::string> from_json(const std::string& s) {
-  if (s.empty()) return {};
-  return json::parse(s).get<std::vector<std::string>>();
-}
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;

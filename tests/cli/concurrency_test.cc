@@ -16,6 +16,10 @@
 #include <random>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "pg_cluster.h"
 #include "support.h"
 
 using namespace riskreg::test;
@@ -208,6 +212,110 @@ TEST_CASE("concurrency: score --expect refuses lost updates, and the accepted on
   }
   CHECK(chained == accepted);
   auto v = run_riskreg({"--db", db, "audit", "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.exit_code == 0);
+}
+
+TEST_CASE("concurrency on PostgreSQL: 8 owners on their own connections and roles x 200 re-scores, none lost",
+          "[concurrency][postgres]") {
+  // Four risk managers re-score any risk; four risk owners re-score the one risk each owns,
+  // and now and then try R9, which is not theirs: the database refuses those (exit 8).
+  // Every riskreg run is its own process with its own connection, as its own database user.
+  constexpr int kEach = 200;
+  auto& cl = pg_cluster();
+  std::string url = cl.fresh_database();
+  std::string name = pg_db_name(url);
+  REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
+  for (int w = 4; w < kWorkers; ++w)
+    REQUIRE(run_riskreg({"--db", url, "owner", std::to_string(w + 1), "Owner " + std::to_string(w), "--reason", "named"})
+                .exit_code == 0);
+  REQUIRE(run_riskreg({"migrate", "--roles", "--to", url}).exit_code == 0);
+  for (int w = 0; w < kWorkers; ++w) {
+    std::string role = "u" + std::to_string(w);
+    if (w < 4) {
+      cl.exec(url, "CREATE ROLE " + role + " LOGIN IN ROLE riskreg_manager");
+    } else {
+      cl.exec(url, "CREATE ROLE " + role + " LOGIN IN ROLE riskreg_owner");
+      cl.exec(url, "INSERT INTO riskreg_users VALUES ('" + role + "', 'Owner " + std::to_string(w) + "')");
+    }
+  }
+  auto admin_rows = [&](const std::string& sql) {
+    pqxx::connection c(url);
+    pqxx::read_transaction tx(c);
+    std::vector<std::vector<std::string>> out;
+    for (const auto& row : tx.exec(sql)) {
+      out.emplace_back();
+      for (const auto& f : row) out.back().push_back(f.c_str());
+    }
+    return out;
+  };
+  const auto before = std::stoll(admin_rows("SELECT count(*) FROM assessments")[0][0]);
+  const std::vector<std::string> scores = {"A1", "B2", "C3", "D4", "E1", "F2", "B3", "C1"};
+  TempDir dir;
+  auto results = run_workers(dir, [&](int w, std::ofstream& log) {
+    std::string as = cl.url(name, "u" + std::to_string(w));
+    for (int i = 0; i < kEach; ++i) {
+      std::string reason = "w" + std::to_string(w) + "-" + std::to_string(i);
+      std::string risk = w < 4 ? "R" + std::to_string(1 + (w + i) % 9) : "R" + std::to_string(w + 1);
+      if (w >= 4 && i % 20 == 19) risk = "R9";  // not theirs
+      std::string score = scores[(w * 7 + i) % scores.size()];
+      auto r = run_riskreg({"--db", as, "score", risk, score, "--reason", reason, "--as", "u" + std::to_string(w)});
+      log_attempt(log, r, reason, risk, score);
+    }
+  });
+  std::map<std::string, std::pair<std::string, std::string>> acked;  // reason -> (risk, score)
+  int locked = 0, refused = 0;
+  for (const auto& attempts : results) {
+    REQUIRE(attempts.size() == kEach);
+    for (const auto& a : attempts) {
+      INFO(a.reason << ": exit " << a.code << " " << a.err);
+      if (a.expect == "R9" && a.reason[1] >= '4') {
+        CHECK(a.code == 8);
+        CHECK_THAT(a.err, Catch::Contains("may not re-score this risk"));
+        ++refused;
+        continue;
+      }
+      CHECK(a.code == 0);
+      if (a.err.find("locked") != std::string::npos || a.code == 9) ++locked;
+      if (a.code == 0) acked[a.reason] = {a.expect, a.score};
+    }
+  }
+  CHECK(locked == 0);
+  CHECK(refused == 4 * (kEach / 20));
+  CHECK(acked.size() == size_t(kWorkers) * kEach - size_t(refused));
+  // Every acknowledged re-score is recorded exactly once, on its risk, with its score; no refused one is.
+  auto rows = admin_rows("SELECT r.id, a.likelihood || a.impact, a.reason FROM assessments a "
+                         "JOIN risks r ON r.key = a.risk ORDER BY a.id");
+  CHECK(rows.size() == size_t(before) + acked.size());
+  std::map<std::string, int> seen;
+  for (const auto& r : rows) {
+    const std::string& reason = r[2];
+    auto it = acked.find(reason);
+    if (it == acked.end()) continue;
+    ++seen[reason];
+    CHECK(r[0] == it->second.first);
+    CHECK(notation(r[1]) == it->second.second);
+  }
+  CHECK(seen.size() == acked.size());
+  for (const auto& [reason, n] : seen) {
+    INFO(reason);
+    CHECK(n == 1);
+  }
+  // No lost update: each re-score's recorded "from" is the score before it on that risk.
+  std::map<std::string, std::string> last;
+  for (const auto& r : admin_rows("SELECT DISTINCT ON (a.risk) r.id, a.likelihood || a.impact FROM assessments a "
+                                  "JOIN risks r ON r.key = a.risk ORDER BY a.risk, a.id"))
+    last[r[0]] = r[1];
+  size_t chained = 0;
+  for (const auto& e : admin_rows("SELECT entity, detail FROM audit WHERE action = 'score' ORDER BY seq")) {
+    auto d = nlohmann::json::parse(e[1]);
+    std::string from = d["from"]["likelihood"].get<std::string>() + d["from"]["impact"].get<std::string>();
+    CHECK(from == last[e[0]]);
+    last[e[0]] = d["likelihood"].get<std::string>() + d["impact"].get<std::string>();
+    ++chained;
+  }
+  CHECK(chained == acked.size());
+  auto v = run_riskreg({"--db", url, "audit", "verify"});
   INFO(v.out << v.err);
   CHECK(v.exit_code == 0);
 }

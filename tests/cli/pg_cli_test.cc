@@ -112,3 +112,37 @@ TEST_CASE("riskreg import writes into PostgreSQL as into SQLite", "[cli][postgre
   CHECK(read_file(dir_b.file("p") + "/risks.csv") == read_file(dir_b.file("l") + "/risks.csv"));
   CHECK(read_file(dir_b.file("p") + "/assessments.csv") == read_file(dir_b.file("l") + "/assessments.csv"));
 }
+
+TEST_CASE("riskreg generate on PostgreSQL: the same register as on SQLite for the same seed", "[cli][postgres][generate]") {
+  TempDir dir;
+  std::string lite = dir.file("g.db");
+  std::string url = pg_cluster().fresh_database();
+  for (const std::string& db : {lite, url}) {
+    auto g = run_riskreg({"--db", db, "generate", "--risks", "120", "--seed", "3", "--as", "gen"});
+    INFO(g.err);
+    REQUIRE(g.exit_code == 0);
+    CHECK_THAT(g.out, Catch::StartsWith("Generated " + db + ": 120 risks, "));
+  }
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"list"}, {"list", "--json"}, {"matrix"}, {"show", "7"}, {"flags"}, {"audit", "verify"}}) {
+    auto a = args, b = args;
+    a.insert(a.begin(), {"--db", lite});
+    b.insert(b.begin(), {"--db", url});
+    auto ra = run_riskreg(a), rb = run_riskreg(b);
+    INFO(args[0] << ": " << rb.err);
+    CHECK(rb.exit_code == ra.exit_code);
+    CHECK(rb.out == ra.out);
+    CHECK_FALSE(rb.out.empty());
+  }
+  REQUIRE(run_riskreg({"--db", lite, "export", "--format", "csv", "--out", dir.file("l")}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", url, "export", "--format", "csv", "--out", dir.file("p")}).exit_code == 0);
+  for (const char* f : {"risks.csv", "assessments.csv", "feeds.csv"}) {
+    INFO(f);
+    std::string l = read_file(dir.file("l") + "/" + f);
+    CHECK(read_file(dir.file("p") + "/" + f) == l);
+    CHECK(l.size() > 100);
+  }
+  auto again = run_riskreg({"--db", url, "generate", "--risks", "10"});
+  CHECK(again.exit_code == 8);
+  CHECK_THAT(again.err, Catch::Contains("already holds a register; use --force"));
+}

@@ -6,6 +6,10 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -14,6 +18,7 @@
 #include "core/error.h"
 #include "data/register_loader.h"
 #include "pg_cluster.h"
+#include "register/generate.h"
 #include "register/rules_bundle.h"
 #include "store/pg_copy.h"
 #include "store/pg_schema.h"
@@ -217,4 +222,144 @@ TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit
     CHECK(e.kind() == ErrorKind::Conflict);
   }
   CHECK(b.counts().audit == a.counts().audit + 1);
+}
+
+namespace {
+/// Every field of every risk, feed and assessment, as text, for comparing two stores.
+std::string risk_text(const Risk& r) {
+  auto list = [](const std::vector<std::string>& v) { return nlohmann::json(v).dump(); };
+  auto num = [](const std::optional<double>& d) { return d ? std::to_string(*d) : "-"; };
+  return r.id + "|" + (r.number ? std::to_string(*r.number) : "-") + "|" + r.title + "|" + r.heading + "|" +
+         r.vulnerability + "|" + list(r.triggers) + list(r.consequences) + list(r.controls) + list(r.notes) + "|" +
+         (r.current ? r.current->likelihood + r.current->impact : "-") + "|" +
+         (r.target ? r.target->likelihood + r.target->impact : "-") + "|" + r.owner.value_or("-") + "|" +
+         num(r.spontaneous_probability);
+}
+std::string feed_text(const Feed& f) {
+  return f.from + ">" + f.to + "|" + f.basis + "|" + f.evidence + "|" + f.direction_note + "|" +
+         (f.transition_probability ? nlohmann::json(*f.transition_probability).dump() : "-");
+}
+std::string assessment_text(const AssessmentRow& a) {
+  return std::to_string(a.id) + "|" + a.risk_id + "|" + a.score.likelihood + a.score.impact + "|" + a.by + "|" +
+         a.at + "|" + a.reason;
+}
+}  // namespace
+
+TEST_CASE("migrate by COPY: a generated register's risks, history, feeds and audit chain equal the source's",
+          "[postgres][migrate]") {
+  test::TempDir dir;
+  std::string lite = dir.file("g.db");
+  GenerateRequest req;
+  req.db_path = lite;
+  req.rules_dir = source_path("rules");
+  req.risks = 400;
+  req.seed = 11;
+  req.by = "generator";
+  auto g = generate_register(req, FixedClock(at("2026-11-23")));
+  REQUIRE(g.rescores > 0);
+  {
+    // Text COPY must carry verbatim: tabs, line ends, backslashes, a literal \N, and non-ASCII.
+    SqliteStore s(lite, SqliteStore::Mode::Open);
+    s.append_assessment({"R7", {"B", "2"}, "a\tb", at("2026-11-23T10:00:00Z"), "line one\nline two\r\\N \\ end é",
+                         std::nullopt});
+    s.assign_owner("R8", "O'Brien \\ \"Tab\tOwner\"", "mgr", at("2026-11-23T11:00:00Z"), "\\.");
+  }
+  std::string url = pg_cluster().fresh_database();
+  auto r = copy_sqlite_to_pg(lite, url);
+  SqliteStore a(lite, SqliteStore::Mode::Open);
+  PgStore b(url, PgStore::Mode::Open);
+  auto va = verify_audit(a), vb = verify_audit(b);
+  INFO(first(vb));
+  CHECK(vb.ok());
+  CHECK(vb.head == va.head);
+  CHECK(vb.entries == va.entries);
+  CHECK(r.head == va.head);
+  auto ca = a.counts(), cb = b.counts();
+  CHECK(cb.risks == 400);
+  CHECK(cb.assessments == ca.assessments);
+  CHECK(cb.feeds == ca.feeds);
+  CHECK(cb.priorities == ca.priorities);
+  CHECK(cb.actions == ca.actions);
+  CHECK(cb.audit == ca.audit);
+  auto da = a.load(), db = b.load();
+  REQUIRE(da.risks.size() == db.risks.size());
+  for (size_t i = 0; i < da.risks.size(); ++i) CHECK(risk_text(db.risks[i]) == risk_text(da.risks[i]));
+  REQUIRE(da.feeds.size() == db.feeds.size());
+  CHECK_FALSE(da.feeds.empty());
+  for (size_t i = 0; i < da.feeds.size(); ++i) CHECK(feed_text(db.feeds[i]) == feed_text(da.feeds[i]));
+  int64_t rows = 0;
+  for (const auto& id : a.risk_ids()) {
+    auto ha = a.history(id), hb = b.history(id);
+    REQUIRE(ha.size() == hb.size());
+    for (size_t i = 0; i < ha.size(); ++i) CHECK(assessment_text(hb[i]) == assessment_text(ha[i]));
+    rows += static_cast<int64_t>(ha.size());
+    auto oa = a.owner_history(id), ob = b.owner_history(id);
+    REQUIRE(oa.size() == ob.size());
+    for (size_t i = 0; i < oa.size(); ++i) CHECK(ob[i].owner + ob[i].reason == oa[i].owner + oa[i].reason);
+  }
+  CHECK(rows == ca.assessments);
+  CHECK(b.history("R7").back().reason == "line one\nline two\r\\N \\ end é");
+  CHECK(b.history("R7").back().by == "a\tb");
+  CHECK(b.risk_state("R8")->owner == std::optional<std::string>("O'Brien \\ \"Tab\tOwner\""));
+  auto la = a.audit_log(), lb = b.audit_log();
+  REQUIRE(la.size() == lb.size());
+  for (size_t i = 0; i < la.size(); ++i) CHECK(lb[i].detail == la[i].detail);
+}
+
+TEST_CASE("generate on PostgreSQL writes in one transaction the register SQLite gets for the same seed",
+          "[postgres][generate]") {
+  test::TempDir dir;
+  GenerateRequest req;
+  req.db_path = "sqlite:" + dir.file("g.db");
+  req.rules_dir = source_path("rules");
+  req.risks = 250;
+  req.seed = 5;
+  req.by = "generator";
+  FixedClock clock(at("2026-11-23"));
+  auto ga = generate_register(req, clock);
+  std::string url = pg_cluster().fresh_database();
+  req.db_path = url;
+  auto gb = generate_register(req, clock);
+  CHECK(gb.rescores == ga.rescores);
+  CHECK(gb.counts.assessments == ga.counts.assessments);
+  CHECK(gb.counts.feeds == ga.counts.feeds);
+  CHECK(gb.counts.audit == ga.counts.audit);
+  SqliteStore a(dir.file("g.db"), SqliteStore::Mode::Open);
+  PgStore b(url, PgStore::Mode::Open);
+  auto va = verify_audit(a), vb = verify_audit(b);
+  INFO(first(vb));
+  CHECK(vb.ok());
+  CHECK(vb.head == va.head);  // the same rows, ids and times, entry by entry
+  // A second generate without --force is refused and changes nothing; with it, replaces.
+  try {
+    generate_register(req, clock);
+    FAIL("generated over a register");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+  }
+  CHECK(b.counts().audit == ga.counts.audit);
+  req.force = true;
+  req.seed = 6;
+  generate_register(req, clock);
+  CHECK(verify_audit(b).ok());
+  CHECK_THAT(b.info().name, Catch::Contains("seed 6"));
+}
+
+TEST_CASE("PostgreSQL tests fail, never skip, when no server can start", "[postgres][cluster]") {
+  // This test binary, run again on one PostgreSQL test with the server's programs missing.
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  REQUIRE(n > 0);
+  self[n] = 0;
+  test::TempDir dir;
+  std::string out = dir.file("out.txt");
+  std::string cmd = "RISKREG_PG_BIN=" + dir.file("no-such-bin") + " " + self +
+                    " -r compact '[postgres][schema]' >" + out + " 2>&1";
+  int rc = std::system(cmd.c_str());
+  std::string text = test::read_file(out);
+  INFO(text);
+  CHECK(rc != 0);
+  CHECK_THAT(text, Catch::Contains("unexpected exception with message: 'PostgreSQL test cluster: " +
+                                    dir.file("no-such-bin") + "/initdb not found"));
+  CHECK_THAT(text, Catch::Contains("Failed 1 test case"));
 }
