@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What CI runs (.ci/run), in three stages, stopping at the first that fails:
+# What CI runs (.ci/run), in stages, stopping at the first that fails:
 #   1. set up, build into build/ and run every test (CTest runs each Catch2 test case on its
 #      own, and the benchmarks' smoke runs);
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -7,10 +7,12 @@
 #   3. the fuzz smoke (scripts/fuzz.sh, clang-14, build-fuzz/): every seed and regression
 #      input replayed, then each libFuzzer target fuzzed for FUZZ_SECONDS (default 20) s;
 #      any crash, hang, out-of-memory or sanitizer report fails.
-# Each stage prints how long it took. RISKREG_CI_STAGES picks stages (e.g. "test fuzz").
+# Each stage prints how long it took. RISKREG_CI_STAGES picks stages; the default is "test fuzz":
+# the sanitize stage is opt-in (RISKREG_CI_STAGES="test sanitize fuzz") until a whole run of it
+# has been seen to pass and to fit CI's time limit (README "Reliability").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STAGES="${RISKREG_CI_STAGES:-test sanitize fuzz}"
+STAGES="${RISKREG_CI_STAGES:-test fuzz}"
 export FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 total=$SECONDS
 

@@ -291,19 +291,21 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       // The table rows go to the side file as the walk passes; the page is put together after.
       exporting::HtmlExport html(m, side);
       walk(
-          store, m, as_of,
+          store, m, as_of, now,
           [&](const RiskRow& r) {
             html.risk(r);
             if (as_of) ids.insert(r.id);
             ++sum.risks;
+            tick();
           },
           [&](const AssessmentRow& a) {
             html.assessment(a);
             ++sum.assessments;
+            tick();
           });
       feeds_of(keep, [&](const Feed& f) { html.feed(f); });
       auto f = open_out(tmp);
-      html.write(f, store, as_of, log.empty() ? "" : log.back().at, manifest(store, m, format, sum, as_of, log));
+      html.write(f, store, as_of, format_timestamp(now), manifest(store, m, format, sum, as_of));
       close_out(f, tmp);
     } else {
       // Risks first, their histories in a side file, then joined: both stay streamed.

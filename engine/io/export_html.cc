@@ -489,7 +489,7 @@ void HtmlExport::feed_graph(std::ostream& o, Store& store, const std::optional<s
 }
 
 void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std::string>& as_of,
-                       const std::string& last_change, const json& manifest) {
+                       const std::string& exported_at, const json& manifest) {
   flush_row();
   side_.close();
   if (!side_) throw Error(ErrorKind::Internal, "cannot write " + side_path_.string() + " (disk full?)");
@@ -509,7 +509,7 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
   if (as_of)
     out << "As of <time>" << html_escape(*as_of) << "</time>, rebuilt from the history";
   else
-    out << "Current register" << (last_change.empty() ? "" : ", as of its last recorded change <time>" + html_escape(last_change) + "</time>");
+    out << "Current register" << (exported_at.empty() ? "" : ", exported <time>" + html_escape(exported_at) + "</time>");
   out << "</div>\n";
   out << "<table class=\"manifest\" id=\"manifest\">\n";
   auto row = [&](const std::string& k, const std::string& v_html) {

@@ -56,9 +56,9 @@ class HtmlExport {
   void feed(const Feed& f);
 
   /// Writes the whole page. `manifest` is the export's manifest; `as_of` the as-of time, if
-  /// any; `last_change` the time of the audit log's last entry (shown for a current export).
+  /// any; `exported_at` the export's time (shown for a current export).
   /// Reads the store again only for the graph's bounded set of risks and links.
-  void write(std::ostream& out, Store& store, const std::optional<std::string>& as_of, const std::string& last_change,
+  void write(std::ostream& out, Store& store, const std::optional<std::string>& as_of, const std::string& exported_at,
              const nlohmann::json& manifest);
 
  private:
