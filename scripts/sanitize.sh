@@ -12,6 +12,9 @@ cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_SANITIZE=ON -DRIS
 cmake --build "$B" -j"$(nproc)" >&2
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# Every riskreg process starts several times slower under the sanitizers: the tests that start
+# them by the hundred (concurrency, crash) repeat a quarter as often here (tests/support.h).
+export RISKREG_TEST_REPEAT_DIVISOR="${RISKREG_TEST_REPEAT_DIVISOR:-4}"
 ctest --test-dir "$B" --output-on-failure -j"$(nproc)" --timeout 600 | tee "$B/ctest.log" >&2
 # A report that some test tolerated (a riskreg run whose failure was expected) still fails.
 if grep -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$B/ctest.log" >/dev/null; then

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,12 @@ void write_file(const std::string& path, const std::string& content) {
 }
 
 std::string source_path(const std::string& rel) { return std::string(RISKREG_SOURCE_DIR) + "/" + rel; }
+
+int repeats(int n) {
+  const char* d = std::getenv("RISKREG_TEST_REPEAT_DIVISOR");
+  int divisor = d ? std::atoi(d) : 1;
+  return std::max(1, divisor > 1 ? n / divisor : n);
+}
 
 RunResult run_riskreg(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env) {
   std::map<std::string, std::string> env = {{"RISKREG_NOW", "2026-11-23T09:00:00Z"},

@@ -38,6 +38,12 @@ std::string source_path(const std::string& rel);  ///< a path in the source tree
 /// Compares `actual` with tests/golden/<name>; a mismatch fails with both texts.
 void check_golden(const std::string& name, const std::string& actual);
 
+/// How many times a test that starts riskreg processes by the hundred repeats its step: `n`,
+/// divided by RISKREG_TEST_REPEAT_DIVISOR when set (scripts/sanitize.sh sets 4: under the
+/// sanitizers every process starts several times slower), and never less than 1. The normal
+/// suite runs the full counts the issues ask for.
+int repeats(int n);
+
 /// A fresh Darlington register in `dir` (riskreg init), returning its path.
 std::string init_darlington(const TempDir& dir);
 

@@ -10,19 +10,27 @@
 
 namespace riskreg {
 
+namespace {
+
+std::string to_hex(const unsigned char* bytes, unsigned len) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[bytes[i] >> 4];
+    out += hex[bytes[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
     throw Error(ErrorKind::Internal, "SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return to_hex(md, len);
 }
 
 std::string audit_hash(const std::string& prev_hash, const AuditEntry& e) {
@@ -70,13 +78,40 @@ std::string RowDigest::hex() const {
             EVP_DigestFinal_ex(copy, md, &len) == 1;
   EVP_MD_CTX_free(copy);
   if (!ok) throw Error(ErrorKind::Internal, "SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return to_hex(md, len);
+}
+
+void ImportRecord::add(const AssessmentRow& a) {
+  assessments_.digest.add(a);
+  assessments_.note(a.id);
+}
+
+void ImportRecord::add(const OwnerChange& c) {
+  owners_.digest.add(c);
+  owners_.note(c.id);
+}
+
+std::string ImportRecord::detail(const ImportBatch& batch, const ImportResult& result) const {
+  auto part = [](const Part& p, int64_t count) {
+    return nlohmann::json{{"count", count}, {"first", p.first}, {"last", p.last}, {"sha256", p.digest.hex()}};
+  };
+  return nlohmann::json{{"import", result.import_id},
+                        {"file", batch.file},
+                        {"sha256", batch.sha256},
+                        {"rows", batch.rows},
+                        {"created", result.created},
+                        {"updated", result.updated},
+                        {"assessments", part(assessments_, result.assessments)},
+                        {"owner_changes", part(owners_, result.owner_changes)}}
+      .dump();
+}
+
+std::optional<ImportRecord::Cover> ImportRecord::cover(const std::string& detail, const char* part) {
+  nlohmann::json d = nlohmann::json::parse(detail, nullptr, false);
+  if (d.is_discarded() || !d.is_object() || !d.contains(part) || !d[part].is_object()) return std::nullopt;
+  const nlohmann::json& c = d[part];
+  return Cover{c.value("first", int64_t{0}), c.value("last", int64_t{0}), c.value("count", int64_t{0}),
+               c.value("sha256", std::string())};
 }
 
 ChainCheck verify_chain(const std::vector<AuditEntry>& log) {

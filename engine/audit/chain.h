@@ -44,6 +44,38 @@ class RowDigest {
   int64_t count_ = 0;
 };
 
+/// What one "import" audit entry records of the rows the import appended: for its assessments
+/// and for its owner changes, the id range, the count and a RowDigest. Both stores build the
+/// entry with it and `audit verify` reads it back with `covers`, so the format is defined once
+/// (docs/export-import.md).
+class ImportRecord {
+ public:
+  /// One kind of row the entry covers, as recorded.
+  struct Cover {
+    int64_t first = 0, last = 0, count = 0;
+    std::string sha256;
+  };
+  /// Feed the rows in id order, as they are appended.
+  void add(const AssessmentRow& a);
+  void add(const OwnerChange& c);
+  /// The entry's detail: the batch (file, its SHA-256, rows), the result's counts and the two covers.
+  std::string detail(const ImportBatch& batch, const ImportResult& result) const;
+  /// The cover of `part` ("assessments" or "owner_changes") in an import entry's detail; none
+  /// when the detail holds no such part (an entry from before imports recorded digests).
+  static std::optional<Cover> cover(const std::string& detail, const char* part);
+
+ private:
+  struct Part {
+    RowDigest digest;
+    int64_t first = 0, last = 0;
+    void note(int64_t id) {
+      if (!first) first = id;
+      last = id;
+    }
+  };
+  Part assessments_, owners_;
+};
+
 /// The prev_hash of the first entry.
 inline const std::string kGenesisHash(64, '0');
 

@@ -53,29 +53,20 @@ AuditVerification verify_audit(Store& store) {
 
   // "import" entries record the rows they appended by id range and digest (RowDigest);
   // older ones recorded each row with its own "score" or "owner" entry instead.
-  struct ImportCover {
+  struct ImportCover : ImportRecord::Cover {
     const AuditEntry* entry;
-    int64_t first = 0, last = 0, count = 0;
-    std::string sha256;
   };
   std::vector<ImportCover> import_assessments, import_owners;
   std::set<int64_t> owner_entries;  // owner changes recorded by their own "owner" entry
   for (const auto& e : log) {
-    if (e.action != "import" && e.action != "owner") continue;
-    json d = json::parse(e.detail, nullptr, false);
-    if (d.is_discarded() || !d.is_object()) continue;
     if (e.action == "owner") {
-      if (d.contains("change") && d["change"].is_number_integer()) owner_entries.insert(d["change"].get<int64_t>());
-      continue;
+      json d = json::parse(e.detail, nullptr, false);
+      if (d.is_object() && d.contains("change") && d["change"].is_number_integer())
+        owner_entries.insert(d["change"].get<int64_t>());
+    } else if (e.action == "import") {
+      if (auto c = ImportRecord::cover(e.detail, "assessments")) import_assessments.push_back({*c, &e});
+      if (auto c = ImportRecord::cover(e.detail, "owner_changes")) import_owners.push_back({*c, &e});
     }
-    auto cover = [&](const char* k, std::vector<ImportCover>& out) {
-      if (!d.contains(k) || !d[k].is_object()) return;
-      const json& c = d[k];
-      out.push_back({&e, c.value("first", int64_t{0}), c.value("last", int64_t{0}), c.value("count", int64_t{0}),
-                     c.value("sha256", std::string())});
-    };
-    cover("assessments", import_assessments);
-    cover("owner_changes", import_owners);
   }
   auto covering = [](std::vector<ImportCover>& covers, int64_t id) -> ImportCover* {
     for (auto& c : covers)

@@ -54,25 +54,15 @@ void CopyIn::add(const CopyField& f) {
   }
 }
 
-void CopyIn::row(std::initializer_list<CopyField> fields) {
-  line_.clear();
-  bool first = true;
-  for (const auto& f : fields) {
-    if (!first) line_ += '\t';
-    first = false;
-    add(f);
-  }
-  w_->write_raw_line(line_);
-  ++rows_;
-}
+void CopyIn::row(std::initializer_list<CopyField> fields) { row(fields.begin(), fields.end()); }
 
-void CopyIn::row(const std::vector<CopyField>& fields) {
+void CopyIn::row(const std::vector<CopyField>& fields) { row(fields.data(), fields.data() + fields.size()); }
+
+void CopyIn::row(const CopyField* begin, const CopyField* end) {
   line_.clear();
-  bool first = true;
-  for (const auto& f : fields) {
-    if (!first) line_ += '\t';
-    first = false;
-    add(f);
+  for (const CopyField* f = begin; f != end; ++f) {
+    if (f != begin) line_ += '\t';
+    add(*f);
   }
   w_->write_raw_line(line_);
   ++rows_;

@@ -66,6 +66,7 @@ class CopyIn {
   void complete();
 
  private:
+  void row(const CopyField* begin, const CopyField* end);
   void add(const CopyField& f);
   std::unique_ptr<pqxx::tablewriter> w_;
   std::string line_;

@@ -167,42 +167,16 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
                         .as<int64_t>();
     // One "import" entry records every row the import appended by id range and digest,
     // which `audit verify` recomputes from the tables (audit/chain.h RowDigest).
-    RowDigest assessment_digest, owner_digest;
-    int64_t first_assessment = 0, last_assessment = 0, first_owner = 0, last_owner = 0;
+    ImportRecord record;  // what the one "import" audit entry records of the rows appended
     for (size_t i = 0; i < b.risks.size(); ++i) {
       const Planned& p = plan[i];
       const ImportedRisk& ir = b.risks[i];
       const Risk& r = ir.risk;
-      if (p.assessment) {
-        assessment_digest.add(AssessmentRow{p.assessment, r.id, *r.current, b.by, at, ir.reason});
-        if (!first_assessment) first_assessment = p.assessment;
-        last_assessment = p.assessment;
-      }
-      if (p.change) {
-        owner_digest.add(OwnerChange{p.change, r.id, *r.owner, b.by, at, ir.reason});
-        if (!first_owner) first_owner = p.change;
-        last_owner = p.change;
-      }
+      if (p.assessment) record.add(AssessmentRow{p.assessment, r.id, *r.current, b.by, at, ir.reason});
+      if (p.change) record.add(OwnerChange{p.change, r.id, *r.owner, b.by, at, ir.reason});
     }
     AuditCopy audit(tx);
-    audit.add(at, b.by, "import", "register",
-              json{{"import", res.import_id},
-                   {"file", b.file},
-                   {"sha256", b.sha256},
-                   {"rows", b.rows},
-                   {"created", res.created},
-                   {"updated", res.updated},
-                   {"assessments",
-                    {{"count", res.assessments},
-                     {"first", first_assessment},
-                     {"last", last_assessment},
-                     {"sha256", assessment_digest.hex()}}},
-                   {"owner_changes",
-                    {{"count", res.owner_changes},
-                     {"first", first_owner},
-                     {"last", last_owner},
-                     {"sha256", owner_digest.hex()}}}}
-                  .dump());
+    audit.add(at, b.by, "import", "register", record.detail(b, res));
     audit.complete();
     tx.commit();
     return res;

@@ -878,6 +878,46 @@ RiskLinks PgStore::links(const std::string& risk_id) {
   });
 }
 
+std::vector<std::optional<ScoreCodes>> PgStore::feeder_scores(const std::string& risk_id) {
+  return guarded(where_, conn_.get(), [&] {
+    pqxx::read_transaction tx(*conn_);
+    std::vector<std::optional<ScoreCodes>> out;
+    for (const auto& r : tx.exec_params(R"sql(SELECT c.likelihood, c.impact FROM risks t JOIN feeds f ON f.to_risk = t.key
+        JOIN risks r ON r.key = f.from_risk LEFT JOIN assessments c ON c.id = r.current_assessment
+        WHERE t.id = $1 ORDER BY f.from_risk)sql",
+                                        risk_id))
+      out.push_back(r[0].is_null() ? std::nullopt : std::optional(ScoreCodes{str(r[0]), str(r[1])}));
+    return out;
+  });
+}
+
+RegisterData PgStore::downstream(const std::string& risk_id, int depth) {
+  return guarded(where_, conn_.get(), [&] {
+    // One snapshot; the neighbourhood found by one recursive query along the feed links
+    // (their primary key leads with from_risk), then read by key: no whole-register load.
+    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
+    std::string keys = "{";
+    for (const auto& row : tx.exec_params(R"sql(
+WITH RECURSIVE reach(key, d) AS (
+  SELECT key, 0 FROM risks WHERE id = $1
+  UNION
+  SELECT f.to_risk, r.d + 1 FROM reach r JOIN feeds f ON f.from_risk = r.key WHERE r.d < $2)
+SELECT DISTINCT key FROM reach ORDER BY key)sql",
+                                          risk_id, depth))
+      keys += (keys.size() > 1 ? "," : "") + std::string(row[0].c_str());
+    keys += "}";
+    if (keys == "{}") throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    RegisterData part;
+    for (const auto& row :
+         tx.exec_params(std::string(kRiskSelect) + " WHERE r.key = ANY($1::bigint[]) ORDER BY r.key", keys))
+      part.risks.push_back(read_risk(row));
+    part.feeds = read_feeds(tx, "WHERE f.from_risk = ANY($1::bigint[]) AND f.to_risk = ANY($1::bigint[])", keys);
+    read_priorities(tx, "WHERE p.id IN (SELECT pr.priority FROM priority_risks pr WHERE pr.risk = ANY($1::bigint[]))",
+                    keys, part.priorities);
+    return part;
+  });
+}
+
 RegisterData PgStore::load() {
   return guarded(where_, conn_.get(), [&] {
     // One snapshot for the whole register.

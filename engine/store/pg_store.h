@@ -56,6 +56,8 @@ class PgStore : public Store {
   std::vector<AssessmentRow> history(const std::string& risk_id) override;
   std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
   RiskLinks links(const std::string& risk_id) override;
+  std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
+  RegisterData downstream(const std::string& risk_id, int depth) override;
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;

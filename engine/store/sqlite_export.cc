@@ -11,7 +11,9 @@ namespace riskreg {
 
 namespace {
 
+using sqlite_rows::assign_text;
 using sqlite_rows::read_list;
+using sqlite_rows::read_state_into;
 
 /// The risks with their texts and the current and previous assessments, in key order.
 /// Columns: 0 id, 1 title, 2 owner, 3-4 target, 5-10 current, 11-16 previous, 17 key,
@@ -72,31 +74,9 @@ const char* kAssessmentsAsOf = R"sql(
 SELECT a.risk, a.id, a.likelihood, a.impact, a.assessed_by, a.assessed_at, a.reason
 FROM assessments a WHERE a.assessed_at <= ?1 ORDER BY a.risk, a.id)sql";
 
-/// Copies column `i` into `out`, reusing its buffer.
-void assign_text(SQLite::Statement& st, int i, std::string& out) {
-  SQLite::Column c = st.getColumn(i);
-  const char* text = c.getText("");
-  out.assign(text, static_cast<size_t>(c.getBytes()));
-}
-
 std::string_view view_text(SQLite::Statement& st, int i) {
   SQLite::Column c = st.getColumn(i);
   return {c.getText(""), static_cast<size_t>(c.getBytes())};
-}
-
-void assign_assessment(SQLite::Statement& st, int first, const std::string& risk_id, std::optional<AssessmentRow>& out) {
-  if (st.getColumn(first).isNull()) {
-    out.reset();
-    return;
-  }
-  AssessmentRow& a = out ? *out : out.emplace();
-  a.id = st.getColumn(first).getInt64();
-  a.risk_id = risk_id;
-  assign_text(st, first + 1, a.score.likelihood);
-  assign_text(st, first + 2, a.score.impact);
-  assign_text(st, first + 3, a.by);
-  assign_text(st, first + 4, a.at);
-  assign_text(st, first + 5, a.reason);
 }
 
 /// A cursor whose rows start with a risk key, read alongside the risks in key order.
@@ -156,21 +136,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
     AssessmentRow a;
     while (risks.executeStep()) {
       RiskState& s = r.state;
-      assign_text(risks, 0, s.id);
-      assign_text(risks, 1, s.title);
-      if (risks.getColumn(2).isNull())
-        s.owner.reset();
-      else
-        assign_text(risks, 2, s.owner ? *s.owner : s.owner.emplace());
-      if (risks.getColumn(3).isNull()) {
-        s.target.reset();
-      } else {
-        ScoreCodes& t = s.target ? *s.target : s.target.emplace();
-        assign_text(risks, 3, t.likelihood);
-        assign_text(risks, 4, t.impact);
-      }
-      assign_assessment(risks, 5, s.id, s.current);
-      assign_assessment(risks, 11, s.id, s.previous);
+      read_state_into(risks, s);
       const int64_t key = risks.getColumn(17).getInt64();
       assign_text(risks, 18, r.heading);
       assign_text(risks, 19, r.vulnerability);
@@ -197,17 +163,8 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
 
       size_t nu = 0;
       if (up)
-        for (; up->at(key); up->advance()) {
-          auto& row = up->row();
-          auto& slot = next_slot(r.upstream, nu);
-          if (row.getColumn(1).isNull()) {
-            slot.reset();
-          } else {
-            ScoreCodes& sc = slot ? *slot : slot.emplace();
-            assign_text(row, 1, sc.likelihood);
-            assign_text(row, 2, sc.impact);
-          }
-        }
+        for (; up->at(key); up->advance())
+          sqlite_rows::assign_opt_codes(up->row(), 1, next_slot(r.upstream, nu));
       r.upstream.resize(nu);
 
       on_risk(r);

@@ -1,7 +1,6 @@
 // SqliteStore::import_risks: a validated import written in one transaction (store/store.h).
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
-#include <nlohmann/json.hpp>
 
 #include "audit/chain.h"
 #include "core/error.h"
@@ -9,7 +8,6 @@
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 
-using nlohmann::json;
 
 namespace riskreg {
 
@@ -38,8 +36,7 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
         VALUES (?,?,?,?,?))sql");
     SQLite::Statement set_owner(*db_, "UPDATE risks SET owner = ? WHERE key = ?");
 
-    RowDigest assessments, owners;
-    int64_t first_assessment = 0, last_assessment = 0, first_owner = 0, last_owner = 0;
+    ImportRecord record;  // what the one "import" audit entry records of the rows appended
     int64_t done = 0;
     for (const auto& ir : b.risks) {
       if (progress) progress->rows(++done);
@@ -100,9 +97,7 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
         set_current.bind(2, key);
         set_current.exec();
         // Recorded by the one "import" entry's digest, which `audit verify` recomputes.
-        assessments.add(AssessmentRow{id, r.id, *r.current, b.by, at, ir.reason});
-        if (!first_assessment) first_assessment = id;
-        last_assessment = id;
+        record.add(AssessmentRow{id, r.id, *r.current, b.by, at, ir.reason});
         ++res.assessments;
       }
       if (r.owner && (!found || ir.new_owner)) {
@@ -120,9 +115,7 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
           set_owner.bind(2, key);
           set_owner.exec();
         }
-        owners.add(OwnerChange{id, r.id, *r.owner, b.by, at, ir.reason});
-        if (!first_owner) first_owner = id;
-        last_owner = id;
+        record.add(OwnerChange{id, r.id, *r.owner, b.by, at, ir.reason});
         ++res.owner_changes;
       }
     }
@@ -135,24 +128,7 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
     ins_import.bind(5, at);
     ins_import.exec();
     res.import_id = db_->getLastInsertRowid();
-    append_audit(at, b.by, "import", "register",
-                 json{{"import", res.import_id},
-                      {"file", b.file},
-                      {"sha256", b.sha256},
-                      {"rows", b.rows},
-                      {"created", res.created},
-                      {"updated", res.updated},
-                      {"assessments",
-                       {{"count", res.assessments},
-                        {"first", first_assessment},
-                        {"last", last_assessment},
-                        {"sha256", assessments.hex()}}},
-                      {"owner_changes",
-                       {{"count", res.owner_changes},
-                        {"first", first_owner},
-                        {"last", last_owner},
-                        {"sha256", owners.hex()}}}}
-                     .dump());
+    append_audit(at, b.by, "import", "register", record.detail(b, res));
     tx.commit();
     return res;
   } catch (const SQLite::Exception& e) {

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "domain/register.h"
 #include "store/json_list.h"
+#include "store/store.h"
 
 namespace riskreg::sqlite_rows {
 
@@ -33,6 +34,25 @@ auto guarded(const std::string& path, F&& f) -> decltype(f()) {
     throw Error(ErrorKind::Internal, path + ": " + e.what());
   }
 }
+
+/// Copies column `i` into `out`, reusing its buffer (no allocation once it is big enough).
+void assign_text(SQLite::Statement& st, int i, std::string& out);
+
+/// Column `i` into `out`, or `out` emptied when it is NULL; reuses the buffer.
+void assign_opt_text(SQLite::Statement& st, int i, std::optional<std::string>& out);
+
+/// Columns i (likelihood) and i+1 (impact) into `out`, or `out` emptied when i is NULL.
+void assign_opt_codes(SQLite::Statement& st, int i, std::optional<ScoreCodes>& out);
+
+/// Reads an assessment from columns first..first+5 (id, likelihood, impact, by, at, reason)
+/// into `out`, reusing its strings; empty when the id column is NULL (no such assessment).
+void assign_assessment(SQLite::Statement& st, int first, const std::string& risk_id,
+                       std::optional<AssessmentRow>& out);
+
+/// Reads a risk-state row into `s`, reusing its strings from the previous row. Columns:
+/// 0 id, 1 title, 2 owner, 3-4 target, 5-10 current assessment, 11-16 previous assessment
+/// (the layout of the state scan and of the export's risk cursor).
+void read_state_into(SQLite::Statement& st, RiskState& s);
 
 /// A list column as stored: a JSON array of strings.
 inline std::string list_json(const std::vector<std::string>& v) { return to_json(v); }

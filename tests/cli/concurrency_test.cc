@@ -114,7 +114,7 @@ std::string notation(const std::string& stored) {
 }  // namespace
 
 TEST_CASE("concurrency: 8 owners x 200 re-scores, each recorded exactly once, never locked", "[concurrency]") {
-  constexpr int kEach = 200;
+  const int kEach = repeats(200);
   TempDir dir;
   std::string db = init_darlington(dir);
   const size_t before = assessments(db).size();
@@ -167,7 +167,7 @@ TEST_CASE("concurrency: score --expect refuses lost updates, and the accepted on
   // 8 owners race on one risk, each claiming to know its current score. The guard must accept
   // exactly the claims that were true at the moment of writing: so in R1's history, every
   // accepted re-score directly follows an assessment whose score is the one it expected.
-  constexpr int kEach = 25;
+  const int kEach = repeats(25);
   TempDir dir;
   std::string db = init_darlington(dir);
   const std::vector<std::string> scores = {"B2", "C3"};  // two values, so both outcomes are common
@@ -221,7 +221,7 @@ TEST_CASE("concurrency on PostgreSQL: 8 owners on their own connections and role
   // Four risk managers re-score any risk; four risk owners re-score the one risk each owns,
   // and now and then try R9, which is not theirs: the database refuses those (exit 8).
   // Every riskreg run is its own process with its own connection, as its own database user.
-  constexpr int kEach = 200;
+  const int kEach = repeats(200);
   auto& cl = pg_cluster();
   std::string url = cl.fresh_database();
   std::string name = pg_db_name(url);

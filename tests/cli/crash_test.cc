@@ -82,7 +82,8 @@ TEST_CASE("crash: SIGKILL during bursts of score calls loses no acknowledged re-
   std::mt19937 rng(seed);
   TempDir dir;
   std::string db = init_darlington(dir);
-  constexpr int kTrials = 40, kBurst = 3;
+  const int kTrials = repeats(40);
+  constexpr int kBurst = 3;
   // The kill moments span an uninterrupted burst: kBurst processes at once take longer than
   // one alone (they queue for the write lock), more so on a loaded machine.
   int64_t burst = 0;
@@ -160,7 +161,7 @@ TEST_CASE("crash: SIGKILL during export leaves the register unchanged and the ex
   const int64_t one_json =
       measure_us({"--db", db, "export", "--format", "json", "--out", dir.file("m.json"), "--force"}, dir);
 
-  constexpr int kTrials = 16;
+  const int kTrials = repeats(16);
   int whole = 0, absent = 0;
   for (int t = 0; t < kTrials; ++t) {
     bool csv = t % 2 == 0;
@@ -302,7 +303,7 @@ TEST_CASE("crash: SIGKILL during import of a large file leaves the import wholly
     return imports == 1;
   };
 
-  constexpr int kTrials = 12;
+  const int kTrials = repeats(12);
   int whole = 0, absent = 0, killed = 0;
   std::uniform_int_distribution<int64_t> delay(0, one * 3 / 2);
   for (int t = 0; t < kTrials; ++t) {
@@ -367,7 +368,7 @@ TEST_CASE("crash: SIGKILL during alert delivers every message, each recorded sen
   const std::string db = dir.file("trial.db");
   copy_register(pristine, db);
   const int64_t one = measure_us(alert(db, dir.file("measure-out")), dir);
-  constexpr int kTrials = 12;
+  const int kTrials = repeats(12);
   int killed = 0, partial = 0;
   std::uniform_int_distribution<int64_t> delay(0, one * 3 / 2);
   for (int t = 0; t < kTrials; ++t) {

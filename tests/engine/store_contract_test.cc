@@ -109,6 +109,40 @@ TEMPLATE_TEST_CASE("store contract: a re-score appends and history keeps all", "
   CHECK(seen == std::vector<std::string>{"R1:B", "R2:B"});
 }
 
+TEMPLATE_TEST_CASE("store contract: a risk's downstream neighbourhood and its feeders' scores, read by query",
+                   "[store][contract][graph]", SqliteBackend, PgBackend) {
+  Fixture<TestType> f("data/darlington-2009");
+  auto s = f.open();
+  auto names = [](const RegisterData& d) {
+    std::string out;
+    for (const auto& r : d.risks) out += r.id + " ";
+    out += "|";
+    for (const auto& l : d.feeds) out += " " + l.from + ">" + l.to;
+    out += " |";
+    for (const auto& p : d.priorities) out += " " + p.id + "(" + std::to_string(p.actions.size()) + ")";
+    return out;
+  };
+  // R5 feeds R1 and R3 (stated in the seed), R1 feeds R3 (inferred): three risks at depth 1.
+  auto one = s->downstream("R5", 1);
+  CHECK(names(one) == names(s->Store::downstream("R5", 1)));
+  CHECK(one.risks.size() == 3);
+  CHECK(names(one).find("R5>R1") != std::string::npos);
+  CHECK(names(one).find("R5>R3") != std::string::npos);
+  for (int depth : {0, 2, 5})
+    for (const char* id : {"R1", "R2", "R5", "R8"}) {
+      INFO(id << " at depth " << depth);
+      CHECK(names(s->downstream(id, depth)) == names(s->Store::downstream(id, depth)));
+    }
+  CHECK(s->downstream("R5", 0).risks.size() == 1);
+  CHECK_THROWS_AS(s->downstream("R99", 3), Error);
+  // The scores of the risks that feed R1, in the register's order, as the per-link default reads them.
+  for (const char* id : {"R1", "R3", "R5", "R9"}) {
+    INFO(id);
+    CHECK(s->feeder_scores(id) == s->Store::feeder_scores(id));
+  }
+  CHECK_FALSE(s->feeder_scores("R1").empty());
+}
+
 TEMPLATE_TEST_CASE("store contract: the register as of a date, rebuilt from history", "[store][contract][as-of]",
                    SqliteBackend, PgBackend) {
   Fixture<TestType> f;
