@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "register/generate.h"
-#include "store/pg_store.h"
+#include "store/open.h"
 
 namespace riskreg::cli {
 

@@ -6,8 +6,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "store/open.h"
-#include "store/pg_copy.h"
-#include "store/pg_store.h"
+#include "store/postgres.h"
 
 namespace riskreg::cli {
 
@@ -33,7 +32,7 @@ void add_migrate(CLI::App& app, Context& ctx) {
       std::string db = opt->to.empty() ? ctx.db_path() : opt->to;
       if (!is_postgres_url(db))
         throw Error(ErrorKind::Usage, "migrate --roles needs a PostgreSQL register (--to postgresql://...)");
-      apply_pg_roles(db);
+      postgres().apply_roles(db);
       ctx.out << "Roles riskreg_owner, riskreg_manager and riskreg_auditor set up on " << redact_url(db) << "\n";
       return;
     }
@@ -43,7 +42,7 @@ void add_migrate(CLI::App& app, Context& ctx) {
       throw Error(ErrorKind::Usage, "--from must be an SQLite register (sqlite:PATH), not '" + redact_url(opt->from) + "'");
     if (!is_postgres_url(opt->to))
       throw Error(ErrorKind::Usage, "--to must be a PostgreSQL connection string (postgresql://...), not '" + opt->to + "'");
-    auto r = copy_sqlite_to_pg(sqlite_path(opt->from), opt->to);
+    auto r = postgres().copy_from_sqlite(sqlite_path(opt->from), opt->to);
     ctx.out << "Migrated " << sqlite_path(opt->from) << " to " << redact_url(opt->to) << ": " << r.counts.risks
             << " risks, " << r.counts.assessments << " assessments, " << r.counts.audit << " audit entries ("
             << r.rows << " rows)\n"

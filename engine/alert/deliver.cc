@@ -1,7 +1,5 @@
 #include "alert/deliver.h"
 
-#include <curl/curl.h>
-
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -9,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert/net_module.h"
 #include "core/error.h"
 
 namespace riskreg::alert {
@@ -63,39 +62,6 @@ std::string rfc5322_date(Timestamp t) {
   return buf;
 }
 
-struct CurlHandle {
-  CURL* h = curl_easy_init();
-  curl_slist* list = nullptr;
-  char error[CURL_ERROR_SIZE] = {};
-  CurlHandle() {
-    if (!h) throw Error(ErrorKind::Internal, "libcurl could not start");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  }
-  ~CurlHandle() {
-    curl_slist_free_all(list);
-    curl_easy_cleanup(h);
-  }
-  CurlHandle(const CurlHandle&) = delete;
-  CurlHandle& operator=(const CurlHandle&) = delete;
-  std::string error_text(CURLcode rc) const { return error[0] ? std::string(error) : curl_easy_strerror(rc); }
-};
-
-struct Reader {
-  const std::string* data;
-  size_t pos = 0;
-};
-
-size_t read_cb(char* buf, size_t size, size_t n, void* user) {
-  auto* r = static_cast<Reader*>(user);
-  size_t len = std::min(size * n, r->data->size() - r->pos);
-  std::memcpy(buf, r->data->data() + r->pos, len);
-  r->pos += len;
-  return len;
-}
-
-size_t discard_cb(char*, size_t size, size_t n, void*) { return size * n; }
-
 }  // namespace
 
 Outcome with_retries(const DeliveryPolicy& policy, const std::function<Attempt()>& attempt,
@@ -147,30 +113,19 @@ Outcome SmtpTransport::send(const Message& m) {
   return with_retries(
       policy_,
       [&]() -> Attempt {
-        CurlHandle c;
-        Reader reader{&payload};
-        std::string url = "smtp://" + config_.host + ":" + std::to_string(config_.port);
-        curl_easy_setopt(c.h, CURLOPT_URL, url.c_str());
-        if (config_.starttls) curl_easy_setopt(c.h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-        if (!config_.username.empty()) {
-          curl_easy_setopt(c.h, CURLOPT_USERNAME, config_.username.c_str());
-          curl_easy_setopt(c.h, CURLOPT_PASSWORD, password_.c_str());
-        }
-        std::string from = "<" + config_.sender + ">";
-        std::string to = "<" + m.address + ">";
-        curl_easy_setopt(c.h, CURLOPT_MAIL_FROM, from.c_str());
-        c.list = curl_slist_append(c.list, to.c_str());
-        curl_easy_setopt(c.h, CURLOPT_MAIL_RCPT, c.list);
-        curl_easy_setopt(c.h, CURLOPT_READFUNCTION, read_cb);
-        curl_easy_setopt(c.h, CURLOPT_READDATA, &reader);
-        curl_easy_setopt(c.h, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(policy_.timeout_seconds));
-        curl_easy_setopt(c.h, CURLOPT_TIMEOUT, static_cast<long>(policy_.timeout_seconds));
-        CURLcode rc = curl_easy_perform(c.h);
-        long code = 0;
-        curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &code);
-        if (rc == CURLE_OK) return {true, false, "accepted (" + std::to_string(code) + ")"};
-        std::string detail = "smtp://" + config_.host + ":" + std::to_string(config_.port) + ": " + c.error_text(rc);
+        SmtpRequest q;
+        q.url = "smtp://" + config_.host + ":" + std::to_string(config_.port);
+        q.starttls = config_.starttls;
+        q.username = config_.username;
+        q.password = password_;
+        q.from = "<" + config_.sender + ">";
+        q.to = "<" + m.address + ">";
+        q.payload = &payload;
+        q.timeout_seconds = policy_.timeout_seconds;
+        NetResult r = net().smtp_send(q);
+        const long code = r.code;
+        if (r.ok) return {true, false, "accepted (" + std::to_string(code) + ")"};
+        std::string detail = q.url + ": " + r.error;
         if (code > 0) detail += " (server answered " + std::to_string(code) + ")";
         // A 5xx answer is a permanent refusal: retrying would only be refused again.
         return {false, !(code >= 500 && code < 600), detail};
@@ -193,20 +148,10 @@ Outcome WebhookTransport::send(const Message& m) {
   return with_retries(
       policy_,
       [&]() -> Attempt {
-        CurlHandle c;
-        curl_easy_setopt(c.h, CURLOPT_URL, config_.url.c_str());
-        c.list = curl_slist_append(c.list, "Content-Type: application/json");
-        curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.list);
-        curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-        curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, discard_cb);
-        curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(policy_.timeout_seconds));
-        curl_easy_setopt(c.h, CURLOPT_TIMEOUT, static_cast<long>(policy_.timeout_seconds));
-        CURLcode rc = curl_easy_perform(c.h);
-        long code = 0;
-        curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &code);
+        NetResult r = net().http_post_json({config_.url, &body, policy_.timeout_seconds});
+        const long code = r.code;
         // Never echo the URL: incoming-webhook URLs carry their token.
-        if (rc != CURLE_OK) return {false, true, "webhook: " + c.error_text(rc)};
+        if (!r.ok) return {false, true, "webhook: " + r.error};
         if (code >= 200 && code < 300) return {true, false, "accepted (HTTP " + std::to_string(code) + ")"};
         return {false, code >= 500 || code == 429, "webhook: HTTP " + std::to_string(code)};
       },

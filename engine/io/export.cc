@@ -5,13 +5,13 @@
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
-#include <xlsxwriter.h>
 
 #include "core/error.h"
 #include "core/text.h"
 #include "io/csv.h"
 #include "io/export_html.h"
 #include "io/export_walk.h"
+#include "io/xlsx_module.h"
 #include "register/risk_view.h"
 
 namespace fs = std::filesystem;
@@ -66,114 +66,6 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
   return j;
 }
 
-
-/// An XLSX workbook in libxlsxwriter's constant-memory mode: each sheet's rows go to a
-/// temporary file as they are written, so memory does not grow with the register.
-class Workbook {
- public:
-  explicit Workbook(const fs::path& p) : path_(p) {
-    lxw_workbook_options o{};
-    o.constant_memory = LXW_TRUE;
-    o.use_zip64 = LXW_TRUE;
-    wb_ = workbook_new_opt(p.c_str(), &o);
-    if (!wb_) throw Error(ErrorKind::Internal, "cannot write " + p.string());
-    header_ = workbook_add_format(wb_);
-    format_set_bold(header_);
-    wrap_ = workbook_add_format(wb_);
-    format_set_text_wrap(wrap_);
-    format_set_align(wrap_, LXW_ALIGN_VERTICAL_TOP);
-  }
-  ~Workbook() {
-    if (wb_) workbook_close(wb_);
-  }
-  Workbook(const Workbook&) = delete;
-  Workbook& operator=(const Workbook&) = delete;
-
-  /// A sheet with a bold, frozen header row.
-  lxw_worksheet* sheet(const char* name, const std::vector<std::string>& header) {
-    lxw_worksheet* ws = workbook_add_worksheet(wb_, name);
-    for (size_t c = 0; c < header.size(); ++c)
-      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), header_);
-    worksheet_freeze_panes(ws, 1, 0);
-    return ws;
-  }
-  /// One row of text; list cells hold one item per line.
-  void row(lxw_worksheet* ws, lxw_row_t r, const std::vector<std::string>& cells) {
-    for (size_t c = 0; c < cells.size(); ++c)
-      if (!cells[c].empty())
-        check(worksheet_write_string(ws, r, static_cast<lxw_col_t>(c), cells[c].c_str(),
-                                     cells[c].find('\n') != std::string::npos ? wrap_ : nullptr));
-  }
-  void filter(lxw_worksheet* ws, lxw_row_t rows, size_t cols) {
-    worksheet_autofilter(ws, 0, 0, rows, static_cast<lxw_col_t>(cols - 1));
-  }
-  lxw_workbook* get() { return wb_; }
-  void close() {
-    lxw_error e = workbook_close(wb_);
-    wb_ = nullptr;
-    if (e != LXW_NO_ERROR)
-      throw Error(ErrorKind::Internal, "cannot write " + path_.string() + ": " + lxw_strerror(e));
-  }
-  void check(lxw_error e) {
-    // Text past Excel's limits (32,767 characters a cell) is refused rather than cut.
-    if (e != LXW_NO_ERROR) throw Error(ErrorKind::InvalidInput, "cannot export to XLSX: " + std::string(lxw_strerror(e)));
-  }
-
- private:
-  fs::path path_;
-  lxw_workbook* wb_ = nullptr;
-  lxw_format* header_ = nullptr;
-  lxw_format* wrap_ = nullptr;
-};
-
-uint32_t rgb(const std::string& hex) {
-  if (hex.size() == 7 && hex[0] == '#') return static_cast<uint32_t>(std::stoul(hex.substr(1), nullptr, 16));
-  return 0xFFFFFF;
-}
-
-/// The matrix as a grid coloured by band, the most severe likelihood at the top, with the
-/// number of risks in each cell; cells above the appetite line have a thick border.
-void heat_map_sheet(Workbook& wb, const Matrix& m, const std::vector<int>& counts) {
-  lxw_worksheet* ws = workbook_add_worksheet(wb.get(), "Heat map");
-  const int L = m.likelihood.size(), I = m.impact.size();
-  lxw_format* bold = workbook_add_format(wb.get());
-  format_set_bold(bold);
-  worksheet_write_string(ws, 0, 0, (m.name + ": likelihood down, impact across").c_str(), bold);
-  std::vector<lxw_format*> cell_format(static_cast<size_t>(m.cell_count()));
-  for (int i = 0; i < m.cell_count(); ++i) {
-    Cell c = m.cell_at(i);
-    lxw_format* f = workbook_add_format(wb.get());
-    format_set_bg_color(f, rgb(m.band(c).colour));
-    format_set_align(f, LXW_ALIGN_CENTER);
-    format_set_border(f, m.above_appetite(c) ? LXW_BORDER_THICK : LXW_BORDER_THIN);
-    cell_format[static_cast<size_t>(i)] = f;
-  }
-  lxw_row_t r = 2;
-  for (int li = L - 1; li >= 0; --li, ++r) {
-    worksheet_write_string(ws, r, 0, m.likelihood.levels[static_cast<size_t>(li)].heading.c_str(), bold);
-    for (int ii = 0; ii < I; ++ii) {
-      Cell c{li, ii};
-      int n = counts[static_cast<size_t>(m.index(c))];
-      std::string text = m.format(c) + (n ? " (" + std::to_string(n) + ")" : "");
-      worksheet_write_string(ws, r, static_cast<lxw_col_t>(ii + 1), text.c_str(),
-                             cell_format[static_cast<size_t>(m.index(c))]);
-    }
-  }
-  for (int ii = 0; ii < I; ++ii)
-    worksheet_write_string(ws, r, static_cast<lxw_col_t>(ii + 1), m.impact.levels[static_cast<size_t>(ii)].heading.c_str(),
-                           bold);
-  r += 2;
-  worksheet_write_string(ws, r++, 0, "Bands", bold);
-  for (auto it = m.bands.rbegin(); it != m.bands.rend(); ++it, ++r) {
-    lxw_format* f = workbook_add_format(wb.get());
-    format_set_bg_color(f, rgb(it->colour));
-    worksheet_write_string(ws, r, 0, it->name.c_str(), f);
-    worksheet_write_string(ws, r, 1, it->label.c_str(), nullptr);
-  }
-  worksheet_write_string(ws, ++r, 0, ("Appetite (thick border: above it): " + m.appetite_description).c_str(), nullptr);
-  worksheet_set_column(ws, 0, 0, 22, nullptr);
-  worksheet_set_column(ws, 1, static_cast<lxw_col_t>(I), 14, nullptr);
-}
 
 }  // namespace
 
@@ -249,17 +141,18 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       man << manifest(store, m, format, sum, as_of).dump(2) << "\n";
       close_out(man, tmp / "manifest.json");
     } else if (format == ExportFormat::Xlsx) {
-      Workbook wb(tmp);
+      auto book = xlsx().open(tmp.string());
+      XlsxBook& wb = *book;
       const std::vector<std::string> hist_cols = {"id", "risk", "score", "likelihood", "impact",
                                                   "band", "by", "at", "reason"};
       const std::vector<std::string> feed_cols = {"from", "to", "basis", "transition_probability"};
-      auto* risks = wb.sheet("Risks", export_risk_columns());
-      auto* hist = wb.sheet("Assessments", hist_cols);
+      int risks = wb.sheet("Risks", export_risk_columns());
+      int hist = wb.sheet("Assessments", hist_cols);
       std::vector<int> counts(static_cast<size_t>(m.cell_count()), 0);
       walk(
           store, m, as_of, now,
           [&](const RiskRow& r) {
-            wb.row(risks, static_cast<lxw_row_t>(++sum.risks),
+            wb.row(risks, static_cast<uint32_t>(++sum.risks),
                    {r.id, r.title, r.owner, r.current, r.target, r.band, r.above_appetite ? "yes" : "no",
                     lines(r.controls), r.heading, r.vulnerability, lines(r.triggers), lines(r.consequences),
                     lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to), lines(r.flags)});
@@ -268,23 +161,23 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
             tick();
           },
           [&](const AssessmentRow& a) {
-            wb.row(hist, static_cast<lxw_row_t>(++sum.assessments),
+            wb.row(hist, static_cast<uint32_t>(++sum.assessments),
                    {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood, a.score.impact,
                     band_text(m, a.score), a.by, a.at, a.reason});
             tick();
           });
-      wb.filter(risks, static_cast<lxw_row_t>(sum.risks), export_risk_columns().size());
-      wb.filter(hist, static_cast<lxw_row_t>(sum.assessments), hist_cols.size());
-      auto* feeds = wb.sheet("Feeds", feed_cols);
+      wb.filter(risks, static_cast<uint32_t>(sum.risks), export_risk_columns().size());
+      wb.filter(hist, static_cast<uint32_t>(sum.assessments), hist_cols.size());
+      int feeds = wb.sheet("Feeds", feed_cols);
       feeds_of(keep, [&](const Feed& f) {
-        wb.row(feeds, static_cast<lxw_row_t>(sum.feeds + 1),
+        wb.row(feeds, static_cast<uint32_t>(sum.feeds + 1),
                {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
       });
-      wb.filter(feeds, static_cast<lxw_row_t>(sum.feeds), feed_cols.size());
-      heat_map_sheet(wb, m, counts);
-      auto* man = wb.sheet("Manifest", {"key", "value"});
+      wb.filter(feeds, static_cast<uint32_t>(sum.feeds), feed_cols.size());
+      wb.heat_map(m, counts);
+      int man = wb.sheet("Manifest", {"key", "value"});
       auto mj = manifest(store, m, format, sum, as_of);
-      lxw_row_t r = 0;
+      uint32_t r = 0;
       for (auto& [k, v] : mj.items()) wb.row(man, ++r, {k, v.is_string() ? v.get<std::string>() : v.dump()});
       wb.close();
     } else if (format == ExportFormat::Html) {

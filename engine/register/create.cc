@@ -8,7 +8,7 @@
 #include "data/register_loader.h"
 #include "register/rules_bundle.h"
 #include "store/open.h"
-#include "store/pg_store.h"
+#include "store/postgres.h"
 #include "store/sqlite_store.h"
 
 namespace fs = std::filesystem;
@@ -22,12 +22,7 @@ CreateResult create_register(const CreateRequest& req, const Clock& clock) {
   std::string reason = "Initial score from the data folder " + fs::path(req.data_dir).filename().string();
   if (backend_of(req.db_path) == Backend::Postgres) {
     // One transaction on the server does what the temporary file does for SQLite.
-    PgStore store(req.db_path, PgStore::Mode::Create);
-    if (req.force)
-      store.replace(data, rules, req.by, clock.now(), reason);
-    else
-      store.create(data, rules, req.by, clock.now(), reason);
-    return {store.counts(), matrix.name};
+    return {postgres().create(req.db_path, data, rules, req.by, clock.now(), reason, req.force), matrix.name};
   }
   std::string db_path = sqlite_path(req.db_path);
   if (fs::exists(db_path) && !req.force)

@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "register/rules_bundle.h"
 #include "store/open.h"
-#include "store/pg_store.h"
+#include "store/postgres.h"
 #include "store/sqlite_store.h"
 
 namespace fs = std::filesystem;
@@ -284,9 +284,8 @@ GenerateResult generate_register(const GenerateRequest& req, const Clock& clock)
   if (pg) {
     // One transaction on the server: the register and its history by COPY, replacing an
     // existing register only with --force (PgStore refuses otherwise, exit 8).
-    PgStore store(path, PgStore::Mode::Create);
-    store.create_with_history(reg.data, rules, req.by, created, reason, reg.rescores, req.force);
-    result.counts = store.counts();
+    result.counts =
+        postgres().create_with_history(path, reg.data, rules, req.by, created, reason, reg.rescores, req.force);
     return result;
   }
 

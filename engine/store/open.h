@@ -15,12 +15,20 @@ enum class StoreMode {
 
 enum class Backend { Sqlite, Postgres };
 
+/// True for a `postgresql://` or `postgres://` connection string.
+bool is_postgres_url(const std::string& db);
+
+/// `url` with the password (if any) replaced by `***`, for messages.
+std::string redact_url(const std::string& url);
+
 /// Which backend `db` names.
 Backend backend_of(const std::string& db);
 
 /// The SQLite path `db` names (`sqlite:PATH` → `PATH`, anything else as is).
 std::string sqlite_path(const std::string& db);
 
+/// The store `db` names. A PostgreSQL store comes from the riskreg-postgres module
+/// (store/postgres.h), loaded here the first time one is opened.
 std::unique_ptr<Store> open_store(const std::string& db, StoreMode mode);
 
 }  // namespace riskreg

@@ -196,20 +196,6 @@ RiskState read_state(const pqxx::row& r) {
 
 }  // namespace
 
-bool is_postgres_url(const std::string& db) {
-  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
-}
-
-std::string redact_url(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 PgStore::PgStore(const std::string& url, Mode mode) : url_(url), where_(redact_url(url)) {
   try {
     conn_ = std::make_unique<pqxx::connection>(url_);

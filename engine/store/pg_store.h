@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "store/open.h"
 #include "store/store.h"
 
 #include <pqxx/connection>  // pqxx::connection is a typedef: it cannot be forward-declared
@@ -93,11 +94,5 @@ class PgStore : public Store {
   std::string where_;
   std::unique_ptr<pqxx::connection> conn_;
 };
-
-/// True for a `postgresql://` or `postgres://` connection string.
-bool is_postgres_url(const std::string& db);
-
-/// `url` with the password (if any) replaced by `***`, for messages.
-std::string redact_url(const std::string& url);
 
 }  // namespace riskreg
