@@ -130,7 +130,7 @@ TEST_CASE("concurrency: 8 owners x 200 re-scores, each recorded exactly once, ne
   std::map<std::string, std::pair<std::string, std::string>> acked;  // reason -> (risk, score)
   int locked = 0;
   for (const auto& attempts : results) {
-    REQUIRE(attempts.size() == kEach);
+    REQUIRE(attempts.size() == static_cast<size_t>(kEach));
     for (const auto& a : attempts) {
       INFO(a.reason << ": exit " << a.code << " " << a.err);
       CHECK(a.code == 0);
@@ -266,7 +266,7 @@ TEST_CASE("concurrency on PostgreSQL: 8 owners on their own connections and role
   std::map<std::string, std::pair<std::string, std::string>> acked;  // reason -> (risk, score)
   int locked = 0, refused = 0;
   for (const auto& attempts : results) {
-    REQUIRE(attempts.size() == kEach);
+    REQUIRE(attempts.size() == static_cast<size_t>(kEach));
     for (const auto& a : attempts) {
       INFO(a.reason << ": exit " << a.code << " " << a.err);
       if (a.expect == "R9" && a.reason[1] >= '4') {

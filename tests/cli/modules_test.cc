@@ -12,7 +12,7 @@ using namespace riskreg::test;
 
 namespace {
 bool loads(const RunResult& r, const std::string& library) {
-  return r.err.find("file=" + library) != std::string::npos;
+  return r.err.find("find library=" + library) != std::string::npos;
 }
 }  // namespace
 
