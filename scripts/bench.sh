@@ -64,6 +64,18 @@ def median(f, n):
         return tuple(statistics.median(g[i] for g in got) for i in range(len(got[0])))
     return statistics.median(got)
 
+def paired(f, g, n):
+    """(median of f, median of g) over n runs of each, alternated, so that drift in the
+    machine's load (other work on shared cores) falls on both sides alike."""
+    f(); g()  # warm the page cache
+    a, b = [], []
+    for _ in range(n):
+        a.append(f())
+        b.append(g())
+    med = lambda got: (tuple(statistics.median(x[i] for x in got) for i in range(len(got[0])))
+                       if isinstance(got[0], tuple) else statistics.median(got))
+    return med(a), med(b)
+
 matrix = tomllib.load(open(f"{root}/rules/matrix.toml", "rb"))
 above = ",".join(f"'{c}'" for c in matrix["appetite"]["above"])
 
@@ -125,8 +137,8 @@ for name, n, db, _ in registers:
     for cmd in ["show", "list", "list --above-appetite", "matrix"]:
         if cmd == "list" and n > 100000:
             continue  # the whole listing of a million risks is output-bound; its first row is timed below
-        ours = median(lambda: wall([riskreg] + ARGS[cmd], db), k)
-        base = median(lambda: wall(["sqlite3", "-batch", db], db, SQL[cmd].encode()), k)
+        ours, base = paired(lambda: wall([riskreg] + ARGS[cmd], db),
+                            lambda: wall(["sqlite3", "-batch", db], db, SQL[cmd].encode()), k)
         rows.append((name, cmd, ours, base))
     # score appends: on scratch copies, alternating two scores so each run is a real change.
     mine, theirs = f"{work}/scratch-ours.db", f"{work}/scratch-sqlite3.db"
@@ -136,15 +148,14 @@ for name, n, db, _ in registers:
     def score_once():
         flip[0] ^= 1
         return wall([riskreg, "score", "R5", "B2" if flip[0] else "C3", "--reason", "bench", "--as", "bench"], mine)
-    ours = median(score_once, k)
-    base = median(lambda: wall(["sqlite3", "-batch", theirs], theirs, SQL["score"].encode()), k)
+    ours, base = paired(score_once, lambda: wall(["sqlite3", "-batch", theirs], theirs, SQL["score"].encode()), k)
     rows.append((name, "score", ours, base))
     for p in (mine, theirs):
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(p + suffix): os.remove(p + suffix)
     # Time to the first above-appetite row (table: the line after the header).
-    ours = median(lambda: first_line([riskreg, "list", "--above-appetite"], db, lambda l: l.startswith(b"R")), k)
-    base = median(lambda: first_line(["sqlite3", "-batch", db, SQL["list --above-appetite"]], db, lambda l: True), k)
+    ours, base = paired(lambda: first_line([riskreg, "list", "--above-appetite"], db, lambda l: l.startswith(b"R")),
+                        lambda: first_line(["sqlite3", "-batch", db, SQL["list --above-appetite"]], db, lambda l: True), k)
     firsts.append((name, ours, base))
 
 # Google Benchmark: whole-register evaluation and evaluator vs hand-written loop, per size.

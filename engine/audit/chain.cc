@@ -1,6 +1,6 @@
 #include "audit/chain.h"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <algorithm>
 
@@ -12,7 +12,7 @@ namespace riskreg {
 
 namespace {
 
-std::string to_hex(const unsigned char* bytes, unsigned len) {
+std::string to_hex(const uint8_t* bytes, unsigned len) {
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(len * 2);
@@ -26,11 +26,12 @@ std::string to_hex(const unsigned char* bytes, unsigned len) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    throw Error(ErrorKind::Internal, "SHA-256 failed");
-  return to_hex(md, len);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
+  uint8_t md[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, SHA256_DIGEST_SIZE, md);
+  return to_hex(md, SHA256_DIGEST_SIZE);
 }
 
 std::string audit_hash(const std::string& prev_hash, const AuditEntry& e) {
@@ -48,17 +49,17 @@ std::string assessments_digest(std::vector<AssessmentRow> rows) {
   return sha256_hex(j.dump());
 }
 
-RowDigest::RowDigest() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
-    throw Error(ErrorKind::Internal, "SHA-256 failed");
-}
+struct RowDigest::State {
+  sha256_ctx ctx;
+};
 
-RowDigest::~RowDigest() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+RowDigest::RowDigest() : ctx_(std::make_unique<State>()) { sha256_init(&ctx_->ctx); }
+
+RowDigest::~RowDigest() = default;
 
 void RowDigest::line(const std::string& canonical) {
-  auto* c = static_cast<EVP_MD_CTX*>(ctx_);
-  if (EVP_DigestUpdate(c, canonical.data(), canonical.size()) != 1 || EVP_DigestUpdate(c, "\n", 1) != 1)
-    throw Error(ErrorKind::Internal, "SHA-256 failed");
+  sha256_update(&ctx_->ctx, canonical.size(), reinterpret_cast<const uint8_t*>(canonical.data()));
+  sha256_update(&ctx_->ctx, 1, reinterpret_cast<const uint8_t*>("\n"));
   ++count_;
 }
 
@@ -71,14 +72,10 @@ void RowDigest::add(const OwnerChange& o) {
 }
 
 std::string RowDigest::hex() const {
-  EVP_MD_CTX* copy = EVP_MD_CTX_new();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  bool ok = copy && EVP_MD_CTX_copy_ex(copy, static_cast<EVP_MD_CTX*>(ctx_)) == 1 &&
-            EVP_DigestFinal_ex(copy, md, &len) == 1;
-  EVP_MD_CTX_free(copy);
-  if (!ok) throw Error(ErrorKind::Internal, "SHA-256 failed");
-  return to_hex(md, len);
+  sha256_ctx copy = ctx_->ctx;  // sha256_digest resets the context it finishes: finish a copy
+  uint8_t md[SHA256_DIGEST_SIZE];
+  sha256_digest(&copy, SHA256_DIGEST_SIZE, md);
+  return to_hex(md, SHA256_DIGEST_SIZE);
 }
 
 void ImportRecord::add(const AssessmentRow& a) {

@@ -1,6 +1,7 @@
 #pragma once
 /// The tamper-evident audit chain: each entry's hash is SHA-256 over the previous
 /// entry's hash and the entry's canonical content.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +41,8 @@ class RowDigest {
 
  private:
   void line(const std::string& canonical);
-  void* ctx_;  // EVP_MD_CTX
+  struct State;  // nettle's SHA-256 context (chain.cc)
+  std::unique_ptr<State> ctx_;
   int64_t count_ = 0;
 };
 
