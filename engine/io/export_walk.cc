@@ -35,9 +35,7 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
           const std::function<void(const AssessmentRow&)>& on_assessment) {
   const rules::RuleSet set = rules::rule_set_from(store.rules(), m);
   // Feed counts cost a fifth cursor: read only when some rule names them (as RiskFlagger).
-  bool upstream = false;
-  for (const auto& rule : set.rules)
-    if (rule.condition.text().find("upstream") != std::string::npos) upstream = true;
+  const bool upstream = set.needs_upstream();
   if (as_of) {
     auto t = parse_timestamp(*as_of);
     if (!t) throw Error(ErrorKind::Usage, "'" + *as_of + "' is not a time");

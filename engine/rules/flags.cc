@@ -32,12 +32,7 @@ FlagReport flag_register(Store& store, const Matrix& m, const RuleSet& set, Time
 }
 
 RiskFlagger::RiskFlagger(Store& store, const Matrix& m, const RuleSet& set, Timestamp now)
-    : store_(store), m_(m), set_(set), now_(now) {
-  // Conservative: a condition that merely mentions "upstream" (even in a string) pays for
-  // the lookups; one that names the fields never goes without them.
-  for (const auto& rule : set.rules)
-    if (rule.condition.text().find("upstream") != std::string::npos) needs_upstream_ = true;
-}
+    : store_(store), m_(m), set_(set), now_(now), needs_upstream_(set.needs_upstream()) {}
 
 std::vector<const Rule*> RiskFlagger::fired(const RiskState& s) {
   std::vector<const Rule*> out;

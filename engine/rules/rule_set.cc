@@ -29,6 +29,15 @@ const Rule* RuleSet::find(std::string_view name) const {
   return nullptr;
 }
 
+bool RuleSet::needs_upstream() const {
+  for (const auto& r : rules) {
+    if (r.condition.text().find("upstream") != std::string::npos) return true;
+    for (const auto& part : r.message.parts)
+      if (part.field == Field::Upstream || part.field == Field::UpstreamAbove) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> RuleSet::names() const {
   std::vector<std::string> out;
   for (const auto& r : rules) out.push_back(r.name);

@@ -49,6 +49,10 @@ class RuleSet {
   std::vector<Rule> rules;
 
   const Rule* find(std::string_view name) const;
+  /// Whether some rule reads the feed counts (upstream, upstream_above) in its condition or
+  /// its message: only then must a risk's facts include its feeders' scores (an extra query).
+  /// Conservative: a condition that merely mentions "upstream", even in a string, counts.
+  bool needs_upstream() const;
   std::vector<std::string> names() const;
   std::string message(const Rule& rule, const RiskFacts& r, const Matrix& m) const {
     return rule.message.render(r, m, params);

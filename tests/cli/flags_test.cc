@@ -1,5 +1,7 @@
 // Golden CLI tests of the rules engine: riskreg flags, rules check, rules explain, and
 // flags in list and show.
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include "support.h"
@@ -131,4 +133,37 @@ TEST_CASE("rules: a 5x5 numeric matrix with its own rules", "[cli][rules]") {
   auto r = run_riskreg({"--db", db, "rules", "check", source_path("tests/fixtures/rules/bad/cell-order.toml")});
   CHECK(r.exit_code == 5);
   CHECK(relative(r.err).find("riskreg: tests/fixtures/rules/bad/cell-order.toml:4:16: 'C2' is not a cell of the matrix") == 0);
+}
+
+TEST_CASE("flags: show reads the feeders' scores only when a rule uses them", "[cli][flags]") {
+  // A rule set with one rule on upstream_above in its message only, and one in its condition:
+  // show must evaluate both with the real feed counts (R5 is fed by R2, R7 and R8, all above
+  // appetite on Darlington), while the default rules need no feeder at all.
+  TempDir dir;
+  std::filesystem::copy(source_path("rules"), dir.file("rules"), std::filesystem::copy_options::recursive);
+  std::string flags = read_file(dir.file("rules/flags.toml"));
+  flags += R"toml(
+[[rule]]
+name = "FED_BY_ABOVE"
+severity = "info"
+description = "Fed by risks above appetite."
+when = 'upstream_above >= 2'
+message = "{id} is fed by {upstream_above} risks above appetite"
+
+[[rule]]
+name = "COUNTS_FEEDERS"
+severity = "info"
+description = "Names its feed count in the message only."
+when = 'above_appetite'
+message = "{id} has {upstream} feeders"
+)toml";
+  write_file(dir.file("rules/flags.toml"), flags);
+  std::string db = dir.file("r.db");
+  ok({"--db", db, "init", "--rules", dir.file("rules")});
+  auto out = ok({"--db", db, "show", "R5"}).out;
+  CHECK(out.find("R5 is fed by 3 risks above appetite") != std::string::npos);
+  CHECK(out.find("R5 has 3 feeders") != std::string::npos);
+  auto r1 = ok({"--db", db, "show", "R1"}).out;  // fed by R5 only
+  CHECK(r1.find("FED_BY_ABOVE") == std::string::npos);
+  CHECK(r1.find("R1 has 1 feeders") != std::string::npos);
 }
