@@ -96,6 +96,21 @@ ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, co
   const size_t width = rec.fields.size();
   auto has = [&](const char* c) { return col.count(c) > 0; };
 
+  // The risks the file names that the register already holds, read in one batch before the
+  // rows are checked (Store::existing_risks): not two lookups per row. Rows whose id is bad are
+  // skipped here; the pass below reports them, in file order.
+  std::unordered_map<std::string, std::pair<Risk, RiskState>> known_risks;
+  {
+    std::vector<std::string> ids;
+    CsvReader first(text, file);
+    CsvRecord row;
+    first.next(row);  // the header
+    while (first.next(row))
+      if (row.fields.size() == width)
+        if (std::string id = trim(csv_unneutralise(row.fields[col.at("id")])); !id.empty()) ids.push_back(std::move(id));
+    known_risks = store.existing_risks(ids);
+  }
+
   std::unordered_map<std::string, int> seen;  // id -> line
   struct Finish {
     Progress* p;
@@ -125,11 +140,12 @@ ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, co
     if (auto [it, fresh] = seen.emplace(id, rec.line); !fresh)
       throw fail("id", "risk '" + id + "' appears twice (first on line " + std::to_string(it->second) + ")");
 
-    auto existing = store.risk(id);
-    auto state = existing ? store.risk_state(id) : std::nullopt;
+    const auto known = known_risks.find(id);
+    const Risk* existing = known == known_risks.end() ? nullptr : &known->second.first;
+    const RiskState* state = existing ? &known->second.second : nullptr;
 
     ImportedRisk ir;
-    ir.exists = existing.has_value();
+    ir.exists = existing != nullptr;
     Risk& r = ir.risk;
     if (existing) r = *existing;  // columns the file lacks keep the register's values
     if (state) {

@@ -526,6 +526,41 @@ std::optional<RiskState> PgStore::risk_state(const std::string& id) {
   });
 }
 
+std::unordered_map<std::string, std::pair<Risk, RiskState>> PgStore::existing_risks(const std::vector<std::string>& ids) {
+  return guarded(where_, conn_.get(), [&] {
+    // One snapshot; the ids go as a text[] parameter, 10,000 a statement.
+    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
+    std::unordered_map<std::string, std::pair<Risk, RiskState>> out;
+    constexpr size_t kChunk = 10000;
+    for (size_t at = 0; at < ids.size(); at += kChunk) {
+      std::string array = "{";
+      for (size_t i = at; i < std::min(ids.size(), at + kChunk); ++i) {
+        if (i > at) array += ',';
+        array += '"';
+        for (char c : ids[i]) {
+          if (c == '"' || c == '\\') array += '\\';
+          array += c;
+        }
+        array += '"';
+      }
+      array += '}';
+      std::unordered_map<std::string, Risk> risks;
+      for (const auto& row : tx.exec_params(std::string(kRiskSelect) + " WHERE r.id = ANY($1::text[])", array)) {
+        Risk r = read_risk(row);
+        std::string id = r.id;
+        risks.emplace(std::move(id), std::move(r));
+      }
+      for (const auto& row : tx.exec_params(std::string(kStateSelect) + " WHERE r.id = ANY($1::text[])", array)) {
+        RiskState st = read_state(row);
+        std::string id = st.id;  // (st is moved into the pair before emplace reads its key)
+        if (auto it = risks.find(id); it != risks.end())
+          out.emplace(std::move(id), std::pair(std::move(it->second), std::move(st)));
+      }
+    }
+    return out;
+  });
+}
+
 void PgStore::for_each_risk(const std::function<void(const RiskState&)>& visit) {
   int64_t after = 0;
   for (;;) {

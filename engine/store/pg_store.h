@@ -52,6 +52,7 @@ class PgStore : public Store {
   std::vector<std::string> risk_ids() override;
   std::optional<Risk> risk(const std::string& id) override;
   std::optional<RiskState> risk_state(const std::string& id) override;
+  std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(const std::vector<std::string>& ids) override;
   void for_each_risk(const std::function<void(const RiskState&)>& visit) override;
   void for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) override;
   std::vector<AssessmentRow> history(const std::string& risk_id) override;

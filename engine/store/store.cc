@@ -92,6 +92,14 @@ std::vector<std::optional<ScoreCodes>> Store::feeder_scores(const std::string& r
   return out;
 }
 
+std::unordered_map<std::string, std::pair<Risk, RiskState>> Store::existing_risks(const std::vector<std::string>& ids) {
+  std::unordered_map<std::string, std::pair<Risk, RiskState>> out;
+  for (const auto& id : ids)
+    if (auto r = risk(id))
+      if (auto s = risk_state(id)) out.emplace(id, std::pair(std::move(*r), std::move(*s)));
+  return out;
+}
+
 RegisterData Store::downstream(const std::string& risk_id, int depth) {
   RegisterData all = load();
   if (!all.find_risk(risk_id)) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");

@@ -11,6 +11,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -188,6 +190,11 @@ class Store {
   virtual std::vector<std::string> risk_ids() = 0;
   virtual std::optional<Risk> risk(const std::string& id) = 0;
   virtual std::optional<RiskState> risk_state(const std::string& id) = 0;
+  /// The risks among `ids` the register holds, each with its state (what risk() and
+  /// risk_state() give), keyed by id; ids it does not hold are absent. `import` plans with it.
+  /// The default asks risk() and risk_state() per id; a store with round trips reads them in
+  /// batches (PostgreSQL: six round trips per id before).
+  virtual std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(const std::vector<std::string>& ids);
   /// Streams every risk's state in id order, without loading the register.
   virtual void for_each_risk(const std::function<void(const RiskState&)>& visit) = 0;
   /// Streams every risk as it stood at `as_of` (ISO 8601 UTC, compared as text): its latest

@@ -143,6 +143,29 @@ TEMPLATE_TEST_CASE("store contract: a risk's downstream neighbourhood and its fe
   CHECK_FALSE(s->feeder_scores("R1").empty());
 }
 
+TEMPLATE_TEST_CASE("store contract: the risks an import names, read in one batch", "[store][contract][import]",
+                   SqliteBackend, PgBackend) {
+  Fixture<TestType> f("data/darlington-2009");
+  auto s = f.open();
+  // Ids the register holds, ids it does not, and ids that would break a quoted list if they
+  // were pasted into SQL (the PostgreSQL store passes them as one text[] parameter).
+  std::vector<std::string> ids = {"R5", "R1", "R10", "R\"1", "R\\2", "{R3}", "R3,R4", "R9"};
+  auto got = s->existing_risks(ids);
+  CHECK(got.size() == 3);
+  for (const char* id : {"R1", "R5", "R9"}) {
+    INFO(id);
+    REQUIRE(got.count(id) == 1);
+    CHECK(got.at(id).first.title == s->risk(id)->title);
+    CHECK(got.at(id).second.current->id == s->risk_state(id)->current->id);
+    CHECK(got.at(id).second.owner == s->risk_state(id)->owner);
+  }
+  CHECK(s->existing_risks({}).empty());
+  // More ids than one batch holds.
+  std::vector<std::string> many;
+  for (int i = 0; i < 25000; ++i) many.push_back("R" + std::to_string(i));
+  CHECK(s->existing_risks(many).size() == 9);
+}
+
 TEMPLATE_TEST_CASE("store contract: the register as of a date, rebuilt from history", "[store][contract][as-of]",
                    SqliteBackend, PgBackend) {
   Fixture<TestType> f;
