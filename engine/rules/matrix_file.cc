@@ -23,9 +23,15 @@ Scale load_scale(const TomlTable& t, const std::string& which, bool numeric) {
     Level l;
     l.code = lt.str("code");
     if (l.code.empty()) lt.fail("code", "a level code cannot be empty");
+    // Scores are read with their white space trimmed: a code that begins or ends with some
+    // could be written but never read back (found by the fuzz_matrix target).
+    if (trim(l.code) != l.code) lt.fail("code", "the level code '" + l.code + "' begins or ends with white space");
     l.label = lt.str_or("label", l.code);
     l.heading = lt.str_or("heading", l.code + " " + l.label);
     l.aliases = lt.strs("aliases");
+    for (const auto& a : l.aliases)
+      if (trim(a) != a)
+        lt.fail("aliases", "the alias '" + a + "' begins or ends with white space");
     l.value = lt.opt_num("value");
     if (numeric && !l.value) lt.fail_here("score = \"product\" needs a numeric 'value' on every level");
     for (const auto& name : [&] {
@@ -69,6 +75,8 @@ Matrix load_matrix(const TomlFile& file) {
   m.notation = root.str_or("notation", "{likelihood}{impact}");
   if (m.notation.find("{likelihood}") == std::string::npos || m.notation.find("{impact}") == std::string::npos)
     root.fail("notation", "notation must contain both {likelihood} and {impact}");
+  if (trim(m.notation) != m.notation)  // scores are read trimmed (as level codes above)
+    root.fail("notation", "notation '" + m.notation + "' begins or ends with white space");
   if (auto score = root.opt_str("score")) {
     if (*score == "product")
       m.numeric = true;

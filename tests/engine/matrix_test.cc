@@ -128,3 +128,19 @@ min_score = 0
 )";
   CHECK_THROWS_WITH(load_matrix_text(text, "m.toml"), Catch::Contains("two cells are written '111'"));
 }
+
+TEST_CASE("Level codes and aliases with white space at either end are refused", "[matrix][errors]") {
+  // Found by the fuzz_matrix target (tests/fuzz/corpus/fuzz_matrix/regression-code-with-space.toml):
+  // scores are read trimmed, so " 5" could be written but never read back.
+  std::string lead = kTiny;
+  lead.replace(lead.find("code = \"H\""), 10, "code = \" H\"");
+  CHECK(load_error(lead) == "m.toml:3:20: the level code ' H' begins or ends with white space");
+  std::string alias = kTiny;
+  alias.replace(alias.find("{ code = \"L\" }"), 14, "{ code = \"L\", aliases = [\"Low \"] }");
+  CHECK(load_error(alias) == "m.toml:3:51: the alias 'Low ' begins or ends with white space");
+}
+
+TEST_CASE("A notation with white space at either end is refused", "[matrix][errors]") {
+  CHECK(load_error(std::string("notation = \" {likelihood}{impact}\"\n") + kTiny) ==
+        "m.toml:1:12: notation ' {likelihood}{impact}' begins or ends with white space");
+}
