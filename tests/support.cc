@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
 namespace fs = std::filesystem;
@@ -123,6 +124,25 @@ std::string init_darlington(const TempDir& dir) {
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return db;
+}
+
+std::string darlington_with_history(const TempDir& dir) {
+  auto db = init_darlington(dir);
+  auto a = run_riskreg({"--db", db, "score", "5", "B2", "--reason", "Savings target raised", "--as", "alice"},
+                       {{"RISKREG_NOW", "2026-12-01T10:00:00Z"}});
+  auto b = run_riskreg({"--db", db, "score", "5", "A1", "--reason", "Budget cut", "--as", "bob"},
+                       {{"RISKREG_NOW", "2026-12-05T10:00:00Z"}});
+  INFO(a.err << b.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  return db;
+}
+
+void tamper_sql(const std::string& db, const std::string& sql) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  d.exec("DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;"
+         "DROP TRIGGER IF EXISTS owner_changes_append_only_u; DROP TRIGGER IF EXISTS owner_changes_append_only_d;");
+  d.exec(sql);
 }
 
 }  // namespace riskreg::test

@@ -47,4 +47,12 @@ int repeats(int n);
 /// A fresh Darlington register in `dir` (riskreg init), returning its path.
 std::string init_darlington(const TempDir& dir);
 
+/// Darlington created in `dir`, R5 re-scored to B2 on 2026-12-01 by alice ("Savings target
+/// raised") and to A1 on 2026-12-05 by bob ("Budget cut"); returns the register's path.
+std::string darlington_with_history(const TempDir& dir);
+
+/// Runs `sql` on the SQLite register at `db` over a raw connection, as a tamperer would: the
+/// append-only triggers of assessments and owner_changes dropped, no foreign keys.
+void tamper_sql(const std::string& db, const std::string& sql);
+
 }  // namespace riskreg::test

@@ -12,6 +12,7 @@ namespace riskreg {
 namespace {
 
 using sqlite_rows::assign_text;
+using sqlite_rows::kAtTimeCte;
 using sqlite_rows::read_list;
 using sqlite_rows::read_state_into;
 
@@ -28,15 +29,9 @@ LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
 ORDER BY r.key)sql";
 
-/// The same columns as they stood at ?1, from the append-only history (as for_each_risk_as_of).
-const char* kRisksAsOf = R"sql(
-WITH at_time AS (
-  SELECT r.key,
-         (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= ?1 ORDER BY a.id DESC LIMIT 1) AS cur,
-         (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= ?1 ORDER BY a.id DESC LIMIT 1 OFFSET 1) AS prev,
-         (SELECT o.owner FROM owner_changes o WHERE o.risk = r.key AND o.changed_at <= ?1 ORDER BY o.id DESC LIMIT 1) AS owner
-  FROM risks r)
-SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
+/// The same columns as they stood at ?1, from the append-only history (after kAtTimeCte, as
+/// for_each_risk_as_of).
+const char* kRisksAsOf = R"sql(SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason, r.key,
        r.heading, r.vulnerability, r.triggers, r.consequences, r.controls, r.notes
@@ -123,7 +118,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
                                   const std::function<void(const ExportRisk&)>& on_risk,
                                   const std::function<void(const AssessmentRow&)>& on_assessment) {
   sqlite_rows::guarded(path_, [&] {
-    SQLite::Statement risks(*db_, as_of ? kRisksAsOf : kRisksNow);
+    SQLite::Statement risks(*db_, as_of ? std::string(kAtTimeCte) + kRisksAsOf : std::string(kRisksNow));
     if (as_of) risks.bind(1, *as_of);
     Cursor mitigations(*db_, kMitigations, as_of);
     Cursor feeds(*db_, kFeedsOut, as_of);

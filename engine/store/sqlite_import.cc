@@ -11,7 +11,7 @@
 
 namespace riskreg {
 
-using sqlite_rows::bind_opt;
+using sqlite_rows::bind_risk_fields;
 using sqlite_rows::bind_risk_row;
 using sqlite_rows::list_json;
 
@@ -56,8 +56,6 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
           throw Error(ErrorKind::Conflict, r.id + " was re-scored since the file was checked; nothing was imported, "
                                                   "try again");
       }
-      auto target_l = r.target ? std::optional(r.target->likelihood) : std::nullopt;
-      auto target_i = r.target ? std::optional(r.target->impact) : std::nullopt;
       if (!found) {
         ins_risk.reset();
         bind_risk_row(ins_risk, r);  // with its owner: the owner change below records it
@@ -69,14 +67,7 @@ ImportResult SqliteStore::import_risks(const ImportBatch& b) {
         ++res.updated;
         if (ir.fields) {
           upd_fields.reset();
-          upd_fields.bind(1, r.title);
-          upd_fields.bind(2, r.heading);
-          upd_fields.bind(3, r.vulnerability);
-          upd_fields.bind(4, list_json(r.triggers));
-          upd_fields.bind(5, list_json(r.consequences));
-          upd_fields.bind(6, list_json(r.controls));
-          bind_opt(upd_fields, 7, target_l);
-          bind_opt(upd_fields, 8, target_i);
+          bind_risk_fields(upd_fields, 1, r);
           upd_fields.bind(9, list_json(r.notes));
           upd_fields.bind(10, key);
           upd_fields.exec();

@@ -80,6 +80,20 @@ inline constexpr const char* kInsertRisk = R"sql(INSERT INTO risks (id, number, 
     triggers, consequences, controls, target_likelihood, target_impact, spontaneous_probability, notes, owner,
     current_assessment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?))sql";
 
+/// Binds a risk's descriptive fields to parameters first .. first+7: title, heading,
+/// vulnerability, triggers, consequences, controls, target likelihood, target impact (the order
+/// both kInsertRisk and import's UPDATE of an existing risk name them).
+inline void bind_risk_fields(SQLite::Statement& st, int first, const Risk& r) {
+  st.bind(first, r.title);
+  st.bind(first + 1, r.heading);
+  st.bind(first + 2, r.vulnerability);
+  st.bind(first + 3, list_json(r.triggers));
+  st.bind(first + 4, list_json(r.consequences));
+  st.bind(first + 5, list_json(r.controls));
+  bind_opt(st, first + 6, r.target ? std::optional(r.target->likelihood) : std::nullopt);
+  bind_opt(st, first + 7, r.target ? std::optional(r.target->impact) : std::nullopt);
+}
+
 /// Binds parameters 1-13 of kInsertRisk from `r` (every field a risk row holds).
 inline void bind_risk_row(SQLite::Statement& st, const Risk& r) {
   st.bind(1, r.id);
@@ -87,17 +101,22 @@ inline void bind_risk_row(SQLite::Statement& st, const Risk& r) {
     st.bind(2, *r.number);
   else
     st.bind(2);
-  st.bind(3, r.title);
-  st.bind(4, r.heading);
-  st.bind(5, r.vulnerability);
-  st.bind(6, list_json(r.triggers));
-  st.bind(7, list_json(r.consequences));
-  st.bind(8, list_json(r.controls));
-  bind_opt(st, 9, r.target ? std::optional(r.target->likelihood) : std::nullopt);
-  bind_opt(st, 10, r.target ? std::optional(r.target->impact) : std::nullopt);
+  bind_risk_fields(st, 3, r);
   bind_opt(st, 11, r.spontaneous_probability);
   st.bind(12, list_json(r.notes));
   bind_opt(st, 13, r.owner);
 }
+
+/// The start of a query over the register as it stood at ?1: a CTE `at_time(key, cur, prev,
+/// owner)` giving each risk's current and previous assessment and its owner from the
+/// append-only history. Join it on `at_time.key = risks.key`.
+inline constexpr const char* kAtTimeCte = R"sql(
+WITH at_time AS (
+  SELECT r.key,
+         (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= ?1 ORDER BY a.id DESC LIMIT 1) AS cur,
+         (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= ?1 ORDER BY a.id DESC LIMIT 1 OFFSET 1) AS prev,
+         (SELECT o.owner FROM owner_changes o WHERE o.risk = r.key AND o.changed_at <= ?1 ORDER BY o.id DESC LIMIT 1) AS owner
+  FROM risks r)
+)sql";
 
 }  // namespace riskreg::sqlite_rows

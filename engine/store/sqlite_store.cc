@@ -30,6 +30,7 @@ namespace riskreg {
 namespace {
 
 using sqlite_rows::guarded;
+using sqlite_rows::kAtTimeCte;
 using sqlite_rows::assign_text;
 using sqlite_rows::read_state_into;
 
@@ -504,14 +505,7 @@ std::optional<RiskState> SqliteStore::risk_state(const std::string& id) {
 void SqliteStore::for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) {
   guarded(path_, [&] {
     // The same columns as kStateSelect, with current/previous/owner taken from history as of ?1.
-    SQLite::Statement st(*db_, R"sql(
-WITH at_time AS (
-  SELECT r.key,
-         (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= ?1 ORDER BY a.id DESC LIMIT 1) AS cur,
-         (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= ?1 ORDER BY a.id DESC LIMIT 1 OFFSET 1) AS prev,
-         (SELECT o.owner FROM owner_changes o WHERE o.risk = r.key AND o.changed_at <= ?1 ORDER BY o.id DESC LIMIT 1) AS owner
-  FROM risks r)
-SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
+    SQLite::Statement st(*db_, std::string(kAtTimeCte) + R"sql(SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),

@@ -17,11 +17,6 @@ std::string rescored_darlington(const TempDir& dir) {
   return db;
 }
 
-void tamper(const std::string& db, const std::string& sql) {
-  SQLite::Database d(db, SQLite::OPEN_READWRITE);
-  d.exec("DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;");
-  d.exec(sql);
-}
 }  // namespace
 
 TEST_CASE("audit log prints every entry and --json has the full detail and hashes", "[cli][audit]") {
@@ -59,7 +54,7 @@ TEST_CASE("audit verify: an untouched register is ok, with its head", "[cli][aud
 TEST_CASE("audit verify names an edited audit entry, exit 11", "[cli][audit]") {
   TempDir dir;
   auto db = rescored_darlington(dir);
-  tamper(db, "UPDATE audit SET detail = replace(detail, 'Savings', 'Spending') WHERE seq = 2");
+  tamper_sql(db, "UPDATE audit SET detail = replace(detail, 'Savings', 'Spending') WHERE seq = 2");
   auto r = run_riskreg({"--db", db, "audit", "verify"});
   CHECK(r.exit_code == 11);
   // The edit also makes the entry disagree with the row it records: both are listed, the chain first.
@@ -75,7 +70,7 @@ TEST_CASE("audit verify names an edited assessment row", "[cli][audit]") {
   auto db = rescored_darlington(dir);
   auto id = nlohmann::json::parse(run_riskreg({"--db", db, "audit", "log", "--json"}).out)[1]["detail"]["assessment"]
                 .get<int64_t>();
-  tamper(db, "UPDATE assessments SET likelihood = 'E' WHERE id = " + std::to_string(id));
+  tamper_sql(db, "UPDATE assessments SET likelihood = 'E' WHERE id = " + std::to_string(id));
   auto r = run_riskreg({"--db", db, "audit", "verify"});
   CHECK(r.exit_code == 11);
   CHECK(r.err == "riskreg: audit verify: assessment " + std::to_string(id) +
@@ -88,7 +83,7 @@ TEST_CASE("audit verify names a deleted assessment row", "[cli][audit]") {
   TempDir dir;
   auto db = rescored_darlington(dir);
   // The re-score is R5's current assessment: a tamperer deleting it would also repoint the risk.
-  tamper(db,
+  tamper_sql(db,
          "UPDATE risks SET current_assessment = previous_assessment, previous_assessment = NULL WHERE id = 'R5';"
          "DELETE FROM assessments WHERE id = (SELECT max(id) FROM assessments)");
   auto r = run_riskreg({"--db", db, "audit", "verify"});

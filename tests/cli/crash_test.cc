@@ -71,6 +71,22 @@ void check_register_sound(const std::string& db) {
   CHECK(v.exit_code == 0);
 }
 
+/// What a trial's killed run left: whether SIGKILL landed before it ended, its exit code, its stderr.
+struct Killed {
+  bool killed;
+  int code;
+  std::string err;
+};
+
+/// Starts riskreg with `args` and kills it with SIGKILL after a delay drawn from [0, max_us].
+Killed run_and_kill(std::mt19937& rng, int64_t max_us, const std::vector<std::string>& args, const TempDir& dir) {
+  Child c(args, dir.file("killed.out"), dir.file("killed.err"));
+  std::uniform_int_distribution<int64_t> delay(0, max_us);
+  std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
+  c.kill();
+  return {c.killed(), c.code(), read_file(dir.file("killed.err"))};
+}
+
 const std::vector<std::string> kRisks = {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"};
 const std::vector<std::string> kScores = {"A1", "A2", "B2", "B3", "C1", "C2", "C3", "D2", "D4", "E3", "F4"};
 
@@ -166,14 +182,10 @@ TEST_CASE("crash: SIGKILL during export leaves the register unchanged and the ex
   for (int t = 0; t < kTrials; ++t) {
     bool csv = t % 2 == 0;
     std::string out = dir.file("export-" + std::to_string(t) + (csv ? "" : ".json"));
-    Child c({"--db", db, "export", "--format", csv ? "csv" : "json", "--out", out}, dir.file("e.out"),
-            dir.file("e.err"));
-    std::uniform_int_distribution<int64_t> delay(0, (csv ? one_csv : one_json) * 3 / 2);
-    std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
-    c.kill();
-    INFO("trial " << t << " (" << (csv ? "csv" : "json") << "), exit " << c.code() << " "
-                  << read_file(dir.file("e.err")));
-    if (!c.killed()) CHECK(c.code() == 0);
+    auto k = run_and_kill(rng, (csv ? one_csv : one_json) * 3 / 2,
+                          {"--db", db, "export", "--format", csv ? "csv" : "json", "--out", out}, dir);
+    INFO("trial " << t << " (" << (csv ? "csv" : "json") << "), exit " << k.code << " " << k.err);
+    if (!k.killed) CHECK(k.code == 0);
     if (fs::exists(out)) {
       // Present means complete: every file, each parseable.
       ++whole;
@@ -192,7 +204,7 @@ TEST_CASE("crash: SIGKILL during export leaves the register unchanged and the ex
       CHECK(again.exit_code == 8);
     } else {
       ++absent;
-      CHECK(c.killed());
+      CHECK(k.killed);
       // Absent means nothing blocks a new export there: leftovers of the killed one are cleared.
       auto again = run_riskreg({"--db", db, "export", "--format", csv ? "csv" : "json", "--out", out});
       INFO(again.err);
@@ -305,23 +317,20 @@ TEST_CASE("crash: SIGKILL during import of a large file leaves the import wholly
 
   const int kTrials = repeats(12);
   int whole = 0, absent = 0, killed = 0;
-  std::uniform_int_distribution<int64_t> delay(0, one * 3 / 2);
   for (int t = 0; t < kTrials; ++t) {
     copy_register(pristine, db);
-    Child c({"--db", db, "import", file}, dir.file("i.out"), dir.file("i.err"));
-    std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
-    c.kill();
-    INFO("trial " << t << ", exit " << c.code() << " " << read_file(dir.file("i.err")));
-    if (c.killed())
+    auto k = run_and_kill(rng, one * 3 / 2, {"--db", db, "import", file}, dir);
+    INFO("trial " << t << ", exit " << k.code << " " << k.err);
+    if (k.killed)
       ++killed;
     else
-      CHECK(c.code() == 0);
+      CHECK(k.code == 0);
     check_register_sound(db);
     if (check_state(db)) {
       ++whole;
     } else {
       ++absent;
-      CHECK(c.killed());
+      CHECK(k.killed);
       // Absent means nothing is half there: the same import now goes through whole.
       auto again = run_riskreg({"--db", db, "import", file});
       INFO(again.err);
@@ -370,18 +379,15 @@ TEST_CASE("crash: SIGKILL during alert delivers every message, each recorded sen
   const int64_t one = measure_us(alert(db, dir.file("measure-out")), dir);
   const int kTrials = repeats(12);
   int killed = 0, partial = 0;
-  std::uniform_int_distribution<int64_t> delay(0, one * 3 / 2);
   for (int t = 0; t < kTrials; ++t) {
     copy_register(pristine, db);
     const std::string out = dir.file("out-" + std::to_string(t));
-    Child c(alert(db, out), dir.file("a.out"), dir.file("a.err"));
-    std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
-    c.kill();
-    INFO("trial " << t << ", exit " << c.code() << " " << read_file(dir.file("a.err")));
-    if (c.killed())
+    auto k = run_and_kill(rng, one * 3 / 2, alert(db, out), dir);
+    INFO("trial " << t << ", exit " << k.code << " " << k.err);
+    if (k.killed)
       ++killed;
     else
-      CHECK(c.code() == 0);
+      CHECK(k.code == 0);
     check_register_sound(db);
     // Whatever was recorded sent is never recorded twice, and its files are whole.
     const int64_t sent = scalar(db, "SELECT count(*) FROM alert_deliveries WHERE status = 'sent'");

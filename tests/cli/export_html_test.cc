@@ -20,19 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Darlington created on 2026-11-23, R5 re-scored to B2 on 2026-12-01 and to A1 on 2026-12-05.
-std::string darlington_with_history(const TempDir& dir) {
-  auto db = init_darlington(dir);
-  auto a = run_riskreg({"--db", db, "score", "5", "B2", "--reason", "Savings target raised", "--as", "alice"},
-                       {{"RISKREG_NOW", "2026-12-01T10:00:00Z"}});
-  auto b = run_riskreg({"--db", db, "score", "5", "A1", "--reason", "Budget cut", "--as", "bob"},
-                       {{"RISKREG_NOW", "2026-12-05T10:00:00Z"}});
-  INFO(a.err << b.err);
-  REQUIRE(a.exit_code == 0);
-  REQUIRE(b.exit_code == 0);
-  return db;
-}
-
 std::string export_html(const std::string& db, const std::string& out, std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {"--db", db, "export", "--format", "html", "--out", out};
   args.insert(args.end(), extra.begin(), extra.end());

@@ -192,12 +192,6 @@ std::string imported_darlington(const TempDir& dir) {
   return db;
 }
 
-void tamper_sql(const std::string& db, const std::string& sql) {
-  SQLite::Database d(db, SQLite::OPEN_READWRITE);
-  d.exec("DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;"
-         "DROP TRIGGER IF EXISTS owner_changes_append_only_u; DROP TRIGGER IF EXISTS owner_changes_append_only_d;");
-  d.exec(sql);
-}
 }  // namespace
 
 TEST_CASE("an import is one audit entry with the digests of the rows it appended", "[cli][import][audit]") {

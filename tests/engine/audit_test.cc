@@ -35,11 +35,7 @@ struct Fixture {
     s.append_assessment({"R2", {"C", "2"}, "alice", at("2026-03-02T10:00:00Z"), "staff back", std::nullopt});
   }
   /// A raw connection, as a tamperer would open it (no foreign keys, triggers dropped).
-  void tamper(const std::string& sql) {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;");
-    db.exec(sql);
-  }
+  void tamper(const std::string& sql) { riskreg::test::tamper_sql(path, sql); }
   AuditVerification verify() {
     SqliteStore s(path, SqliteStore::Mode::Open);
     return verify_audit(s);
