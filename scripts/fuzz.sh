@@ -14,6 +14,7 @@ ALL="fuzz_rules fuzz_condition fuzz_data fuzz_matrix fuzz_score"
 [ -f engine/io/csv_reader.h ] && ALL="$ALL fuzz_csv"
 TARGETS=(${FUZZ_TARGETS:-$ALL})
 B=build-fuzz
+bash scripts/setup.sh --packages
 
 if ! command -v clang++-14 >/dev/null; then
   echo "fuzz: clang++-14 is missing (bash scripts/setup.sh installs clang-14 and libclang-rt-14-dev)" >&2

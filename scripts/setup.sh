@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages riskreg needs (only those missing) and builds it into
 # build/. Idempotent: a second run installs nothing and rebuilds only what changed.
+#   bash scripts/setup.sh              # packages, then build/
+#   bash scripts/setup.sh --packages   # packages only (what sanitize.sh and fuzz.sh run first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,8 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+
+[ "${1:-}" = "--packages" ] && exit 0
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)" >&2

@@ -50,12 +50,19 @@ int repeats(int n) {
   return std::max(1, divisor > 1 ? n / divisor : n);
 }
 
-RunResult run_riskreg(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env) {
+std::map<std::string, std::string> riskreg_env() {
   std::map<std::string, std::string> env = {{"RISKREG_NOW", "2026-11-23T09:00:00Z"},
                                             {"NO_COLOR", "1"},
                                             {"PATH", std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin"},
                                             {"USER", "tester"},
                                             {"HOME", "/nonexistent-home"}};
+  for (const char* k : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+    if (const char* v = std::getenv(k)) env[k] = v;
+  return env;
+}
+
+RunResult run_riskreg(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env) {
+  std::map<std::string, std::string> env = riskreg_env();
   for (const auto& [k, v] : extra_env) env[k] = v;
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");

@@ -44,6 +44,12 @@ void check_golden(const std::string& name, const std::string& actual);
 /// suite runs the full counts the issues ask for.
 int repeats(int n);
 
+/// The environment every riskreg a test starts runs in: a fixed RISKREG_NOW, NO_COLOR, PATH,
+/// USER=tester, a HOME that does not exist, and the sanitizer settings (ASAN_OPTIONS,
+/// UBSAN_OPTIONS, LSAN_OPTIONS) passed through, so that under scripts/sanitize.sh every child
+/// reports where that script looks.
+std::map<std::string, std::string> riskreg_env();
+
 /// A fresh Darlington register in `dir` (riskreg init), returning its path.
 std::string init_darlington(const TempDir& dir);
 

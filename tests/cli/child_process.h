@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "support.h"
+
 namespace riskreg::test {
 
 /// A riskreg process running in the background. stdout and stderr go to files, so a
@@ -24,14 +26,7 @@ class Child {
  public:
   Child(const std::vector<std::string>& args, const std::string& out_file, const std::string& err_file,
         const std::map<std::string, std::string>& extra_env = {}, long max_file_bytes = -1) {
-    std::map<std::string, std::string> env = {{"RISKREG_NOW", "2026-11-23T09:00:00Z"},
-                                              {"NO_COLOR", "1"},
-                                              {"PATH", std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin"},
-                                              {"USER", "tester"},
-                                              {"HOME", "/nonexistent-home"}};
-    // Sanitizer settings pass through, so the ASan build reports from the children too.
-    for (const char* k : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
-      if (const char* v = std::getenv(k)) env[k] = v;
+    std::map<std::string, std::string> env = riskreg_env();
     for (const auto& [k, v] : extra_env) env[k] = v;
     std::vector<std::string> envs, argv_s = {RISKREG_BINARY};
     for (const auto& [k, v] : env) envs.push_back(k + "=" + v);

@@ -42,11 +42,8 @@ int64_t count(const std::string& db, const std::string& sql) {
 std::vector<int> run_at_once(const std::vector<std::vector<std::string>>& commands, const TempDir& dir) {
   int gate[2];
   REQUIRE(::pipe(gate) == 0);
-  std::string path_env = std::string("PATH=") + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-  std::vector<std::string> env_s = {"RISKREG_NOW=2026-11-23T09:00:00Z", "NO_COLOR=1", "USER=tester",
-                                    "HOME=/nonexistent-home", path_env};
-  for (const char* k : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
-    if (const char* v = std::getenv(k)) env_s.push_back(std::string(k) + "=" + v);
+  std::vector<std::string> env_s;
+  for (const auto& [k, v] : riskreg_env()) env_s.push_back(k + "=" + v);
   std::vector<char*> envp;
   for (auto& e : env_s) envp.push_back(e.data());
   envp.push_back(nullptr);
