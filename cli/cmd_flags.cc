@@ -50,7 +50,7 @@ void add_flags(CLI::App& app, Context& ctx) {
         a.push_back({{"risk", report.facts[f->risk].id},
                      {"rule", f->rule->name},
                      {"severity", rules::severity_name(f->rule->severity)},
-                     {"message", f->message}});
+                     {"message", report.message(*f, set, m)}});
       ctx.out << a.dump(2) << "\n";
       return;
     }
@@ -59,7 +59,7 @@ void add_flags(CLI::App& app, Context& ctx) {
     for (const auto* f : shown) {
       const std::string& id = report.facts[f->risk].id;
       if (risks.empty() || risks.back() != id) risks.push_back(id);
-      rows.push_back({id, f->rule->name, rules::severity_name(f->rule->severity), f->message});
+      rows.push_back({id, f->rule->name, rules::severity_name(f->rule->severity), report.message(*f, set, m)});
     }
     if (!rows.empty()) print_table(ctx.out, {"RISK", "RULE", "SEVERITY", "MESSAGE"}, rows);
     ctx.out << rows.size() << (rows.size() == 1 ? " flag" : " flags") << " on " << risks.size()

@@ -98,7 +98,7 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
   if (!rule_set.rules.empty()) {
     auto report = rules::flag_register(store, m, rule_set, now);
     for (const auto& f : report.flags)
-      flags[report.facts[f.risk].id].push_back(f.rule->name + ": " + f.message);
+      flags[report.facts[f.risk].id].push_back(f.rule->name + ": " + report.message(f, rule_set, m));
   }
 
   auto make = [&](const RiskView& v, const RiskView* before) {

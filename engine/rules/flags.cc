@@ -2,11 +2,11 @@
 
 namespace riskreg::rules {
 
-std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts, const Matrix& m) {
+std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts) {
   std::vector<Flag> out;
   for (size_t i = 0; i < facts.size(); ++i)
     for (const auto& rule : set.rules)
-      if (rule.condition.matches(facts[i])) out.push_back({i, &rule, set.message(rule, facts[i], m)});
+      if (rule.condition.matches(facts[i])) out.push_back({i, &rule});
   return out;
 }
 
@@ -27,7 +27,7 @@ std::vector<const Flag*> FlagReport::on(const std::string& risk_id) const {
 FlagReport flag_register(Store& store, const Matrix& m, const RuleSet& set, Timestamp now) {
   FlagReport r;
   r.facts = load_facts(store, m, now);
-  r.flags = evaluate(set, r.facts, m);
+  r.flags = evaluate(set, r.facts);
   return r;
 }
 

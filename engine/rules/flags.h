@@ -9,15 +9,16 @@
 
 namespace riskreg::rules {
 
-/// One rule firing on one risk.
+/// One rule firing on one risk. Its message is rendered when it is shown (FlagReport::message,
+/// RuleSet::message), not when it fires: a register of 1,000,000 risks fires millions of flags,
+/// and what prints them streams.
 struct Flag {
-  size_t risk = 0;         ///< index into the facts it was evaluated over
+  size_t risk = 0;  ///< index into the facts it was evaluated over
   const Rule* rule = nullptr;
-  std::string message;
 };
 
 /// Flags of every risk, in risk order then rule order.
-std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts, const Matrix& m);
+std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts);
 
 /// How many (risk, rule) pairs fire; evaluation only, no messages — what the benchmark times.
 size_t count_matches(const RuleSet& set, const std::vector<RiskFacts>& facts);
@@ -29,6 +30,10 @@ struct FlagReport {
 
   /// The flags on one risk (by id), in rule order.
   std::vector<const Flag*> on(const std::string& risk_id) const;
+  /// A flag's message, rendered from its rule and its risk's facts (`set` and `m` as evaluated).
+  std::string message(const Flag& f, const RuleSet& set, const Matrix& m) const {
+    return set.message(*f.rule, facts[f.risk], m);
+  }
 };
 
 /// Loads every risk's facts from the store (streamed) and evaluates the rule set.

@@ -130,3 +130,18 @@ TEST_CASE("default rules: upstream counts come from the feed links", "[rules][de
   rescore(store, "R7", "F", "4");
   CHECK(load_risk_facts(store, m, "R5", kNow).upstream_above == 2);
 }
+
+TEST_CASE("default rules: a flag's message is rendered from its rule and its risk when asked for", "[rules][defaults]") {
+  TempDir dir;
+  SqliteStore store(test::init_darlington(dir), SqliteStore::Mode::Open);
+  auto bundle = store.rules();
+  Matrix m = matrix_from(bundle);
+  RuleSet set = rule_set_from(bundle, m);
+  auto report = flag_register(store, m, set, kNow);
+  auto on_r5 = report.on("R5");
+  REQUIRE_FALSE(on_r5.empty());
+  REQUIRE(on_r5.front()->rule->name == "ABOVE_APPETITE");
+  CHECK(report.message(*on_r5.front(), set, m) == set.message(*on_r5.front()->rule, report.facts[on_r5.front()->risk], m));
+  auto text = report.message(*on_r5.front(), set, m);
+  CHECK_THAT(text, Catch::StartsWith("R5 is at ") && Catch::EndsWith("above the appetite line"));
+}
