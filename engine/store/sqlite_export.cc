@@ -118,6 +118,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
                                   const std::function<void(const ExportRisk&)>& on_risk,
                                   const std::function<void(const AssessmentRow&)>& on_assessment) {
   sqlite_rows::guarded(path_, [&] {
+    sqlite_rows::BulkReads bulk(*db_);
     SQLite::Statement risks(*db_, as_of ? std::string(kAtTimeCte) + kRisksAsOf : std::string(kRisksNow));
     if (as_of) risks.bind(1, *as_of);
     Cursor mitigations(*db_, kMitigations, as_of);

@@ -57,6 +57,33 @@ void read_state_into(SQLite::Statement& st, RiskState& s);
 /// A list column as stored: a JSON array of strings.
 inline std::string list_json(const std::vector<std::string>& v) { return to_json(v); }
 
+/// For the length of one whole-register read (a scan, an export, a load): pages through a memory
+/// map (256 MiB) and a 64 MiB page cache, so a million-risk scan that jumps between the risks'
+/// and the assessments' b-trees stays CPU-bound. Only there: on a 1 GB register the two cost an
+/// interactive command that reads a few rows (show, score) 25-40 ms of mapping, page faults and
+/// unmapping. Construct it before the read transaction begins; it puts SQLite's defaults back.
+class BulkReads {
+ public:
+  explicit BulkReads(SQLite::Database& db) : db_(db) {
+    db_.exec("PRAGMA mmap_size = 268435456");
+    db_.exec("PRAGMA cache_size = -65536");
+  }
+  ~BulkReads() {
+    // Back to the defaults; a failure here leaves only a larger cache for this connection, and
+    // a destructor must not throw.
+    try {
+      db_.exec("PRAGMA mmap_size = 0");
+      db_.exec("PRAGMA cache_size = -2000");
+    } catch (const SQLite::Exception&) {
+    }
+  }
+  BulkReads(const BulkReads&) = delete;
+  BulkReads& operator=(const BulkReads&) = delete;
+
+ private:
+  SQLite::Database& db_;
+};
+
 /// Reads a list column into `out`, reusing its strings' buffers. Arrays of plain strings
 /// (what list_json writes) are read directly; anything else goes through the JSON parser.
 void read_list(std::string_view text, std::vector<std::string>& out);

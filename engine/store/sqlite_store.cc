@@ -29,6 +29,7 @@ namespace riskreg {
 
 namespace {
 
+using sqlite_rows::BulkReads;
 using sqlite_rows::guarded;
 using sqlite_rows::kAtTimeCte;
 using sqlite_rows::assign_text;
@@ -152,12 +153,8 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
     }
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA synchronous = NORMAL");
-    // Whole-register scans jump between the risks and assessments b-trees: reading pages
-    // through a memory map (256 MiB: no pread copy per page, and resident pages count
-    // towards peak memory, which must stay under 1 GiB) and a 64 MiB page cache keep a
-    // million-risk scan CPU-bound. Both are bounds, not allocations up front.
-    db_->exec("PRAGMA mmap_size = 268435456");
-    db_->exec("PRAGMA cache_size = -65536");
+    // Whole-register reads take a memory map and a larger page cache for their length only
+    // (sqlite_rows::BulkReads).
     migrate(*db_, path_);
   });
 }
@@ -504,6 +501,7 @@ std::optional<RiskState> SqliteStore::risk_state(const std::string& id) {
 
 void SqliteStore::for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) {
   guarded(path_, [&] {
+    BulkReads bulk(*db_);
     // The same columns as kStateSelect, with current/previous/owner taken from history as of ?1.
     SQLite::Statement st(*db_, std::string(kAtTimeCte) + R"sql(SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
@@ -521,6 +519,7 @@ ORDER BY r.key)sql");
 
 void SqliteStore::for_each_risk(const std::function<void(const RiskState&)>& visit) {
   guarded(path_, [&] {
+    BulkReads bulk(*db_);
     // Two scans in risk key order, merged: no per-risk subquery, nothing held in memory.
     SQLite::Statement st(*db_, kStateScan);
     SQLite::Statement counts(*db_, kCountsByRisk);
@@ -796,6 +795,7 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
 
 void SqliteStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
   guarded(path_, [&] {
+    BulkReads bulk(*db_);
     SQLite::Statement st(*db_, R"sql(SELECT a.id, b.id, f.basis, f.transition_probability FROM feeds f
         JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk ORDER BY f.from_risk, f.to_risk)sql");
     Feed f;
@@ -813,6 +813,7 @@ void SqliteStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
 void SqliteStore::scan_register(const std::function<void(const RiskBrief&)>& risk,
                                 const std::function<void(size_t from, size_t to)>& feed) {
   guarded(path_, [&] {
+    BulkReads bulk(*db_);
     // One read transaction: the passes below see the same snapshot of the register.
     SQLite::Transaction snapshot(*db_);
     // Pass 1, the risks in key order: which assessments are each one's current and previous.
@@ -1022,6 +1023,7 @@ RiskLinks SqliteStore::links(const std::string& risk_id) {
 
 RegisterData SqliteStore::load() {
   return guarded(path_, [&] {
+    BulkReads bulk(*db_);
     RegisterData d;
     d.info = info();
     {
