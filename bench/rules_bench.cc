@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bench_size.h"
+#include "store/open.h"
 #include "register/rules_bundle.h"
 #include "rules/flags.h"
 #include "store/sqlite_store.h"
@@ -369,6 +370,7 @@ BENCHMARK(BM_EvaluateVsBaseline)->Unit(benchmark::kMillisecond)->MinTime(bench::
 }  // namespace
 
 int main(int argc, char** argv) {
+  riskreg::configure_sqlite_process();  // as riskreg's main does
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "store/open.h"
 
 namespace {
 /// An error message of at most about 1000 bytes: one quoting a huge argument or field keeps
@@ -27,6 +28,7 @@ std::string clip(const std::string& s) {
 
 int main(int argc, char** argv) {
   using namespace riskreg;
+  configure_sqlite_process();
   auto log = spdlog::stderr_color_mt("riskreg");
   spdlog::set_default_logger(log);
   spdlog::set_level(spdlog::level::warn);

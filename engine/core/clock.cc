@@ -8,8 +8,33 @@ Timestamp SystemClock::now() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+namespace {
+
+/// The digits at text[at..at+count) as a number, or -1 when one of them is not a digit.
+int digits(std::string_view text, size_t at, size_t count) {
+  int v = 0;
+  for (size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    v = v * 10 + (text[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
 std::optional<Timestamp> parse_timestamp(std::string_view text) {
   using namespace std::chrono;
+  // The form riskreg writes, "2026-11-23T09:00:00Z", without sscanf's copies: a whole-register
+  // evaluation reads a million of them.
+  if (text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+      text[16] == ':' && text[19] == 'Z') {
+    int y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2), h = digits(text, 11, 2),
+        mi = digits(text, 14, 2), se = digits(text, 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) return std::nullopt;
+    year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+    return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se};
+  }
   std::string s(text);
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   int n = 0;

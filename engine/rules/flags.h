@@ -17,6 +17,9 @@ struct Flag {
   const Rule* rule = nullptr;
 };
 
+/// A register of at least this many risks is evaluated in two halves at once.
+inline constexpr size_t kEvaluateSplitFrom = 50000;
+
 /// Flags of every risk, in risk order then rule order.
 std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts);
 

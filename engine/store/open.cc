@@ -1,9 +1,15 @@
 #include "store/open.h"
 
+#include <sqlite3.h>
+
 #include "store/postgres.h"
 #include "store/sqlite_store.h"
 
 namespace riskreg {
+
+void configure_sqlite_process() {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE once SQLite is in use: defaults stay
+}
 
 bool is_postgres_url(const std::string& db) {
   return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;

@@ -35,7 +35,7 @@ using sqlite_rows::kAtTimeCte;
 using sqlite_rows::assign_text;
 using sqlite_rows::read_state_into;
 
-constexpr int kBusyTimeoutMs = 15000;
+using sqlite_rows::kBusyTimeoutMs;
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
@@ -807,134 +807,6 @@ void SqliteStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
           st.getColumn(3).isNull() ? std::nullopt : std::optional<double>(st.getColumn(3).getDouble());
       visit(f);
     }
-  });
-}
-
-void SqliteStore::scan_register(const std::function<void(const RiskBrief&)>& risk,
-                                const std::function<void(size_t from, size_t to)>& feed) {
-  guarded(path_, [&] {
-    BulkReads bulk(*db_);
-    // One read transaction: the passes below see the same snapshot of the register.
-    SQLite::Transaction snapshot(*db_);
-    // Pass 1, the risks in key order: which assessments are each one's current and previous.
-    std::vector<int64_t> keys, current, previous;  // assessment id 0: none
-    {
-      SQLite::Statement st(*db_, "SELECT key, coalesce(current_assessment, 0), coalesce(previous_assessment, 0) "
-                                 "FROM risks ORDER BY key");
-      while (st.executeStep()) {
-        keys.push_back(st.getColumn(0).getInt64());
-        current.push_back(st.getColumn(1).getInt64());
-        previous.push_back(st.getColumn(2).getInt64());
-      }
-    }
-    const size_t n = keys.size();
-    // Pass 2, one sequential scan of the assessments those name, instead of two b-tree
-    // lookups per risk that jump around millions of rows. Each assessment is the current or
-    // the previous one of at most one risk: `wanted` maps its id to that risk's slot.
-    int64_t lo = INT64_MAX, hi = 0;
-    for (size_t i = 0; i < n; ++i)
-      for (int64_t a : {current[i], previous[i]})
-        if (a > 0) lo = std::min(lo, a), hi = std::max(hi, a);
-    struct Scores {
-      uint16_t cur_l = 0, cur_i = 0, prev_l = 0, prev_i = 0;  // index + 1 into the codes; 0: none
-      uint32_t at = 0;                                      // index into `times`
-    };
-    std::vector<Scores> scores(n);
-    std::vector<std::string> l_codes, i_codes, times;  // the few distinct codes and times
-    std::unordered_map<std::string, uint32_t> time_index;
-    auto code = [this](std::vector<std::string>& codes, const SQLite::Column& c) -> uint16_t {
-      std::string_view v(c.getText(""), static_cast<size_t>(c.getBytes()));
-      for (size_t k = 0; k < codes.size(); ++k)
-        if (codes[k] == v) return static_cast<uint16_t>(k + 1);
-      if (codes.size() >= UINT16_MAX - 1) throw Error(ErrorKind::Schema, path_ + ": too many distinct score codes");
-      codes.emplace_back(v);
-      return static_cast<uint16_t>(codes.size());
-    };
-    if (hi > 0) {
-      std::vector<uint32_t> wanted(static_cast<size_t>(hi - lo + 1), 0);  // slot * 2 + (previous) + 1; 0: none
-      for (size_t i = 0; i < n; ++i) {
-        if (current[i] > 0) wanted[static_cast<size_t>(current[i] - lo)] = static_cast<uint32_t>(i * 2 + 1);
-        if (previous[i] > 0) wanted[static_cast<size_t>(previous[i] - lo)] = static_cast<uint32_t>(i * 2 + 2);
-      }
-      SQLite::Statement st(*db_, "SELECT id, likelihood, impact, assessed_at FROM assessments "
-                                 "WHERE id BETWEEN ? AND ? ORDER BY id");
-      st.bind(1, lo);
-      st.bind(2, hi);
-      std::string at;
-      while (st.executeStep()) {
-        uint32_t w = wanted[static_cast<size_t>(st.getColumn(0).getInt64() - lo)];
-        if (!w) continue;
-        Scores& s = scores[(w - 1) / 2];
-        if ((w - 1) % 2 == 0) {
-          s.cur_l = code(l_codes, st.getColumn(1));
-          s.cur_i = code(i_codes, st.getColumn(2));
-          assign_text(st, 3, at);
-          auto [it, added] = time_index.try_emplace(at, static_cast<uint32_t>(times.size()));
-          if (added) times.push_back(at);
-          s.at = it->second;
-        } else {
-          s.prev_l = code(l_codes, st.getColumn(1));
-          s.prev_i = code(i_codes, st.getColumn(2));
-        }
-      }
-    }
-    // How many actions each priority has, then (pass 3, merged in key order) how many
-    // priorities mitigate each risk and how many actions those have.
-    std::unordered_map<std::string, int> actions_of;
-    {
-      SQLite::Statement st(*db_, "SELECT priority, count(*) FROM actions GROUP BY priority");
-      while (st.executeStep()) actions_of.emplace(st.getColumn(0).getString(), st.getColumn(1).getInt());
-    }
-    SQLite::Statement mitigations(*db_, "SELECT risk, priority FROM priority_risks ORDER BY risk");
-    bool more = mitigations.executeStep();
-    std::string priority;
-    SQLite::Statement st(*db_, "SELECT id, title, owner, target_likelihood, target_impact FROM risks ORDER BY key");
-    RiskBrief b;
-    b.total = n;
-    auto set_codes = [&](std::optional<ScoreCodes>& out, uint16_t l, uint16_t i) {
-      if (!l) return out.reset();
-      ScoreCodes& c = out ? *out : out.emplace();
-      c.likelihood = l_codes[l - 1u];
-      c.impact = i_codes[i - 1u];
-    };
-    for (size_t pos = 0; pos < n && st.executeStep(); ++pos) {
-      assign_text(st, 0, b.id);
-      assign_text(st, 1, b.title);
-      sqlite_rows::assign_opt_text(st, 2, b.owner);
-      sqlite_rows::assign_opt_codes(st, 3, b.target);
-      const Scores& s = scores[pos];
-      set_codes(b.current, s.cur_l, s.cur_i);
-      set_codes(b.previous, s.prev_l, s.prev_i);
-      if (b.current)
-        b.assessed_at = times[s.at];
-      else
-        b.assessed_at.clear();
-      b.priorities = b.actions = 0;
-      while (more && mitigations.getColumn(0).getInt64() < keys[pos]) more = mitigations.executeStep();
-      for (; more && mitigations.getColumn(0).getInt64() == keys[pos]; more = mitigations.executeStep()) {
-        assign_text(mitigations, 1, priority);
-        ++b.priorities;
-        if (auto it = actions_of.find(priority); it != actions_of.end()) b.actions += it->second;
-      }
-      risk(b);
-    }
-    // The feed links by position: keys are 1..n unless risks were inserted with their own.
-    bool dense = n > 0 && keys.back() - keys.front() + 1 == static_cast<int64_t>(n);
-    auto position = [&](int64_t key) -> std::optional<size_t> {
-      if (dense) {
-        if (key < keys.front() || key > keys.back()) return std::nullopt;
-        return static_cast<size_t>(key - keys.front());
-      }
-      auto it = std::lower_bound(keys.begin(), keys.end(), key);
-      if (it == keys.end() || *it != key) return std::nullopt;
-      return static_cast<size_t>(it - keys.begin());
-    };
-    SQLite::Statement links(*db_, "SELECT from_risk, to_risk FROM feeds ORDER BY from_risk, to_risk");
-    while (links.executeStep()) {
-      auto from = position(links.getColumn(0).getInt64()), to = position(links.getColumn(1).getInt64());
-      if (from && to) feed(*from, *to);
-    }
-    snapshot.commit();
   });
 }
 

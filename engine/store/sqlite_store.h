@@ -40,8 +40,9 @@ class SqliteStore : public Store {
   std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
   RiskLinks links(const std::string& risk_id) override;
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
-  void scan_register(const std::function<void(const RiskBrief&)>& risk,
-                     const std::function<void(size_t from, size_t to)>& feed) override;
+  void scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
+                     const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
+                     const std::function<void(size_t from, size_t to)>& feed) override;  // store/sqlite_scan.cc
   RegisterData downstream(const std::string& risk_id, int depth) override;
   std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
   RegisterData load() override;
@@ -60,6 +61,11 @@ class SqliteStore : public Store {
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }
 
+  /// scan_register splits a register of at least this many risks over two threads, each
+  /// with its own connection (when the machine has two cores or more). Tests set it to
+  /// compare the two ways.
+  void set_parallel_scan_from(size_t risks) { parallel_scan_from_ = risks; }
+
  private:
   void append_audit(const std::string& at, const std::string& actor, const std::string& action,
                     const std::string& entity, const std::string& detail);
@@ -68,6 +74,7 @@ class SqliteStore : public Store {
   void read_priorities(const std::string& where, const std::string& arg, std::vector<Priority>& out);
 
   std::string path_;
+  size_t parallel_scan_from_ = 50000;
   std::unique_ptr<SQLite::Database> db_;
   // Lookups by id, prepared on first use (declared after db_: finalized before it closes).
   std::unique_ptr<SQLite::Statement> risk_by_id_, state_by_id_;

@@ -62,10 +62,12 @@ void Store::for_each_export(const std::optional<std::string>& as_of, bool upstre
     for_each_risk(visit);
 }
 
-void Store::scan_register(const std::function<void(const RiskBrief&)>& risk,
+void Store::scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
+                          const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
                           const std::function<void(size_t from, size_t to)>& feed) {
   std::unordered_map<std::string, size_t> position;
   RiskBrief b;
+  start(static_cast<size_t>(counts().risks), 1);
   for_each_risk([&](const RiskState& s) {
     b.id = s.id;
     b.title = s.title;
@@ -76,8 +78,9 @@ void Store::scan_register(const std::function<void(const RiskBrief&)>& risk,
     b.assessed_at = s.current ? s.current->at : std::string();
     b.priorities = s.priorities;
     b.actions = s.actions;
-    position.emplace(s.id, position.size());
-    risk(b);
+    size_t at = position.size();
+    position.emplace(s.id, at);
+    risk(0, at, b);
   });
   for_each_feed([&](const Feed& f) {
     auto from = position.find(f.from), to = position.find(f.to);

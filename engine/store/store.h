@@ -72,7 +72,6 @@ struct RiskBrief {
   std::string assessed_at;  ///< of `current` (ISO 8601 UTC); empty when it is unscored
   int priorities = 0;       ///< as in RiskState
   int actions = 0;
-  size_t total = 0;  ///< how many risks the scan visits in all, when the store knows (else 0)
 };
 
 struct AuditEntry {
@@ -210,11 +209,22 @@ class Store {
   /// unscored one): what a rule's upstream counts need, in one read however many there are.
   /// The default reads links() and each feeder's risk_state().
   virtual std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id);
-  /// The whole register as evaluation reads it: every risk's brief, in for_each_risk's
-  /// order, then every feed link as the positions (0-based, in that order) of the risk it
-  /// comes from and the risk it feeds. The default streams for_each_risk and for_each_feed;
-  /// a store may read its tables more directly (store.cc).
-  virtual void scan_register(const std::function<void(const RiskBrief&)>& risk,
+  /// The whole register as evaluation reads it, from one snapshot:
+  /// - start(risks, workers) once, first: how many risks there are and how many workers
+  ///   will call `risk` (worker indices 0..workers-1);
+  /// - risk(worker, position, brief) once per risk, position being its place (0-based) in
+  ///   for_each_risk's order. With one worker the calls come in that order on the calling
+  ///   thread, and `risks` is the store's count before the scan (a hint: a position past it
+  ///   may come if the register grew). With more, the workers run on threads of their own
+  ///   at the same time, each in position order over its share; two calls with the same
+  ///   worker index never overlap, and `risks` is exact;
+  /// - feed(from, to) for every feed link, as the positions of the two risks, after every
+  ///   risk call, on the calling thread.
+  /// The default is one worker streaming for_each_risk and for_each_feed (store.cc); the
+  /// SQLite store reads its tables directly and splits a large register over two threads
+  /// (store/sqlite_scan.cc).
+  virtual void scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
+                             const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
                              const std::function<void(size_t from, size_t to)>& feed);
   /// The part of the register a cascade from `risk_id` can reach (graph/cascade.h): that
   /// risk and every risk at most `depth` feed links downstream of it (in the register's

@@ -1,0 +1,33 @@
+// engine/core/clock: timestamps as riskreg writes and reads them.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "core/clock.h"
+
+using riskreg::format_timestamp;
+using riskreg::parse_timestamp;
+
+TEST_CASE("parse_timestamp reads riskreg's own form and the shorter ones alike", "[clock]") {
+  using namespace std::chrono;
+  auto t = parse_timestamp("2026-11-23T09:05:07Z");
+  REQUIRE(t);
+  CHECK(*t == sys_days{year{2026} / 11 / 23} + hours{9} + minutes{5} + seconds{7});
+  CHECK(format_timestamp(*t) == "2026-11-23T09:05:07Z");
+  // The same instant without the zone letter, and the date-only and minute forms.
+  CHECK(parse_timestamp("2026-11-23T09:05:07") == t);
+  CHECK(parse_timestamp("2026-11-23") == sys_days{year{2026} / 11 / 23});
+  CHECK(parse_timestamp("2026-11-23T09:05") == sys_days{year{2026} / 11 / 23} + hours{9} + minutes{5});
+  CHECK(parse_timestamp("2024-02-29T23:59:60Z"));  // a leap day and a leap second
+}
+
+TEST_CASE("parse_timestamp refuses what is not a time, in riskreg's form or not", "[clock]") {
+  for (const char* bad : {"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+                          "2026-11-00T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T09:60:00Z",
+                          "2026-11-23T09:00:61Z", "2026-11-2xT09:00:00Z", "2026-11-23T09:0 :00Z",
+                          "2026-11-23 09:00:00Z", "2026-11-23T09:00:00+", "+026-11-23T09:00:00Z",
+                          "2026-11-23T09:00:00ZZ", "", "yesterday"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_timestamp(bad));
+  }
+}
