@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -21,9 +22,6 @@
 namespace riskreg {
 namespace {
 
-using sqlite_rows::assign_opt_codes;
-using sqlite_rows::assign_opt_text;
-using sqlite_rows::assign_text;
 using sqlite_rows::BulkReads;
 using sqlite_rows::guarded;
 
@@ -51,11 +49,40 @@ struct TextHash {
 template <typename V>
 using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
 
-std::string_view column_text(SQLite::Statement& st, int i) {
-  SQLite::Column c = st.getColumn(i);
-  const char* text = c.getText("");
-  return {text, static_cast<size_t>(c.getBytes())};
-}
+/// A query stepped through SQLite's C API. The scans below read tens of millions of
+/// columns, and SQLiteCpp's Column copies a shared pointer (two atomic operations) for each
+/// one; here a column is one call. Errors throw SQLite::Exception, as SQLiteCpp's do.
+class Rows {
+ public:
+  Rows(SQLite::Database& db, const char* sql) : db_(db.getHandle()) {
+    check(sqlite3_prepare_v2(db_, sql, -1, &st_, nullptr));
+  }
+  ~Rows() { sqlite3_finalize(st_); }
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  void bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
+  bool step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) check(rc);
+    return false;
+  }
+  bool null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+  int64_t integer(int i) const { return sqlite3_column_int64(st_, i); }
+  /// The column's text, valid until the next step.
+  std::string_view text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string_view();
+  }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
 
 /// Every assessment's score and time, by id, from one scan in id order; a risk's current
 /// and previous assessments are then looked up here. A register has few distinct level
@@ -76,12 +103,12 @@ class Assessments {
     codes_.assign(span, 0);
     at_.assign(span, 0);
     times_.reserve(span * 20);
-    SQLite::Statement st(db, "SELECT id, likelihood, impact, assessed_at FROM assessments ORDER BY id");
-    while (st.executeStep()) {
-      size_t slot = static_cast<size_t>(st.getColumn(0).getInt64() - lo_);
-      uint32_t l = code(l_codes_, column_text(st, 1), path), i = code(i_codes_, column_text(st, 2), path);
+    Rows st(db, "SELECT id, likelihood, impact, assessed_at FROM assessments ORDER BY id");
+    while (st.step()) {
+      size_t slot = static_cast<size_t>(st.integer(0) - lo_);
+      uint32_t l = code(l_codes_, st.text(1), path), i = code(i_codes_, st.text(2), path);
       codes_[slot] = l | i << 16;
-      std::string_view at = column_text(st, 3);
+      std::string_view at = st.text(3);
       if (times_.size() + at.size() + 1 > UINT32_MAX) throw Error(ErrorKind::Internal, path + ": too many assessments to scan");
       at_[slot] = static_cast<uint32_t>(times_.size());
       // (riskreg's times are 20 characters; a text past 255 is no timestamp either way, cut short)
@@ -148,28 +175,28 @@ struct Layout {
     first_key = range.getColumn(1).getInt64();
     dense = n == 0 || range.getColumn(2).getInt64() - first_key + 1 == static_cast<int64_t>(n);
     if (dense) return;
-    SQLite::Statement st(db, "SELECT key FROM risks");
+    Rows st(db, "SELECT key FROM risks");
     keys.reserve(n);
-    while (st.executeStep()) keys.push_back(st.getColumn(0).getInt64());
+    while (st.step()) keys.push_back(st.integer(0));
     std::sort(keys.begin(), keys.end());
   }
 
   void read_links(SQLite::Database& db) {
     TextMap<int> actions_of;
-    SQLite::Statement counts(db, "SELECT priority, count(*) FROM actions GROUP BY priority");
-    while (counts.executeStep()) actions_of.emplace(counts.getColumn(0).getString(), counts.getColumn(1).getInt());
+    Rows counts(db, "SELECT priority, count(*) FROM actions GROUP BY priority");
+    while (counts.step()) actions_of.emplace(counts.text(0), static_cast<int>(counts.integer(1)));
     priorities.assign(n, 0);
     actions.assign(n, 0);
-    SQLite::Statement mitigations(db, "SELECT risk, priority FROM priority_risks");
-    while (mitigations.executeStep()) {
-      auto at = position(mitigations.getColumn(0).getInt64());
+    Rows mitigations(db, "SELECT risk, priority FROM priority_risks");
+    while (mitigations.step()) {
+      auto at = position(mitigations.integer(0));
       if (!at) continue;
       ++priorities[*at];
-      if (auto it = actions_of.find(column_text(mitigations, 1)); it != actions_of.end()) actions[*at] += it->second;
+      if (auto it = actions_of.find(mitigations.text(1)); it != actions_of.end()) actions[*at] += it->second;
     }
-    SQLite::Statement links(db, "SELECT from_risk, to_risk FROM feeds ORDER BY from_risk, to_risk");
-    while (links.executeStep()) {
-      auto from = position(links.getColumn(0).getInt64()), to = position(links.getColumn(1).getInt64());
+    Rows links(db, "SELECT from_risk, to_risk FROM feeds ORDER BY from_risk, to_risk");
+    while (links.step()) {
+      auto from = position(links.integer(0)), to = position(links.integer(1));
       if (from && to) feeds.emplace_back(*from, *to);
     }
   }
@@ -180,30 +207,45 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
                 size_t first, size_t last, unsigned worker,
                 const std::function<void(unsigned, size_t, const RiskBrief&)>& risk) {
   if (first >= last) return;
-  SQLite::Statement st(db, "SELECT key, id, title, owner, target_likelihood, target_impact, current_assessment, "
-                           "previous_assessment FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
+  Rows st(db, "SELECT key, id, title, owner, target_likelihood, target_impact, current_assessment, "
+              "previous_assessment FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
   st.bind(1, layout.key_at(first));
   st.bind(2, layout.key_at(last - 1));
   RiskBrief b;
-  auto set_codes = [](std::optional<ScoreCodes>& out, const std::optional<Assessments::Score>& s) {
-    if (!s) return out.reset();
+  auto set_codes = [](std::optional<ScoreCodes>& out, const std::string& l, const std::string& i) {
     ScoreCodes& c = out ? *out : out.emplace();
-    c.likelihood = *s->likelihood;
-    c.impact = *s->impact;
+    c.likelihood = l;
+    c.impact = i;
+  };
+  auto set_score = [&](std::optional<ScoreCodes>& out, int column) {
+    auto s = st.null(column) ? std::nullopt : scores.find(st.integer(column));
+    if (s)
+      set_codes(out, *s->likelihood, *s->impact);
+    else
+      out.reset();
+    return s;
   };
   size_t pos = first;
-  for (; pos < last && st.executeStep(); ++pos) {
-    if (st.getColumn(0).getInt64() != layout.key_at(pos))
+  for (; pos < last && st.step(); ++pos) {
+    if (st.integer(0) != layout.key_at(pos))
       throw Error(ErrorKind::Internal, path + ": the register changed under a read transaction");
-    assign_text(st, 1, b.id);
-    assign_text(st, 2, b.title);
-    assign_opt_text(st, 3, b.owner);
-    assign_opt_codes(st, 4, b.target);
-    auto current = st.getColumn(6).isNull() ? std::nullopt : scores.find(st.getColumn(6).getInt64());
-    set_codes(b.current, current);
-    set_codes(b.previous, st.getColumn(7).isNull() ? std::nullopt : scores.find(st.getColumn(7).getInt64()));
+    b.id.assign(st.text(1));
+    b.title.assign(st.text(2));
+    if (st.null(3))
+      b.owner.reset();
+    else
+      (b.owner ? *b.owner : b.owner.emplace()).assign(st.text(3));
+    if (st.null(4)) {
+      b.target.reset();
+    } else {
+      ScoreCodes& t = b.target ? *b.target : b.target.emplace();
+      t.likelihood.assign(st.text(4));
+      t.impact.assign(st.text(5));
+    }
+    auto current = set_score(b.current, 6);
+    set_score(b.previous, 7);
     if (current)
-      b.assessed_at = current->at;
+      b.assessed_at.assign(current->at);
     else
       b.assessed_at.clear();
     b.priorities = layout.priorities[pos];
@@ -222,17 +264,22 @@ void SqliteStore::scan_register(const std::function<void(size_t risks, unsigned 
     // A page cache for each connection, no memory map: two maps of a 1 GB register held
     // 1 GiB resident between them, for no gain in time.
     BulkReads bulk(*db_, false);
-    SQLite::Transaction snapshot(*db_);  // (reads begin it: the keys below fix the snapshot)
-    Layout layout;
-    layout.read_keys(*db_);
-    const size_t n = layout.n;
+    SQLite::Transaction snapshot(*db_);  // (the first read below fixes its snapshot)
+    // The key range tells (at once) whether the register is large enough to split; how many
+    // risks there are exactly is counted below, at the same time as the other work.
+    int64_t span = 0;
+    {
+      SQLite::Statement range(*db_, "SELECT coalesce(max(key) - min(key) + 1, 0) FROM risks");
+      range.executeStep();
+      span = range.getColumn(0).getInt64();
+    }
 
     // A second connection for a large register, when its read transaction sees the same
     // snapshot as ours; otherwise (a write came in between) everything is read here.
     std::unique_ptr<SQLite::Database> twin;
     std::optional<BulkReads> twin_bulk;
     std::optional<SQLite::Transaction> twin_snapshot;
-    if (worth_splitting(n, parallel_scan_from_)) {
+    if (worth_splitting(static_cast<size_t>(span), parallel_scan_from_)) {
       twin = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY, sqlite_rows::kBusyTimeoutMs);
       twin_bulk.emplace(*twin, false);
       twin_snapshot.emplace(*twin);
@@ -245,11 +292,21 @@ void SqliteStore::scan_register(const std::function<void(size_t risks, unsigned 
     SQLite::Database& other = twin ? *twin : *db_;
     const bool apart = twin != nullptr;
 
+    // Phase one: the layout here, the assessments there.
+    Layout layout;
     Assessments scores;
     run_both(
-        apart, [&] { guarded(path_, [&] { layout.read_links(*db_); }); },
+        apart,
+        [&] {
+          guarded(path_, [&] {
+            layout.read_keys(*db_);
+            layout.read_links(*db_);
+          });
+        },
         [&] { guarded(path_, [&] { scores.read(other, path_); }); });
 
+    // Phase two: each connection reads half of the risks.
+    const size_t n = layout.n;
     start(n, apart ? 2 : 1);
     const size_t half = apart ? n / 2 : n;
     run_both(

@@ -61,9 +61,9 @@ class SqliteStore : public Store {
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }
 
-  /// scan_register splits a register of at least this many risks over two threads, each
-  /// with its own connection (when the machine has two cores or more). Tests set it to
-  /// compare the two ways.
+  /// scan_register splits a register of at least this many risks (read from its key range:
+  /// the count itself takes a walk) over two threads, each with its own connection, when the
+  /// machine has two cores or more. Tests set it to compare the two ways.
   void set_parallel_scan_from(size_t risks) { parallel_scan_from_ = risks; }
 
  private:
