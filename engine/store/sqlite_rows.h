@@ -65,11 +65,10 @@ inline std::string list_json(const std::vector<std::string>& v) { return to_json
 /// and the assessments' b-trees stays CPU-bound. Only there: on a 1 GB register the two cost an
 /// interactive command that reads a few rows (show, score) 25-40 ms of mapping, page faults and
 /// unmapping. Construct it before the read transaction begins; it puts SQLite's defaults back.
-/// Without `map`, only the cache (the evaluation scan, whose reads are sequential).
 class BulkReads {
  public:
-  explicit BulkReads(SQLite::Database& db, bool map = true) : db_(db) {
-    if (map) db_.exec("PRAGMA mmap_size = 268435456");
+  explicit BulkReads(SQLite::Database& db) : db_(db) {
+    db_.exec("PRAGMA mmap_size = 268435456");
     db_.exec("PRAGMA cache_size = -65536");
   }
   ~BulkReads() {

@@ -137,7 +137,7 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
       if (!fs::exists(path_))
         throw Error(ErrorKind::NoDatabase, "no register at " + path_ + "; create one with 'riskreg init'");
       if (fs::is_directory(path_)) throw Error(ErrorKind::Schema, path_ + ": a directory, not a riskreg register");
-      db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
+      db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
       int version = db_->execAndGet("PRAGMA user_version").getInt();
       if (version == 0)
         throw Error(ErrorKind::Schema, path_ + ": not a riskreg register (no schema version); was it created by 'riskreg init'?");
@@ -148,7 +148,7 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
       int fd = ::open(path_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);
       if (fd < 0) throw Error(ErrorKind::Internal, "cannot create " + path_ + ": " + std::strerror(errno));
       ::close(fd);
-      db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
+      db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
       db_->exec("PRAGMA journal_mode = WAL");
     }
     db_->exec("PRAGMA foreign_keys = ON");
