@@ -4,14 +4,14 @@
 
 namespace riskreg::rules {
 
-std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts) {
+std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts, size_t split_from) {
   auto part = [&](size_t first, size_t last, std::vector<Flag>& out) {
     for (size_t i = first; i < last; ++i)
       for (const auto& rule : set.rules)
         if (rule.condition.matches(facts[i])) out.push_back({i, &rule});
   };
   // A large register in two halves at once; the second half's flags follow the first's.
-  const size_t n = facts.size(), half = worth_splitting(n, kEvaluateSplitFrom) ? n / 2 : n;
+  const size_t n = facts.size(), half = worth_splitting(n, split_from) ? n / 2 : n;
   std::vector<Flag> out, second;
   run_both(half < n, [&] { part(0, half, out); }, [&] { part(half, n, second); });
   out.insert(out.end(), second.begin(), second.end());

@@ -383,6 +383,16 @@ TEST_CASE("load path: a large register's scan split over two threads equals the 
   CHECK(differing == 0);
   CHECK(fed > 100);
 
+  // The rules evaluated in two halves give the flags of one pass, in the same order.
+  auto set = rules::rule_set_from(store.rules(), m);
+  auto whole = rules::evaluate(set, serial_facts, SIZE_MAX);
+  auto halves = rules::evaluate(set, serial_facts, 100);
+  REQUIRE(whole.size() > 1500);
+  REQUIRE(halves.size() == whole.size());
+  size_t moved = 0;
+  for (size_t i = 0; i < whole.size(); ++i) moved += whole[i].risk != halves[i].risk || whole[i].rule != halves[i].rule;
+  CHECK(moved == 0);
+
   // A score not on the matrix in the second half (the other thread's share) stops the load
   // with the risk's id, as it does on one thread.
   store.set_parallel_scan_from(1000);
