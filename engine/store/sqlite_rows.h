@@ -60,7 +60,7 @@ void read_state_into(SQLite::Statement& st, RiskState& s);
 /// A list column as stored: a JSON array of strings.
 inline std::string list_json(const std::vector<std::string>& v) { return to_json(v); }
 
-/// For the length of one whole-register read (a scan, an export, a load): pages through a memory
+/// For the length of one whole-register read (for_each_risk, an export, a load): pages through a memory
 /// map (256 MiB) and a 64 MiB page cache, so a million-risk scan that jumps between the risks'
 /// and the assessments' b-trees stays CPU-bound. Only there: on a 1 GB register the two cost an
 /// interactive command that reads a few rows (show, score) 25-40 ms of mapping, page faults and

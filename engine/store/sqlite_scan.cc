@@ -211,17 +211,15 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
   st.bind(1, layout.key_at(first));
   st.bind(2, layout.key_at(last - 1));
   RiskBrief b;
-  auto set_codes = [](std::optional<ScoreCodes>& out, const std::string& l, const std::string& i) {
-    ScoreCodes& c = out ? *out : out.emplace();
-    c.likelihood = l;
-    c.impact = i;
-  };
   auto set_score = [&](std::optional<ScoreCodes>& out, int column) {
     auto s = st.null(column) ? std::nullopt : scores.find(st.integer(column));
-    if (s)
-      set_codes(out, *s->likelihood, *s->impact);
-    else
+    if (!s) {
       out.reset();
+      return s;
+    }
+    ScoreCodes& c = out ? *out : out.emplace();
+    c.likelihood = *s->likelihood;
+    c.impact = *s->impact;
     return s;
   };
   size_t pos = first;
@@ -290,26 +288,25 @@ void SqliteStore::scan_register(const std::function<void(size_t risks, unsigned 
     SQLite::Database& other = twin ? *twin : *db_;
     const bool apart = twin != nullptr;
 
-    // Phase one: the layout here, the assessments there.
+    // Phase one: the layout here, the assessments there. (run_both rethrows the other
+    // thread's failure here, inside guarded, which types SQLite's errors for both.)
     Layout layout;
     Assessments scores;
     run_both(
         apart,
         [&] {
-          guarded(path_, [&] {
-            layout.read_keys(*db_);
-            layout.read_links(*db_);
-          });
+          layout.read_keys(*db_);
+          layout.read_links(*db_);
         },
-        [&] { guarded(path_, [&] { scores.read(other, path_); }); });
+        [&] { scores.read(other, path_); });
 
     // Phase two: each connection reads half of the risks.
     const size_t n = layout.n;
     start(n, apart ? 2 : 1);
     const size_t half = apart ? n / 2 : n;
     run_both(
-        apart, [&] { guarded(path_, [&] { read_risks(*db_, path_, layout, scores, 0, half, 0, risk); }); },
-        [&] { guarded(path_, [&] { read_risks(other, path_, layout, scores, half, n, apart ? 1 : 0, risk); }); });
+        apart, [&] { read_risks(*db_, path_, layout, scores, 0, half, 0, risk); },
+        [&] { read_risks(other, path_, layout, scores, half, n, apart ? 1 : 0, risk); });
 
     for (auto [from, to] : layout.feeds) feed(from, to);
     if (twin_snapshot) twin_snapshot->commit();
