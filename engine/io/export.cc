@@ -1,8 +1,8 @@
 #include "io/export.h"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +20,7 @@ using nlohmann::json;
 namespace riskreg {
 
 using exporting::band_text;
+using exporting::CellTexts;
 using exporting::lines;
 using exporting::RiskRow;
 using exporting::score_text;
@@ -94,49 +95,43 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
 
   ExportSummary sum;
   sum.audit_head = store.audit_head();
-  // Feeds between risks that both exist at the as-of time; the ids are known after the walk.
-  auto feeds_of = [&](const auto& keep, const auto& emit) {
-    store.for_each_feed([&](const Feed& f) {
-      if (keep(f.from) && keep(f.to)) {
-        emit(f);
-        ++sum.feeds;
-      }
-    });
-  };
+  fs::path side_feeds = tmp;
+  side_feeds += ".feeds";
   try {
-    std::unordered_set<std::string> ids;  // risks exported as of a time (for the feeds filter)
-    auto keep = [&](const std::string& id) { return !as_of || ids.count(id) > 0; };
     if (format == ExportFormat::Csv) {
       fs::create_directories(tmp);
-      auto risks = open_out(tmp / "risks.csv");
-      auto hist = open_out(tmp / "assessments.csv");
-      write_csv_row(risks, export_risk_columns());
-      write_csv_row(hist, {"id", "risk", "score", "likelihood", "impact", "band", "by", "at", "reason"});
+      CsvFile risks(tmp / "risks.csv"), hist(tmp / "assessments.csv"), feeds(tmp / "feeds.csv");
+      risks.row(export_risk_columns());
+      hist.row({"id", "risk", "score", "likelihood", "impact", "band", "by", "at", "reason"});
+      feeds.row({"from", "to", "basis", "transition_probability"});
+      CellTexts cells(m);
+      char id[24];
       walk(
           store, m, as_of, now,
           [&](const RiskRow& r) {
-            write_csv_record(risks, {r.id, r.title, r.owner, r.current, r.target, r.band,
-                                  r.above_appetite ? "yes" : "no", lines(r.controls), r.heading, r.vulnerability,
-                                  lines(r.triggers), lines(r.consequences), lines(r.notes), lines(r.priorities),
-                                  lines(r.actions), lines(r.feeds_to), lines(r.flags)});
-            if (as_of) ids.insert(r.id);
+            risks.field(r.id).field(r.title).field(r.owner).field(r.current).field(r.target).field(r.band);
+            risks.field(r.above_appetite ? "yes" : "no").lines(r.controls).field(r.heading).field(r.vulnerability);
+            risks.lines(r.triggers).lines(r.consequences).lines(r.notes).lines(r.priorities).lines(r.actions);
+            risks.lines(r.feeds_to).lines(r.flags).end_row();
+            for (const Feed& f : r.feeds) {
+              feeds.field(f.from).field(f.to).field(f.basis);
+              feeds.field(f.transition_probability ? json(*f.transition_probability).dump() : "").end_row();
+              ++sum.feeds;
+            }
             ++sum.risks;
             tick();
           },
           [&](const AssessmentRow& a) {
-            write_csv_record(hist, {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood,
-                                 a.score.impact, band_text(m, a.score), a.by, a.at, a.reason});
+            auto end = std::to_chars(id, id + sizeof id, a.id).ptr;
+            hist.field({id, static_cast<size_t>(end - id)}).field(a.risk_id).field(cells.score(a.score));
+            hist.field(a.score.likelihood).field(a.score.impact).field(cells.band(a.score));
+            hist.field(a.by).field(a.at).field(a.reason).end_row();
             ++sum.assessments;
             tick();
           });
-      close_out(risks, tmp / "risks.csv");
-      close_out(hist, tmp / "assessments.csv");
-      auto feeds = open_out(tmp / "feeds.csv");
-      write_csv_row(feeds, {"from", "to", "basis", "transition_probability"});
-      feeds_of(keep, [&](const Feed& f) {
-        write_csv_row(feeds, {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
-      });
-      close_out(feeds, tmp / "feeds.csv");
+      risks.close();
+      hist.close();
+      feeds.close();
       auto man = open_out(tmp / "manifest.json");
       man << manifest(store, m, format, sum, as_of).dump(2) << "\n";
       close_out(man, tmp / "manifest.json");
@@ -148,6 +143,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       const std::vector<std::string> feed_cols = {"from", "to", "basis", "transition_probability"};
       int risks = wb.sheet("Risks", export_risk_columns());
       int hist = wb.sheet("Assessments", hist_cols);
+      int feeds = wb.sheet("Feeds", feed_cols);
       std::vector<int> counts(static_cast<size_t>(m.cell_count()), 0);
       walk(
           store, m, as_of, now,
@@ -157,7 +153,9 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                     lines(r.controls), r.heading, r.vulnerability, lines(r.triggers), lines(r.consequences),
                     lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to), lines(r.flags)});
             if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current)) ++counts[static_cast<size_t>(m.index(*c))];
-            if (as_of) ids.insert(r.id);
+            for (const Feed& f : r.feeds)
+              wb.row(feeds, static_cast<uint32_t>(++sum.feeds),
+                     {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
             tick();
           },
           [&](const AssessmentRow& a) {
@@ -168,11 +166,6 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
           });
       wb.filter(risks, static_cast<uint32_t>(sum.risks), export_risk_columns().size());
       wb.filter(hist, static_cast<uint32_t>(sum.assessments), hist_cols.size());
-      int feeds = wb.sheet("Feeds", feed_cols);
-      feeds_of(keep, [&](const Feed& f) {
-        wb.row(feeds, static_cast<uint32_t>(sum.feeds + 1),
-               {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
-      });
       wb.filter(feeds, static_cast<uint32_t>(sum.feeds), feed_cols.size());
       wb.heat_map(m, counts);
       int man = wb.sheet("Manifest", {"key", "value"});
@@ -183,11 +176,15 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
     } else if (format == ExportFormat::Html) {
       // The table rows go to the side file as the walk passes; the page is put together after.
       exporting::HtmlExport html(m, side);
+      // The graph's risks are chosen from the links once every risk has been seen: the walk's
+      // links wait in a side file, a JSON array a line.
+      auto links = open_out(side_feeds);
       walk(
           store, m, as_of, now,
           [&](const RiskRow& r) {
             html.risk(r);
-            if (as_of) ids.insert(r.id);
+            for (const Feed& f : r.feeds) links << json::array({f.from, f.to, f.basis}).dump() << '\n';
+            sum.feeds += static_cast<int64_t>(r.feeds.size());
             ++sum.risks;
             tick();
           },
@@ -196,14 +193,27 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
             ++sum.assessments;
             tick();
           });
-      feeds_of(keep, [&](const Feed& f) { html.feed(f); });
+      close_out(links, side_feeds);
+      {
+        std::ifstream in(side_feeds, std::ios::binary);
+        Feed f;
+        for (std::string line; std::getline(in, line);) {
+          auto l = json::parse(line);
+          l.at(0).get_to(f.from);
+          l.at(1).get_to(f.to);
+          l.at(2).get_to(f.basis);
+          html.feed(f);
+        }
+      }
+      fs::remove(side_feeds);
       auto f = open_out(tmp);
       html.write(f, store, as_of, format_timestamp(now), manifest(store, m, format, sum, as_of));
       close_out(f, tmp);
     } else {
-      // Risks first, their histories in a side file, then joined: both stay streamed.
+      // Risks first, their histories and feeds in side files, then joined: all stay streamed.
       auto f = open_out(tmp);
       auto hist = open_out(side);
+      auto links = open_out(side_feeds);
       f << "{\n\"risks\": [";
       walk(
           store, m, as_of, now,
@@ -226,7 +236,14 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                       {"feeds_to", r.feeds_to},
                       {"flags", r.flags}};
             f << (sum.risks++ ? ",\n  " : "\n  ") << e.dump();
-            if (as_of) ids.insert(r.id);
+            for (const Feed& fd : r.feeds)
+              links << (sum.feeds++ ? ",\n  " : "\n  ")
+                    << json{{"from", fd.from},
+                            {"to", fd.to},
+                            {"basis", fd.basis},
+                            {"transition_probability",
+                             fd.transition_probability ? json(*fd.transition_probability) : json(nullptr)}}
+                           .dump();
             tick();
           },
           [&](const AssessmentRow& a) {
@@ -243,24 +260,18 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
             tick();
           });
       close_out(hist, side);
+      close_out(links, side_feeds);
+      // Appends a side file to the export and removes it.
+      auto append = [&](const fs::path& p, int64_t rows) {
+        std::ifstream in(p, std::ios::binary);
+        if (rows) f << in.rdbuf();
+        in.close();
+        fs::remove(p);
+      };
       f << "\n],\n\"assessments\": [";
-      {
-        std::ifstream in(side, std::ios::binary);
-        if (sum.assessments) f << in.rdbuf();
-      }
-      fs::remove(side);
+      append(side, sum.assessments);
       f << "\n],\n\"feeds\": [";
-      bool first = true;
-      feeds_of(keep, [&](const Feed& fd) {
-        f << (first ? "\n  " : ",\n  ")
-          << json{{"from", fd.from},
-                  {"to", fd.to},
-                  {"basis", fd.basis},
-                  {"transition_probability",
-                   fd.transition_probability ? json(*fd.transition_probability) : json(nullptr)}}
-                 .dump();
-        first = false;
-      });
+      append(side_feeds, sum.feeds);
       f << "\n],\n\"manifest\": " << manifest(store, m, format, sum, as_of).dump() << "\n}\n";
       close_out(f, tmp);
     }
@@ -270,6 +281,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
     std::error_code ec;
     fs::remove_all(tmp, ec);
     fs::remove(side, ec);
+    fs::remove(side_feeds, ec);
     throw;
   }
   return sum;

@@ -18,17 +18,26 @@ std::string band_text(const Matrix& m, const ScoreCodes& s) {
   return c ? m.band(*c).name : "";
 }
 
-std::string lines(const std::vector<std::string>& v) { return join(v, "\n"); }
-
-namespace {
-
-/// Copies `from` into `to`, reusing `to`'s strings.
-void copy_list(const std::vector<std::string>& from, std::vector<std::string>& to) {
-  to.resize(from.size());
-  for (size_t i = 0; i < from.size(); ++i) to[i].assign(from[i]);
+CellTexts::CellTexts(const Matrix& m) : m_(m) {
+  for (int i = 0; i < m.cell_count(); ++i) {
+    score_.push_back(m.format(m.cell_at(i)));
+    band_.push_back(m.band(m.cell_at(i)).name);
+  }
 }
 
-}  // namespace
+std::string_view CellTexts::score(const ScoreCodes& s) {
+  if (auto c = m_.cell(s)) return score_[static_cast<size_t>(m_.index(*c))];
+  off_ = s.likelihood + s.impact;
+  return off_;
+}
+
+std::string_view CellTexts::band(const ScoreCodes& s) {
+  auto c = m_.cell(s);
+  return c ? std::string_view(band_[static_cast<size_t>(m_.index(*c))]) : std::string_view();
+}
+
+std::string lines(const std::vector<std::string>& v) { return join(v, "\n"); }
+
 
 void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of, Timestamp now,
           const std::function<void(const RiskRow&)>& on_risk,
@@ -43,41 +52,42 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
   }
 
   RiskRow r;  // reused: its strings and vectors keep their buffers from risk to risk
-  store.for_each_export(
-      as_of, upstream,
-      [&](const ExportRisk& e) {
-        const RiskState& s = e.state;
-        auto v = view_of(s, m);
-        r.id.assign(s.id);
-        r.title.assign(s.title);
-        r.owner.assign(s.owner ? *s.owner : std::string());
-        r.current = v.current ? m.format(*v.current) : "";
-        r.target = v.target ? m.format(*v.target) : "";
-        r.band = v.band ? v.band->name : "";
-        r.above_appetite = v.above_appetite;
-        r.heading.assign(e.heading);
-        r.vulnerability.assign(e.vulnerability);
-        copy_list(e.controls, r.controls);
-        copy_list(e.triggers, r.triggers);
-        copy_list(e.consequences, r.consequences);
-        copy_list(e.notes, r.notes);
-        copy_list(e.priorities, r.priorities);
-        copy_list(e.actions, r.actions);
-        copy_list(e.feeds_to, r.feeds_to);
-        r.flags.clear();
-        if (!set.rules.empty()) {
-          rules::RiskFacts f = rules::facts_of(v, m, now);
-          for (const auto& up : e.upstream) {
-            ++f.upstream;
-            if (up)
-              if (auto c = m.cell(*up); c && m.above_appetite(*c)) ++f.upstream_above;
-          }
-          for (const auto& rule : set.rules)
-            if (rule.condition.matches(f)) r.flags.push_back(rule.name);
-        }
-        on_risk(r);
-      },
-      on_assessment);
+  store.for_each_export(as_of, upstream, [&](ExportRisk& e) {
+    const RiskState& s = e.state;
+    auto v = view_of(s, m);
+    r.id.assign(s.id);
+    r.title.assign(s.title);
+    r.owner.assign(s.owner ? *s.owner : std::string());
+    r.current = v.current ? m.format(*v.current) : "";
+    r.target = v.target ? m.format(*v.target) : "";
+    r.band = v.band ? v.band->name : "";
+    r.above_appetite = v.above_appetite;
+    // The row's texts and lists are taken, not copied: the store sets every part afresh.
+    r.heading.swap(e.heading);
+    r.vulnerability.swap(e.vulnerability);
+    r.controls.swap(e.controls);
+    r.triggers.swap(e.triggers);
+    r.consequences.swap(e.consequences);
+    r.notes.swap(e.notes);
+    r.priorities.swap(e.priorities);
+    r.actions.swap(e.actions);
+    r.feeds_to.resize(e.feeds.size());
+    for (size_t i = 0; i < e.feeds.size(); ++i) r.feeds_to[i].assign(e.feeds[i].to);
+    r.feeds.swap(e.feeds);
+    r.flags.clear();
+    if (!set.rules.empty()) {
+      rules::RiskFacts f = rules::facts_of(v, m, now);
+      for (const auto& up : e.upstream) {
+        ++f.upstream;
+        if (up)
+          if (auto c = m.cell(*up); c && m.above_appetite(*c)) ++f.upstream_above;
+      }
+      for (const auto& rule : set.rules)
+        if (rule.condition.matches(f)) r.flags.push_back(rule.name);
+    }
+    on_risk(r);
+    for (const auto& a : e.history) on_assessment(a);
+  });
 }
 
 void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of,

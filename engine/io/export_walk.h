@@ -18,6 +18,7 @@ struct RiskRow {
   bool above_appetite = false;
   std::string heading, vulnerability;
   std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
+  std::vector<Feed> feeds;  ///< the links from it (feeds_to's), as the export's feed table lists them
   std::vector<std::string> flags;  ///< the rule flags raised on it ("UNMITIGATED"), if evaluated
 };
 
@@ -25,6 +26,20 @@ struct RiskRow {
 std::string score_text(const Matrix& m, const ScoreCodes& s);
 /// The band a score falls in, "" if off the matrix.
 std::string band_text(const Matrix& m, const ScoreCodes& s);
+
+/// score_text and band_text for every cell of a matrix, written once: what an export writes
+/// on each of a million rows.
+class CellTexts {
+ public:
+  explicit CellTexts(const Matrix& m);
+  std::string_view score(const ScoreCodes& s);
+  std::string_view band(const ScoreCodes& s);
+
+ private:
+  const Matrix& m_;
+  std::vector<std::string> score_, band_;  ///< by cell index
+  std::string off_;  ///< an off-matrix score's codes (score's view of them lasts until its next call)
+};
 
 /// A list in one CSV cell: one item per line (items never hold a line break in practice;
 /// `riskreg import` splits on line breaks, or on "; " in a cell without any).

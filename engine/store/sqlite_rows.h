@@ -60,16 +60,16 @@ void read_state_into(SQLite::Statement& st, RiskState& s);
 /// A list column as stored: a JSON array of strings.
 inline std::string list_json(const std::vector<std::string>& v) { return to_json(v); }
 
-/// For the length of one whole-register read (for_each_risk, an export, a load): pages through a memory
+/// For the length of one whole-register read (for_each_risk, a load): pages through a memory
 /// map (256 MiB) and a 64 MiB page cache, so a million-risk scan that jumps between the risks'
 /// and the assessments' b-trees stays CPU-bound. Only there: on a 1 GB register the two cost an
 /// interactive command that reads a few rows (show, score) 25-40 ms of mapping, page faults and
 /// unmapping. Construct it before the read transaction begins; it puts SQLite's defaults back.
 class BulkReads {
  public:
-  explicit BulkReads(SQLite::Database& db) : db_(db) {
-    db_.exec("PRAGMA mmap_size = 268435456");
-    db_.exec("PRAGMA cache_size = -65536");
+  explicit BulkReads(SQLite::Database& db, int cache_kib = 64 << 10, int64_t mmap_bytes = 256 << 20) : db_(db) {
+    db_.exec("PRAGMA mmap_size = " + std::to_string(mmap_bytes));
+    db_.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
   }
   ~BulkReads() {
     // Back to the defaults; a failure here leaves only a larger cache for this connection, and
@@ -85,6 +85,47 @@ class BulkReads {
 
  private:
   SQLite::Database& db_;
+};
+
+/// A query stepped through SQLite's C API. The whole-register scans and the export read tens
+/// of millions of columns, and SQLiteCpp's Column copies a shared pointer (two atomic operations) for each
+/// one; here a column is one call. Errors throw SQLite::Exception, as SQLiteCpp's do.
+class Rows {
+ public:
+  Rows(SQLite::Database& db, const char* sql) : db_(db.getHandle()) {
+    check(sqlite3_prepare_v2(db_, sql, -1, &st_, nullptr));
+  }
+  ~Rows() { sqlite3_finalize(st_); }
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  void bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
+  void bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  int parameters() const { return sqlite3_bind_parameter_count(st_); }
+  void reset() { sqlite3_reset(st_); }
+  double real(int i) const { return sqlite3_column_double(st_, i); }
+  bool step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) check(rc);
+    return false;
+  }
+  bool null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+  int64_t integer(int i) const { return sqlite3_column_int64(st_, i); }
+  /// The column's text, valid until the next step.
+  std::string_view text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string_view();
+  }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
 };
 
 /// Reads a list column into `out`, reusing its strings' buffers. Arrays of plain strings

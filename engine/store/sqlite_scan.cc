@@ -23,6 +23,7 @@ namespace riskreg {
 namespace {
 
 using sqlite_rows::guarded;
+using sqlite_rows::Rows;
 
 /// What any write to the tables the scan reads moves, read inside a read transaction: two
 /// connections that read the same mark see the same snapshot. Every change riskreg makes
@@ -47,41 +48,6 @@ struct TextHash {
 };
 template <typename V>
 using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
-
-/// A query stepped through SQLite's C API. The scans below read tens of millions of
-/// columns, and SQLiteCpp's Column copies a shared pointer (two atomic operations) for each
-/// one; here a column is one call. Errors throw SQLite::Exception, as SQLiteCpp's do.
-class Rows {
- public:
-  Rows(SQLite::Database& db, const char* sql) : db_(db.getHandle()) {
-    check(sqlite3_prepare_v2(db_, sql, -1, &st_, nullptr));
-  }
-  ~Rows() { sqlite3_finalize(st_); }
-  Rows(const Rows&) = delete;
-  Rows& operator=(const Rows&) = delete;
-
-  void bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
-  bool step() {
-    int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) check(rc);
-    return false;
-  }
-  bool null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
-  int64_t integer(int i) const { return sqlite3_column_int64(st_, i); }
-  /// The column's text, valid until the next step.
-  std::string_view text(int i) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
-    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string_view();
-  }
-
- private:
-  void check(int rc) const {
-    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
-  }
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-};
 
 /// Every assessment's score and time, by id, from one scan in id order; a risk's current
 /// and previous assessments are then looked up here. A register has few distinct level

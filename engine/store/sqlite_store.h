@@ -49,8 +49,7 @@ class SqliteStore : public Store {
   std::vector<AuditEntry> audit_log() override;
   std::string audit_head(const std::optional<std::string>& as_of) override;   // store/sqlite_export.cc
   void for_each_export(const std::optional<std::string>& as_of, bool upstream,
-                       const std::function<void(const ExportRisk&)>& on_risk,
-                       const std::function<void(const AssessmentRow&)>& on_assessment) override;
+                       const std::function<void(ExportRisk&)>& on_risk) override;
   std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
   AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
   AssessmentRow append_assessment(const NewAssessment& a) override;

@@ -16,8 +16,7 @@ std::string Store::audit_head(const std::optional<std::string>& as_of) {
 }
 
 void Store::for_each_export(const std::optional<std::string>& as_of, bool upstream,
-                            const std::function<void(const ExportRisk&)>& on_risk,
-                            const std::function<void(const AssessmentRow&)>& on_assessment) {
+                            const std::function<void(ExportRisk&)>& on_risk) {
   // A risk's score as of the export's time: its latest assessment made by then.
   auto score_then = [&](const std::string& id) -> std::optional<ScoreCodes> {
     if (!as_of) {
@@ -45,16 +44,17 @@ void Store::for_each_export(const std::optional<std::string>& as_of, bool upstre
       r.priorities.push_back(p.id);
       for (const auto& a : p.actions) r.actions.push_back(a.id);
     }
-    for (const auto& f : l.feeds_out) r.feeds_to.push_back(f.to);
+    for (const auto& f : l.feeds_out)
+      if (!as_of || score_then(f.to)) r.feeds.push_back({f.from, f.to, f.basis, "", f.transition_probability, ""});
     if (upstream)
       for (const auto& f : l.feeds_in) {
         auto sc = score_then(f.from);
         if (as_of && !sc) continue;
         r.upstream.push_back(sc);
       }
+    for (auto& a : history(s.id))
+      if (!as_of || a.at <= *as_of) r.history.push_back(std::move(a));
     on_risk(r);
-    for (const auto& a : history(s.id))
-      if (!as_of || a.at <= *as_of) on_assessment(a);
   };
   if (as_of)
     for_each_risk_as_of(*as_of, visit);

@@ -144,19 +144,24 @@ struct AlertDelivery {
   std::string at;  ///< ISO 8601 UTC
 };
 
-/// One risk as an export streams it (Store::for_each_export): its state, its texts and its
-/// links, filled from cursors merged in risk order, never from per-risk queries.
+/// One risk as an export streams it (Store::for_each_export): its state, its texts, its
+/// links and its history, filled from cursors merged in risk order, never from per-risk queries.
 struct ExportRisk {
   RiskState state;  ///< as of the export's time when it has one; priorities/actions counted
   std::string heading, vulnerability;
   std::vector<std::string> triggers, consequences, controls, notes;
   std::vector<std::string> priorities;  ///< that mitigate it, in the plan's order
   std::vector<std::string> actions;     ///< under those priorities, in order
-  std::vector<std::string> feeds_to;    ///< risks it feeds, in key order
+  /// The links from it (`from` is this risk), in key order of the risk fed; with an as-of
+  /// time, only to risks in the register then. `from`, `to`, `basis` and
+  /// `transition_probability` are filled (not the evidence or the direction note).
+  std::vector<Feed> feeds;
   /// Only when asked for: the score (as of the export's time) of each risk feeding this one.
   /// A source with no score is `nullopt`; with an as-of time, sources not yet assessed then
   /// are left out (they are not in that register).
   std::vector<std::optional<ScoreCodes>> upstream;
+  /// Its assessments (made by the as-of time), in id order.
+  std::vector<AssessmentRow> history;
 };
 
 struct RegisterCounts {
@@ -240,14 +245,14 @@ class Store {
   /// then (ISO 8601 UTC, compared as text); "" when there is none. Reads one entry, not
   /// the log; the default reads the log.
   virtual std::string audit_head(const std::optional<std::string>& as_of = std::nullopt);
-  /// Streams the register for an export, in risk id order: each risk (as of `as_of` when
-  /// given, skipping risks not assessed by then, as for_each_risk_as_of) to `on_risk`, then
-  /// its assessments (made by `as_of`) in id order to `on_assessment`. `upstream` asks for
-  /// ExportRisk::upstream. A constant number of queries whatever the register's size, and
-  /// memory bounded by one risk; the default falls back to per-risk reads (store/store.cc).
+  /// Streams the register for an export, in risk key order: each risk (as of `as_of` when
+  /// given, skipping risks not assessed by then, as for_each_risk_as_of) with its history to
+  /// `on_risk`. `upstream` asks for ExportRisk::upstream. A constant number of queries whatever
+  /// the register's size, and memory bounded by one risk; the default falls back to per-risk
+  /// reads (store/store.cc). `on_risk` may move or swap parts out of the row it is given:
+  /// every field is set afresh for each risk.
   virtual void for_each_export(const std::optional<std::string>& as_of, bool upstream,
-                               const std::function<void(const ExportRisk&)>& on_risk,
-                               const std::function<void(const AssessmentRow&)>& on_assessment);
+                               const std::function<void(ExportRisk&)>& on_risk);
   /// Every recorded alert delivery for `period` ("2026-11"), in the order recorded.
   virtual std::vector<AlertDelivery> alert_deliveries(const std::string& period) = 0;
 

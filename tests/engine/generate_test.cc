@@ -250,29 +250,34 @@ std::string export_stream(Store& s, const std::optional<std::string>& as_of, boo
     for (const auto& x : v) out << x << '|';
     out << ';';
   };
-  auto on_risk = [&](const ExportRisk& r) {
+  auto on_risk = [&](ExportRisk& r) {
     const auto& st = r.state;
     out << "R " << st.id << ' ' << st.title << ' ' << st.owner.value_or("-") << ' '
         << (st.current ? std::to_string(st.current->id) + st.current->score.likelihood + st.current->score.impact : "-")
         << ' ' << (st.previous ? std::to_string(st.previous->id) : "-") << ' '
         << (st.target ? st.target->likelihood + st.target->impact : "-") << ' ' << st.priorities << ' ' << st.actions
         << ' ' << r.heading << ' ' << r.vulnerability << ' ';
-    for (const auto* v : {&r.triggers, &r.consequences, &r.controls, &r.notes, &r.priorities, &r.actions, &r.feeds_to})
-      list(*v);
+    for (const auto* v : {&r.triggers, &r.consequences, &r.controls, &r.notes, &r.priorities, &r.actions}) list(*v);
+    for (const auto& f : r.feeds)
+      out << f.from << '>' << f.to << ' ' << f.basis << ' '
+          << (f.transition_probability ? std::to_string(*f.transition_probability) : "-") << '|';
     std::vector<std::string> up;  // the order of a risk's sources is not part of the contract
     for (const auto& u : r.upstream) up.push_back(u ? u->likelihood + u->impact : "-");
     std::sort(up.begin(), up.end());
     list(up);
     out << '\n';
-  };
-  auto on_assessment = [&](const AssessmentRow& a) {
-    out << "A " << a.id << ' ' << a.risk_id << ' ' << a.score.likelihood << a.score.impact << ' ' << a.by << ' '
-        << a.at << ' ' << a.reason << '\n';
+    for (const auto& a : r.history)
+      out << "A " << a.id << ' ' << a.risk_id << ' ' << a.score.likelihood << a.score.impact << ' ' << a.by << ' '
+          << a.at << ' ' << a.reason << '\n';
+    // The consumer may take the row's parts (the stream sets every field afresh).
+    std::vector<AssessmentRow>().swap(r.history);
+    r.feeds.clear();
+    r.state.current.reset();
   };
   if (base)
-    s.Store::for_each_export(as_of, true, on_risk, on_assessment);
+    s.Store::for_each_export(as_of, true, on_risk);
   else
-    s.for_each_export(as_of, true, on_risk, on_assessment);
+    s.for_each_export(as_of, true, on_risk);
   return out.str();
 }
 }  // namespace
@@ -291,6 +296,29 @@ TEST_CASE("the SQLite export stream is what per-risk reads give, now and as of a
   CHECK(s.audit_head(std::nullopt) == s.audit_log().back().hash);
   CHECK(s.audit_head(std::string("2000-01-01T00:00:00Z")).empty());
   CHECK(s.audit_head(std::string("2026-06-01T00:00:00Z")) == s.Store::audit_head(std::string("2026-06-01T00:00:00Z")));
+}
+
+TEST_CASE("the SQLite export stream reads a current assessment kept outside the risk's own history",
+          "[generate][store][export]") {
+  // A register edited by hand: one risk's current assessment is another risk's, another's
+  // previous assessment is no assessment at all. The stream (which finds both in the risk's
+  // history as it passes) must give what per-risk reads give, past its first batch of risks.
+  TempDir dir;
+  auto path = generate(dir, "g.db", 700, 5);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE risks SET current_assessment = (SELECT min(id) FROM assessments WHERE risk = 1) "
+            "WHERE key = (SELECT max(key) FROM risks)");
+    db.exec("UPDATE risks SET previous_assessment = 987654321 WHERE key = 600");
+  }
+  SqliteStore s(path, SqliteStore::Mode::Open);
+  auto merged = export_stream(s, std::nullopt, false);
+  CHECK(merged == export_stream(s, std::nullopt, true));
+  auto last = s.risk_state(s.risk_ids().back());
+  REQUIRE(last);
+  REQUIRE(last->current);
+  CHECK(merged.find("R " + last->id + " ") != std::string::npos);
+  CHECK(last->current->id == s.history(s.risk_ids().front()).front().id);
 }
 
 namespace {
