@@ -1,7 +1,5 @@
-// riskreg import FILE.csv: risks as their owners keep them in a spreadsheet, validated whole,
-// then written in one transaction (engine/io/import.h, docs/export-import.md).
-#include <fstream>
-#include <iterator>
+// riskreg import FILE.csv: risks as their owners keep them in a spreadsheet, written in one
+// transaction as they are checked, all or nothing (engine/io/import.h, docs/export-import.md).
 #include <ostream>
 
 #include "commands.h"
@@ -31,9 +29,7 @@ void add_import(CLI::App& app, Context& ctx) {
     };
     std::string by = opt->as.empty() ? ctx.os_user() : opt->as;
     if (opt->check) {
-      std::ifstream in(opt->file, std::ios::binary);
-      if (!in) throw Error(ErrorKind::NotFound, "cannot read " + opt->file);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const std::string text = read_import_file(opt->file);
       auto b = plan_import(ctx.store(), ctx.matrix(), text, opt->file, by, ctx.clock().now());
       int64_t created = 0;
       for (const auto& r : b.risks) created += !r.exists;
@@ -42,8 +38,9 @@ void add_import(CLI::App& app, Context& ctx) {
       return;
     }
     bool tty = TerminalProgress::stderr_is_terminal();
-    TerminalProgress checking(ctx.err, "import: checking", tty), writing(ctx.err, "import: writing", tty);
-    auto r = import_csv(ctx.store(), ctx.matrix(), opt->file, by, ctx.clock().now(), &checking, &writing);
+    // Rows are checked and written at once (on two threads): one line counts those written.
+    TerminalProgress writing(ctx.err, "import", tty);
+    auto r = import_csv(ctx.store(), ctx.matrix(), opt->file, by, ctx.clock().now(), nullptr, &writing);
     ctx.out << "imported " << opt->file << " (import " << r.import_id << "): " << plural(r.created, "risk", "risks")
             << " created, " << r.updated << " updated, " << plural(r.assessments, "assessment", "assessments")
             << " and " << plural(r.owner_changes, "owner change", "owner changes") << " appended\n";

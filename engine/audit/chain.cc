@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "store/json_list.h"
 
 namespace riskreg {
 
@@ -63,12 +64,29 @@ void RowDigest::line(const std::string& canonical) {
   ++count_;
 }
 
+namespace {
+/// `[id,"text",...]` as nlohmann::json's dump writes it, when every text is plain
+/// (append_plain_json_string); nullopt to leave it to the library.
+std::optional<std::string> plain_row(int64_t id, std::initializer_list<std::string_view> texts) {
+  std::string out = "[" + std::to_string(id);
+  for (auto t : texts) {
+    out += ',';
+    if (!append_plain_json_string(out, t)) return std::nullopt;
+  }
+  out += ']';
+  return out;
+}
+}  // namespace
+
 void RowDigest::add(const AssessmentRow& a) {
-  line(nlohmann::json::array({a.id, a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason}).dump());
+  auto row = plain_row(a.id, {a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason});
+  line(row ? *row
+           : nlohmann::json::array({a.id, a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason}).dump());
 }
 
 void RowDigest::add(const OwnerChange& o) {
-  line(nlohmann::json::array({o.id, o.risk_id, o.owner, o.by, o.at, o.reason}).dump());
+  auto row = plain_row(o.id, {o.risk_id, o.owner, o.by, o.at, o.reason});
+  line(row ? *row : nlohmann::json::array({o.id, o.risk_id, o.owner, o.by, o.at, o.reason}).dump());
 }
 
 std::string RowDigest::hex() const {
@@ -122,9 +140,9 @@ ChainCheck verify_chain(const std::vector<AuditEntry>& log) {
       c.problem = std::move(why);
     };
     if (e.seq != expect_seq) {
-      bad(e.seq > expect_seq ? "entry " + std::to_string(expect_seq) + " is missing (deleted) before entry " +
-                                   std::to_string(e.seq)
-                             : "entry " + std::to_string(e.seq) + " is out of order");
+      bad(e.seq > expect_seq
+              ? "entry " + std::to_string(expect_seq) + " is missing (deleted) before entry " + std::to_string(e.seq)
+              : "entry " + std::to_string(e.seq) + " is out of order");
     } else if (e.prev_hash != prev) {
       bad("entry " + std::to_string(e.seq) + " does not follow the entry before it (inserted, moved or deleted)");
     } else if (audit_hash(prev, e) != e.hash) {

@@ -69,29 +69,44 @@ std::string CsvReader::line_text(int n) const {
 
 bool CsvReader::next(CsvRecord& r) {
   // Blank lines (CRLF or LF) carry no record.
-  while (pos_ < text_.size() && (text_[pos_] == '\n' || (text_[pos_] == '\r' && pos_ + 1 < text_.size() &&
-                                                         text_[pos_ + 1] == '\n'))) {
+  while (pos_ < text_.size() &&
+         (text_[pos_] == '\n' || (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n'))) {
     pos_ += text_[pos_] == '\r' ? 2 : 1;
     ++line_;
     line_start_ = pos_;
   }
   if (pos_ >= text_.size()) return false;
   r.line = line_;
-  r.fields.clear();
   r.lines.clear();
   r.columns.clear();
+  size_t n = 0;  // fields read; r.fields keeps its strings' buffers from record to record
   auto at_eol = [&](size_t i) {
     return i >= text_.size() || text_[i] == '\n' || (text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n');
   };
+  // Columns count characters from the line's start; each field's is counted on from the last.
+  size_t counted = line_start_;
+  int col = 1;
+  auto column = [&](size_t offset) {
+    if (counted < line_start_ || counted > offset) counted = line_start_, col = 1;
+    for (; counted < offset; ++counted) col += (static_cast<unsigned char>(text_[counted]) & 0xC0) != 0x80;
+    return col;
+  };
   for (;;) {
     r.lines.push_back(line_);
-    r.columns.push_back(column_of(pos_));
-    std::string field;
+    r.columns.push_back(column(pos_));
+    std::string& field = n < r.fields.size() ? r.fields[n] : r.fields.emplace_back();
+    ++n;
+    field.clear();
     if (pos_ < text_.size() && text_[pos_] == '"') {
       const int open_line = line_;
       const int open_col = r.columns.back();
       ++pos_;
       for (;;) {
+        // Up to the next quote or line break, in one piece.
+        size_t run = pos_;
+        while (run < text_.size() && text_[run] != '"' && text_[run] != '\n') ++run;
+        field.append(text_.substr(pos_, run - pos_));
+        pos_ = run;
         if (pos_ >= text_.size())
           throw FileError({file_, open_line, open_col}, "the quoted field opened here is never closed",
                           line_text(open_line));
@@ -105,12 +120,12 @@ bool CsvReader::next(CsvRecord& r) {
           ++pos_;
           break;
         }
-        if (c == '\n') ++line_, line_start_ = pos_ + 1;
+        ++line_, line_start_ = pos_ + 1;  // a line break inside the field
         field += c;
         ++pos_;
       }
       if (!at_eol(pos_) && text_[pos_] != ',')
-        throw FileError({file_, line_, column_of(pos_)},
+        throw FileError({file_, line_, column(pos_)},
                         "expected ',' or the end of the line after the closing quote; a quote inside a field is "
                         "written \"\"",
                         line_text(line_));
@@ -118,7 +133,7 @@ bool CsvReader::next(CsvRecord& r) {
       size_t end = pos_;
       while (end < text_.size() && text_[end] != ',' && !at_eol(end)) {
         if (text_[end] == '"')
-          throw FileError({file_, line_, column_of(end)},
+          throw FileError({file_, line_, column(end)},
                           "a quote inside an unquoted field; quote the whole field and write the quote as \"\"",
                           line_text(line_));
         ++end;
@@ -126,12 +141,12 @@ bool CsvReader::next(CsvRecord& r) {
       field.assign(text_.substr(pos_, end - pos_));
       pos_ = end;
     }
-    r.fields.push_back(std::move(field));
     if (pos_ < text_.size() && text_[pos_] == ',') {
       ++pos_;
       continue;
     }
     // End of the record.
+    r.fields.resize(n);
     if (pos_ < text_.size()) pos_ += text_[pos_] == '\r' ? 2 : 1;
     ++line_;
     line_start_ = pos_;

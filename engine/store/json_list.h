@@ -9,6 +9,12 @@ namespace riskreg {
 
 /// `["a","b"]`; `[]` for an empty list.
 std::string to_json(const std::vector<std::string>& list);
+
+/// Appends `"text"` as nlohmann::json's dump writes it, when that is the text between quotes
+/// as it stands (printable ASCII, no quote or backslash) and returns true; else appends
+/// nothing and returns false, for the caller to leave the escaping to the JSON library. The
+/// fast path of the large writes (an import's lists and digests), byte for byte the same.
+bool append_plain_json_string(std::string& out, std::string_view text);
 /// The list a column holds; an empty column (or NULL, read as empty) is an empty list.
 std::vector<std::string> from_json(std::string_view column);
 

@@ -4,8 +4,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <climits>
 #include <bit>
+#include <climits>
 #include <thread>
 
 #include "core/error.h"

@@ -28,6 +28,7 @@ class SqliteStore : public Store {
   void create(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at,
               const std::string& reason) override;
   ImportResult import_risks(const ImportBatch& batch) override;  // store/sqlite_import.cc
+  ImportResult import_checked(ImportBatch& batch, const ImportCheck& check) override;
   RegisterInfo info() override;
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;
@@ -48,6 +49,7 @@ class SqliteStore : public Store {
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
   std::string audit_head(const std::optional<std::string>& as_of) override;   // store/sqlite_export.cc
+  std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(const std::vector<std::string>& ids) override;
   void for_each_export(const std::optional<std::string>& as_of, bool upstream,
                        const std::function<void(ExportRisk&)>& on_risk) override;
   std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
@@ -69,6 +71,9 @@ class SqliteStore : public Store {
   void append_audit(const std::string& at, const std::string& actor, const std::string& action,
                     const std::string& entity, const std::string& detail);
   int64_t risk_key(const std::string& id);
+  /// One import's transaction: `rows(write)` hands each row to `write` (store/sqlite_import.cc).
+  ImportResult write_import(const ImportBatch& batch,
+                            const std::function<void(const std::function<void(const ImportedRisk&)>& write)>& rows);
   std::vector<Feed> read_feeds(const std::string& where, const std::string& id);
   void read_priorities(const std::string& where, const std::string& arg, std::vector<Priority>& out);
 

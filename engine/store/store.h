@@ -108,6 +108,15 @@ struct ImportBatch {
   Progress* progress = nullptr;     ///< hears each risk written, when given
 };
 
+/// The risks of `ids` the register holds, keyed by id (Store::existing_risks).
+using RiskLookup =
+    std::function<std::unordered_map<std::string, std::pair<Risk, RiskState>>(const std::vector<std::string>& ids)>;
+
+/// Checks an import file: looks risks up through the lookup it is given and yields the
+/// checked rows, a chunk at a time, in file order (io/import.h check_import).
+using ImportCheck = std::function<void(const RiskLookup& lookup,
+                                       const std::function<void(std::vector<ImportedRisk>&)>& yield)>;
+
 struct ImportResult {
   int64_t import_id = 0;  ///< the row in `imports`
   int64_t created = 0, updated = 0, assessments = 0, owner_changes = 0;
@@ -185,6 +194,18 @@ class Store {
   virtual ImportResult import_risks(const ImportBatch& batch) {
     (void)batch;
     throw Error(ErrorKind::Internal, "this store cannot import");
+  }
+
+  /// The same, written as `check` checks it: `batch` is the import without its rows, and its
+  /// row count is final once `check` returns. A failure of `check` (a bad row) or of a write
+  /// rolls everything back. The default collects the rows and calls import_risks; a store
+  /// may write each chunk as it comes (on another thread) while the next is checked.
+  virtual ImportResult import_checked(ImportBatch& batch, const ImportCheck& check) {
+    check([&](const std::vector<std::string>& ids) { return existing_risks(ids); },
+          [&](std::vector<ImportedRisk>& rows) {
+            for (auto& r : rows) batch.risks.push_back(std::move(r));
+          });
+    return import_risks(batch);
   }
 
   // Reads.
