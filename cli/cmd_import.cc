@@ -29,8 +29,8 @@ void add_import(CLI::App& app, Context& ctx) {
     };
     std::string by = opt->as.empty() ? ctx.os_user() : opt->as;
     if (opt->check) {
-      const std::string text = read_import_file(opt->file);
-      auto b = plan_import(ctx.store(), ctx.matrix(), text, opt->file, by, ctx.clock().now());
+      const ImportFile file(opt->file);
+      auto b = plan_import(ctx.store(), ctx.matrix(), file.text(), opt->file, by, ctx.clock().now());
       int64_t created = 0;
       for (const auto& r : b.risks) created += !r.exists;
       ctx.out << opt->file << ": " << plural(b.rows, "row", "rows") << " valid; would create "

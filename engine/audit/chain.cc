@@ -64,30 +64,29 @@ void RowDigest::line(const std::string& canonical) {
   ++count_;
 }
 
-namespace {
-/// `[id,"text",...]` as nlohmann::json's dump writes it, when every text is plain
-/// (append_plain_json_string); nullopt to leave it to the library.
-std::optional<std::string> plain_row(int64_t id, std::initializer_list<std::string_view> texts) {
-  std::string out = "[" + std::to_string(id);
+void RowDigest::add(int64_t id, std::initializer_list<std::string_view> texts) {
+  // `[id,"text",...]` as nlohmann::json's dump writes it, written here when every text is
+  // plain (append_plain_json_string), else by the library.
+  buf_.assign("[").append(std::to_string(id));
   for (auto t : texts) {
-    out += ',';
-    if (!append_plain_json_string(out, t)) return std::nullopt;
+    buf_ += ',';
+    if (!append_plain_json_string(buf_, t)) {
+      nlohmann::json row = nlohmann::json::array({id});
+      for (auto x : texts) row.push_back(std::string(x));
+      buf_ = row.dump();
+      line(buf_);
+      return;
+    }
   }
-  out += ']';
-  return out;
+  buf_ += ']';
+  line(buf_);
 }
-}  // namespace
 
 void RowDigest::add(const AssessmentRow& a) {
-  auto row = plain_row(a.id, {a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason});
-  line(row ? *row
-           : nlohmann::json::array({a.id, a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason}).dump());
+  add(a.id, {a.risk_id, a.score.likelihood, a.score.impact, a.by, a.at, a.reason});
 }
 
-void RowDigest::add(const OwnerChange& o) {
-  auto row = plain_row(o.id, {o.risk_id, o.owner, o.by, o.at, o.reason});
-  line(row ? *row : nlohmann::json::array({o.id, o.risk_id, o.owner, o.by, o.at, o.reason}).dump());
-}
+void RowDigest::add(const OwnerChange& o) { add(o.id, {o.risk_id, o.owner, o.by, o.at, o.reason}); }
 
 std::string RowDigest::hex() const {
   sha256_ctx copy = ctx_->ctx;  // sha256_digest resets the context it finishes: finish a copy
@@ -104,6 +103,16 @@ void ImportRecord::add(const AssessmentRow& a) {
 void ImportRecord::add(const OwnerChange& c) {
   owners_.digest.add(c);
   owners_.note(c.id);
+}
+
+void ImportRecord::add_assessment(int64_t id, std::initializer_list<std::string_view> texts) {
+  assessments_.digest.add(id, texts);
+  assessments_.note(id);
+}
+
+void ImportRecord::add_owner_change(int64_t id, std::initializer_list<std::string_view> texts) {
+  owners_.digest.add(id, texts);
+  owners_.note(id);
 }
 
 std::string ImportRecord::detail(const ImportBatch& batch, const ImportResult& result) const {

@@ -1,6 +1,7 @@
 #pragma once
 /// The tamper-evident audit chain: each entry's hash is SHA-256 over the previous
 /// entry's hash and the entry's canonical content.
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,8 @@ class RowDigest {
   void add(const AssessmentRow& a);
   /// [id, risk, owner, by, at, reason]
   void add(const OwnerChange& c);
+  /// [id, texts...]: either of the above from views (what an import's writer has at hand).
+  void add(int64_t id, std::initializer_list<std::string_view> texts);
   int64_t count() const { return count_; }
   /// The hex digest so far (the digest can go on being fed).
   std::string hex() const;
@@ -43,6 +46,7 @@ class RowDigest {
   void line(const std::string& canonical);
   struct State;  // nettle's SHA-256 context (chain.cc)
   std::unique_ptr<State> ctx_;
+  std::string buf_;  ///< the line being written, reused
   int64_t count_ = 0;
 };
 
@@ -60,6 +64,10 @@ class ImportRecord {
   /// Feed the rows in id order, as they are appended.
   void add(const AssessmentRow& a);
   void add(const OwnerChange& c);
+  /// The same from views: an assessment [id, risk, likelihood, impact, by, at, reason] or an
+  /// owner change [id, risk, owner, by, at, reason].
+  void add_assessment(int64_t id, std::initializer_list<std::string_view> texts);
+  void add_owner_change(int64_t id, std::initializer_list<std::string_view> texts);
   /// The entry's detail: the batch (file, its SHA-256, rows), the result's counts and the two covers.
   std::string detail(const ImportBatch& batch, const ImportResult& result) const;
   /// The cover of `part` ("assessments" or "owner_changes") in an import entry's detail; none

@@ -1,10 +1,16 @@
 #include "io/import.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <unordered_map>
 
 #include "audit/chain.h"
@@ -12,6 +18,7 @@
 #include "core/text.h"
 #include "io/csv_reader.h"
 #include "register/risk_view.h"
+#include "store/json_list.h"
 
 namespace riskreg {
 
@@ -34,11 +41,13 @@ std::vector<std::string> split_list(const std::string& cell) {
   std::vector<std::string> out;
   if (cell.empty()) return out;
   if (cell.find('\n') != std::string::npos) {
-    std::string item;
-    std::istringstream in(cell);
-    while (std::getline(in, item)) {
-      if (!item.empty() && item.back() == '\r') item.pop_back();
-      if (!trim(item).empty()) out.push_back(item);
+    std::string_view rest(cell);
+    while (!rest.empty()) {
+      const size_t nl = rest.find('\n');
+      std::string_view item = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      if (!item.empty() && item.back() == '\r') item.remove_suffix(1);
+      if (!trim(item).empty()) out.emplace_back(item);
     }
     return out;
   }
@@ -203,6 +212,10 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
                     r.notes != e.notes || r.target != state->target;
         if (!ir.rescore && !ir.new_owner && !ir.fields) continue;
       }
+      to_json(r.triggers, ir.lists_json[0]);
+      to_json(r.consequences, ir.lists_json[1]);
+      to_json(r.controls, ir.lists_json[2]);
+      to_json(r.notes, ir.lists_json[3]);
       out.push_back(std::move(ir));
     }
     if (!out.empty()) yield(out);
@@ -212,7 +225,8 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
 
 ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, const std::string& file,
                         const std::string& by, Timestamp at, Progress* progress) {
-  ImportBatch batch = import_head(text, file, by, at);
+  ImportBatch batch = import_head(file, by, at);
+  batch.sha256 = sha256_hex(text);
   check_import(
       m, text, batch, [&](const std::vector<std::string>& ids) { return store.existing_risks(ids); },
       [&](std::vector<ImportedRisk>& rows) {
@@ -222,33 +236,43 @@ ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, co
   return batch;
 }
 
-ImportBatch import_head(std::string_view text, const std::string& file, const std::string& by, Timestamp at) {
+ImportBatch import_head(const std::string& file, const std::string& by, Timestamp at) {
   ImportBatch batch;
   batch.file = file;
-  batch.sha256 = sha256_hex(text);
   batch.by = by;
   batch.at = at;
   return batch;
 }
 
-std::string read_import_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw Error(ErrorKind::NotFound, "cannot read " + path);
-  std::string text;
-  const auto size = in.tellg();
-  if (size > 0) {
-    text.resize(static_cast<size_t>(size));
-    in.seekg(0);
-    in.read(text.data(), size);
+ImportFile::ImportFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorKind::NotFound, "cannot read " + path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(ErrorKind::Internal, "cannot read " + path + " (not a file)");
   }
-  if (in.bad() || in.gcount() != size) throw Error(ErrorKind::Internal, "cannot read " + path);
-  return text;
+  size_ = static_cast<size_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      throw Error(ErrorKind::Internal, "cannot read " + path + ": " + std::strerror(errno));
+    }
+    data_ = static_cast<const char*>(p);
+  }
+  ::close(fd);
+}
+
+ImportFile::~ImportFile() {
+  if (data_) ::munmap(const_cast<char*>(data_), size_);
 }
 
 ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, const std::string& by, Timestamp at,
                         Progress* checking, Progress* writing) {
-  const std::string text = read_import_file(path);
-  ImportBatch head = import_head(text, path, by, at);
+  const ImportFile file(path);
+  const std::string_view text = file.text();
+  ImportBatch head = import_head(path, by, at);
   head.progress = writing;
   struct Finish {
     Progress* p;
@@ -258,6 +282,7 @@ ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, 
   } finish{writing};
   return store.import_checked(
       head, [&](const RiskLookup& lookup, const std::function<void(std::vector<ImportedRisk>&)>& yield) {
+        head.sha256 = sha256_hex(text);  // on the checking thread, while the writer begins
         check_import(m, text, head, lookup, yield, checking);
       });
 }

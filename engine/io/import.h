@@ -23,8 +23,8 @@ const std::vector<std::string>& import_columns();
 /// accepted and ignored, so an export imports as it is.
 const std::vector<std::string>& import_ignored_columns();
 
-/// An import's batch without its rows: the file, its SHA-256, who and when.
-ImportBatch import_head(std::string_view text, const std::string& file, const std::string& by, Timestamp at);
+/// An import's batch without its rows or the file's SHA-256: the file, who and when.
+ImportBatch import_head(const std::string& file, const std::string& by, Timestamp at);
 
 /// Checks `text` (the bytes of `batch.file`) row by row against the matrix and the register
 /// (whose risks it reads through `lookup`, a chunk of ids at a time), counting `batch.rows`,
@@ -40,8 +40,20 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
 ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, const std::string& file,
                         const std::string& by, Timestamp at, Progress* progress = nullptr);
 
-/// The bytes of an import file; Error(NotFound) naming it if it cannot be read.
-std::string read_import_file(const std::string& path);
+/// The bytes of an import file, mapped read-only rather than copied (a million-risk file
+/// is hundreds of megabytes). Error(NotFound) naming it if it cannot be opened.
+class ImportFile {
+ public:
+  explicit ImportFile(const std::string& path);
+  ~ImportFile();
+  ImportFile(const ImportFile&) = delete;
+  ImportFile& operator=(const ImportFile&) = delete;
+  std::string_view text() const { return {data_ ? data_ : "", size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 /// Reads `path` and writes it as it is checked (Store::import_checked: all or nothing, in one
 /// transaction); `checking` and `writing`, when given, hear each row checked and written

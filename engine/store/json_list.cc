@@ -13,13 +13,21 @@ bool append_plain_json_string(std::string& out, std::string_view text) {
   return true;
 }
 
-std::string to_json(const std::vector<std::string>& list) {
-  std::string out = "[";
+void to_json(const std::vector<std::string>& list, std::string& out) {
+  out.assign("[");
   for (const auto& item : list) {
     if (out.size() > 1) out += ',';
-    if (!append_plain_json_string(out, item)) return nlohmann::json(list).dump();
+    if (!append_plain_json_string(out, item)) {
+      out = nlohmann::json(list).dump();
+      return;
+    }
   }
   out += ']';
+}
+
+std::string to_json(const std::vector<std::string>& list) {
+  std::string out;
+  to_json(list, out);
   return out;
 }
 

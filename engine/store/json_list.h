@@ -9,6 +9,8 @@ namespace riskreg {
 
 /// `["a","b"]`; `[]` for an empty list.
 std::string to_json(const std::vector<std::string>& list);
+/// The same into `out`, reusing its buffer.
+void to_json(const std::vector<std::string>& list, std::string& out);
 
 /// Appends `"text"` as nlohmann::json's dump writes it, when that is the text between quotes
 /// as it stands (printable ASCII, no quote or backslash) and returns true; else appends

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <initializer_list>
+#include <string_view>
 #include <thread>
 #include "audit/chain.h"
 
@@ -17,7 +19,6 @@ namespace riskreg {
 using sqlite_rows::bind_risk_fields;
 using sqlite_rows::bind_risk_row;
 using sqlite_rows::guarded;
-using sqlite_rows::list_json;
 
 std::unordered_map<std::string, std::pair<Risk, RiskState>> SqliteStore::existing_risks(
     const std::vector<std::string>& ids) {
@@ -37,6 +38,79 @@ std::unordered_map<std::string, std::pair<Risk, RiskState>> SqliteStore::existin
     return out;
   });
 }
+
+namespace {
+
+/// Rows appended to one table with the ids they are given here (one past the table's largest,
+/// in order), written kRowsAtOnce to an INSERT: an import appends an assessment and an owner
+/// change for each of a million risks. Each row is an id, a risk key and its texts (copied:
+/// they are written later).
+class Appender {
+ public:
+  static constexpr int kRowsAtOnce = 64;
+
+  /// `columns`: "table (id, risk, text columns...)", `width` the number of those columns.
+  Appender(SQLite::Database& db, const std::string& columns, int width)
+      : many_(db, insert(columns, width, kRowsAtOnce)), one_(db, insert(columns, width, 1)), rows_(kRowsAtOnce) {
+    const std::string table = columns.substr(0, columns.find(' '));
+    next_id_ = db.execAndGet("SELECT ifnull(max(id), 0) + 1 FROM " + table).getInt64();
+  }
+  /// Queues a row; returns its id.
+  int64_t add(int64_t key, std::initializer_list<std::string_view> texts) {
+    Row& row = rows_[static_cast<size_t>(n_++)];
+    row.id = next_id_++;
+    row.key = key;
+    row.texts.resize(texts.size());
+    size_t i = 0;
+    for (auto t : texts) row.texts[i++].assign(t);
+    if (n_ == kRowsAtOnce) flush();
+    return row.id;
+  }
+  /// Writes what is queued.
+  void flush() {
+    if (n_ == kRowsAtOnce) {
+      bind_all(many_, 0, n_);
+      many_.exec();
+    } else {
+      for (int k = 0; k < n_; ++k) {
+        bind_all(one_, k, 1);
+        one_.exec();
+      }
+    }
+    n_ = 0;
+  }
+
+ private:
+  struct Row {
+    int64_t id = 0, key = 0;
+    std::vector<std::string> texts;
+  };
+  static std::string insert(const std::string& columns, int width, int rows) {
+    std::string one = "(?";
+    for (int i = 1; i < width; ++i) one += ",?";
+    one += ")";
+    std::string sql = "INSERT INTO " + columns + " VALUES " + one;
+    for (int k = 1; k < rows; ++k) sql += "," + one;
+    return sql;
+  }
+  void bind_all(SQLite::Statement& st, int from, int count) {
+    st.reset();
+    int p = 1;
+    for (int k = from; k < from + count; ++k) {
+      const Row& row = rows_[static_cast<size_t>(k)];
+      st.bind(p++, row.id);
+      st.bind(p++, row.key);
+      for (const auto& t : row.texts) st.bindNoCopy(p++, t);
+    }
+  }
+
+  SQLite::Statement many_, one_;
+  std::vector<Row> rows_;
+  int n_ = 0;
+  int64_t next_id_ = 1;
+};
+
+}  // namespace
 
 ImportResult SqliteStore::import_risks(const ImportBatch& b) {
   return write_import(b, [&](const std::function<void(const ImportedRisk&)>& write) {
@@ -88,13 +162,9 @@ ImportResult SqliteStore::write_import(
     SQLite::Statement upd_fields(*db_, R"sql(UPDATE risks SET title = ?, heading = ?, vulnerability = ?,
         triggers = ?, consequences = ?, controls = ?, target_likelihood = ?, target_impact = ?, notes = ?
         WHERE key = ?)sql");
-    SQLite::Statement ins_assess(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by,
-        assessed_at, reason) VALUES (?,?,?,?,?,?))sql");
     SQLite::Statement set_current(*db_,
                                   "UPDATE risks SET previous_assessment = current_assessment, current_assessment = ? "
                                   "WHERE key = ?");
-    SQLite::Statement ins_owner(*db_, R"sql(INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason)
-        VALUES (?,?,?,?,?))sql");
     SQLite::Statement set_owner(*db_, "UPDATE risks SET owner = ? WHERE key = ?");
 
     // A new risk's first assessment is inserted before the risk (with the key the risk will
@@ -104,24 +174,23 @@ ImportResult SqliteStore::write_import(
 
     ImportRecord record;  // what the one "import" audit entry records of the rows appended
     int64_t done = 0;
+    // Assessments and owner changes take their ids here (one past the largest, in order) and go
+    // in kRowsAtOnce to a statement: a statement each costs more than the row.
+    Appender assessments(*db_, "assessments (id, risk, likelihood, impact, assessed_by, assessed_at, reason)", 7);
+    Appender owners(*db_, "owner_changes (id, risk, owner, changed_by, changed_at, reason)", 6);
     auto append_assessment = [&](int64_t key, const Risk& r, const ImportedRisk& ir) {
-      ins_assess.reset();
-      ins_assess.bind(1, key);
-      ins_assess.bind(2, r.current->likelihood);
-      ins_assess.bind(3, r.current->impact);
-      ins_assess.bind(4, b.by);
-      ins_assess.bind(5, at);
-      ins_assess.bind(6, ir.reason);
-      ins_assess.exec();
-      int64_t id = db_->getLastInsertRowid();
+      const int64_t id = assessments.add(key, {r.current->likelihood, r.current->impact, b.by, at, ir.reason});
       // Recorded by the one "import" entry's digest, which `audit verify` recomputes.
-      record.add(AssessmentRow{id, r.id, *r.current, b.by, at, ir.reason});
+      record.add_assessment(id, {r.id, r.current->likelihood, r.current->impact, b.by, at, ir.reason});
       ++res.assessments;
       return id;
     };
+    sqlite_rows::ListsJson encoded;  // for a row whose lists the checker left unencoded
     rows([&](const ImportedRisk& ir) {
       if (progress) progress->rows(++done);
       const Risk& r = ir.risk;
+      const sqlite_rows::ListsJson& lists =
+          ir.lists_json[0].empty() ? (sqlite_rows::encode_lists(r, encoded), encoded) : ir.lists_json;
       int64_t key = 0;
       bool found = false;
       if (!ir.exists) {
@@ -132,7 +201,7 @@ ImportResult SqliteStore::write_import(
           throw Error(ErrorKind::Internal, r.id + ": a new risk without a current score reached the store");
         int64_t first = append_assessment(key, r, ir);
         ins_risk.reset();
-        bind_risk_row(ins_risk, r);  // with its owner: the owner change below records it
+        bind_risk_row(ins_risk, r, lists);  // with its owner: the owner change below records it
         ins_risk.bind(14, first);
         try {
           ins_risk.exec();
@@ -162,8 +231,8 @@ ImportResult SqliteStore::write_import(
         ++res.updated;
         if (ir.fields) {
           upd_fields.reset();
-          bind_risk_fields(upd_fields, 1, r);
-          upd_fields.bind(9, list_json(r.notes));
+          bind_risk_fields(upd_fields, 1, r, lists);
+          upd_fields.bindNoCopy(9, lists[3]);
           upd_fields.bind(10, key);
           upd_fields.exec();
         }
@@ -176,24 +245,19 @@ ImportResult SqliteStore::write_import(
         }
       }
       if (r.owner && (!found || ir.new_owner)) {
-        ins_owner.reset();
-        ins_owner.bind(1, key);
-        ins_owner.bind(2, *r.owner);
-        ins_owner.bind(3, b.by);
-        ins_owner.bind(4, at);
-        ins_owner.bind(5, ir.reason);
-        ins_owner.exec();
-        int64_t id = db_->getLastInsertRowid();
+        const int64_t id = owners.add(key, {*r.owner, b.by, at, ir.reason});
         if (found) {  // a new risk's row was inserted with its owner
           set_owner.reset();
           set_owner.bind(1, *r.owner);
           set_owner.bind(2, key);
           set_owner.exec();
         }
-        record.add(OwnerChange{id, r.id, *r.owner, b.by, at, ir.reason});
+        record.add_owner_change(id, {r.id, *r.owner, b.by, at, ir.reason});
         ++res.owner_changes;
       }
     });
+    assessments.flush();
+    owners.flush();
     SQLite::Statement ins_import(*db_, R"sql(INSERT INTO imports (file, sha256, rows, imported_by, imported_at)
         VALUES (?,?,?,?,?))sql");
     ins_import.bind(1, b.file);

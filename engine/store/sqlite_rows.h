@@ -1,6 +1,7 @@
 #pragma once
 /// Internal to the SQLite store (store/sqlite_*.cc): how a risk's row and its list columns
 /// are written and read, shared by create, import and the export stream so they cannot drift.
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -151,31 +152,49 @@ inline constexpr const char* kInsertRisk = R"sql(INSERT INTO risks (id, number, 
     triggers, consequences, controls, target_likelihood, target_impact, spontaneous_probability, notes, owner,
     current_assessment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?))sql";
 
-/// Binds a risk's descriptive fields to parameters first .. first+7: title, heading,
-/// vulnerability, triggers, consequences, controls, target likelihood, target impact (the order
-/// both kInsertRisk and import's UPDATE of an existing risk name them).
-inline void bind_risk_fields(SQLite::Statement& st, int first, const Risk& r) {
-  st.bind(first, r.title);
-  st.bind(first + 1, r.heading);
-  st.bind(first + 2, r.vulnerability);
-  st.bind(first + 3, list_json(r.triggers));
-  st.bind(first + 4, list_json(r.consequences));
-  st.bind(first + 5, list_json(r.controls));
-  bind_opt(st, first + 6, r.target ? std::optional(r.target->likelihood) : std::nullopt);
-  bind_opt(st, first + 7, r.target ? std::optional(r.target->impact) : std::nullopt);
+/// The list columns of a risk as stored (triggers, consequences, controls, notes).
+using ListsJson = std::array<std::string, 4>;
+
+inline void encode_lists(const Risk& r, ListsJson& lists) {
+  to_json(r.triggers, lists[0]);
+  to_json(r.consequences, lists[1]);
+  to_json(r.controls, lists[2]);
+  to_json(r.notes, lists[3]);
 }
 
-/// Binds parameters 1-13 of kInsertRisk from `r` (every field a risk row holds).
-inline void bind_risk_row(SQLite::Statement& st, const Risk& r) {
-  st.bind(1, r.id);
+/// Binds a risk's descriptive fields to parameters first .. first+7: title, heading,
+/// vulnerability, triggers, consequences, controls (from `lists`, encode_lists), target
+/// likelihood, target impact (the order both kInsertRisk and import's UPDATE of an existing
+/// risk name them). Nothing is copied: `r` and `lists` must outlive the statement's next step.
+inline void bind_risk_fields(SQLite::Statement& st, int first, const Risk& r, const ListsJson& lists) {
+  st.bindNoCopy(first, r.title);
+  st.bindNoCopy(first + 1, r.heading);
+  st.bindNoCopy(first + 2, r.vulnerability);
+  for (int i = 0; i < 3; ++i) st.bindNoCopy(first + 3 + i, lists[static_cast<size_t>(i)]);
+  if (r.target) {
+    st.bindNoCopy(first + 6, r.target->likelihood);
+    st.bindNoCopy(first + 7, r.target->impact);
+  } else {
+    st.bind(first + 6);
+    st.bind(first + 7);
+  }
+}
+
+/// Binds parameters 1-13 of kInsertRisk from `r` (every field a risk row holds), as
+/// bind_risk_fields: without copies.
+inline void bind_risk_row(SQLite::Statement& st, const Risk& r, const ListsJson& lists) {
+  st.bindNoCopy(1, r.id);
   if (r.number)
     st.bind(2, *r.number);
   else
     st.bind(2);
-  bind_risk_fields(st, 3, r);
+  bind_risk_fields(st, 3, r, lists);
   bind_opt(st, 11, r.spontaneous_probability);
-  st.bind(12, list_json(r.notes));
-  bind_opt(st, 13, r.owner);
+  st.bindNoCopy(12, lists[3]);
+  if (r.owner)
+    st.bindNoCopy(13, *r.owner);
+  else
+    st.bind(13);
 }
 
 /// The start of a query over the register as it stood at ?1: a CTE `at_time(key, cur, prev,

@@ -239,9 +239,11 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
         VALUES (?,?,?,?,?))sql");
     std::unordered_map<std::string, int64_t> keys;
     std::vector<AssessmentRow> initial;  // recorded in the "create" entry by digest
+    sqlite_rows::ListsJson lists;
     for (const auto& r : d.risks) {
       ins_risk.reset();
-      sqlite_rows::bind_risk_row(ins_risk, r);
+      sqlite_rows::encode_lists(r, lists);
+      sqlite_rows::bind_risk_row(ins_risk, r, lists);
       ins_risk.bind(14);  // set once its first assessment is in
       ins_risk.exec();
       int64_t key = db_->getLastInsertRowid();

@@ -7,6 +7,7 @@
 /// - assessments and owner changes are appended, never updated or deleted;
 /// - every write appends one audit entry, chained by SHA-256 (audit/chain.h), in the
 ///   same transaction as the change it records.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -95,6 +96,9 @@ struct ImportedRisk {
   bool new_owner = false;            ///< (update) append `risk.owner` as an owner change
   bool fields = false;               ///< (update) replace title, heading, texts, lists and target
   std::string reason;                ///< on the assessment and owner change this row appends
+  /// triggers, consequences, controls and notes as a store keeps them (store/json_list.h),
+  /// encoded by the checking thread so that the writing one need not (SQLite uses them).
+  std::array<std::string, 4> lists_json;
 };
 
 /// A whole validated import file, written in one transaction.

@@ -238,3 +238,48 @@ TEST_CASE("import accepts the export's flags column and ignores it", "[cli][impo
   CHECK(r.exit_code == 0);
   CHECK(risk_in(export_json(db, dir, "after.json"), "R10")["title"] == "Cyber attack on case records");
 }
+
+TEST_CASE("a large import is checked and written chunk by chunk: a bad last row leaves nothing, a good file "
+          "keeps every link",
+          "[cli][import]") {
+  // 1,500 rows: past the checker's chunks of 512 rows and the writer's 64-row inserts.
+  TempDir dir;
+  auto db = init_darlington(dir);
+  std::string rows = "id,title,owner,current,controls\n";
+  for (int i = 100; i < 1600; ++i)
+    rows += "R" + std::to_string(i) + ",Risk " + std::to_string(i) + "," + (i % 3 ? "Owner " + std::to_string(i % 7) : "") +
+            ",C3,\"Control a\nControl b\"\n";
+  auto bad = dir.file("bad.csv");
+  write_file(bad, rows + "R1600,Last,Owner,Z9,\n");
+  auto before = read_file(db);
+  auto refused = run_riskreg({"--db", db, "import", bad});
+  CHECK(refused.exit_code == 5);
+  CHECK(refused.err.find(bad + ":3002:") != std::string::npos);  // each row takes two lines
+  CHECK(read_file(db) == before);
+
+  auto good = dir.file("good.csv");
+  write_file(good, rows);
+  auto r = run_riskreg({"--db", db, "import", good, "--as", "ann"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("1500 risks created, 0 updated, 1500 assessments and 1000 owner changes appended") !=
+        std::string::npos);
+  CHECK(run_riskreg({"--db", db, "audit", "verify"}).exit_code == 0);
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  SQLite::Statement fk(d, "PRAGMA foreign_key_check");
+  CHECK_FALSE(fk.executeStep());  // every assessment's and owner change's risk is there
+  // Each new risk's current assessment is its own, ids in file order, one after another.
+  CHECK(d.execAndGet("SELECT count(*) FROM risks r JOIN assessments a ON a.id = r.current_assessment "
+                     "WHERE a.risk = r.key AND r.key >= (SELECT key FROM risks WHERE id = 'R100')")
+            .getInt() == 1500);
+  CHECK(d.execAndGet("SELECT max(id) - min(id) + 1 FROM assessments WHERE reason = 'import " + good + "'").getInt() ==
+        1500);
+  CHECK(d.execAndGet("SELECT count(*) FROM owner_changes WHERE reason = 'import " + good + "'").getInt() == 1000);
+  auto j = export_json(db, dir, "after.json");
+  auto r1598 = risk_in(j, "R1598");
+  REQUIRE(r1598 != nullptr);
+  CHECK(r1598["controls"] == json::array({"Control a", "Control b"}));
+  CHECK(r1598["current"] == "C3");
+  CHECK(r1598["owner"] == "Owner 2");
+  CHECK(risk_in(j, "R1599")["owner"] == "");
+}
