@@ -6,8 +6,8 @@
 #include <initializer_list>
 #include <string_view>
 #include <thread>
-#include "audit/chain.h"
 
+#include "audit/chain.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/progress.h"
@@ -139,9 +139,10 @@ ImportResult SqliteStore::write_import(
     const ImportBatch& b, const std::function<void(const std::function<void(const ImportedRisk&)>&)>& rows) {
   Progress* progress = b.progress;
   // The rows below refer only to risks and assessments this transaction holds or writes, in an
-  // order SQLite's foreign-key checks cannot follow cheaply (an assessment's risk arrives just
-  // after it, and a check of the assessment as a parent would scan the risks table): they are
-  // off for the transaction, and back on after it whatever happens.
+  // order SQLite's foreign-key checks cannot follow cheaply (a new risk names its first
+  // assessment, written a few rows later with others, and a deferred check of an assessment as
+  // a parent would scan the risks table): they are off for the transaction, and back on after
+  // it whatever happens. The import tests check every key with PRAGMA foreign_key_check.
   db_->exec("PRAGMA foreign_keys = OFF");
   struct KeysBackOn {
     SQLite::Database& db;
@@ -167,8 +168,8 @@ ImportResult SqliteStore::write_import(
                                   "WHERE key = ?");
     SQLite::Statement set_owner(*db_, "UPDATE risks SET owner = ? WHERE key = ?");
 
-    // A new risk's first assessment is inserted before the risk (with the key the risk will
-    // get: one past the largest), so the risk's row is written once, with its current
+    // A new risk's key (one past the largest) and its first assessment's id (Appender) are known
+    // before either is written, so the risk's row is written once, with its current
     // assessment, instead of inserted and then updated.
     int64_t next_key = db_->execAndGet("SELECT ifnull(max(key), 0) + 1 FROM risks").getInt64();
 
