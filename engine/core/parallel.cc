@@ -29,6 +29,8 @@ void run_both(bool apart, const std::function<void()>& here, const std::function
   if (failed_there) std::rethrow_exception(failed_there);
 }
 
-bool worth_splitting(size_t items, size_t from) { return items >= from && std::thread::hardware_concurrency() >= 2; }
+bool two_cores() { return std::thread::hardware_concurrency() >= 2; }
+
+bool worth_splitting(size_t items, size_t from) { return items >= from && two_cores(); }
 
 }  // namespace riskreg

@@ -18,6 +18,9 @@ namespace riskreg {
 /// exception first, else `there`'s.
 void run_both(bool apart, const std::function<void()>& here, const std::function<void()>& there);
 
+/// Whether the machine has two cores or more: a second thread can run beside this one.
+bool two_cores();
+
 /// Whether splitting `items` pieces of work over two threads is worth a thread: at least
 /// `from` items and a machine with two cores or more.
 bool worth_splitting(size_t items, size_t from);

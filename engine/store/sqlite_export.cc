@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
-#include <thread>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -117,7 +116,7 @@ void assign(std::string& out, std::string_view v) { out.assign(v.data(), v.size(
 /// A batch of risks' rows as the reading thread copies them out of SQLite, for the calling
 /// thread to decode: texts end to end in one buffer and numbers in another, so reading a
 /// column costs a copy and no allocation. What a risk's record holds, in order, is written by
-/// read_raw and read back by decode.
+/// `read` and read back by `decode` (for_each_export).
 class RawBatch {
  public:
   void clear() {
@@ -156,6 +155,17 @@ class RawBatch {
 };
 
 constexpr int64_t kNull = INT64_MIN;  ///< a NULL id in a RawBatch
+
+/// An assessment as `read` writes it (likelihood, impact, by, at, reason), into `a`.
+void decode_assessment(RawBatch::Reader& in, int64_t id, const std::string& risk_id, AssessmentRow& a) {
+  a.id = id;
+  assign(a.risk_id, risk_id);
+  assign(a.score.likelihood, in.text());
+  assign(a.score.impact, in.text());
+  assign(a.by, in.text());
+  assign(a.at, in.text());
+  assign(a.reason, in.text());
+}
 
 /// One mitigation row while a risk's rows are put in the plan's order.
 struct Mitigation {
@@ -282,14 +292,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
         out.reset();
         return;
       }
-      AssessmentRow& a = out ? *out : out.emplace();
-      a.id = id;
-      assign(a.risk_id, r.state.id);
-      assign(a.score.likelihood, in.text());
-      assign(a.score.impact, in.text());
-      assign(a.by, in.text());
-      assign(a.at, in.text());
-      assign(a.reason, in.text());
+      decode_assessment(in, id, r.state.id, out ? *out : out.emplace());
     };
     auto decode = [&](RawBatch& b) {
       RawBatch::Reader in(b);
@@ -316,16 +319,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
         read_list(in.text(), r.notes);
 
         size_t nh = 0;
-        for (int64_t id; (id = in.num()) != kNull;) {
-          AssessmentRow& a = next_slot(r.history, nh);
-          a.id = id;
-          assign(a.risk_id, s.id);
-          assign(a.score.likelihood, in.text());
-          assign(a.score.impact, in.text());
-          assign(a.by, in.text());
-          assign(a.at, in.text());
-          assign(a.reason, in.text());
-        }
+        for (int64_t id; (id = in.num()) != kNull;) decode_assessment(in, id, s.id, next_slot(r.history, nh));
         r.history.resize(nh);
         current(in, s.current);
         current(in, s.previous);
@@ -378,7 +372,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
         on_risk(r);
       }
     };
-    pipeline<RawBatch>(std::thread::hardware_concurrency() >= 2, read, decode, 1, 4);
+    pipeline<RawBatch>(two_cores(), read, decode, 1, 4);
   });
 }
 

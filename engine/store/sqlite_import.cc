@@ -5,7 +5,6 @@
 
 #include <initializer_list>
 #include <string_view>
-#include <thread>
 
 #include "audit/chain.h"
 #include "core/error.h"
@@ -126,8 +125,7 @@ ImportResult SqliteStore::import_checked(ImportBatch& b, const ImportCheck& chec
     SqliteStore reader(path_, Mode::Open);
     const RiskLookup lookup = [&](const std::vector<std::string>& ids) { return reader.existing_risks(ids); };
     pipeline<std::vector<ImportedRisk>>(
-        std::thread::hardware_concurrency() >= 2,
-        [&](const std::function<void(std::vector<ImportedRisk>&)>& yield) { check(lookup, yield); },
+        two_cores(), [&](const std::function<void(std::vector<ImportedRisk>&)>& yield) { check(lookup, yield); },
         [&](std::vector<ImportedRisk>& rows) {
           for (const auto& ir : rows) write(ir);
         },
