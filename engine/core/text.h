@@ -23,6 +23,8 @@ std::string join(const std::vector<std::string>& items, std::string_view sep);
 std::string to_upper(std::string_view s);
 std::string to_lower(std::string_view s);
 std::string trim(std::string_view s);
+/// `s` without its leading and trailing white space, as a view into it.
+std::string_view trim_view(std::string_view s);
 
 /// The n-th line (1-based) of a text, without its newline; "" past the end.
 std::string line_of(std::string_view text, int line);

@@ -154,10 +154,10 @@ bool CsvReader::next(CsvRecord& r) {
   }
 }
 
-std::string csv_unneutralise(std::string field) {
+std::string_view csv_unneutralise(std::string_view field) {
   if (field.size() >= 2 && field[0] == '\'') {
     char c = field[1];
-    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') field.erase(0, 1);
+    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') field.remove_prefix(1);
   }
   return field;
 }

@@ -41,7 +41,8 @@ class CsvReader {
 };
 
 /// Undoes the export's formula neutralising: a field that starts with an apostrophe
-/// followed by = + - @ tab or CR loses the apostrophe (csv.h `csv_field` adds it).
-std::string csv_unneutralise(std::string field);
+/// followed by = + - @ tab or CR loses the apostrophe (csv.h `csv_field` adds it). A view
+/// into `field`.
+std::string_view csv_unneutralise(std::string_view field);
 
 }  // namespace riskreg

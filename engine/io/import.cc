@@ -15,6 +15,7 @@
 
 #include "audit/chain.h"
 #include "core/error.h"
+#include "core/id_set.h"
 #include "core/text.h"
 #include "io/csv_reader.h"
 #include "register/risk_view.h"
@@ -37,27 +38,25 @@ const std::vector<std::string>& import_ignored_columns() {
 namespace {
 
 /// A list cell: one item per line when it has line breaks, else items separated by "; ".
-std::vector<std::string> split_list(const std::string& cell) {
+std::vector<std::string> split_list(std::string_view cell) {
   std::vector<std::string> out;
   if (cell.empty()) return out;
-  if (cell.find('\n') != std::string::npos) {
+  if (cell.find('\n') != std::string_view::npos) {
     std::string_view rest(cell);
     while (!rest.empty()) {
       const size_t nl = rest.find('\n');
       std::string_view item = rest.substr(0, nl);
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
       if (!item.empty() && item.back() == '\r') item.remove_suffix(1);
-      if (!trim(item).empty()) out.emplace_back(item);
+      if (!trim_view(item).empty()) out.emplace_back(item);
     }
     return out;
   }
-  size_t start = 0;
-  for (;;) {
-    size_t semi = cell.find(';', start);
-    std::string item = trim(cell.substr(start, semi == std::string::npos ? std::string::npos : semi - start));
-    if (!item.empty()) out.push_back(item);
-    if (semi == std::string::npos) break;
-    start = semi + 1;
+  for (std::string_view rest = cell;;) {
+    const size_t semi = rest.find(';');
+    if (std::string_view item = trim_view(rest.substr(0, semi)); !item.empty()) out.emplace_back(item);
+    if (semi == std::string_view::npos) break;
+    rest.remove_prefix(semi + 1);
   }
   return out;
 }
@@ -98,10 +97,20 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
   if (!col.count("id"))
     throw FileError({file, header.line, 1}, "the header has no 'id' column", reader.line_text(header.line));
   const size_t width = header.fields.size();
-  auto has = [&](const char* c) { return col.count(c) > 0; };
-  auto index = [&](const char* c) { return col.find(c)->second; };  // of a column `has` found
+  // Each known column's field index, found once (kNone: the file has no such column).
+  constexpr size_t kNone = SIZE_MAX;
+  auto column = [&](const char* c) {
+    auto it = col.find(c);
+    return it == col.end() ? kNone : it->second;
+  };
+  const size_t c_id = column("id"), c_title = column("title"), c_heading = column("heading"),
+               c_owner = column("owner"), c_current = column("current"), c_target = column("target"),
+               c_vulnerability = column("vulnerability"), c_triggers = column("triggers"),
+               c_consequences = column("consequences"), c_controls = column("controls"), c_notes = column("notes"),
+               c_reason = column("reason");
+  const std::string default_reason = "import " + file;
 
-  std::unordered_map<std::string, int> seen;  // id -> line
+  IdSet seen;  // the ids so far, with the line of each
   struct Finish {
     Progress* p;
     ~Finish() {
@@ -128,8 +137,7 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
     ids.clear();
     for (size_t k = 0; k < n; ++k)
       if (recs[k].fields.size() == width)
-        if (std::string id = trim(csv_unneutralise(recs[k].fields[index("id")])); !id.empty())
-          ids.push_back(std::move(id));
+        if (std::string_view id = trim_view(csv_unneutralise(recs[k].fields[c_id])); !id.empty()) ids.emplace_back(id);
     const auto known_risks = ids.empty() ? std::unordered_map<std::string, std::pair<Risk, RiskState>>() : lookup(ids);
     out.clear();
     for (size_t k = 0; k < n; ++k) {
@@ -142,20 +150,20 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
             {file, rec.line, 1},
             "this row has " + std::to_string(rec.fields.size()) + " fields, the header has " + std::to_string(width),
             reader.line_text(rec.line));
-      auto cell = [&](const char* c) { return has(c) ? csv_unneutralise(rec.fields[index(c)]) : std::string(); };
-      auto fail = [&](const char* c, const std::string& problem) -> FileError {
-        size_t i = index(c);
+      // A cell as a view into the record, "" where the file has no such column.
+      auto cell = [&](size_t i) { return i == kNone ? std::string_view() : csv_unneutralise(rec.fields[i]); };
+      auto fail = [&](size_t i, const char* c, const std::string& problem) -> FileError {
         return FileError({file, rec.lines[i], rec.columns[i]}, "column '" + std::string(c) + "': " + problem, src(i));
       };
 
-      std::string id = trim(cell("id"));
-      if (id.empty()) throw fail("id", "the risk id is empty");
-      if (id.find_first_of(" \t\r\n,;") != std::string::npos)
-        throw fail("id", "'" + id + "' is not a risk id (no spaces or separators)");
-      if (auto [it, fresh] = seen.emplace(id, rec.line); !fresh)
-        throw fail("id", "risk '" + id + "' appears twice (first on line " + std::to_string(it->second) + ")");
+      const std::string_view id = trim_view(cell(c_id));
+      if (id.empty()) throw fail(c_id, "id", "the risk id is empty");
+      if (id.find_first_of(" \t\r\n,;") != std::string_view::npos)
+        throw fail(c_id, "id", "'" + std::string(id) + "' is not a risk id (no spaces or separators)");
+      if (const auto first = seen.insert(id, rec.line))
+        throw fail(c_id, "id", "risk '" + std::string(id) + "' appears twice (first on line " + std::to_string(*first) + ")");
 
-      const auto known = known_risks.find(id);
+      const auto known = known_risks.find(std::string(id));
       const Risk* existing = known == known_risks.end() ? nullptr : &known->second.first;
       const RiskState* state = existing ? &known->second.second : nullptr;
 
@@ -169,38 +177,41 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
         r.owner = state->owner;
       }
       r.id = id;
-      if (!existing) r.number = number_of(id);
-      ir.reason = has("reason") && !trim(cell("reason")).empty() ? cell("reason") : "import " + file;
+      if (!existing) r.number = number_of(r.id);
+      const std::string_view reason = cell(c_reason);
+      ir.reason = trim_view(reason).empty() ? default_reason : std::string(reason);
 
-      auto score_of = [&](const char* c) -> std::optional<ScoreCodes> {
-        std::string t = trim(cell(c));
+      auto score_of = [&](size_t i, const char* c) -> std::optional<ScoreCodes> {
+        const std::string_view t = trim_view(cell(i));
         if (t.empty()) return std::nullopt;
         try {
-          return m.codes(parse_score(m, t));
+          return m.codes(parse_score(m, std::string(t)));
         } catch (const Error& e) {
-          throw fail(c, e.what());
+          throw fail(i, c, e.what());
         }
       };
-      if (has("title")) r.title = cell("title");
-      if (trim(r.title).empty()) throw fail(has("title") ? "title" : "id", "risk '" + id + "' has no title");
-      if (has("heading")) r.heading = cell("heading");
-      if (has("vulnerability")) r.vulnerability = cell("vulnerability");
-      if (has("triggers")) r.triggers = split_list(cell("triggers"));
-      if (has("consequences")) r.consequences = split_list(cell("consequences"));
-      if (has("controls")) r.controls = split_list(cell("controls"));
-      if (has("notes")) r.notes = split_list(cell("notes"));
-      if (has("target")) r.target = score_of("target");
-      if (has("current")) {
-        auto s = score_of("current");
+      if (c_title != kNone) r.title = cell(c_title);
+      if (trim_view(r.title).empty())
+        throw fail(c_title != kNone ? c_title : c_id, c_title != kNone ? "title" : "id",
+                   "risk '" + r.id + "' has no title");
+      if (c_heading != kNone) r.heading = cell(c_heading);
+      if (c_vulnerability != kNone) r.vulnerability = cell(c_vulnerability);
+      if (c_triggers != kNone) r.triggers = split_list(cell(c_triggers));
+      if (c_consequences != kNone) r.consequences = split_list(cell(c_consequences));
+      if (c_controls != kNone) r.controls = split_list(cell(c_controls));
+      if (c_notes != kNone) r.notes = split_list(cell(c_notes));
+      if (c_target != kNone) r.target = score_of(c_target, "target");
+      if (c_current != kNone) {
+        auto s = score_of(c_current, "current");
         if (s)
           r.current = s;
         else if (!existing)
-          throw fail("current", "risk '" + id + "' is new and needs a current score");
+          throw fail(c_current, "current", "risk '" + r.id + "' is new and needs a current score");
       } else if (!existing) {
-        throw FileError({file, rec.line, 1}, "risk '" + id + "' is new and the file has no 'current' column",
+        throw FileError({file, rec.line, 1}, "risk '" + r.id + "' is new and the file has no 'current' column",
                         reader.line_text(rec.line));
       }
-      if (has("owner") && !trim(cell("owner")).empty()) r.owner = trim(cell("owner"));
+      if (const std::string_view owner = trim_view(cell(c_owner)); !owner.empty()) r.owner = std::string(owner);
 
       if (existing) {
         ir.expect = state && state->current ? std::optional(state->current->score) : std::nullopt;
