@@ -88,7 +88,10 @@ class Appender {
     std::string one = "(?";
     for (int i = 1; i < width; ++i) one += ",?";
     one += ")";
-    std::string sql = "INSERT INTO " + columns + " VALUES " + one;
+    // OR ROLLBACK: a failed row ends the whole transaction, as the import would anyway, so SQLite
+    // keeps no statement journal (with ABORT, each statement of several rows would copy the
+    // pages it changes to a temporary file first, to undo just itself).
+    std::string sql = "INSERT OR ROLLBACK INTO " + columns + " VALUES " + one;
     for (int k = 1; k < rows; ++k) sql += "," + one;
     return sql;
   }
