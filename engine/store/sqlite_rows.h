@@ -21,6 +21,9 @@ namespace riskreg::sqlite_rows {
 /// How long a connection waits for another process's write lock before giving up (Busy).
 inline constexpr int kBusyTimeoutMs = 15000;
 
+/// The page size of a register `riskreg init` creates (SqliteStore, Mode::Create).
+inline constexpr int kPageSize = 16384;
+
 /// Runs `f`, turning SQLite's errors into typed ones. SQLITE_BUSY past the timeout is Busy.
 template <typename F>
 auto guarded(const std::string& path, F&& f) -> decltype(f()) {

@@ -36,6 +36,7 @@ using sqlite_rows::assign_text;
 using sqlite_rows::read_state_into;
 
 using sqlite_rows::kBusyTimeoutMs;
+using sqlite_rows::kPageSize;
 
 std::optional<std::string> opt_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
@@ -149,6 +150,11 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
       if (fd < 0) throw Error(ErrorKind::Internal, "cannot create " + path_ + ": " + std::strerror(errno));
       ::close(fd);
       db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
+      // 16 KiB pages, not SQLite's default 4 KiB: a register's writes are appended rows, and
+      // bulk work (import, generate, export, the scans) moves a quarter of the pages, each a
+      // write or read of its own. Fixed once the register is in WAL mode; older registers
+      // keep theirs. docs/benchmarks.md, "Page size".
+      db_->exec("PRAGMA page_size = " + std::to_string(kPageSize));
       db_->exec("PRAGMA journal_mode = WAL");
     }
     db_->exec("PRAGMA foreign_keys = ON");

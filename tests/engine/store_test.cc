@@ -188,6 +188,38 @@ TEST_CASE("the register file is readable and writable by its owner only", "[stor
   CHECK((st.st_mode & 0777) == 0600);
 }
 
+TEST_CASE("a new register has 16 KiB pages in WAL mode, and an older one keeps its pages", "[store]") {
+  Fixture f;
+  {
+    SQLite::Database db(f.path, SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA page_size").getInt() == 16384);
+    CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  }
+  // A register made with SQLite's default pages (as riskreg made them before) opens and takes
+  // writes with its own page size.
+  TempDir dir;
+  const std::string old = dir.file("old.db");
+  {
+    SQLite::Database src(f.path, SQLite::OPEN_READWRITE);
+    src.exec("PRAGMA journal_mode = DELETE");
+    src.exec("PRAGMA page_size = 4096");
+    src.exec("VACUUM INTO '" + old + "'");
+  }
+  {
+    SQLite::Database db(old, SQLite::OPEN_READWRITE);
+    REQUIRE(db.execAndGet("PRAGMA page_size").getInt() == 4096);
+    db.exec("PRAGMA journal_mode = WAL");
+  }
+  SqliteStore s(old, SqliteStore::Mode::Open);
+  FixedClock clock(at("2026-02-01T10:00:00Z"));
+  rescore(s, f.matrix, clock, {"R1", "A2", "re-scored on 4 KiB pages", "owner-a", std::nullopt});
+  CHECK(s.risk_state("R1")->current->score == ScoreCodes{"A", "2"});
+  CHECK(s.history("R1").size() == 2);
+  CHECK(verify_chain(s.audit_log()).ok);
+  SQLite::Database db(old, SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA page_size").getInt() == 4096);
+}
+
 TEST_CASE("the register as it stood at a date, rebuilt from history", "[store][as-of]") {
   Fixture f;
   SqliteStore s(f.path, SqliteStore::Mode::Open);
