@@ -188,10 +188,11 @@ std::string SqliteStore::audit_head(const std::optional<std::string>& as_of) {
 void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool upstream,
                                   const std::function<void(ExportRisk&)>& on_risk) {
   sqlite_rows::guarded(path_, [&] {
-    // An 8 MiB page cache and no memory map: the feeds' lookups of the risks they feed land
+    // A 64 MiB page cache and no memory map: the feeds' lookups of the risks they feed land
     // all over the file, and a map that large would count the whole file as the export's
-    // memory (docs/benchmarks.md, "Export and import").
-    sqlite_rows::BulkReads bulk(*db_, 8 << 10, 0);
+    // memory (docs/benchmarks.md, "Export and import"). On 16 KiB pages an 8 MiB cache holds
+    // too few of them, and every miss is a 16 KiB read.
+    sqlite_rows::BulkReads bulk(*db_, 64 << 10, 0);
     SQLite::Transaction snapshot(*db_);  // the cursors read one state of the register
     Rows risks(*db_, as_of ? (std::string(kAtTimeCte) + kRisksAsOf).c_str() : kRisksNow);
     if (as_of) risks.bind(1, *as_of);
