@@ -223,10 +223,7 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
                     r.notes != e.notes || r.target != state->target;
         if (!ir.rescore && !ir.new_owner && !ir.fields) continue;
       }
-      to_json(r.triggers, ir.lists_json[0]);
-      to_json(r.consequences, ir.lists_json[1]);
-      to_json(r.controls, ir.lists_json[2]);
-      to_json(r.notes, ir.lists_json[3]);
+      encode_lists(r, ir.lists_json);
       out.push_back(std::move(ir));
     }
     if (!out.empty()) yield(out);

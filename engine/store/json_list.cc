@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/register.h"
+
 namespace riskreg {
 
 bool append_plain_json_string(std::string& out, std::string_view text) {
@@ -29,6 +31,13 @@ std::string to_json(const std::vector<std::string>& list) {
   std::string out;
   to_json(list, out);
   return out;
+}
+
+void encode_lists(const Risk& r, ListsJson& lists) {
+  to_json(r.triggers, lists[0]);
+  to_json(r.consequences, lists[1]);
+  to_json(r.controls, lists[2]);
+  to_json(r.notes, lists[3]);
 }
 
 std::vector<std::string> from_json(std::string_view column) {

@@ -187,12 +187,12 @@ ImportResult SqliteStore::write_import(
       ++res.assessments;
       return id;
     };
-    sqlite_rows::ListsJson encoded;  // for a row whose lists the checker left unencoded
+    ListsJson encoded;  // for a row whose lists the checker left unencoded
     rows([&](const ImportedRisk& ir) {
       if (progress) progress->rows(++done);
       const Risk& r = ir.risk;
-      const sqlite_rows::ListsJson& lists =
-          ir.lists_json[0].empty() ? (sqlite_rows::encode_lists(r, encoded), encoded) : ir.lists_json;
+      const ListsJson& lists =
+          ir.lists_json[0].empty() ? (encode_lists(r, encoded), encoded) : ir.lists_json;
       int64_t key = 0;
       bool found = false;
       if (!ir.exists) {

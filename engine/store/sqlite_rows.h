@@ -1,7 +1,6 @@
 #pragma once
 /// Internal to the SQLite store (store/sqlite_*.cc): how a risk's row and its list columns
 /// are written and read, shared by create, import and the export stream so they cannot drift.
-#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -154,16 +153,6 @@ inline void bind_opt(SQLite::Statement& st, int i, const std::optional<double>& 
 inline constexpr const char* kInsertRisk = R"sql(INSERT INTO risks (id, number, title, heading, vulnerability,
     triggers, consequences, controls, target_likelihood, target_impact, spontaneous_probability, notes, owner,
     current_assessment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?))sql";
-
-/// The list columns of a risk as stored (triggers, consequences, controls, notes).
-using ListsJson = std::array<std::string, 4>;
-
-inline void encode_lists(const Risk& r, ListsJson& lists) {
-  to_json(r.triggers, lists[0]);
-  to_json(r.consequences, lists[1]);
-  to_json(r.controls, lists[2]);
-  to_json(r.notes, lists[3]);
-}
 
 /// Binds a risk's descriptive fields to parameters first .. first+7: title, heading,
 /// vulnerability, triggers, consequences, controls (from `lists`, encode_lists), target

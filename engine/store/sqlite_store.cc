@@ -245,10 +245,10 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
         VALUES (?,?,?,?,?))sql");
     std::unordered_map<std::string, int64_t> keys;
     std::vector<AssessmentRow> initial;  // recorded in the "create" entry by digest
-    sqlite_rows::ListsJson lists;
+    ListsJson lists;
     for (const auto& r : d.risks) {
       ins_risk.reset();
-      sqlite_rows::encode_lists(r, lists);
+      encode_lists(r, lists);
       sqlite_rows::bind_risk_row(ins_risk, r, lists);
       ins_risk.bind(14);  // set once its first assessment is in
       ins_risk.exec();

@@ -7,7 +7,6 @@
 /// - assessments and owner changes are appended, never updated or deleted;
 /// - every write appends one audit entry, chained by SHA-256 (audit/chain.h), in the
 ///   same transaction as the change it records.
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -20,6 +19,7 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "domain/register.h"
+#include "store/json_list.h"
 
 namespace riskreg {
 
@@ -98,7 +98,7 @@ struct ImportedRisk {
   std::string reason;                ///< on the assessment and owner change this row appends
   /// triggers, consequences, controls and notes as a store keeps them (store/json_list.h),
   /// encoded by the checking thread so that the writing one need not (SQLite uses them).
-  std::array<std::string, 4> lists_json;
+  ListsJson lists_json;
 };
 
 /// A whole validated import file, written in one transaction.
