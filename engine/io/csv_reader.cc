@@ -29,6 +29,13 @@ size_t utf8_length(std::string_view s, size_t i) {
   return 0;
 }
 
+/// The characters of UTF-8 text `s` (the bytes that do not continue a sequence).
+int chars(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace
 
 CsvReader::CsvReader(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
@@ -40,25 +47,13 @@ CsvReader::CsvReader(std::string_view text, std::string file) : text_(text), fil
     if (n == 0) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text_[i]));
-      int col = 1;
-      for (size_t k = start; k < i; ++k) col += (static_cast<unsigned char>(text_[k]) & 0xC0) != 0x80;
-      throw FileError({file_, line, col},
+      throw FileError({file_, line, 1 + chars(text_.substr(start, i - start))},
                       text_[i] == 0 ? std::string("a NUL byte; the file is not text")
                                     : "byte " + std::string(hex) + " is not UTF-8; save the file as UTF-8 CSV");
     }
     if (text_[i] == '\n') ++line, start = i + 1;
     i += n;
   }
-}
-
-int CsvReader::column_of(size_t offset) const {
-  size_t start = text_.rfind('\n', offset == 0 ? 0 : offset - 1);
-  start = (start == std::string_view::npos || offset == 0) ? 0 : start + 1;
-  if (offset > 0 && text_[offset - 1] == '\n') start = offset;
-  if (start == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
-  int col = 1;
-  for (size_t k = start; k < offset; ++k) col += (static_cast<unsigned char>(text_[k]) & 0xC0) != 0x80;
-  return col;
 }
 
 std::string CsvReader::line_text(int n) const {
@@ -88,7 +83,8 @@ bool CsvReader::next(CsvRecord& r) {
   int col = 1;
   auto column = [&](size_t offset) {
     if (counted < line_start_ || counted > offset) counted = line_start_, col = 1;
-    for (; counted < offset; ++counted) col += (static_cast<unsigned char>(text_[counted]) & 0xC0) != 0x80;
+    col += chars(text_.substr(counted, offset - counted));
+    counted = offset;
     return col;
   };
   for (;;) {

@@ -26,8 +26,6 @@ class CsvReader {
   /// Throws FileError for an unterminated quote or text after a closing quote.
   bool next(CsvRecord& r);
 
-  /// The 1-based character column of byte `offset` on its line.
-  int column_of(size_t offset) const;
   /// The text of line `n` (1-based), for the caret under an error.
   std::string line_text(int n) const;
   const std::string& file() const { return file_; }
