@@ -125,7 +125,9 @@ void BM_DownstreamClosure(benchmark::State& state) {
     ++n;
     from = (from + 7919) % kRisks;
   }
-  auto ms = [n](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count() / static_cast<double>(n); };
+  auto ms = [n](Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count() / static_cast<double>(n);
+  };
   state.counters["reached"] = static_cast<double>(reached);
   state.counters["ours_ms"] = ms(ours);
   state.counters["baseline_ms"] = ms(theirs);

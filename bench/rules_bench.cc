@@ -18,8 +18,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 #include "bench_size.h"
-#include "store/open.h"
 #include "register/rules_bundle.h"
 #include "rules/flags.h"
+#include "store/open.h"
 #include "store/sqlite_store.h"
 
 namespace fs = std::filesystem;
@@ -152,13 +152,16 @@ const Fixture& fixture() {
     SQLite::Database& db = store.db();
     db.exec("PRAGMA synchronous = OFF");
     SQLite::Transaction tx(db);
-    SQLite::Statement risk(db, "INSERT INTO risks (key, id, title, owner, target_likelihood, target_impact) "
-                               "VALUES (?, ?, ?, ?, ?, ?)");
-    SQLite::Statement assess(db, "INSERT INTO assessments (id, risk, likelihood, impact, assessed_by, assessed_at, "
-                                 "reason) VALUES (?, ?, ?, ?, 'bench', ?, 'synthetic')");
+    SQLite::Statement risk(db,
+                           "INSERT INTO risks (key, id, title, owner, target_likelihood, target_impact) "
+                           "VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement assess(db,
+                             "INSERT INTO assessments (id, risk, likelihood, impact, assessed_by, assessed_at, "
+                             "reason) VALUES (?, ?, ?, ?, 'bench', ?, 'synthetic')");
     SQLite::Statement link(db, "UPDATE risks SET current_assessment = ?, previous_assessment = ? WHERE key = ?");
-    SQLite::Statement feed(db, "INSERT OR IGNORE INTO feeds (from_risk, to_risk, basis, evidence) "
-                               "VALUES (?, ?, 'inferred', 'synthetic')");
+    SQLite::Statement feed(db,
+                           "INSERT OR IGNORE INTO feeds (from_risk, to_risk, basis, evidence) "
+                           "VALUES (?, ?, 'inferred', 'synthetic')");
     std::mt19937_64 rng(42);
     const auto& L = fx->matrix.likelihood.levels;
     const auto& I = fx->matrix.impact.levels;
@@ -167,8 +170,10 @@ const Fixture& fixture() {
       risk.bind(1, k);
       risk.bind(2, "S" + std::to_string(k));
       risk.bind(3, "Synthetic risk " + std::to_string(k));
-      if (rng() % 3) risk.bind(4, "Owner " + std::to_string(rng() % 500));
-      else risk.bind(4);
+      if (rng() % 3)
+        risk.bind(4, "Owner " + std::to_string(rng() % 500));
+      else
+        risk.bind(4);
       if (rng() % 2) {
         risk.bind(5, L[rng() % L.size()].code);
         risk.bind(6, I[rng() % I.size()].code);
@@ -191,8 +196,10 @@ const Fixture& fixture() {
         if (a + 1 < count) prev = aid;
       }
       link.bind(1, aid);
-      if (prev) link.bind(2, prev);
-      else link.bind(2);
+      if (prev)
+        link.bind(2, prev);
+      else
+        link.bind(2);
       link.bind(3, k);
       link.exec();
       link.reset();

@@ -15,11 +15,12 @@ std::string list_or_none(const std::vector<std::string>& v) { return v.empty() ?
 }  // namespace
 
 void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, const std::string& in) {
-  out << in << "cascade from " << c.risk << " (" << (c.from ? m.format(*c.from) : "unscored") << " -> " << m.format(c.to)
-      << ", " << signed_bands(c.band_change) << "):\n";
+  out << in << "cascade from " << c.risk << " (" << (c.from ? m.format(*c.from) : "unscored") << " -> "
+      << m.format(c.to) << ", " << signed_bands(c.band_change) << "):\n";
   if (!c.propagates) {
     out << in << "  nothing propagates: "
-        << (c.band_change == 0 ? "the band did not change" : "only a worsening propagates (rules/cascade.toml)") << "\n";
+        << (c.band_change == 0 ? "the band did not change" : "only a worsening propagates (rules/cascade.toml)")
+        << "\n";
   } else if (c.steps.empty()) {
     out << in << "  no risk it feeds would move\n";
   }

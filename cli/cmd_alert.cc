@@ -55,14 +55,17 @@ void print_message(std::ostream& out, const alert::Message& m, bool first) {
 
 void add_alert(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<AlertOptions>();
-  auto* cmd = app.add_subcommand("alert", "Monthly above-appetite alert: summary for the risk manager, a part per owner");
-  cmd->add_option("--period", opt->period, "The month: YYYY-MM, current (the default) or previous (what a scheduler on the 1st wants)");
+  auto* cmd =
+      app.add_subcommand("alert", "Monthly above-appetite alert: summary for the risk manager, a part per owner");
+  cmd->add_option("--period", opt->period,
+                  "The month: YYYY-MM, current (the default) or previous (what a scheduler on the 1st wants)");
   cmd->add_option("--to", opt->to, "Where: stdout (default), file (--out DIR), smtp, webhook")
       ->check(CLI::IsMember({"stdout", "file", "smtp", "webhook"}));
   cmd->add_option("--out", opt->out, "With --to file: the directory to write the messages into");
   cmd->add_option("--config", opt->config,
                   "Alert configuration (default: $RISKREG_ALERT_CONFIG, else ~/.config/riskreg/alert.toml)");
-  cmd->add_option("--templates", opt->templates, "Template directory (default: the configuration's, else rules/templates)");
+  cmd->add_option("--templates", opt->templates,
+                  "Template directory (default: the configuration's, else rules/templates)");
   cmd->add_option("--as", opt->as, "Who sends, for the register's record (default: the OS user)");
   cmd->add_flag("--resend", opt->resend, "Send again what was already sent for this period");
   cmd->add_flag("--dry-run", opt->dry_run, "Show what would be sent; deliver and record nothing");
@@ -71,10 +74,11 @@ void add_alert(CLI::App& app, Context& ctx) {
     if (opt->to != "file" && !opt->out.empty()) throw Error(ErrorKind::Usage, "--out goes with --to file");
     Timestamp now = ctx.clock().now();
     alert::Period period = opt->period.empty() || opt->period == "current" ? alert::period_of(now)
-                           : opt->period == "previous"                     ? alert::previous_period(alert::period_of(now))
-                                                                           : alert::parse_period(opt->period);
+                           : opt->period == "previous" ? alert::previous_period(alert::period_of(now))
+                                                       : alert::parse_period(opt->period);
     if (period.start > now)
-      throw Error(ErrorKind::Usage, "--period " + period.name + " has not begun (now is " + format_timestamp(now) + ")");
+      throw Error(ErrorKind::Usage,
+                  "--period " + period.name + " has not begun (now is " + format_timestamp(now) + ")");
 
     bool explicit_config = false;
     std::string cfg_path = config_path(*opt, explicit_config);
@@ -83,14 +87,15 @@ void add_alert(CLI::App& app, Context& ctx) {
     if (explicit_config || (!cfg_path.empty() && std::filesystem::exists(cfg_path)))
       config = alert::load_alert_config(cfg_path);
     else if (need_config)
-      throw Error(ErrorKind::Usage, "--to " + opt->to + " needs an alert configuration: --config PATH, RISKREG_ALERT_CONFIG, or " +
+      throw Error(ErrorKind::Usage, "--to " + opt->to +
+                                        " needs an alert configuration: --config PATH, RISKREG_ALERT_CONFIG, or " +
                                         (cfg_path.empty() ? std::string("~/.config/riskreg/alert.toml") : cfg_path));
     if (opt->to == "smtp" && !config.smtp)
       throw Error(ErrorKind::Usage, cfg_path + ": --to smtp needs an [smtp] table (host, port, sender)");
     if (opt->to == "webhook" && !config.webhook)
       throw Error(ErrorKind::Usage, cfg_path + ": --to webhook needs a [webhook] table (url)");
 
-    std::string templates = !opt->templates.empty() ? opt->templates
+    std::string templates = !opt->templates.empty()     ? opt->templates
                             : !config.templates.empty() ? config.templates
                                                         : ctx.default_rules_dir() + "/templates";
     Store& store = ctx.store();
@@ -125,20 +130,22 @@ void add_alert(CLI::App& app, Context& ctx) {
     }
 
     std::string by = opt->as.empty() ? ctx.os_user() : opt->as;
-    auto report = alert::send_all(store, *transport, period.name, plan.messages, opt->resend, opt->dry_run, by, ctx.clock());
+    auto report =
+        alert::send_all(store, *transport, period.name, plan.messages, opt->resend, opt->dry_run, by, ctx.clock());
     bool first = true;
     for (const auto& r : report.results) {
       ctx.err << "riskreg alert: " << period.name << " " << transport->channel() << " " << r.key << ": " << r.status;
       if (r.status == "sent" || r.status == "failed")
-        ctx.err << " (" << r.outcome.attempts << (r.outcome.attempts == 1 ? " attempt" : " attempts") << "): "
-                << r.outcome.detail;
+        ctx.err << " (" << r.outcome.attempts << (r.outcome.attempts == 1 ? " attempt" : " attempts")
+                << "): " << r.outcome.detail;
       ctx.err << "\n";
       if (opt->dry_run && r.status == "would send") print_message(ctx.out, *r.message, std::exchange(first, false));
     }
     if (report.failed > 0)
       throw Error(ErrorKind::Delivery, std::to_string(report.failed) + " of " +
-                                           std::to_string(report.failed + report.sent) + " deliveries for " + period.name +
-                                           " failed (" + transport->channel() + "); run again to retry them");
+                                           std::to_string(report.failed + report.sent) + " deliveries for " +
+                                           period.name + " failed (" + transport->channel() +
+                                           "); run again to retry them");
     if (report.sent == 0 && report.would == 0)
       ctx.err << "riskreg alert: nothing to send for " << period.name << ": every message was already sent (--resend "
               << "sends again)\n";

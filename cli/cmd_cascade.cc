@@ -21,7 +21,8 @@ struct CascadeOptions {
 
 void add_cascade(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<CascadeOptions>();
-  auto* cmd = app.add_subcommand("cascade", "What-if: propagate a hypothetical score along the feed links (writes nothing)");
+  auto* cmd =
+      app.add_subcommand("cascade", "What-if: propagate a hypothetical score along the feed links (writes nothing)");
   cmd->add_option("id", opt->id, "Risk id (R5, or 5)")->required();
   cmd->add_option("score", opt->score, "Hypothetical score on the matrix, e.g. B1")->required();
   cmd->add_flag("--json", opt->json, "JSON output");
@@ -30,8 +31,9 @@ void add_cascade(CLI::App& app, Context& ctx) {
     Store& st = ctx.store();
     auto rule = cascade_rule_from(st.rules());
     if (!rule)
-      throw Error(ErrorKind::NotFound, "the register holds no cascade.toml (the cascade rule); registers created "
-                                       "before it need rules/cascade.toml added");
+      throw Error(ErrorKind::NotFound,
+                  "the register holds no cascade.toml (the cascade rule); registers created "
+                  "before it need rules/cascade.toml added");
     std::string id = resolve_risk_id(st, opt->id);
     Cell to = parse_score(m, opt->score);
     // Only the risks the cascade can reach, and what mitigates them: not the whole register.
@@ -47,8 +49,8 @@ void add_cascade(CLI::App& app, Context& ctx) {
       return;
     }
     ctx.out << c.risk << "  " << c.title << "\n";
-    ctx.out << "what-if (nothing is written): " << (from ? m.format(*from) : "unscored") << " -> " << m.format(to) << "  band "
-            << m.band(to).label << "  " << (c.now_above ? "ABOVE appetite" : "within appetite") << "\n";
+    ctx.out << "what-if (nothing is written): " << (from ? m.format(*from) : "unscored") << " -> " << m.format(to)
+            << "  band " << m.band(to).label << "  " << (c.now_above ? "ABOVE appetite" : "within appetite") << "\n";
     print_cascade(ctx.out, m, c, "");
   });
 }

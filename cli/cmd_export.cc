@@ -22,8 +22,7 @@ struct ExportOptions {
 /// `YYYY-MM-DDTHH:MM[:SS][Z]` is taken to the second.
 std::string as_of_time(const std::string& text) {
   auto t = parse_timestamp(text);
-  if (!t)
-    throw Error(ErrorKind::Usage, "--as-of '" + text + "' is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  if (!t) throw Error(ErrorKind::Usage, "--as-of '" + text + "' is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
   if (text.size() == 10) *t += std::chrono::seconds(86399);
   return format_timestamp(*t);
 }
@@ -49,8 +48,8 @@ void add_export(CLI::App& app, Context& ctx) {
     std::optional<std::string> as_of;
     if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
     TerminalProgress progress(ctx.err, "export", TerminalProgress::stderr_is_terminal());
-    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of, ctx.clock().now(),
-                             &progress);
+    auto s =
+        export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of, ctx.clock().now(), &progress);
     ctx.out << "exported " << s.risks << (s.risks == 1 ? " risk" : " risks") << " and " << s.assessments
             << (s.assessments == 1 ? " assessment" : " assessments");
     if (as_of) ctx.out << " as of " << *as_of;

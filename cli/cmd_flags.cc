@@ -33,8 +33,8 @@ void add_flags(CLI::App& app, Context& ctx) {
     if (!opt->severity.empty()) {
       min = rules::parse_severity(opt->severity);
       if (!min)
-        throw Error(ErrorKind::Usage, "unknown severity '" + opt->severity + "' (valid: " +
-                                          join(rules::severity_names(), ", ") + ")" +
+        throw Error(ErrorKind::Usage, "unknown severity '" + opt->severity +
+                                          "' (valid: " + join(rules::severity_names(), ", ") + ")" +
                                           did_you_mean_suffix(opt->severity, rules::severity_names()));
     }
     auto report = rules::flag_register(ctx.store(), m, set, ctx.clock().now());
@@ -63,8 +63,8 @@ void add_flags(CLI::App& app, Context& ctx) {
     }
     if (!rows.empty()) print_table(ctx.out, {"RISK", "RULE", "SEVERITY", "MESSAGE"}, rows);
     ctx.out << rows.size() << (rows.size() == 1 ? " flag" : " flags") << " on " << risks.size()
-            << (risks.size() == 1 ? " risk" : " risks") << " (" << set.rules.size() << " rules, "
-            << report.facts.size() << " risks checked)\n";
+            << (risks.size() == 1 ? " risk" : " risks") << " (" << set.rules.size() << " rules, " << report.facts.size()
+            << " risks checked)\n";
   });
 }
 

@@ -21,8 +21,9 @@ struct GenerateOptions {
 void add_generate(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<GenerateOptions>();
   auto* cmd = app.add_subcommand("generate", "Write a synthetic register (for scale tests and benchmarks)");
-  cmd->add_option("--risks", opt->risks, "How many risks (1 to 1,000,000 and beyond)")->required()->check(
-      CLI::Range(int64_t{1}, int64_t{100000000}));
+  cmd->add_option("--risks", opt->risks, "How many risks (1 to 1,000,000 and beyond)")
+      ->required()
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
   cmd->add_option("--seed", opt->seed, "Random seed: the same seed gives the same register (default 1)");
   cmd->add_option("--bodies", opt->bodies, "Public bodies the risks belong to (default: one per 1,000 risks)")
       ->check(CLI::Range(1, 100000));

@@ -75,7 +75,8 @@ void add_graph(CLI::App& app, Context& ctx) {
       nodes.push_back({{"kind", kind_name(net.graph.node(n).kind)}, {"id", net.graph.node(n).id}});
     for (EdgeId e = 0; e < net.graph.edge_count(); ++e) {
       const auto& ed = net.graph.edge(e);
-      nlohmann::json j{{"kind", kind_name(ed.kind)}, {"from", net.graph.node(ed.from).id}, {"to", net.graph.node(ed.to).id}};
+      nlohmann::json j{
+          {"kind", kind_name(ed.kind)}, {"from", net.graph.node(ed.from).id}, {"to", net.graph.node(ed.to).id}};
       if (ed.kind == EdgeKind::Feeds) j["basis"] = basis_name(ed.basis);
       edges.push_back(std::move(j));
     }

@@ -39,13 +39,15 @@ void add_migrate(CLI::App& app, Context& ctx) {
     if (opt->from.empty() || opt->to.empty())
       throw Error(ErrorKind::Usage, "migrate needs --from sqlite:PATH and --to postgresql://... (or --roles)");
     if (backend_of(opt->from) != Backend::Sqlite)
-      throw Error(ErrorKind::Usage, "--from must be an SQLite register (sqlite:PATH), not '" + redact_url(opt->from) + "'");
+      throw Error(ErrorKind::Usage,
+                  "--from must be an SQLite register (sqlite:PATH), not '" + redact_url(opt->from) + "'");
     if (!is_postgres_url(opt->to))
-      throw Error(ErrorKind::Usage, "--to must be a PostgreSQL connection string (postgresql://...), not '" + opt->to + "'");
+      throw Error(ErrorKind::Usage,
+                  "--to must be a PostgreSQL connection string (postgresql://...), not '" + opt->to + "'");
     auto r = postgres().copy_from_sqlite(sqlite_path(opt->from), opt->to);
     ctx.out << "Migrated " << sqlite_path(opt->from) << " to " << redact_url(opt->to) << ": " << r.counts.risks
-            << " risks, " << r.counts.assessments << " assessments, " << r.counts.audit << " audit entries ("
-            << r.rows << " rows)\n"
+            << " risks, " << r.counts.assessments << " assessments, " << r.counts.audit << " audit entries (" << r.rows
+            << " rows)\n"
             << "Audit chain verified on both sides; head " << r.head << "\n";
   });
 }

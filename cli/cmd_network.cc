@@ -64,8 +64,8 @@ nlohmann::json analysis_json(const RiskNetwork& net, const Analysis& a) {
 }
 
 void print_analysis(std::ostream& out, const RiskNetwork& net, const Analysis& a) {
-  out << "spectral radius " << fmt(a.exact.spectral_radius) << "; Monte Carlo " << a.mc.runs << " runs, seed " << a.mc.seed
-      << ", " << a.mc.threads << " thread" << (a.mc.threads == 1 ? "" : "s");
+  out << "spectral radius " << fmt(a.exact.spectral_radius) << "; Monte Carlo " << a.mc.runs << " runs, seed "
+      << a.mc.seed << ", " << a.mc.threads << " thread" << (a.mc.threads == 1 ? "" : "s");
   if (a.mc.truncated_runs) out << ", " << a.mc.truncated_runs << " runs truncated";
   out << "\n";
   if (!a.exact.converged)
@@ -75,19 +75,23 @@ void print_analysis(std::ostream& out, const RiskNetwork& net, const Analysis& a
   for (size_t i = 0; i < net.risks.size(); ++i) {
     bool ok = a.exact.converged;
     rows.push_back({net.risks[i].id, fmt(net.risks[i].spontaneous, 3), fmt(net.risks[i].impact, 2),
-                    ok ? fmt(a.exact.frequency[i]) : "inf", fmt(a.mc.frequency[i]) + " ±" + fmt(a.mc.frequency_stderr[i]),
-                    fmt(a.exact.at_least_once[i]), fmt(a.mc.at_least_once[i]) + " ±" + fmt(a.mc.at_least_once_stderr[i]),
+                    ok ? fmt(a.exact.frequency[i]) : "inf",
+                    fmt(a.mc.frequency[i]) + " ±" + fmt(a.mc.frequency_stderr[i]), fmt(a.exact.at_least_once[i]),
+                    fmt(a.mc.at_least_once[i]) + " ±" + fmt(a.mc.at_least_once_stderr[i]),
                     ok ? fmt(a.exact.consequence[i]) : "inf", ok ? fmt(a.exact.criticality[i]) : "inf",
                     ok ? fmt(a.exact.as_origin[i]) : "inf"});
   }
-  print_table(out, {"RISK", "S", "IMPACT", "FREQ", "FREQ(MC)", "P(>=1)", "P(>=1)(MC)", "CONSEQUENCE", "CRITICALITY", "AS-ORIGIN"},
-              rows);
+  print_table(
+      out,
+      {"RISK", "S", "IMPACT", "FREQ", "FREQ(MC)", "P(>=1)", "P(>=1)(MC)", "CONSEQUENCE", "CRITICALITY", "AS-ORIGIN"},
+      rows);
 }
 }  // namespace
 
 void add_network(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<NetworkOptions>();
-  auto* cmd = app.add_subcommand("network", "Risk-network model (Fang & Marle 2012): propagated frequencies and criticality");
+  auto* cmd =
+      app.add_subcommand("network", "Risk-network model (Fang & Marle 2012): propagated frequencies and criticality");
   cmd->add_option("--file", opt->file, "A standalone network file (docs/graph.md) instead of the register");
   cmd->add_option("--runs", opt->runs, "Monte Carlo runs (default: rules/network.toml, else 100000)");
   cmd->add_option("--seed", opt->seed, "Monte Carlo seed")->each([opt](const std::string&) { opt->seed_set = true; });
@@ -140,7 +144,8 @@ void add_network(CLI::App& app, Context& ctx) {
     if (after) {
       out << "\nWhat-if:";
       for (const auto& z : opt->zero) out << " " << z << " no longer occurs spontaneously;";
-      for (const auto& c : opt->cut) out << " link " << c.substr(0, c.find(':')) << " -> " << c.substr(c.find(':') + 1) << " cut;";
+      for (const auto& c : opt->cut)
+        out << " link " << c.substr(0, c.find(':')) << " -> " << c.substr(c.find(':') + 1) << " cut;";
       out << "\n";
       print_analysis(out, changed, *after);
       out << "\nChange (exact):\n";

@@ -88,8 +88,8 @@ void add_rules(CLI::App& app, Context& ctx) {
     auto set = rules::rule_set_from(st.rules(), m);
     if (!explain->rule.empty() && !set.find(explain->rule))
       throw Error(ErrorKind::Usage, "unknown rule '" + explain->rule + "'" +
-                                        did_you_mean_suffix(explain->rule, set.names()) + " (rules: " +
-                                        join(set.names(), ", ") + ")");
+                                        did_you_mean_suffix(explain->rule, set.names()) +
+                                        " (rules: " + join(set.names(), ", ") + ")");
     std::string id = resolve_risk_id(st, explain->id);
     auto facts = rules::load_risk_facts(st, m, id, ctx.clock().now());
     auto& out = ctx.out;
@@ -97,8 +97,9 @@ void add_rules(CLI::App& app, Context& ctx) {
     for (const auto& rule : set.rules) {
       if (!explain->rule.empty() && rule.name != explain->rule) continue;
       bool fires = rule.condition.matches(facts);
-      out << "\n" << rule.name << " (" << rules::severity_name(rule.severity) << "): "
-          << (fires ? "FIRES" : "does not fire") << "\n";
+      out << "\n"
+          << rule.name << " (" << rules::severity_name(rule.severity) << "): " << (fires ? "FIRES" : "does not fire")
+          << "\n";
       out << "  when: " << rule.condition.text() << "\n";
       std::vector<std::vector<std::string>> rows;
       for (const auto& step : rule.condition.explain(facts, m))

@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "commands.h"
 #include "cascade_report.h"
+#include "commands.h"
 #include "graph/cascade.h"
 #include "register/rescore.h"
 
@@ -63,8 +63,8 @@ void add_score(CLI::App& app, Context& ctx) {
             << (r.now_above ? "ABOVE appetite" : "within appetite") << "\n";
     if (r.crossed == "up") ctx.out << "  crossed the appetite line: now ABOVE it\n";
     if (r.crossed == "down") ctx.out << "  crossed the appetite line: now within appetite\n";
-    ctx.out << "  recorded as assessment #" << r.assessment.id << " by " << r.assessment.by << " at "
-            << r.assessment.at << "\n";
+    ctx.out << "  recorded as assessment #" << r.assessment.id << " by " << r.assessment.by << " at " << r.assessment.at
+            << "\n";
     if (c) print_cascade(ctx.out, m, *c, "  ");
   });
 }

@@ -32,8 +32,7 @@ void list_block(std::ostream& out, const std::string& title, const std::vector<s
 
 nlohmann::json feeds_json(const std::vector<Feed>& fs) {
   auto a = nlohmann::json::array();
-  for (const auto& f : fs)
-    a.push_back({{"from", f.from}, {"to", f.to}, {"basis", f.basis}, {"evidence", f.evidence}});
+  for (const auto& f : fs) a.push_back({{"from", f.from}, {"to", f.to}, {"basis", f.basis}, {"evidence", f.evidence}});
   return a;
 }
 }  // namespace
@@ -61,36 +60,42 @@ void add_show(CLI::App& app, Context& ctx) {
     for (const auto& rule : rule_set.rules)
       if (rule.condition.matches(facts)) fired.push_back(&rule);
     if (opt->json) {
-      nlohmann::json j = {
-          {"id", r.id},
-          {"number", r.number ? nlohmann::json(*r.number) : nlohmann::json()},
-          {"title", r.title},
-          {"heading", r.heading},
-          {"vulnerability", r.vulnerability},
-          {"triggers", r.triggers},
-          {"consequences", r.consequences},
-          {"controls", r.controls},
-          {"owner", r.owner ? nlohmann::json(*r.owner) : nlohmann::json()},
-          {"current", v.current ? nlohmann::json(m.format(*v.current)) : nlohmann::json()},
-          {"target", v.target ? nlohmann::json(m.format(*v.target)) : nlohmann::json()},
-          {"band", v.band ? nlohmann::json(v.band->name) : nlohmann::json()},
-          {"above_appetite", v.above_appetite},
-          {"feeds", feeds_json(links.feeds_out)},
-          {"fed_by", feeds_json(links.feeds_in)},
-          {"notes", r.notes}};
+      nlohmann::json j = {{"id", r.id},
+                          {"number", r.number ? nlohmann::json(*r.number) : nlohmann::json()},
+                          {"title", r.title},
+                          {"heading", r.heading},
+                          {"vulnerability", r.vulnerability},
+                          {"triggers", r.triggers},
+                          {"consequences", r.consequences},
+                          {"controls", r.controls},
+                          {"owner", r.owner ? nlohmann::json(*r.owner) : nlohmann::json()},
+                          {"current", v.current ? nlohmann::json(m.format(*v.current)) : nlohmann::json()},
+                          {"target", v.target ? nlohmann::json(m.format(*v.target)) : nlohmann::json()},
+                          {"band", v.band ? nlohmann::json(v.band->name) : nlohmann::json()},
+                          {"above_appetite", v.above_appetite},
+                          {"feeds", feeds_json(links.feeds_out)},
+                          {"fed_by", feeds_json(links.feeds_in)},
+                          {"notes", r.notes}};
       auto pris = nlohmann::json::array();
       for (const auto& p : links.priorities) {
         auto acts = nlohmann::json::array();
         for (const auto& a : p.actions)
-          acts.push_back({{"id", a.id}, {"text", a.text}, {"lead_officers", a.lead_officers}, {"completion", a.completion}, {"pis", a.pis}});
+          acts.push_back({{"id", a.id},
+                          {"text", a.text},
+                          {"lead_officers", a.lead_officers},
+                          {"completion", a.completion},
+                          {"pis", a.pis}});
         pris.push_back({{"id", p.id}, {"title", p.title}, {"actions", acts}});
       }
       j["priorities"] = pris;
       auto h = nlohmann::json::array();
       for (const auto& a : hist) {
         auto c = m.cell(a.score);
-        h.push_back({{"assessment", a.id}, {"score", c ? m.format(*c) : a.score.likelihood + a.score.impact},
-                     {"by", a.by}, {"at", a.at}, {"reason", a.reason}});
+        h.push_back({{"assessment", a.id},
+                     {"score", c ? m.format(*c) : a.score.likelihood + a.score.impact},
+                     {"by", a.by},
+                     {"at", a.at},
+                     {"reason", a.reason}});
       }
       j["history"] = h;
       auto o = nlohmann::json::array();
@@ -116,8 +121,8 @@ void add_show(CLI::App& app, Context& ctx) {
     out << "Flags:\n";
     if (fired.empty()) out << "  (none)\n";
     for (const auto* rule : fired)
-      out << "  " << rule->name << " (" << rules::severity_name(rule->severity) << "): "
-          << rule_set.message(*rule, facts, m) << "\n";
+      out << "  " << rule->name << " (" << rules::severity_name(rule->severity)
+          << "): " << rule_set.message(*rule, facts, m) << "\n";
     out << "Vulnerability: " << r.vulnerability << "\n";
     list_block(out, "Triggers", r.triggers);
     list_block(out, "Consequences", r.consequences);
@@ -132,8 +137,9 @@ void add_show(CLI::App& app, Context& ctx) {
     for (const auto& p : links.priorities) {
       out << "  " << p.id << "  " << p.title << "\n";
       for (const auto& a : p.actions)
-        out << "    " << a.id << "  " << clip(a.text, 70) << " [" << (a.lead_officers.empty() ? "no lead officer" : join(a.lead_officers, ", "))
-            << "; " << (a.completion.empty() ? "no date" : a.completion) << "]\n";
+        out << "    " << a.id << "  " << clip(a.text, 70) << " ["
+            << (a.lead_officers.empty() ? "no lead officer" : join(a.lead_officers, ", ")) << "; "
+            << (a.completion.empty() ? "no date" : a.completion) << "]\n";
     }
     if (!r.notes.empty()) list_block(out, "Notes", r.notes);
     out << "History:\n";
@@ -149,7 +155,8 @@ void add_show(CLI::App& app, Context& ctx) {
     while (std::getline(lines, line)) out << "  " << line << "\n";
     if (!owners.empty()) {
       out << "Owners:\n";
-      for (const auto& c : owners) out << "  " << c.at << "  " << c.owner << "  (by " << c.by << ": " << c.reason << ")\n";
+      for (const auto& c : owners)
+        out << "  " << c.at << "  " << c.owner << "  (by " << c.by << ": " << c.reason << ")\n";
     }
   });
 }

@@ -97,8 +97,8 @@ void add_trace(CLI::App& app, Context& ctx) {
     if (t.upstream.empty()) out << "  (none)\n";
     print(out, t.upstream, 1);
     out << "Downstream:\n";
-    if (t.root.kind == NodeKind::Risk &&
-        std::none_of(t.downstream.begin(), t.downstream.end(), [](const TraceNode& n) { return n.relation == "mitigated by"; }))
+    if (t.root.kind == NodeKind::Risk && std::none_of(t.downstream.begin(), t.downstream.end(),
+                                                      [](const TraceNode& n) { return n.relation == "mitigated by"; }))
       out << "  (no priority mitigates " << t.root.id << ")\n";
     else if (t.downstream.empty())
       out << "  (none)\n";

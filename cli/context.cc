@@ -23,8 +23,8 @@ Context::Context(std::ostream& o, std::ostream& e) : out(o), err(e) {
   if (const char* now = env("RISKREG_NOW")) {
     auto t = parse_timestamp(now);
     if (!t)
-      throw Error(ErrorKind::Usage, std::string("RISKREG_NOW='") + now +
-                                        "' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+      throw Error(ErrorKind::Usage,
+                  std::string("RISKREG_NOW='") + now + "' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     clock_ = std::make_unique<FixedClock>(*t);
   } else {
     clock_ = std::make_unique<SystemClock>();

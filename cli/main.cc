@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "core/error.h"
@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
       // spdlog reads an unknown name as "off": refuse it instead of silencing diagnostics.
       const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
       if (std::find(levels.begin(), levels.end(), lv) == levels.end())
-        throw Error(ErrorKind::Usage, std::string("RISKREG_LOG='") + lv + "' is not a log level: use " +
-                                          join_choices(levels));
+        throw Error(ErrorKind::Usage,
+                    std::string("RISKREG_LOG='") + lv + "' is not a log level: use " + join_choices(levels));
       spdlog::set_level(spdlog::level::from_str(lv));
     }
     cli::Context ctx(std::cout, std::cerr);

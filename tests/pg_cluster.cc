@@ -63,8 +63,9 @@ PgCluster::PgCluster() : bin_(std::getenv("RISKREG_PG_BIN") ? std::getenv("RISKR
     // initdb refuses root: the cluster belongs to the postgres user.
     struct passwd* pw = ::getpwnam("postgres");
     if (!pw)
-      throw std::runtime_error("PostgreSQL test cluster: running as root and there is no 'postgres' user to run the "
-                               "server as (install Debian's postgresql package)");
+      throw std::runtime_error(
+          "PostgreSQL test cluster: running as root and there is no 'postgres' user to run the "
+          "server as (install Debian's postgresql package)");
     if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
       throw std::runtime_error("PostgreSQL test cluster: cannot chown " + dir_ + " to postgres");
   }

@@ -147,8 +147,9 @@ std::string darlington_with_history(const TempDir& dir) {
 
 void tamper_sql(const std::string& db, const std::string& sql) {
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
-  d.exec("DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;"
-         "DROP TRIGGER IF EXISTS owner_changes_append_only_u; DROP TRIGGER IF EXISTS owner_changes_append_only_d;");
+  d.exec(
+      "DROP TRIGGER IF EXISTS assessments_append_only_u; DROP TRIGGER IF EXISTS assessments_append_only_d;"
+      "DROP TRIGGER IF EXISTS owner_changes_append_only_u; DROP TRIGGER IF EXISTS owner_changes_append_only_d;");
   d.exec(sql);
 }
 

@@ -146,7 +146,8 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     auto num = [](const std::string& s) { return s.size() > 1 ? std::atoll(s.c_str() + 1) : 0; };
     return num(x.id) != num(y.id) ? num(x.id) < num(y.id) : x.id < y.id;
   };
-  for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below}) std::sort(list->begin(), list->end(), by_number);
+  for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
+    std::sort(list->begin(), list->end(), by_number);
   return a;
 }
 

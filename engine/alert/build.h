@@ -42,11 +42,11 @@ struct AlertPriority {
 struct AlertRisk {
   std::string id;
   std::string title;
-  std::string owner;  ///< "" when unassigned
-  std::string score;  ///< at the end of the period ("B2")
-  std::string band;   ///< its band's label
-  std::string previous_score;  ///< at the end of the previous period; "" when unscored then
-  std::string movement;        ///< "unchanged", "worsened from C2", "improved from B2", "new"
+  std::string owner;                  ///< "" when unassigned
+  std::string score;                  ///< at the end of the period ("B2")
+  std::string band;                   ///< its band's label
+  std::string previous_score;         ///< at the end of the previous period; "" when unscored then
+  std::string movement;               ///< "unchanged", "worsened from C2", "improved from B2", "new"
   std::vector<std::string> flags;     ///< "RULE: message"
   std::vector<std::string> upstream;  ///< risks above appetite feeding it (directly or not): "R1 (B3) title"
   std::vector<AlertPriority> priorities;

@@ -31,8 +31,8 @@ struct DeliveryPolicy {
 };
 
 struct AlertConfig {
-  std::string source;                       ///< the file it came from ("" when defaulted)
-  std::optional<std::string> risk_manager;  ///< the summary's address when the register names none
+  std::string source;                             ///< the file it came from ("" when defaulted)
+  std::optional<std::string> risk_manager;        ///< the summary's address when the register names none
   std::map<std::string, std::string> recipients;  ///< person (owner) name → address
   std::optional<SmtpConfig> smtp;
   std::optional<WebhookConfig> webhook;

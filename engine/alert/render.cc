@@ -32,11 +32,13 @@ mstch::map risk_node(const AlertRisk& r) {
   for (const auto& p : r.priorities) {
     mstch::array actions;
     for (const auto& a : p.actions)
-      actions.push_back(mstch::map{{"id", a.id},
-                                   {"text", a.text},
-                                   {"lead_officers", a.lead_officers.empty() ? std::string("none named") : a.lead_officers},
-                                   {"due", a.due.empty() ? std::string("no date") : a.due}});
-    priorities.push_back(mstch::map{{"id", p.id}, {"title", p.title}, {"actions", actions}, {"has_actions", !actions.empty()}});
+      actions.push_back(
+          mstch::map{{"id", a.id},
+                     {"text", a.text},
+                     {"lead_officers", a.lead_officers.empty() ? std::string("none named") : a.lead_officers},
+                     {"due", a.due.empty() ? std::string("no date") : a.due}});
+    priorities.push_back(
+        mstch::map{{"id", p.id}, {"title", p.title}, {"actions", actions}, {"has_actions", !actions.empty()}});
   }
   return mstch::map{{"id", r.id},
                     {"title", r.title},
@@ -58,7 +60,8 @@ mstch::map context_of(const Alert& a, const std::string& recipient) {
     if (risks.empty()) return;
     mstch::array nodes;
     for (const auto& r : risks) nodes.push_back(risk_node(r));
-    sections.push_back(mstch::map{{"title", std::string(title)}, {"count", static_cast<int>(risks.size())}, {"risks", nodes}});
+    sections.push_back(
+        mstch::map{{"title", std::string(title)}, {"count", static_cast<int>(risks.size())}, {"risks", nodes}});
   };
   section("Newly above appetite", a.newly_above);
   section("Still above appetite", a.still_above);
@@ -103,7 +106,11 @@ std::string Message::sha256() const { return sha256_hex(subject + '\0' + text + 
 
 Message render_summary(const Alert& a, const Templates& t) {
   auto ctx = context_of(a, "risk manager");
-  return {"summary", "risk manager", "", subject_of(a, ""), mstch::render(t.summary_text, ctx),
+  return {"summary",
+          "risk manager",
+          "",
+          subject_of(a, ""),
+          mstch::render(t.summary_text, ctx),
           mstch::render(t.summary_html, ctx)};
 }
 

@@ -27,8 +27,8 @@ std::string slug(const std::string& s) {
 }
 }  // namespace
 
-Plan compose(const Alert& a, const Templates& t, const AlertConfig& c, const std::optional<std::string>& register_manager,
-             bool need_addresses) {
+Plan compose(const Alert& a, const Templates& t, const AlertConfig& c,
+             const std::optional<std::string>& register_manager, bool need_addresses) {
   Plan plan;
   Message summary = render_summary(a, t);
   std::optional<std::string> manager;

@@ -24,8 +24,8 @@ struct Plan {
 /// `risk_manager`) and each owner's part. When `need_addresses` (SMTP), an owner without an
 /// address is left out with a warning, and a missing risk manager address is
 /// Error(InvalidInput).
-Plan compose(const Alert& a, const Templates& t, const AlertConfig& c, const std::optional<std::string>& register_manager,
-             bool need_addresses);
+Plan compose(const Alert& a, const Templates& t, const AlertConfig& c,
+             const std::optional<std::string>& register_manager, bool need_addresses);
 
 /// Writes each message as <dir>/<period>-<recipient>.txt and .html.
 class FileTransport : public Transport {

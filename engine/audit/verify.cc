@@ -83,7 +83,8 @@ AuditVerification verify_audit(Store& store) {
       for (auto& o : store.owner_history(id)) owner_rows.push_back(std::move(o));
   }
   std::sort(rows.begin(), rows.end(), [](const AssessmentRow& a, const AssessmentRow& b) { return a.id < b.id; });
-  std::sort(owner_rows.begin(), owner_rows.end(), [](const OwnerChange& a, const OwnerChange& b) { return a.id < b.id; });
+  std::sort(owner_rows.begin(), owner_rows.end(),
+            [](const OwnerChange& a, const OwnerChange& b) { return a.id < b.id; });
 
   // What the log says the history holds.
   const AuditEntry* create = nullptr;

@@ -26,8 +26,8 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
   using namespace std::chrono;
   // The form riskreg writes, "2026-11-23T09:00:00Z", without sscanf's copies: a whole-register
   // evaluation reads a million of them.
-  if (text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
-      text[16] == ':' && text[19] == 'Z') {
+  if (text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' && text[16] == ':' &&
+      text[19] == 'Z') {
     int y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2), h = digits(text, 11, 2),
         mi = digits(text, 14, 2), se = digits(text, 17, 2);
     if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) return std::nullopt;

@@ -6,34 +6,56 @@ namespace riskreg {
 
 int exit_code(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Internal: return 1;
-    case ErrorKind::Usage: return 2;
-    case ErrorKind::NotFound: return 3;
-    case ErrorKind::InvalidInput: return 4;
-    case ErrorKind::BadFile: return 5;
-    case ErrorKind::NoDatabase: return 6;
-    case ErrorKind::Schema: return 7;
-    case ErrorKind::Conflict: return 8;
-    case ErrorKind::Busy: return 9;
-    case ErrorKind::Delivery: return 10;
-    case ErrorKind::Tampered: return 11;
+    case ErrorKind::Internal:
+      return 1;
+    case ErrorKind::Usage:
+      return 2;
+    case ErrorKind::NotFound:
+      return 3;
+    case ErrorKind::InvalidInput:
+      return 4;
+    case ErrorKind::BadFile:
+      return 5;
+    case ErrorKind::NoDatabase:
+      return 6;
+    case ErrorKind::Schema:
+      return 7;
+    case ErrorKind::Conflict:
+      return 8;
+    case ErrorKind::Busy:
+      return 9;
+    case ErrorKind::Delivery:
+      return 10;
+    case ErrorKind::Tampered:
+      return 11;
   }
   return 1;
 }
 
 const char* kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Internal: return "internal";
-    case ErrorKind::Usage: return "usage";
-    case ErrorKind::NotFound: return "not-found";
-    case ErrorKind::InvalidInput: return "invalid-input";
-    case ErrorKind::BadFile: return "bad-file";
-    case ErrorKind::NoDatabase: return "no-database";
-    case ErrorKind::Schema: return "schema";
-    case ErrorKind::Conflict: return "conflict";
-    case ErrorKind::Busy: return "busy";
-    case ErrorKind::Delivery: return "delivery";
-    case ErrorKind::Tampered: return "tampered";
+    case ErrorKind::Internal:
+      return "internal";
+    case ErrorKind::Usage:
+      return "usage";
+    case ErrorKind::NotFound:
+      return "not-found";
+    case ErrorKind::InvalidInput:
+      return "invalid-input";
+    case ErrorKind::BadFile:
+      return "bad-file";
+    case ErrorKind::NoDatabase:
+      return "no-database";
+    case ErrorKind::Schema:
+      return "schema";
+    case ErrorKind::Conflict:
+      return "conflict";
+    case ErrorKind::Busy:
+      return "busy";
+    case ErrorKind::Delivery:
+      return "delivery";
+    case ErrorKind::Tampered:
+      return "tampered";
   }
   return "internal";
 }
@@ -58,7 +80,9 @@ FileError::FileError(const SourcePos& pos, const std::string& problem, const std
     std::string line = source_line;
     int column = pos.column;
     if (line.size() > kShown) {
-      auto continuation = [&](size_t i) { return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+      auto continuation = [&](size_t i) {
+        return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
+      };
       size_t at = 0;  // the byte where the column's character starts
       for (int c = 1; at < line.size() && c < column; ++c)
         for (++at; continuation(at);) ++at;

@@ -8,17 +8,17 @@ namespace riskreg {
 
 /// What went wrong, independent of the message. Each kind has one exit code.
 enum class ErrorKind {
-  Internal,       ///< a bug or an unexpected library failure
-  Usage,          ///< bad command-line arguments
-  NotFound,       ///< an id that the register does not hold
-  InvalidInput,   ///< a value the register cannot accept (bad score, empty reason)
-  BadFile,        ///< a malformed data, rules or import file
-  NoDatabase,     ///< no register at the path yet
-  Schema,         ///< a database written by a newer riskreg, or not a register
-  Conflict,       ///< a lost-update guard or an existing file refused the write
-  Busy,           ///< the database stayed locked past the retry budget
-  Delivery,       ///< some alert deliveries failed
-  Tampered,       ///< the audit chain or the history it records does not verify
+  Internal,      ///< a bug or an unexpected library failure
+  Usage,         ///< bad command-line arguments
+  NotFound,      ///< an id that the register does not hold
+  InvalidInput,  ///< a value the register cannot accept (bad score, empty reason)
+  BadFile,       ///< a malformed data, rules or import file
+  NoDatabase,    ///< no register at the path yet
+  Schema,        ///< a database written by a newer riskreg, or not a register
+  Conflict,      ///< a lost-update guard or an existing file refused the write
+  Busy,          ///< the database stayed locked past the retry budget
+  Delivery,      ///< some alert deliveries failed
+  Tampered,      ///< the audit chain or the history it records does not verify
 };
 
 /// The exit code of each kind; documented in README.md and tested.

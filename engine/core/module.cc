@@ -32,8 +32,8 @@ void* module_entry(const std::string& name, const char* symbol, const std::strin
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* why = dlerror();
-    throw Error(ErrorKind::Internal, "cannot load " + file.string() + " (" + purpose + "): " +
-                                         (why ? why : "unknown reason") +
+    throw Error(ErrorKind::Internal, "cannot load " + file.string() + " (" + purpose +
+                                         "): " + (why ? why : "unknown reason") +
                                          "; it is built with riskreg and must stay beside the executable");
   }
   void* entry = dlsym(handle, symbol);

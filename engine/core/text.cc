@@ -100,7 +100,9 @@ bool valid_utf8(std::string_view s) {
   // (C0, C1; E0 80-9F; F0 80-8F), no UTF-16 surrogates (ED A0-BF), nothing past U+10FFFF
   // (F4 90-BF; F5-FF), no stray continuation bytes, no truncated sequences.
   auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  auto in = [&](size_t k, unsigned char lo, unsigned char hi) { return k < s.size() && byte(k) >= lo && byte(k) <= hi; };
+  auto in = [&](size_t k, unsigned char lo, unsigned char hi) {
+    return k < s.size() && byte(k) >= lo && byte(k) <= hi;
+  };
   for (size_t i = 0; i < s.size();) {
     unsigned char c = byte(i);
     if (c == 0) return false;

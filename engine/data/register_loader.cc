@@ -144,8 +144,8 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
     TomlTable root(*f, f->root());
     root.only({"departmental_objective", "corporate_objective", "community_theme"});
     for (const auto& t : root.tables("departmental_objective")) {
-      t.only({"id", "number", "title", "description", "corporate_objective", "community_theme", "pis_as_written",
-              "pis", "notes"});
+      t.only({"id", "number", "title", "description", "corporate_objective", "community_theme", "pis_as_written", "pis",
+              "notes"});
       Objective o;
       o.id = t.str("id");
       if (!objective_ids.insert(o.id).second) t.fail("id", "objective id '" + o.id + "' is used twice");
@@ -172,10 +172,27 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
     TomlTable root(*f, f->root());
     root.only({"priority"});
     for (const auto& t : root.tables("priority")) {
-      t.only({"id", "number", "parent", "title", "heading", "subtitles", "change_driver", "risks_as_written", "risks",
-              "service_plan_objective", "departmental_objectives_as_written", "departmental_objectives",
-              "corporate_objective", "community_theme", "service_improvement", "expected_outcome", "efficiency_gains",
-              "corporate_implications", "additional_information", "notes", "action"});
+      t.only({"id",
+              "number",
+              "parent",
+              "title",
+              "heading",
+              "subtitles",
+              "change_driver",
+              "risks_as_written",
+              "risks",
+              "service_plan_objective",
+              "departmental_objectives_as_written",
+              "departmental_objectives",
+              "corporate_objective",
+              "community_theme",
+              "service_improvement",
+              "expected_outcome",
+              "efficiency_gains",
+              "corporate_implications",
+              "additional_information",
+              "notes",
+              "action"});
       Priority p;
       p.id = t.str("id");
       if (!priority_ids.insert(p.id).second) t.fail("id", "priority id '" + p.id + "' is used twice");

@@ -19,8 +19,8 @@ TomlFile TomlFile::parse(std::string text, std::string name) {
     f.root_ = toml::parse(f.text_, f.name_);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    throw FileError({f.name_, static_cast<int>(b.line), static_cast<int>(b.column)},
-                    std::string(e.description()), line_of(f.text_, static_cast<int>(b.line)));
+    throw FileError({f.name_, static_cast<int>(b.line), static_cast<int>(b.column)}, std::string(e.description()),
+                    line_of(f.text_, static_cast<int>(b.line)));
   }
   return f;
 }
@@ -44,8 +44,8 @@ void TomlTable::only(std::initializer_list<std::string_view> allowed) const {
     for (auto a : allowed) ok = ok || k.str() == a;
     if (!ok) {
       std::vector<std::string> names(allowed.begin(), allowed.end());
-      file_->fail(k.source(), "unknown key '" + std::string(k.str()) + "'" +
-                                  did_you_mean_suffix(k.str(), names) + " (valid keys: " + join(names, ", ") + ")");
+      file_->fail(k.source(), "unknown key '" + std::string(k.str()) + "'" + did_you_mean_suffix(k.str(), names) +
+                                  " (valid keys: " + join(names, ", ") + ")");
     }
   }
 }

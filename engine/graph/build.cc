@@ -89,7 +89,8 @@ RegisterNetwork build_network(RegisterData d) {
       NodeId an = b.node(NodeKind::Action, a.id);
       put(net.action_of, an, &a);
       b.edge({pn, an, EdgeKind::HasAction, Basis::None, std::nullopt});
-      for (const auto& pi : a.pis) b.edge({an, b.node(NodeKind::Pi, pi), EdgeKind::MeasuredBy, Basis::None, std::nullopt});
+      for (const auto& pi : a.pis)
+        b.edge({an, b.node(NodeKind::Pi, pi), EdgeKind::MeasuredBy, Basis::None, std::nullopt});
       for (const auto& who : a.lead_officers) {
         std::string name = trim(who);
         if (!name.empty()) b.edge({an, b.node(NodeKind::Officer, name), EdgeKind::LedBy, Basis::None, std::nullopt});
@@ -97,7 +98,8 @@ RegisterNetwork build_network(RegisterData d) {
     }
   }
   for (const auto& o : data.outcomes)
-    if (!o.objective.empty() && !b.find(NodeKind::Objective, o.objective)) dangle("outcome " + o.title, "objective", o.objective);
+    if (!o.objective.empty() && !b.find(NodeKind::Objective, o.objective))
+      dangle("outcome " + o.title, "objective", o.objective);
   size_t n = b.node_count();
   net.graph = std::move(b).build();
   risk_of.resize(n, nullptr);

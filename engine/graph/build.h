@@ -13,7 +13,7 @@ namespace riskreg {
 /// risk, a sub-priority whose parent is missing, ...). Kept, not thrown: `graph check`
 /// reports them.
 struct DanglingRef {
-  std::string from;  ///< "P3.1"
+  std::string from;   ///< "P3.1"
   std::string field;  ///< "risks", "parent", "departmental_objectives", "feed"
   std::string to;     ///< the id that is not there
 };
@@ -34,9 +34,9 @@ struct RegisterNetwork {
   /// Throws Error(NotFound) with a "did you mean".
   NodeId resolve(const std::string& text) const;
 
-  std::vector<const Risk*> risk_of;          ///< by node; nullptr for other kinds
-  std::vector<const Priority*> priority_of;  ///< by node
-  std::vector<const Action*> action_of;      ///< by node
+  std::vector<const Risk*> risk_of;            ///< by node; nullptr for other kinds
+  std::vector<const Priority*> priority_of;    ///< by node
+  std::vector<const Action*> action_of;        ///< by node
   std::vector<const Objective*> objective_of;  ///< by node
 };
 

@@ -24,8 +24,8 @@ struct CascadeRule {
   double inferred_strength = 0.5;  ///< strength of an `inferred` feed link
   /// When a link carries its own transition probability, use it as the strength.
   bool use_transition_probability = true;
-  int max_depth = 5;            ///< links followed from the re-scored risk, at most
-  bool worsening_only = true;   ///< only worsening (Δ > 0) propagates
+  int max_depth = 5;           ///< links followed from the re-scored risk, at most
+  bool worsening_only = true;  ///< only worsening (Δ > 0) propagates
 };
 
 /// Parses a cascade rules file. Throws FileError with positions.
@@ -45,8 +45,8 @@ struct CascadeStep {
   bool now_above = false;
   /// The path the change travelled, re-scored risk first: {"R5", "R1", "R3"}.
   std::vector<std::string> path;
-  std::string basis;      ///< of the last link
-  double strength = 0;    ///< of the last link
+  std::string basis;    ///< of the last link
+  double strength = 0;  ///< of the last link
   int depth = 0;
   /// The priorities mitigating this risk, their actions and lead officers.
   std::vector<std::string> priorities, actions, officers;
@@ -60,7 +60,7 @@ struct CascadeResult {
   int band_change = 0;
   bool was_above = false;
   bool now_above = false;
-  bool propagates = false;  ///< false when Δ is 0, or an improvement under worsening_only
+  bool propagates = false;         ///< false when Δ is 0, or an improvement under worsening_only
   std::vector<CascadeStep> steps;  ///< risks whose score would move, in the order reached
   /// In scope: priorities, actions and officers of the re-scored risk and of every moved risk.
   std::vector<std::string> priorities, actions, officers;

@@ -30,14 +30,16 @@ std::vector<GraphFinding> check_graph(const RegisterNetwork& net) {
   for (const auto& p : net.data.priorities)
     for (const auto& a : p.actions)
       if (a.lead_officers.empty())
-        out.push_back({"action-without-lead", a.id,
-                       a.id + " has no lead officer" +
-                           (a.lead_officers_as_written.empty() ? "" : " (as written: \"" + a.lead_officers_as_written + "\")")});
+        out.push_back(
+            {"action-without-lead", a.id,
+             a.id + " has no lead officer" +
+                 (a.lead_officers_as_written.empty() ? "" : " (as written: \"" + a.lead_officers_as_written + "\")")});
   for (const auto& p : net.data.priorities)
     for (const auto& a : p.actions)
       if (trim(a.completion).empty()) out.push_back({"action-without-date", a.id, a.id + " has no completion date"});
   for (const auto& d : net.dangling)
-    out.push_back({"dangling-reference", d.from, d.from + ": " + d.field + " names '" + d.to + "', which the register does not hold"});
+    out.push_back({"dangling-reference", d.from,
+                   d.from + ": " + d.field + " names '" + d.to + "', which the register does not hold"});
   return out;
 }
 

@@ -36,12 +36,18 @@ std::string clip(const std::string& s, size_t width) {
 
 const char* shape(NodeKind k) {
   switch (k) {
-    case NodeKind::Risk: return "box";
-    case NodeKind::Priority: return "ellipse";
-    case NodeKind::Action: return "note";
-    case NodeKind::Objective: return "hexagon";
-    case NodeKind::Pi: return "diamond";
-    case NodeKind::Officer: return "oval";
+    case NodeKind::Risk:
+      return "box";
+    case NodeKind::Priority:
+      return "ellipse";
+    case NodeKind::Action:
+      return "note";
+    case NodeKind::Objective:
+      return "hexagon";
+    case NodeKind::Pi:
+      return "diamond";
+    case NodeKind::Officer:
+      return "oval";
   }
   return "box";
 }

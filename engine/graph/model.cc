@@ -13,34 +13,50 @@ namespace riskreg {
 
 const char* kind_name(NodeKind k) {
   switch (k) {
-    case NodeKind::Risk: return "risk";
-    case NodeKind::Priority: return "priority";
-    case NodeKind::Action: return "action";
-    case NodeKind::Objective: return "objective";
-    case NodeKind::Pi: return "pi";
-    case NodeKind::Officer: return "officer";
+    case NodeKind::Risk:
+      return "risk";
+    case NodeKind::Priority:
+      return "priority";
+    case NodeKind::Action:
+      return "action";
+    case NodeKind::Objective:
+      return "objective";
+    case NodeKind::Pi:
+      return "pi";
+    case NodeKind::Officer:
+      return "officer";
   }
   return "?";
 }
 
 const char* kind_name(EdgeKind k) {
   switch (k) {
-    case EdgeKind::Feeds: return "feeds";
-    case EdgeKind::Mitigates: return "mitigates";
-    case EdgeKind::SubPriority: return "sub-priority";
-    case EdgeKind::HasAction: return "has-action";
-    case EdgeKind::MeasuredBy: return "measured-by";
-    case EdgeKind::LedBy: return "led-by";
-    case EdgeKind::Serves: return "serves";
+    case EdgeKind::Feeds:
+      return "feeds";
+    case EdgeKind::Mitigates:
+      return "mitigates";
+    case EdgeKind::SubPriority:
+      return "sub-priority";
+    case EdgeKind::HasAction:
+      return "has-action";
+    case EdgeKind::MeasuredBy:
+      return "measured-by";
+    case EdgeKind::LedBy:
+      return "led-by";
+    case EdgeKind::Serves:
+      return "serves";
   }
   return "?";
 }
 
 const char* basis_name(Basis b) {
   switch (b) {
-    case Basis::None: return "";
-    case Basis::Stated: return "stated";
-    case Basis::Inferred: return "inferred";
+    case Basis::None:
+      return "";
+    case Basis::Stated:
+      return "stated";
+    case Basis::Inferred:
+      return "inferred";
   }
   return "?";
 }

@@ -29,7 +29,8 @@ std::map<std::string, double> number_map(const TomlFile& file, const TomlTable& 
       x = f->get();
     else
       file.fail(v.source(), "'" + std::string(k.str()) + "' must be a number");
-    if (x < 0 || (unit && x > 1)) file.fail(v.source(), unit ? "a probability must be between 0 and 1" : "must not be negative");
+    if (x < 0 || (unit && x > 1))
+      file.fail(v.source(), unit ? "a probability must be between 0 and 1" : "must not be negative");
     out[std::string(k.str())] = x;
   }
   return out;
@@ -73,8 +74,9 @@ NetworkRules load_network_rules_text(const std::string& text, const std::string&
 NetworkRules network_rules_from(const std::vector<RulesFile>& rules) {
   const RulesFile* f = find_rules_file(rules, "network.toml");
   if (!f)
-    throw Error(ErrorKind::NotFound, "the register holds no network.toml (the likelihood -> probability mapping); "
-                                     "registers created before it need rules/network.toml added");
+    throw Error(ErrorKind::NotFound,
+                "the register holds no network.toml (the likelihood -> probability mapping); "
+                "registers created before it need rules/network.toml added");
   return load_network_rules_text(f->content, "rules/network.toml");
 }
 
@@ -104,7 +106,9 @@ RiskNetwork network_from_register(const RegisterData& data, const Matrix& m, con
   for (const auto& f : data.feeds) {
     auto from = net.find(f.from), to = net.find(f.to);
     if (!from || !to) continue;  // dangling: `graph check` reports it
-    double t = f.transition_probability ? *f.transition_probability : f.basis == "stated" ? rules.stated : rules.inferred;
+    double t = f.transition_probability ? *f.transition_probability
+               : f.basis == "stated"    ? rules.stated
+                                        : rules.inferred;
     net.links.push_back({*from, *to, t});
   }
   return net;

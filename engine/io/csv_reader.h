@@ -10,10 +10,10 @@ namespace riskreg {
 
 /// One record, with where each field starts (for messages about a value).
 struct CsvRecord {
-  int line = 0;                  ///< the line the record starts on
+  int line = 0;  ///< the line the record starts on
   std::vector<std::string> fields;
-  std::vector<int> lines;        ///< the line each field starts on
-  std::vector<int> columns;      ///< the column each field starts at
+  std::vector<int> lines;    ///< the line each field starts on
+  std::vector<int> columns;  ///< the column each field starts at
 };
 
 class CsvReader {

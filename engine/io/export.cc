@@ -27,10 +27,10 @@ using exporting::score_text;
 using exporting::walk;
 
 const std::vector<std::string>& export_risk_columns() {
-  static const std::vector<std::string> c = {
-      "id",           "title",    "owner",    "current",      "target",   "band",       "above_appetite",
-      "controls",     "heading",  "vulnerability", "triggers", "consequences", "notes", "priorities",
-      "actions",      "feeds_to", "flags"};
+  static const std::vector<std::string> c = {"id",       "title",          "owner",    "current",    "target",
+                                             "band",     "above_appetite", "controls", "heading",    "vulnerability",
+                                             "triggers", "consequences",   "notes",    "priorities", "actions",
+                                             "feeds_to", "flags"};
   return c;
 }
 
@@ -66,7 +66,6 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
   if (as_of) j["audit_head_as_of"] = store.audit_head(as_of);
   return j;
 }
-
 
 }  // namespace
 
@@ -138,8 +137,8 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
     } else if (format == ExportFormat::Xlsx) {
       auto book = xlsx().open(tmp.string());
       XlsxBook& wb = *book;
-      const std::vector<std::string> hist_cols = {"id", "risk", "score", "likelihood", "impact",
-                                                  "band", "by", "at", "reason"};
+      const std::vector<std::string> hist_cols = {"id",   "risk", "score", "likelihood", "impact",
+                                                  "band", "by",   "at",    "reason"};
       const std::vector<std::string> feed_cols = {"from", "to", "basis", "transition_probability"};
       int risks = wb.sheet("Risks", export_risk_columns());
       int hist = wb.sheet("Assessments", hist_cols);
@@ -152,7 +151,8 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                    {r.id, r.title, r.owner, r.current, r.target, r.band, r.above_appetite ? "yes" : "no",
                     lines(r.controls), r.heading, r.vulnerability, lines(r.triggers), lines(r.consequences),
                     lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to), lines(r.flags)});
-            if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current)) ++counts[static_cast<size_t>(m.index(*c))];
+            if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current))
+              ++counts[static_cast<size_t>(m.index(*c))];
             for (const Feed& f : r.feeds)
               wb.row(feeds, static_cast<uint32_t>(++sum.feeds),
                      {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});

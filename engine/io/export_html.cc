@@ -24,12 +24,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -220,8 +231,8 @@ void HtmlExport::sparkline(std::ostream& o) {
     return;
   }
   const double step = on.size() > 1 ? (w - 2 * pad) / static_cast<double>(on.size() - 1) : 0;
-  std::string title = row_->id + ": " + std::to_string(history_total_) +
-                      (history_total_ == 1 ? " assessment" : " assessments");
+  std::string title =
+      row_->id + ": " + std::to_string(history_total_) + (history_total_ == 1 ? " assessment" : " assessments");
   if (history_total_ > static_cast<int64_t>(history_.size()))
     title += " (the latest " + std::to_string(history_.size()) + " drawn)";
   size_t first_listed = on.size() > 6 ? on.size() - 6 : 0;
@@ -246,12 +257,10 @@ void HtmlExport::sparkline(std::ostream& o) {
     double y = y_of(severity_[static_cast<size_t>(m_.index(c))]);
     points += (i ? " " : "") + fmt(x) + "," + fmt(y);
     bool last = i + 1 == on.size();
-    dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"" + (last ? "3.5" : "2") +
-            "\" class=\"bf" + std::to_string(m_.band(c).rank) + "\" stroke=\"#333\" stroke-width=\"" +
-            (last ? "1" : "0.5") + "\"/>";
+    dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"" + (last ? "3.5" : "2") + "\" class=\"bf" +
+            std::to_string(m_.band(c).rank) + "\" stroke=\"#333\" stroke-width=\"" + (last ? "1" : "0.5") + "\"/>";
   }
-  if (on.size() > 1)
-    o << "<polyline points=\"" << points << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\"/>";
+  if (on.size() > 1) o << "<polyline points=\"" << points << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\"/>";
   o << dots << "</svg>";
 }
 
@@ -274,8 +283,8 @@ void HtmlExport::flush_row() {
     else
       o << html_escape(s);
   };
-  o << "<tr id=\"" << html_escape(r.id) << "\"" << (r.above_appetite ? " class=\"r-above\"" : "") << "><td class=\"score\">"
-    << html_escape(r.id) << "</td><td>" << html_escape(r.title) << "</td><td>";
+  o << "<tr id=\"" << html_escape(r.id) << "\"" << (r.above_appetite ? " class=\"r-above\"" : "")
+    << "><td class=\"score\">" << html_escape(r.id) << "</td><td>" << html_escape(r.title) << "</td><td>";
   if (r.owner.empty())
     o << "<span class=\"none\">none</span>";
   else
@@ -312,7 +321,8 @@ void HtmlExport::flush_row() {
   o << "</td><td>";
   if (r.feeds_to.empty()) o << "<span class=\"none\">&#8212;</span>";
   for (size_t i = 0; i < r.feeds_to.size(); ++i)
-    o << (i ? ", " : "") << "<a href=\"#" << html_escape(r.feeds_to[i]) << "\">" << html_escape(r.feeds_to[i]) << "</a>";
+    o << (i ? ", " : "") << "<a href=\"#" << html_escape(r.feeds_to[i]) << "\">" << html_escape(r.feeds_to[i])
+      << "</a>";
   o << "</td><td>";
   sparkline(o);
   o << "</td></tr>\n";
@@ -332,31 +342,34 @@ void HtmlExport::heat_map(std::ostream& o) const {
   auto cell_y = [&](int li) { return top + ch * (L - 1 - li); };  // the most likely at the top
   for (int li = L - 1; li >= 0; --li) {
     const auto& lv = m_.likelihood.levels[static_cast<size_t>(li)];
-    o << "<text x=\"" << left - 10 << "\" y=\"" << fmt(cell_y(li) + ch / 2 + 5) << "\" text-anchor=\"end\" font-size=\"14\">"
-      << html_escape(lv.heading) << "</text>";
+    o << "<text x=\"" << left - 10 << "\" y=\"" << fmt(cell_y(li) + ch / 2 + 5)
+      << "\" text-anchor=\"end\" font-size=\"14\">" << html_escape(lv.heading) << "</text>";
     for (int ii = 0; ii < I; ++ii) {
       Cell c{li, ii};
       const Band& band = m_.band(c);
       int64_t n = counts_[static_cast<size_t>(m_.index(c))];
       double x = cell_x(ii), y = cell_y(li);
-      o << "<g class=\"cell\"><title>" << html_escape(m_.format(c) + ": " + band.label + (m_.above_appetite(c) ? ", above appetite" : "") + ", " +
-                                                     std::to_string(n) + (n == 1 ? " risk" : " risks"))
+      o << "<g class=\"cell\"><title>"
+        << html_escape(m_.format(c) + ": " + band.label + (m_.above_appetite(c) ? ", above appetite" : "") + ", " +
+                       std::to_string(n) + (n == 1 ? " risk" : " risks"))
         << "</title><rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << cw << "\" height=\"" << ch << "\" class=\"bf"
         << band.rank << "\" stroke=\"#fff\" stroke-width=\"2\"/>"
         << "<text x=\"" << x + 6 << "\" y=\"" << y + 16 << "\" font-size=\"12\" fill=\"" << ink_on(band.colour)
         << "\" opacity=\"0.85\">" << html_escape(m_.format(c)) << "</text>";
       if (n > 0)
         o << "<text class=\"count\" x=\"" << x + cw / 2 << "\" y=\"" << y + ch / 2 + 10
-          << "\" text-anchor=\"middle\" font-size=\"28\" font-weight=\"700\" fill=\"" << ink_on(band.colour) << "\">" << n
-          << "</text>";
+          << "\" text-anchor=\"middle\" font-size=\"28\" font-weight=\"700\" fill=\"" << ink_on(band.colour) << "\">"
+          << n << "</text>";
       o << "</g>";
     }
   }
   for (int ii = 0; ii < I; ++ii)
-    o << "<text x=\"" << cell_x(ii) + cw / 2 << "\" y=\"" << top + ch * L + 20 << "\" text-anchor=\"middle\" font-size=\"14\">"
-      << html_escape(m_.impact.levels[static_cast<size_t>(ii)].heading) << "</text>";
+    o << "<text x=\"" << cell_x(ii) + cw / 2 << "\" y=\"" << top + ch * L + 20
+      << "\" text-anchor=\"middle\" font-size=\"14\">" << html_escape(m_.impact.levels[static_cast<size_t>(ii)].heading)
+      << "</text>";
   o << "<text x=\"" << left + cw * I / 2 << "\" y=\"" << top + ch * L + 48
-    << "\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"700\">" << html_escape(m_.impact.name) << " &#8594;</text>";
+    << "\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"700\">" << html_escape(m_.impact.name)
+    << " &#8594;</text>";
   o << "<text x=\"16\" y=\"" << top + ch * L / 2 << "\" font-size=\"15\" font-weight=\"700\" transform=\"rotate(-90 16 "
     << top + ch * L / 2 << ")\" text-anchor=\"middle\">" << html_escape(m_.likelihood.name) << " &#8594;</text>";
   // The appetite line: every edge shared by a cell above it and a cell at or below it.
@@ -415,7 +428,8 @@ void HtmlExport::feed_graph(std::ostream& o, Store& store, const std::optional<s
     o << "No risk is above the appetite line, so there is no feed graph to draw.</p>\n";
     return;
   }
-  o << "Risks above the appetite line (the " << kFeedGraphSeeds << " most severe at most) and the risks feeding or fed by "
+  o << "Risks above the appetite line (the " << kFeedGraphSeeds
+    << " most severe at most) and the risks feeding or fed by "
     << "them, up to " << kFeedGraphNodes << " risks and " << kFeedGraphEdges << " links. Drawn: " << nodes.size()
     << (nodes.size() == 1 ? " risk" : " risks") << " and " << edges.size() << " of the register's " << feeds_
     << " feed links.";
@@ -444,7 +458,8 @@ void HtmlExport::feed_graph(std::ostream& o, Store& store, const std::optional<s
   }
   o << "<svg id=\"feedgraph\" width=\"" << size << "\" height=\"" << size << "\" viewBox=\"0 0 " << size << ' ' << size
     << "\" role=\"img\" font-family=\"system-ui,sans-serif\"><title>Feed graph</title>"
-    << "<defs><marker id=\"arrow-stated\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
+    << "<defs><marker id=\"arrow-stated\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+       "markerHeight=\"7\" "
        "orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#1f2a44\"/></marker>"
     << "<marker id=\"arrow-inferred\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
        "orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#8a8f98\"/></marker></defs>";
@@ -472,19 +487,23 @@ void HtmlExport::feed_graph(std::ostream& o, Store& store, const std::optional<s
   for (size_t i = 0; i < nodes.size(); ++i) {
     const Node& nd = nodes[i];
     auto [x, y] = pos[i];
-    o << "<g class=\"node\"><title>" << html_escape(nd.id + " " + nd.title + (nd.current.empty() ? "" : " (" + nd.current + ")"))
-      << "</title><a href=\"#" << html_escape(nd.id) << "\"><circle cx=\"" << fmt(x) << "\" cy=\"" << fmt(y) << "\" r=\""
-      << node_r << "\" class=\"" << (nd.band >= 0 ? "bf" + std::to_string(nd.band) : std::string("bfx")) << "\" stroke=\""
-      << (nd.above ? "#b00020\" stroke-width=\"3.5\"" : "#333\" stroke-width=\"1\"") << "/><text x=\"" << fmt(x)
-      << "\" y=\"" << fmt(y + font / 3) << "\" text-anchor=\"middle\" font-size=\"" << font << "\" font-weight=\"700\" fill=\""
+    o << "<g class=\"node\"><title>"
+      << html_escape(nd.id + " " + nd.title + (nd.current.empty() ? "" : " (" + nd.current + ")"))
+      << "</title><a href=\"#" << html_escape(nd.id) << "\"><circle cx=\"" << fmt(x) << "\" cy=\"" << fmt(y)
+      << "\" r=\"" << node_r << "\" class=\"" << (nd.band >= 0 ? "bf" + std::to_string(nd.band) : std::string("bfx"))
+      << "\" stroke=\"" << (nd.above ? "#b00020\" stroke-width=\"3.5\"" : "#333\" stroke-width=\"1\"") << "/><text x=\""
+      << fmt(x) << "\" y=\"" << fmt(y + font / 3) << "\" text-anchor=\"middle\" font-size=\"" << font
+      << "\" font-weight=\"700\" fill=\""
       << (nd.band >= 0 ? ink_on(m_.bands[static_cast<size_t>(nd.band)].colour) : "#111") << "\">" << html_escape(nd.id)
       << "</text></a></g>";
   }
   o << "</svg>\n<div class=\"legend\"><span><svg width=\"40\" height=\"10\"><line x1=\"2\" y1=\"5\" x2=\"38\" y2=\"5\" "
-       "stroke=\"#1f2a44\" stroke-width=\"2\"/></svg> stated in the plan</span><span><svg width=\"40\" height=\"10\"><line "
+       "stroke=\"#1f2a44\" stroke-width=\"2\"/></svg> stated in the plan</span><span><svg width=\"40\" "
+       "height=\"10\"><line "
        "x1=\"2\" y1=\"5\" x2=\"38\" y2=\"5\" stroke=\"#8a8f98\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/></svg> "
        "inferred</span><span><svg width=\"18\" height=\"18\"><circle cx=\"9\" cy=\"9\" r=\"7\" fill=\"#fff\" "
-       "stroke=\"#b00020\" stroke-width=\"3\"/></svg> above appetite</span><span>arrow: from the risk that feeds to the "
+       "stroke=\"#b00020\" stroke-width=\"3\"/></svg> above appetite</span><span>arrow: from the risk that feeds to "
+       "the "
        "risk it feeds; fill: band</span></div>\n";
 }
 
@@ -505,11 +524,13 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
   for (const auto& b : m_.bands)
     out << ".b" << b.rank << "{background:" << css_colour(b.colour) << ";color:" << ink_on(b.colour) << "}.bg" << b.rank
         << "{background:" << css_colour(b.colour) << "}.bf" << b.rank << "{fill:" << css_colour(b.colour) << "}";
-  out << ".bfx{fill:#ddd}</style>\n</head>\n<body>\n<header>\n<h1>" << html_escape(name) << "</h1>\n<div class=\"asof\">";
+  out << ".bfx{fill:#ddd}</style>\n</head>\n<body>\n<header>\n<h1>" << html_escape(name)
+      << "</h1>\n<div class=\"asof\">";
   if (as_of)
     out << "As of <time>" << html_escape(*as_of) << "</time>, rebuilt from the history";
   else
-    out << "Current register" << (exported_at.empty() ? "" : ", exported <time>" + html_escape(exported_at) + "</time>");
+    out << "Current register"
+        << (exported_at.empty() ? "" : ", exported <time>" + html_escape(exported_at) + "</time>");
   out << "</div>\n";
   out << "<table class=\"manifest\" id=\"manifest\">\n";
   auto row = [&](const std::string& k, const std::string& v_html) {
@@ -521,7 +542,8 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
   if (manifest.contains("rules")) {
     std::string rules = "<ul>";
     for (const auto& f : manifest["rules"])
-      rules += "<li>" + html_escape(f.value("name", "")) + " <code>sha256:" + html_escape(f.value("sha256", "")) + "</code></li>";
+      rules += "<li>" + html_escape(f.value("name", "")) + " <code>sha256:" + html_escape(f.value("sha256", "")) +
+               "</code></li>";
     row("rules files", rules + "</ul>");
   }
   row("as of", as_of ? html_escape(*as_of) : std::string("current (not rebuilt from the history)"));
@@ -533,7 +555,8 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
   row("audit chain head", "<code>" + html_escape(str("audit_head")) + "</code>");
   if (manifest.contains("audit_head_as_of"))
     row("audit chain head as of then", "<code>" + html_escape(str("audit_head_as_of")) + "</code>");
-  out << "</table>\n<p class=\"note\">The manifest: check the chain with <code>riskreg audit verify</code>; its head must match.</p>\n";
+  out << "</table>\n<p class=\"note\">The manifest: check the chain with <code>riskreg audit verify</code>; its head "
+         "must match.</p>\n";
   out << "</header>\n<main>\n";
 
   out << "<div class=\"summary\"><div class=\"stat\"><b>" << risks_ << "</b>" << (risks_ == 1 ? "risk" : "risks")
@@ -543,16 +566,20 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
 
   out << "<div class=\"cols\">\n<section id=\"heat-map\"><h2>Heat map</h2>\n";
   heat_map(out);
-  if (unscored_ > 0) out << "<p class=\"note\">" << unscored_ << " risks have no score on this matrix and are not plotted.</p>\n";
+  if (unscored_ > 0)
+    out << "<p class=\"note\">" << unscored_ << " risks have no score on this matrix and are not plotted.</p>\n";
   out << "</section>\n<section id=\"feed-graph\"><h2>Feed graph</h2>\n";
   feed_graph(out, store, as_of);
   out << "</section>\n</div>\n";
 
   out << "<section id=\"register\"><h2>Register</h2>\n<p class=\"note\">Trend: each risk's assessments"
-      << " (the latest " << kSparklinePoints << " at most), oldest on the left, higher is more severe; the dashed red line"
-      << " is the appetite line, the shaded part above it. Hover for dates, scores and reasons.</p>\n<table>\n<thead><tr>"
+      << " (the latest " << kSparklinePoints
+      << " at most), oldest on the left, higher is more severe; the dashed red line"
+      << " is the appetite line, the shaded part above it. Hover for dates, scores and "
+         "reasons.</p>\n<table>\n<thead><tr>"
       << "<th>Id</th><th>Title</th><th>Owner</th><th>Current</th><th>Target</th><th>Band</th><th>Appetite</th>"
-      << "<th>Flags</th><th>Controls</th><th>Priorities and actions</th><th>Feeds to</th><th>Trend</th></tr></thead>\n<tbody>\n";
+      << "<th>Flags</th><th>Controls</th><th>Priorities and actions</th><th>Feeds "
+         "to</th><th>Trend</th></tr></thead>\n<tbody>\n";
   {
     std::ifstream in(side_path_, std::ios::binary);
     if (!in) throw Error(ErrorKind::Internal, "cannot read " + side_path_.string());

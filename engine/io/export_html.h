@@ -91,14 +91,14 @@ class HtmlExport {
   std::vector<int> severity_;
   int below_cells_ = 0;  ///< cells at or below the appetite line: the threshold's position
 
-  std::optional<RiskRow> row_;                ///< the risk whose history is arriving
-  std::deque<AssessmentRow> history_;         ///< its latest kSparklinePoints assessments
+  std::optional<RiskRow> row_;         ///< the risk whose history is arriving
+  std::deque<AssessmentRow> history_;  ///< its latest kSparklinePoints assessments
   int64_t history_total_ = 0;
 
   std::vector<int64_t> counts_;  ///< risks per cell (current score)
   int64_t risks_ = 0, above_ = 0, assessments_ = 0, unscored_ = 0;
 
-  std::vector<Node> seeds_;       ///< the most severe above-appetite risks, at most kFeedGraphSeeds
+  std::vector<Node> seeds_;              ///< the most severe above-appetite risks, at most kFeedGraphSeeds
   std::vector<std::string> neighbours_;  ///< risks linked to a seed, in feed order
   int64_t feeds_ = 0;
   bool nodes_full_ = false;  ///< a neighbour was left out for lack of room

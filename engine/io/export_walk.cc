@@ -38,7 +38,6 @@ std::string_view CellTexts::band(const ScoreCodes& s) {
 
 std::string lines(const std::vector<std::string>& v) { return join(v, "\n"); }
 
-
 void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of, Timestamp now,
           const std::function<void(const RiskRow&)>& on_risk,
           const std::function<void(const AssessmentRow&)>& on_assessment) {

@@ -18,7 +18,7 @@ struct RiskRow {
   bool above_appetite = false;
   std::string heading, vulnerability;
   std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
-  std::vector<Feed> feeds;  ///< the links from it (feeds_to's), as the export's feed table lists them
+  std::vector<Feed> feeds;         ///< the links from it (feeds_to's), as the export's feed table lists them
   std::vector<std::string> flags;  ///< the rule flags raised on it ("UNMITIGATED"), if evaluated
 };
 

@@ -103,11 +103,10 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
     auto it = col.find(c);
     return it == col.end() ? kNone : it->second;
   };
-  const size_t c_id = column("id"), c_title = column("title"), c_heading = column("heading"),
-               c_owner = column("owner"), c_current = column("current"), c_target = column("target"),
-               c_vulnerability = column("vulnerability"), c_triggers = column("triggers"),
-               c_consequences = column("consequences"), c_controls = column("controls"), c_notes = column("notes"),
-               c_reason = column("reason");
+  const size_t c_id = column("id"), c_title = column("title"), c_heading = column("heading"), c_owner = column("owner"),
+               c_current = column("current"), c_target = column("target"), c_vulnerability = column("vulnerability"),
+               c_triggers = column("triggers"), c_consequences = column("consequences"),
+               c_controls = column("controls"), c_notes = column("notes"), c_reason = column("reason");
   const std::string default_reason = "import " + file;
 
   IdSet seen;  // the ids so far, with the line of each
@@ -161,7 +160,8 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
       if (id.find_first_of(" \t\r\n,;") != std::string_view::npos)
         throw fail(c_id, "id", "'" + std::string(id) + "' is not a risk id (no spaces or separators)");
       if (const auto first = seen.insert(id, rec.line))
-        throw fail(c_id, "id", "risk '" + std::string(id) + "' appears twice (first on line " + std::to_string(*first) + ")");
+        throw fail(c_id, "id",
+                   "risk '" + std::string(id) + "' appears twice (first on line " + std::to_string(*first) + ")");
 
       const auto known = known_risks.find(std::string(id));
       const Risk* existing = known == known_risks.end() ? nullptr : &known->second.first;

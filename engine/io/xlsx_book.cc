@@ -64,12 +64,12 @@ class Workbook final : public XlsxBook {
   void close() override {
     lxw_error e = workbook_close(wb_);
     wb_ = nullptr;
-    if (e != LXW_NO_ERROR)
-      throw Error(ErrorKind::Internal, "cannot write " + path_.string() + ": " + lxw_strerror(e));
+    if (e != LXW_NO_ERROR) throw Error(ErrorKind::Internal, "cannot write " + path_.string() + ": " + lxw_strerror(e));
   }
   void check(lxw_error e) {
     // Text past Excel's limits (32,767 characters a cell) is refused rather than cut.
-    if (e != LXW_NO_ERROR) throw Error(ErrorKind::InvalidInput, "cannot export to XLSX: " + std::string(lxw_strerror(e)));
+    if (e != LXW_NO_ERROR)
+      throw Error(ErrorKind::InvalidInput, "cannot export to XLSX: " + std::string(lxw_strerror(e)));
   }
 
  private:
@@ -109,8 +109,8 @@ void Workbook::heat_map(const Matrix& m, const std::vector<int>& counts) {
     }
   }
   for (int ii = 0; ii < I; ++ii)
-    worksheet_write_string(ws, r, static_cast<lxw_col_t>(ii + 1), m.impact.levels[static_cast<size_t>(ii)].heading.c_str(),
-                           bold);
+    worksheet_write_string(ws, r, static_cast<lxw_col_t>(ii + 1),
+                           m.impact.levels[static_cast<size_t>(ii)].heading.c_str(), bold);
   r += 2;
   worksheet_write_string(ws, r++, 0, "Bands", bold);
   for (auto it = m.bands.rbegin(); it != m.bands.rend(); ++it, ++r) {
@@ -123,7 +123,6 @@ void Workbook::heat_map(const Matrix& m, const std::vector<int>& counts) {
   worksheet_set_column(ws, 0, 0, 22, nullptr);
   worksheet_set_column(ws, 1, static_cast<lxw_col_t>(I), 14, nullptr);
 }
-
 
 std::unique_ptr<XlsxBook> open_book(const std::string& path) { return std::make_unique<Workbook>(path); }
 

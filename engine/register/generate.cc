@@ -43,34 +43,54 @@ class Rng {
   uint64_t s_;
 };
 
-constexpr std::array<const char*, 12> kPlaces = {"Darlington", "Hartlepool", "Stockton", "Redcar", "Middlesbrough",
-                                                 "Durham", "Gateshead", "Sunderland", "Tynedale", "Wear Valley",
-                                                 "Sedgefield", "Teesdale"};
-constexpr std::array<const char*, 8> kServices = {"Children's Services", "Adult Social Care", "Housing",
-                                                  "Highways",            "Finance",           "Public Health",
-                                                  "Education",           "Waste and Environment"};
-constexpr std::array<const char*, 16> kCauses = {"Loss of",       "Failure of",      "Delay to",
-                                                 "Overspend on",  "Shortage of",     "Breach of",
-                                                 "Disruption to", "Legal challenge to", "Poor quality of",
-                                                 "Reduced funding for", "Key staff leaving", "Data loss in",
-                                                 "Contractor failure in", "Inspection failure of",
-                                                 "Demand exceeding", "Partnership breakdown in"};
-constexpr std::array<const char*, 16> kSubjects = {
-    "safeguarding referrals", "school places",     "the capital programme", "care placements",
-    "the ICT network",        "frontline staffing", "the savings plan",      "partner agencies",
-    "fostering capacity",     "transport contracts", "the youth service",    "building maintenance",
-    "the case management system", "early years provision", "emergency planning", "income collection"};
-constexpr std::array<const char*, 12> kFirst = {"Alex", "Sam", "Jo", "Chris", "Pat", "Jan",
+constexpr std::array<const char*, 12> kPlaces = {"Darlington",    "Hartlepool",  "Stockton",   "Redcar",
+                                                 "Middlesbrough", "Durham",      "Gateshead",  "Sunderland",
+                                                 "Tynedale",      "Wear Valley", "Sedgefield", "Teesdale"};
+constexpr std::array<const char*, 8> kServices = {
+    "Children's Services", "Adult Social Care",    "Housing", "Highways", "Finance", "Public Health",
+    "Education",           "Waste and Environment"};
+constexpr std::array<const char*, 16> kCauses = {"Loss of",
+                                                 "Failure of",
+                                                 "Delay to",
+                                                 "Overspend on",
+                                                 "Shortage of",
+                                                 "Breach of",
+                                                 "Disruption to",
+                                                 "Legal challenge to",
+                                                 "Poor quality of",
+                                                 "Reduced funding for",
+                                                 "Key staff leaving",
+                                                 "Data loss in",
+                                                 "Contractor failure in",
+                                                 "Inspection failure of",
+                                                 "Demand exceeding",
+                                                 "Partnership breakdown in"};
+constexpr std::array<const char*, 16> kSubjects = {"safeguarding referrals",
+                                                   "school places",
+                                                   "the capital programme",
+                                                   "care placements",
+                                                   "the ICT network",
+                                                   "frontline staffing",
+                                                   "the savings plan",
+                                                   "partner agencies",
+                                                   "fostering capacity",
+                                                   "transport contracts",
+                                                   "the youth service",
+                                                   "building maintenance",
+                                                   "the case management system",
+                                                   "early years provision",
+                                                   "emergency planning",
+                                                   "income collection"};
+constexpr std::array<const char*, 12> kFirst = {"Alex", "Sam", "Jo",  "Chris", "Pat", "Jan",
                                                 "Lee",  "Kim", "Ash", "Robin", "Nat", "Mel"};
 constexpr std::array<const char*, 12> kLast = {"Walker", "Lefevre", "Hughes", "Patel",  "Nowak", "Okafor",
                                                "Brown",  "Singh",   "Evans",  "Murray", "Kaur",  "Dunn"};
-constexpr std::array<const char*, 8> kRoles = {"Head of Service", "Assistant Director", "Service Manager",
-                                               "Finance Manager", "Principal Officer", "Team Leader",
+constexpr std::array<const char*, 8> kRoles = {"Head of Service",    "Assistant Director", "Service Manager",
+                                               "Finance Manager",    "Principal Officer",  "Team Leader",
                                                "Commissioning Lead", "Performance Officer"};
-constexpr std::array<const char*, 8> kReasons = {"Quarterly review",        "New inspection findings",
-                                                 "Budget position changed", "Controls now in place",
-                                                 "Incident reported",       "Partner capacity changed",
-                                                 "Demand forecast revised", "Audit recommendation"};
+constexpr std::array<const char*, 8> kReasons = {
+    "Quarterly review",  "New inspection findings",  "Budget position changed", "Controls now in place",
+    "Incident reported", "Partner capacity changed", "Demand forecast revised", "Audit recommendation"};
 constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 

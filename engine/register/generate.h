@@ -14,7 +14,7 @@
 namespace riskreg {
 
 struct GenerateRequest {
-  std::string db_path;  ///< an SQLite path (or sqlite:PATH) or a postgresql:// URL
+  std::string db_path;    ///< an SQLite path (or sqlite:PATH) or a postgresql:// URL
   std::string rules_dir;  ///< the matrix and rules the register is scored with
   int64_t risks = 9;
   uint64_t seed = 1;

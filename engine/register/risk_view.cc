@@ -43,8 +43,10 @@ std::string resolve_risk_id(Store& store, const std::string& text) {
   std::string msg = "unknown risk '" + text + "'";
   auto m = did_you_mean(to_upper(t), ids);
   if (!m && !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]))) m = did_you_mean("R" + t, ids);
-  if (m) msg += "; did you mean '" + *m + "'?";
-  else if (ids.size() <= 20) msg += " (risks: " + join(ids, ", ") + ")";
+  if (m)
+    msg += "; did you mean '" + *m + "'?";
+  else if (ids.size() <= 20)
+    msg += " (risks: " + join(ids, ", ") + ")";
   throw Error(ErrorKind::NotFound, msg);
 }
 

@@ -12,37 +12,68 @@ Value field_value(Field f, const RiskFacts& r) {
   auto opt = [](const std::optional<double>& x) { return x ? Value{*x, {}, false} : Value{0, {}, true}; };
   auto num = [](double x) { return Value{x, {}, false}; };
   switch (f) {
-    case Field::Id: return {0, r.id, false};
-    case Field::Title: return {0, r.title, false};
-    case Field::Owner: return r.owner ? Value{0, *r.owner, false} : Value{0, {}, true};
-    case Field::HasOwner: return num(r.owner.has_value());
-    case Field::Likelihood: return rank(r.likelihood);
-    case Field::Impact: return rank(r.impact);
-    case Field::Cell: return rank(r.cell);
-    case Field::Band: return rank(r.band);
-    case Field::Score: return opt(r.score);
-    case Field::AboveAppetite: return num(r.above_appetite);
-    case Field::HasTarget: return num(r.target_cell >= 0);
-    case Field::TargetLikelihood: return rank(r.target_likelihood);
-    case Field::TargetImpact: return rank(r.target_impact);
-    case Field::TargetCell: return rank(r.target_cell);
-    case Field::TargetBand: return rank(r.target_band);
-    case Field::TargetScore: return opt(r.target_score);
-    case Field::TargetDistance: return opt(r.target_distance);
-    case Field::DaysSinceAssessment: return opt(r.days_since_assessment);
-    case Field::HasPrevious: return num(r.previous_cell >= 0);
-    case Field::PreviousLikelihood: return rank(r.previous_likelihood);
-    case Field::PreviousImpact: return rank(r.previous_impact);
-    case Field::PreviousCell: return rank(r.previous_cell);
-    case Field::PreviousBand: return rank(r.previous_band);
-    case Field::PreviousScore: return opt(r.previous_score);
-    case Field::Direction: return num(static_cast<double>(r.direction));
-    case Field::Worsened: return num(r.direction == Direction::Worse);
-    case Field::Priorities: return num(r.priorities);
-    case Field::Actions: return num(r.actions);
-    case Field::Mitigations: return num(r.priorities + r.actions);
-    case Field::Upstream: return num(r.upstream);
-    case Field::UpstreamAbove: return num(r.upstream_above);
+    case Field::Id:
+      return {0, r.id, false};
+    case Field::Title:
+      return {0, r.title, false};
+    case Field::Owner:
+      return r.owner ? Value{0, *r.owner, false} : Value{0, {}, true};
+    case Field::HasOwner:
+      return num(r.owner.has_value());
+    case Field::Likelihood:
+      return rank(r.likelihood);
+    case Field::Impact:
+      return rank(r.impact);
+    case Field::Cell:
+      return rank(r.cell);
+    case Field::Band:
+      return rank(r.band);
+    case Field::Score:
+      return opt(r.score);
+    case Field::AboveAppetite:
+      return num(r.above_appetite);
+    case Field::HasTarget:
+      return num(r.target_cell >= 0);
+    case Field::TargetLikelihood:
+      return rank(r.target_likelihood);
+    case Field::TargetImpact:
+      return rank(r.target_impact);
+    case Field::TargetCell:
+      return rank(r.target_cell);
+    case Field::TargetBand:
+      return rank(r.target_band);
+    case Field::TargetScore:
+      return opt(r.target_score);
+    case Field::TargetDistance:
+      return opt(r.target_distance);
+    case Field::DaysSinceAssessment:
+      return opt(r.days_since_assessment);
+    case Field::HasPrevious:
+      return num(r.previous_cell >= 0);
+    case Field::PreviousLikelihood:
+      return rank(r.previous_likelihood);
+    case Field::PreviousImpact:
+      return rank(r.previous_impact);
+    case Field::PreviousCell:
+      return rank(r.previous_cell);
+    case Field::PreviousBand:
+      return rank(r.previous_band);
+    case Field::PreviousScore:
+      return opt(r.previous_score);
+    case Field::Direction:
+      return num(static_cast<double>(r.direction));
+    case Field::Worsened:
+      return num(r.direction == Direction::Worse);
+    case Field::Priorities:
+      return num(r.priorities);
+    case Field::Actions:
+      return num(r.actions);
+    case Field::Mitigations:
+      return num(r.priorities + r.actions);
+    case Field::Upstream:
+      return num(r.upstream);
+    case Field::UpstreamAbove:
+      return num(r.upstream_above);
   }
   return {0, {}, true};
 }
@@ -53,7 +84,8 @@ std::string format_value(const Value& v, Type t, const Matrix& m) {
   // (fuzz finding: "days_since_assessment > 6222222222222222220 * 22") must not be cast.
   int i = std::isfinite(v.num) && std::fabs(v.num) < 1e9 ? static_cast<int>(v.num) : -1;
   switch (t) {
-    case Type::Bool: return v.num != 0 ? "true" : "false";
+    case Type::Bool:
+      return v.num != 0 ? "true" : "false";
     case Type::Number: {
       if (std::isfinite(v.num) && v.num == std::floor(v.num) && std::fabs(v.num) < 1e15)
         return std::to_string(static_cast<long long>(v.num));
@@ -61,13 +93,20 @@ std::string format_value(const Value& v, Type t, const Matrix& m) {
       std::snprintf(buf, sizeof buf, "%.4g", v.num);
       return buf;
     }
-    case Type::String: return std::string(v.str);
-    case Type::Likelihood: return m.likelihood.levels.at(i).code;
-    case Type::Impact: return m.impact.levels.at(i).code;
-    case Type::Cell: return m.format(m.cell_at(i));
-    case Type::Band: return m.bands.at(i).name;
-    case Type::Direction: return direction_name(static_cast<Direction>(i));
-    case Type::None: return "none";
+    case Type::String:
+      return std::string(v.str);
+    case Type::Likelihood:
+      return m.likelihood.levels.at(i).code;
+    case Type::Impact:
+      return m.impact.levels.at(i).code;
+    case Type::Cell:
+      return m.format(m.cell_at(i));
+    case Type::Band:
+      return m.bands.at(i).name;
+    case Type::Direction:
+      return direction_name(static_cast<Direction>(i));
+    case Type::None:
+      return "none";
   }
   return "?";
 }
@@ -131,9 +170,12 @@ class Compiler {
     switch (n.kind) {
       case NodeKind::Level:
       case NodeKind::Number:
-      case NodeKind::String: return true;
-      case NodeKind::Name: return !find_field(n.text) && !find_param(n.text);
-      default: return false;
+      case NodeKind::String:
+        return true;
+      case NodeKind::Name:
+        return !find_field(n.text) && !find_param(n.text);
+      default:
+        return false;
     }
   }
 
@@ -160,8 +202,8 @@ class Compiler {
 
   /// A literal read as a value of type `t` (the type of what it is compared with).
   uint32_t literal_as(const Node& n, Type t) {
-    if (n.kind == NodeKind::Name && t != Type::Likelihood && t != Type::Impact && t != Type::Cell &&
-        t != Type::Band && t != Type::Direction)
+    if (n.kind == NodeKind::Name && t != Type::Likelihood && t != Type::Impact && t != Type::Cell && t != Type::Band &&
+        t != Type::Direction)
       unknown_name(n);
     const std::string& s = n.text;
     auto level = [&](const Scale& scale, Type lt) -> uint32_t {
@@ -180,8 +222,10 @@ class Compiler {
                                          (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
     };
     switch (t) {
-      case Type::Likelihood: return level(m().likelihood, t);
-      case Type::Impact: return level(m().impact, t);
+      case Type::Likelihood:
+        return level(m().likelihood, t);
+      case Type::Impact:
+        return level(m().impact, t);
       case Type::Cell: {
         if (auto c = m().parse(s)) return constant(n, t, m().index(*c));
         throw ConditionError(n.offset, "'" + s + "' is not a cell of the matrix (e.g. " + m().all_scores().front() +
@@ -200,8 +244,8 @@ class Compiler {
         std::vector<std::string> names = {"worse", "better", "same", "none"};
         for (auto d : {Direction::Worse, Direction::Better, Direction::Same, Direction::None})
           if (s == direction_name(d)) return constant(n, t, static_cast<double>(d));
-        throw ConditionError(n.offset, "'" + s + "' is not a direction (worse, better, same or none)" +
-                                           did_you_mean_suffix(s, names));
+        throw ConditionError(
+            n.offset, "'" + s + "' is not a direction (worse, better, same or none)" + did_you_mean_suffix(s, names));
       }
       case Type::Number:
         if (n.kind == NodeKind::Number) return constant(n, t, n.number);
@@ -209,9 +253,10 @@ class Compiler {
       case Type::String:
         if (n.kind == NodeKind::String) return string_constant(n, s);
         break;
-      default: break;
+      default:
+        break;
     }
-    std::string lit = n.kind == NodeKind::Number ? "the number " + s
+    std::string lit = n.kind == NodeKind::Number   ? "the number " + s
                       : n.kind == NodeKind::String ? "the string \"" + s + "\""
                                                    : "the level '" + s + "'";
     throw ConditionError(n.offset, "type mismatch: " + lit + " cannot be compared with " + type_name(t));
@@ -221,16 +266,21 @@ class Compiler {
   uint32_t compile(const Node& n) {
     Expr e;
     switch (n.kind) {
-      case NodeKind::Number: return constant(n, Type::Number, n.number);
-      case NodeKind::String: return string_constant(n, n.text);
-      case NodeKind::Bool: return constant(n, Type::Bool, n.flag ? 1 : 0);
+      case NodeKind::Number:
+        return constant(n, Type::Number, n.number);
+      case NodeKind::String:
+        return string_constant(n, n.text);
+      case NodeKind::Bool:
+        return constant(n, Type::Bool, n.flag ? 1 : 0);
       case NodeKind::Level:
         throw ConditionError(n.offset, "the level '" + n.text +
                                            "' must be compared with a likelihood, impact, cell or band (e.g. "
-                                           "likelihood >= '" + n.text + "')");
+                                           "likelihood >= '" +
+                                           n.text + "')");
       case NodeKind::None:
         throw ConditionError(n.offset, "'none' can only be compared with == or != (e.g. owner == none)");
-      case NodeKind::List: throw ConditionError(n.offset, "a list can only follow 'in'");
+      case NodeKind::List:
+        throw ConditionError(n.offset, "a list can only follow 'in'");
       case NodeKind::Name: {
         if (const FieldInfo* f = find_field(n.text)) {
           if (f->needs_numeric && !m().numeric)
@@ -273,13 +323,18 @@ class Compiler {
         std::string op = op_text(n.kind);
         uint32_t a = operand(*n.kids[0], Type::Number, op);
         uint32_t b = operand(*n.kids[1], Type::Number, op);
-        e.op = n.kind == NodeKind::Add ? Op::Add : n.kind == NodeKind::Sub ? Op::Sub : n.kind == NodeKind::Mul ? Op::Mul : Op::Div;
+        e.op = n.kind == NodeKind::Add   ? Op::Add
+               : n.kind == NodeKind::Sub ? Op::Sub
+               : n.kind == NodeKind::Mul ? Op::Mul
+                                         : Op::Div;
         e.type = Type::Number, e.a = a, e.b = b;
         return add(e, n);
       }
       case NodeKind::In:
-      case NodeKind::NotIn: return compile_in(n);
-      default: return compile_comparison(n);
+      case NodeKind::NotIn:
+        return compile_in(n);
+      default:
+        return compile_comparison(n);
     }
   }
 
@@ -328,8 +383,8 @@ class Compiler {
       // that is always set cannot.
       const FieldInfo* f = x.op == Op::Field ? find_field(other.text) : nullptr;
       if (x.op == Op::Const || (f && !f->nullable))
-        throw ConditionError(other.offset, "'" + std::string(text_.substr(other.offset, other.end - other.offset)) +
-                                               "' is never none");
+        throw ConditionError(
+            other.offset, "'" + std::string(text_.substr(other.offset, other.end - other.offset)) + "' is never none");
       e.op = n.kind == NodeKind::Eq ? Op::IsNone : Op::NotNone, e.type = Type::Bool, e.a = a;
       return add(e, n);
     }
@@ -342,8 +397,8 @@ class Compiler {
       if (r.kind == NodeKind::Name) unknown_name(r);
       if (l.kind == NodeKind::Level || r.kind == NodeKind::Level) {
         const Node& lv = l.kind == NodeKind::Level ? l : r;
-        throw ConditionError(lv.offset, "the level '" + lv.text +
-                                            "' must be compared with a likelihood, impact, cell or band field");
+        throw ConditionError(
+            lv.offset, "the level '" + lv.text + "' must be compared with a likelihood, impact, cell or band field");
       }
       a = compile(l);
       b = literal_as(r, type(a));
@@ -353,25 +408,39 @@ class Compiler {
     }
     Type ta = type(a), tb = type(b);
     if (ta != tb)
-      throw ConditionError(n.op_offset, "type mismatch: '" + op + "' compares " + type_name(ta) + " with " +
-                                            type_name(tb));
+      throw ConditionError(n.op_offset,
+                           "type mismatch: '" + op + "' compares " + type_name(ta) + " with " + type_name(tb));
     bool equality = n.kind == NodeKind::Eq || n.kind == NodeKind::Ne;
     if (!equality && !ordered(ta)) {
-      std::string why = ta == Type::Cell ? "; compare likelihood, impact or band instead"
+      std::string why = ta == Type::Cell        ? "; compare likelihood, impact or band instead"
                         : ta == Type::Direction ? "; use direction == \"worse\""
                                                 : "";
-      std::string plural = ta == Type::Bool ? "true/false values" : ta == Type::Cell ? "cells"
-                           : ta == Type::String ? "strings" : "directions";
-      throw ConditionError(n.op_offset, "'" + op + "' needs ordered values (numbers, levels or bands), but these are " +
-                                            plural + why);
+      std::string plural = ta == Type::Bool     ? "true/false values"
+                           : ta == Type::Cell   ? "cells"
+                           : ta == Type::String ? "strings"
+                                                : "directions";
+      throw ConditionError(
+          n.op_offset, "'" + op + "' needs ordered values (numbers, levels or bands), but these are " + plural + why);
     }
     switch (n.kind) {
-      case NodeKind::Eq: e.op = Op::Eq; break;
-      case NodeKind::Ne: e.op = Op::Ne; break;
-      case NodeKind::Lt: e.op = Op::Lt; break;
-      case NodeKind::Le: e.op = Op::Le; break;
-      case NodeKind::Gt: e.op = Op::Gt; break;
-      default: e.op = Op::Ge; break;
+      case NodeKind::Eq:
+        e.op = Op::Eq;
+        break;
+      case NodeKind::Ne:
+        e.op = Op::Ne;
+        break;
+      case NodeKind::Lt:
+        e.op = Op::Lt;
+        break;
+      case NodeKind::Le:
+        e.op = Op::Le;
+        break;
+      case NodeKind::Gt:
+        e.op = Op::Gt;
+        break;
+      default:
+        e.op = Op::Ge;
+        break;
     }
     e.type = Type::Bool, e.a = a, e.b = b;
     return add(e, n);
@@ -383,7 +452,8 @@ class Compiler {
     if (l.kind == NodeKind::None) throw ConditionError(l.offset, "'none' cannot be in a list: use == none");
     if (literalish(l) && l.kind == NodeKind::Name) unknown_name(l);
     if (l.kind == NodeKind::Level)
-      throw ConditionError(l.offset, "the level '" + l.text + "' must be compared with a likelihood, impact, cell or band field");
+      throw ConditionError(l.offset,
+                           "the level '" + l.text + "' must be compared with a likelihood, impact, cell or band field");
     uint32_t a = compile(l);
     std::vector<uint32_t> items;
     for (const auto& k : list.kids) {
@@ -421,24 +491,33 @@ Value Program::eval(uint32_t i, const RiskFacts& r) const {
     case Op::Const:
       if (e.str_index >= 0) return {0, strings_[e.str_index], false};
       return e.constant;
-    case Op::Field: return field_value(e.field, r);
+    case Op::Field:
+      return field_value(e.field, r);
     case Op::Neg: {
       Value v = eval(e.a, r);
       v.num = -v.num;
       return v;
     }
-    case Op::Not: return boolean(eval(e.a, r).num == 0);
-    case Op::And: return boolean(eval(e.a, r).num != 0 && eval(e.b, r).num != 0);
-    case Op::Or: return boolean(eval(e.a, r).num != 0 || eval(e.b, r).num != 0);
-    case Op::Eq: return boolean(equal(eval(e.a, r), eval(e.b, r), exprs_[e.a].type));
-    case Op::Ne: return boolean(!equal(eval(e.a, r), eval(e.b, r), exprs_[e.a].type));
+    case Op::Not:
+      return boolean(eval(e.a, r).num == 0);
+    case Op::And:
+      return boolean(eval(e.a, r).num != 0 && eval(e.b, r).num != 0);
+    case Op::Or:
+      return boolean(eval(e.a, r).num != 0 || eval(e.b, r).num != 0);
+    case Op::Eq:
+      return boolean(equal(eval(e.a, r), eval(e.b, r), exprs_[e.a].type));
+    case Op::Ne:
+      return boolean(!equal(eval(e.a, r), eval(e.b, r), exprs_[e.a].type));
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
     case Op::Ge: {
       Value x = eval(e.a, r), y = eval(e.b, r);
       if (x.null || y.null) return boolean(false);
-      bool b = e.op == Op::Lt ? x.num < y.num : e.op == Op::Le ? x.num <= y.num : e.op == Op::Gt ? x.num > y.num : x.num >= y.num;
+      bool b = e.op == Op::Lt   ? x.num < y.num
+               : e.op == Op::Le ? x.num <= y.num
+               : e.op == Op::Gt ? x.num > y.num
+                                : x.num >= y.num;
       return boolean(b);
     }
     case Op::In:
@@ -456,11 +535,16 @@ Value Program::eval(uint32_t i, const RiskFacts& r) const {
       Value x = eval(e.a, r), y = eval(e.b, r);
       if (x.null || y.null) return {0, {}, true};
       if (e.op == Op::Div && y.num == 0) return {0, {}, true};
-      double v = e.op == Op::Add ? x.num + y.num : e.op == Op::Sub ? x.num - y.num : e.op == Op::Mul ? x.num * y.num : x.num / y.num;
+      double v = e.op == Op::Add   ? x.num + y.num
+                 : e.op == Op::Sub ? x.num - y.num
+                 : e.op == Op::Mul ? x.num * y.num
+                                   : x.num / y.num;
       return {v, {}, false};
     }
-    case Op::IsNone: return boolean(eval(e.a, r).null);
-    case Op::NotNone: return boolean(!eval(e.a, r).null);
+    case Op::IsNone:
+      return boolean(eval(e.a, r).null);
+    case Op::NotNone:
+      return boolean(!eval(e.a, r).null);
   }
   return boolean(false);
 }
@@ -477,11 +561,14 @@ void Program::explain_into(uint32_t i, int depth, const RiskFacts& r, const Matr
   if (e.op == Op::Const && !e.named) return;
   out.push_back({depth, text_.substr(e.offset, e.end - e.offset), format_value(eval(i, r), e.type, m)});
   switch (e.op) {
-    case Op::Field: return;
+    case Op::Field:
+      return;
     case Op::Neg:
     case Op::Not:
     case Op::IsNone:
-    case Op::NotNone: explain_into(e.a, depth + 1, r, m, out); return;
+    case Op::NotNone:
+      explain_into(e.a, depth + 1, r, m, out);
+      return;
     case Op::In:
     case Op::NotIn:
       explain_into(e.a, depth + 1, r, m, out);

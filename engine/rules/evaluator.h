@@ -60,7 +60,26 @@ class Program {
 
  private:
   enum class Op : uint8_t {
-    Const, Field, Neg, Not, And, Or, Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Add, Sub, Mul, Div, IsNone, NotNone,
+    Const,
+    Field,
+    Neg,
+    Not,
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    IsNone,
+    NotNone,
   };
   struct Expr {
     Op op = Op::Const;

@@ -12,15 +12,24 @@ namespace riskreg::rules {
 
 std::string type_name(Type t) {
   switch (t) {
-    case Type::Bool: return "true/false";
-    case Type::Number: return "a number";
-    case Type::String: return "a string";
-    case Type::Likelihood: return "a likelihood level";
-    case Type::Impact: return "an impact level";
-    case Type::Cell: return "a cell";
-    case Type::Band: return "a band";
-    case Type::Direction: return "a direction";
-    case Type::None: return "none";
+    case Type::Bool:
+      return "true/false";
+    case Type::Number:
+      return "a number";
+    case Type::String:
+      return "a string";
+    case Type::Likelihood:
+      return "a likelihood level";
+    case Type::Impact:
+      return "an impact level";
+    case Type::Cell:
+      return "a cell";
+    case Type::Band:
+      return "a band";
+    case Type::Direction:
+      return "a direction";
+    case Type::None:
+      return "none";
   }
   return "?";
 }
@@ -76,10 +85,14 @@ std::vector<std::string> field_names() {
 
 const char* direction_name(Direction d) {
   switch (d) {
-    case Direction::None: return "none";
-    case Direction::Better: return "better";
-    case Direction::Same: return "same";
-    case Direction::Worse: return "worse";
+    case Direction::None:
+      return "none";
+    case Direction::Better:
+      return "better";
+    case Direction::Same:
+      return "same";
+    case Direction::Worse:
+      return "worse";
   }
   return "none";
 }
@@ -168,9 +181,15 @@ RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
   RiskFacts f;
   TimestampCache times;
   const RiskState& s = v.state;
-  RiskBrief b{s.id, s.title, s.owner, s.target, s.current ? std::optional(s.current->score) : std::nullopt,
-              s.previous ? std::optional(s.previous->score) : std::nullopt, s.current ? s.current->at : "",
-              s.priorities, s.actions};
+  RiskBrief b{s.id,
+              s.title,
+              s.owner,
+              s.target,
+              s.current ? std::optional(s.current->score) : std::nullopt,
+              s.previous ? std::optional(s.previous->score) : std::nullopt,
+              s.current ? s.current->at : "",
+              s.priorities,
+              s.actions};
   fill_facts(f, b, {v.current, v.previous, v.target}, v.above_appetite, m, now, times);
   return f;
 }
@@ -211,7 +230,8 @@ std::vector<RiskFacts> load_facts(Store& store, const Matrix& m, Timestamp now) 
         }
         // The cells as view_of reads them, with its error for a code not on the matrix.
         Cells c;
-        for (auto [codes, cell] : {std::pair{&s.current, &c.current}, {&s.previous, &c.previous}, {&s.target, &c.target}}) {
+        for (auto [codes, cell] :
+             {std::pair{&s.current, &c.current}, {&s.previous, &c.previous}, {&s.target, &c.target}}) {
           if (!*codes) continue;
           *cell = m.cell(**codes);
           if (!*cell)

@@ -23,21 +23,45 @@ std::string type_name(Type t);
 
 /// Every field a rule can name (docs/rules.md lists each with an example).
 enum class Field : uint8_t {
-  Id, Title, Owner, HasOwner,
-  Likelihood, Impact, Cell, Band, Score, AboveAppetite,
-  HasTarget, TargetLikelihood, TargetImpact, TargetCell, TargetBand, TargetScore, TargetDistance,
+  Id,
+  Title,
+  Owner,
+  HasOwner,
+  Likelihood,
+  Impact,
+  Cell,
+  Band,
+  Score,
+  AboveAppetite,
+  HasTarget,
+  TargetLikelihood,
+  TargetImpact,
+  TargetCell,
+  TargetBand,
+  TargetScore,
+  TargetDistance,
   DaysSinceAssessment,
-  HasPrevious, PreviousLikelihood, PreviousImpact, PreviousCell, PreviousBand, PreviousScore,
-  Direction, Worsened,
-  Priorities, Actions, Mitigations, Upstream, UpstreamAbove,
+  HasPrevious,
+  PreviousLikelihood,
+  PreviousImpact,
+  PreviousCell,
+  PreviousBand,
+  PreviousScore,
+  Direction,
+  Worsened,
+  Priorities,
+  Actions,
+  Mitigations,
+  Upstream,
+  UpstreamAbove,
 };
 
 struct FieldInfo {
   Field field;
   const char* name;
   Type type;
-  bool nullable;        ///< may be `none`
-  bool needs_numeric;   ///< only on matrices with score = "product"
+  bool nullable;       ///< may be `none`
+  bool needs_numeric;  ///< only on matrices with score = "product"
 };
 
 /// The catalogue of fields, in documentation order.

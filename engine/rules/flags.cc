@@ -13,7 +13,8 @@ std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& fac
   // A large register in two halves at once; the second half's flags follow the first's.
   const size_t n = facts.size(), half = worth_splitting(n, split_from) ? n / 2 : n;
   std::vector<Flag> out, second;
-  run_both(half < n, [&] { part(0, half, out); }, [&] { part(half, n, second); });
+  run_both(
+      half < n, [&] { part(0, half, out); }, [&] { part(half, n, second); });
   out.insert(out.end(), second.begin(), second.end());
   return out;
 }

@@ -7,31 +7,56 @@ namespace riskreg::rules {
 
 std::string tok_name(Tok t) {
   switch (t) {
-    case Tok::End: return "the end of the condition";
-    case Tok::Number: return "a number";
-    case Tok::String: return "a \"string\"";
-    case Tok::Level: return "a 'level'";
-    case Tok::Ident: return "a field name";
-    case Tok::And: return "'and'";
-    case Tok::Or: return "'or'";
-    case Tok::Not: return "'not'";
-    case Tok::In: return "'in'";
-    case Tok::True: return "'true'";
-    case Tok::False: return "'false'";
-    case Tok::None: return "'none'";
-    case Tok::Eq: return "'=='";
-    case Tok::Ne: return "'!='";
-    case Tok::Lt: return "'<'";
-    case Tok::Le: return "'<='";
-    case Tok::Gt: return "'>'";
-    case Tok::Ge: return "'>='";
-    case Tok::Plus: return "'+'";
-    case Tok::Minus: return "'-'";
-    case Tok::Star: return "'*'";
-    case Tok::Slash: return "'/'";
-    case Tok::LParen: return "'('";
-    case Tok::RParen: return "')'";
-    case Tok::Comma: return "','";
+    case Tok::End:
+      return "the end of the condition";
+    case Tok::Number:
+      return "a number";
+    case Tok::String:
+      return "a \"string\"";
+    case Tok::Level:
+      return "a 'level'";
+    case Tok::Ident:
+      return "a field name";
+    case Tok::And:
+      return "'and'";
+    case Tok::Or:
+      return "'or'";
+    case Tok::Not:
+      return "'not'";
+    case Tok::In:
+      return "'in'";
+    case Tok::True:
+      return "'true'";
+    case Tok::False:
+      return "'false'";
+    case Tok::None:
+      return "'none'";
+    case Tok::Eq:
+      return "'=='";
+    case Tok::Ne:
+      return "'!='";
+    case Tok::Lt:
+      return "'<'";
+    case Tok::Le:
+      return "'<='";
+    case Tok::Gt:
+      return "'>'";
+    case Tok::Ge:
+      return "'>='";
+    case Tok::Plus:
+      return "'+'";
+    case Tok::Minus:
+      return "'-'";
+    case Tok::Star:
+      return "'*'";
+    case Tok::Slash:
+      return "'/'";
+    case Tok::LParen:
+      return "'('";
+    case Tok::RParen:
+      return "')'";
+    case Tok::Comma:
+      return "','";
   }
   return "?";
 }
@@ -93,7 +118,8 @@ std::vector<Token> tokenize(std::string_view s) {
       size_t j = i + 1;
       while (j < s.size() && s[j] != c) ++j;
       if (j >= s.size())
-        throw ConditionError(i, std::string("unterminated ") + (c == '"' ? "string" : "level") + ": add the closing " + c);
+        throw ConditionError(i,
+                             std::string("unterminated ") + (c == '"' ? "string" : "level") + ": add the closing " + c);
       t.kind = c == '"' ? Tok::String : Tok::Level;
       t.text = std::string(s.substr(i + 1, j - i - 1));
       if (t.kind == Tok::Level && t.text.empty()) throw ConditionError(i, "an empty level ''");
@@ -109,24 +135,42 @@ std::vector<Token> tokenize(std::string_view s) {
           t.kind = Tok::Ne, i += 2;
           break;
         case '<':
-          if (two('=')) t.kind = Tok::Le, i += 2;
-          else t.kind = Tok::Lt, i += 1;
+          if (two('='))
+            t.kind = Tok::Le, i += 2;
+          else
+            t.kind = Tok::Lt, i += 1;
           break;
         case '>':
-          if (two('=')) t.kind = Tok::Ge, i += 2;
-          else t.kind = Tok::Gt, i += 1;
+          if (two('='))
+            t.kind = Tok::Ge, i += 2;
+          else
+            t.kind = Tok::Gt, i += 1;
           break;
         case '&':
           throw ConditionError(i, "'&' is not an operator: write 'and'");
         case '|':
           throw ConditionError(i, "'|' is not an operator: write 'or'");
-        case '+': t.kind = Tok::Plus, i += 1; break;
-        case '-': t.kind = Tok::Minus, i += 1; break;
-        case '*': t.kind = Tok::Star, i += 1; break;
-        case '/': t.kind = Tok::Slash, i += 1; break;
-        case '(': t.kind = Tok::LParen, i += 1; break;
-        case ')': t.kind = Tok::RParen, i += 1; break;
-        case ',': t.kind = Tok::Comma, i += 1; break;
+        case '+':
+          t.kind = Tok::Plus, i += 1;
+          break;
+        case '-':
+          t.kind = Tok::Minus, i += 1;
+          break;
+        case '*':
+          t.kind = Tok::Star, i += 1;
+          break;
+        case '/':
+          t.kind = Tok::Slash, i += 1;
+          break;
+        case '(':
+          t.kind = Tok::LParen, i += 1;
+          break;
+        case ')':
+          t.kind = Tok::RParen, i += 1;
+          break;
+        case ',':
+          t.kind = Tok::Comma, i += 1;
+          break;
         default: {
           // Whole UTF-8 sequence, so the message quotes a character, not a byte.
           size_t j = i + 1;

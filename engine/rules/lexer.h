@@ -12,14 +12,30 @@ namespace riskreg::rules {
 
 enum class Tok {
   End,
-  Number,     ///< 3, 2.5
-  String,     ///< "very-high" (double quotes)
-  Level,      ///< 'B' (single quotes: a scale code, never a field)
-  Ident,      ///< likelihood, B, stale_days
-  And, Or, Not, In, True, False, None,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  Plus, Minus, Star, Slash,
-  LParen, RParen, Comma,
+  Number,  ///< 3, 2.5
+  String,  ///< "very-high" (double quotes)
+  Level,   ///< 'B' (single quotes: a scale code, never a field)
+  Ident,   ///< likelihood, B, stale_days
+  And,
+  Or,
+  Not,
+  In,
+  True,
+  False,
+  None,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  LParen,
+  RParen,
+  Comma,
 };
 
 /// How a token kind is named in "expected ..." messages ("'and'", "a number").
@@ -27,9 +43,9 @@ std::string tok_name(Tok t);
 
 struct Token {
   Tok kind = Tok::End;
-  size_t offset = 0;       ///< byte offset of its first character in the condition
-  size_t length = 0;       ///< bytes in the condition text
-  std::string text;        ///< identifier, decoded string or number as written
+  size_t offset = 0;  ///< byte offset of its first character in the condition
+  size_t length = 0;  ///< bytes in the condition text
+  std::string text;   ///< identifier, decoded string or number as written
   double number = 0;
 };
 

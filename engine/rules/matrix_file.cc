@@ -30,8 +30,7 @@ Scale load_scale(const TomlTable& t, const std::string& which, bool numeric) {
     l.heading = lt.str_or("heading", l.code + " " + l.label);
     l.aliases = lt.strs("aliases");
     for (const auto& a : l.aliases)
-      if (trim(a) != a)
-        lt.fail("aliases", "the alias '" + a + "' begins or ends with white space");
+      if (trim(a) != a) lt.fail("aliases", "the alias '" + a + "' begins or ends with white space");
     l.value = lt.opt_num("value");
     if (numeric && !l.value) lt.fail_here("score = \"product\" needs a numeric 'value' on every level");
     for (const auto& name : [&] {
@@ -53,7 +52,8 @@ Scale load_scale(const TomlTable& t, const std::string& which, bool numeric) {
 std::vector<Cell> cells_of(const Matrix& m, const TomlTable& t, std::string_view key) {
   std::vector<Cell> out;
   const toml::array* a = t.node(key) ? t.node(key)->as_array() : nullptr;
-  if (!a) t.fail(key, "'" + std::string(key) + "' must be an array of cells such as \"" + m.all_scores().front() + "\"");
+  if (!a)
+    t.fail(key, "'" + std::string(key) + "' must be an array of cells such as \"" + m.all_scores().front() + "\"");
   for (const auto& e : *a) {
     auto s = e.value<std::string>();
     if (!s) t.file().fail(e.source(), "cells are written as strings such as \"" + m.all_scores().front() + "\"");

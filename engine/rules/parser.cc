@@ -4,23 +4,40 @@ namespace riskreg::rules {
 
 std::string op_text(NodeKind k) {
   switch (k) {
-    case NodeKind::Neg: return "-";
-    case NodeKind::Not: return "not";
-    case NodeKind::And: return "and";
-    case NodeKind::Or: return "or";
-    case NodeKind::Eq: return "==";
-    case NodeKind::Ne: return "!=";
-    case NodeKind::Lt: return "<";
-    case NodeKind::Le: return "<=";
-    case NodeKind::Gt: return ">";
-    case NodeKind::Ge: return ">=";
-    case NodeKind::In: return "in";
-    case NodeKind::NotIn: return "not in";
-    case NodeKind::Add: return "+";
-    case NodeKind::Sub: return "-";
-    case NodeKind::Mul: return "*";
-    case NodeKind::Div: return "/";
-    default: return "";
+    case NodeKind::Neg:
+      return "-";
+    case NodeKind::Not:
+      return "not";
+    case NodeKind::And:
+      return "and";
+    case NodeKind::Or:
+      return "or";
+    case NodeKind::Eq:
+      return "==";
+    case NodeKind::Ne:
+      return "!=";
+    case NodeKind::Lt:
+      return "<";
+    case NodeKind::Le:
+      return "<=";
+    case NodeKind::Gt:
+      return ">";
+    case NodeKind::Ge:
+      return ">=";
+    case NodeKind::In:
+      return "in";
+    case NodeKind::NotIn:
+      return "not in";
+    case NodeKind::Add:
+      return "+";
+    case NodeKind::Sub:
+      return "-";
+    case NodeKind::Mul:
+      return "*";
+    case NodeKind::Div:
+      return "/";
+    default:
+      return "";
   }
 }
 
@@ -72,8 +89,7 @@ class Parser {
     return tok_name(t.kind);
   }
   static bool is_comparison(Tok t) {
-    return t == Tok::Eq || t == Tok::Ne || t == Tok::Lt || t == Tok::Le || t == Tok::Gt || t == Tok::Ge ||
-           t == Tok::In;
+    return t == Tok::Eq || t == Tok::Ne || t == Tok::Lt || t == Tok::Le || t == Tok::Gt || t == Tok::Ge || t == Tok::In;
   }
   static bool is_comparison_node(NodeKind k) {
     return k == NodeKind::Eq || k == NodeKind::Ne || k == NodeKind::Lt || k == NodeKind::Le || k == NodeKind::Gt ||
@@ -128,19 +144,35 @@ class Parser {
     auto a = parse_sum();
     NodeKind k;
     switch (peek().kind) {
-      case Tok::Eq: k = NodeKind::Eq; break;
-      case Tok::Ne: k = NodeKind::Ne; break;
-      case Tok::Lt: k = NodeKind::Lt; break;
-      case Tok::Le: k = NodeKind::Le; break;
-      case Tok::Gt: k = NodeKind::Gt; break;
-      case Tok::Ge: k = NodeKind::Ge; break;
-      case Tok::In: k = NodeKind::In; break;
+      case Tok::Eq:
+        k = NodeKind::Eq;
+        break;
+      case Tok::Ne:
+        k = NodeKind::Ne;
+        break;
+      case Tok::Lt:
+        k = NodeKind::Lt;
+        break;
+      case Tok::Le:
+        k = NodeKind::Le;
+        break;
+      case Tok::Gt:
+        k = NodeKind::Gt;
+        break;
+      case Tok::Ge:
+        k = NodeKind::Ge;
+        break;
+      case Tok::In:
+        k = NodeKind::In;
+        break;
       case Tok::Not:
-        if (peek(1).kind != Tok::In) throw ConditionError(peek().offset, "expected 'not in' or an operator, found 'not'");
+        if (peek(1).kind != Tok::In)
+          throw ConditionError(peek().offset, "expected 'not in' or an operator, found 'not'");
         k = NodeKind::NotIn;
         next();
         break;
-      default: return a;
+      default:
+        return a;
     }
     size_t op = next().offset;
     if (k == NodeKind::In || k == NodeKind::NotIn) return binary(k, op, std::move(a), parse_list());
@@ -209,13 +241,27 @@ class Parser {
     n->end = t.offset + t.length;
     n->text = t.text;
     switch (t.kind) {
-      case Tok::Number: n->kind = NodeKind::Number, n->number = t.number; break;
-      case Tok::String: n->kind = NodeKind::String; break;
-      case Tok::Level: n->kind = NodeKind::Level; break;
-      case Tok::Ident: n->kind = NodeKind::Name; break;
-      case Tok::True: n->kind = NodeKind::Bool, n->flag = true; break;
-      case Tok::False: n->kind = NodeKind::Bool, n->flag = false; break;
-      case Tok::None: n->kind = NodeKind::None; break;
+      case Tok::Number:
+        n->kind = NodeKind::Number, n->number = t.number;
+        break;
+      case Tok::String:
+        n->kind = NodeKind::String;
+        break;
+      case Tok::Level:
+        n->kind = NodeKind::Level;
+        break;
+      case Tok::Ident:
+        n->kind = NodeKind::Name;
+        break;
+      case Tok::True:
+        n->kind = NodeKind::Bool, n->flag = true;
+        break;
+      case Tok::False:
+        n->kind = NodeKind::Bool, n->flag = false;
+        break;
+      case Tok::None:
+        n->kind = NodeKind::None;
+        break;
       case Tok::LParen: {
         enter(t.offset, "parentheses");
         next();

@@ -13,19 +13,37 @@
 namespace riskreg::rules {
 
 enum class NodeKind {
-  Number, String, Level, Bool, None, Name,
-  Neg, Not, And, Or,
-  Eq, Ne, Lt, Le, Gt, Ge, In, NotIn,
-  Add, Sub, Mul, Div,
+  Number,
+  String,
+  Level,
+  Bool,
+  None,
+  Name,
+  Neg,
+  Not,
+  And,
+  Or,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  In,
+  NotIn,
+  Add,
+  Sub,
+  Mul,
+  Div,
   List,  ///< the right side of `in`
 };
 
 struct Node {
   NodeKind kind = NodeKind::None;
-  size_t offset = 0;  ///< where its text starts in the condition
-  size_t end = 0;     ///< one past where it ends
+  size_t offset = 0;     ///< where its text starts in the condition
+  size_t end = 0;        ///< one past where it ends
   size_t op_offset = 0;  ///< the operator's own position (binary and unary nodes)
-  std::string text;   ///< name, string or level text; number as written
+  std::string text;      ///< name, string or level text; number as written
   double number = 0;
   bool flag = false;  ///< Bool literal value
   std::vector<std::unique_ptr<Node>> kids;

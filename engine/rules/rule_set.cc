@@ -8,9 +8,12 @@ namespace riskreg::rules {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::Info: return "info";
-    case Severity::Warning: return "warning";
-    case Severity::Critical: return "critical";
+    case Severity::Info:
+      return "info";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Critical:
+      return "critical";
   }
   return "warning";
 }
@@ -109,8 +112,10 @@ class StringMap {
           // Line-ending backslash: trims the newline and following whitespace.
           i += 1, col += 1;
           while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) {
-            if (t[i] == '\n') ++i, newline();
-            else ++i, ++col;
+            if (t[i] == '\n')
+              ++i, newline();
+            else
+              ++i, ++col;
           }
           continue;
         }
@@ -168,17 +173,20 @@ std::vector<Param> load_params(const TomlFile& file, const TomlTable& root) {
   if (!t) return out;
   for (const auto& [k, v] : t->raw()) {
     std::string name(k.str());
-    if (!valid_param_name(name))
-      file.fail(k.source(), "param name '" + name + "' must be letters, digits and '_'");
-    if (find_field(name))
-      file.fail(k.source(), "param '" + name + "' has the name of a field; choose another name");
+    if (!valid_param_name(name)) file.fail(k.source(), "param name '" + name + "' must be letters, digits and '_'");
+    if (find_field(name)) file.fail(k.source(), "param '" + name + "' has the name of a field; choose another name");
     Param p;
     p.name = name;
-    if (auto* i = v.as_integer()) p.type = Type::Number, p.num = static_cast<double>(i->get());
-    else if (auto* f = v.as_floating_point()) p.type = Type::Number, p.num = f->get();
-    else if (auto* b = v.as_boolean()) p.type = Type::Bool, p.num = b->get() ? 1 : 0;
-    else if (auto* s = v.as_string()) p.type = Type::String, p.str = s->get();
-    else file.fail(v.source(), "param '" + name + "' must be a number, a string or true/false");
+    if (auto* i = v.as_integer())
+      p.type = Type::Number, p.num = static_cast<double>(i->get());
+    else if (auto* f = v.as_floating_point())
+      p.type = Type::Number, p.num = f->get();
+    else if (auto* b = v.as_boolean())
+      p.type = Type::Bool, p.num = b->get() ? 1 : 0;
+    else if (auto* s = v.as_string())
+      p.type = Type::String, p.str = s->get();
+    else
+      file.fail(v.source(), "param '" + name + "' must be a number, a string or true/false");
     out.push_back(std::move(p));
   }
   return out;

@@ -45,11 +45,20 @@ void CopyIn::add(const CopyField& f) {
   // COPY's text format: backslash escapes for the separator, line ends and backslash itself.
   for (char c : f.text()) {
     switch (c) {
-      case '\\': line_ += "\\\\"; break;
-      case '\t': line_ += "\\t"; break;
-      case '\n': line_ += "\\n"; break;
-      case '\r': line_ += "\\r"; break;
-      default: line_ += c;
+      case '\\':
+        line_ += "\\\\";
+        break;
+      case '\t':
+        line_ += "\\t";
+        break;
+      case '\n':
+        line_ += "\\n";
+        break;
+      case '\r':
+        line_ += "\\r";
+        break;
+      default:
+        line_ += c;
     }
   }
 }
@@ -72,7 +81,6 @@ void CopyIn::complete() { w_->complete(); }
 
 }  // namespace riskreg
 
-
 namespace riskreg {
 
 std::vector<int64_t> pg_next_ids(pqxx::dbtransaction& tx, const std::string& table, const std::string& column,
@@ -80,8 +88,8 @@ std::vector<int64_t> pg_next_ids(pqxx::dbtransaction& tx, const std::string& tab
   std::vector<int64_t> ids;
   if (n <= 0) return ids;
   ids.reserve(static_cast<size_t>(n));
-  for (const auto& r : tx.exec_params("SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)",
-                                      table, column, n))
+  for (const auto& r :
+       tx.exec_params("SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)", table, column, n))
     ids.push_back(r[0].as<int64_t>());
   std::sort(ids.begin(), ids.end());
   return ids;
@@ -94,9 +102,8 @@ AuditCopy::AuditCopy(pqxx::dbtransaction& tx) : prev_hash_(kGenesisHash) {
     seq_ = last[0][0].as<int64_t>() + 1;
     prev_hash_ = last[0][1].c_str();
   }
-  copy_ = std::make_unique<CopyIn>(tx, "audit",
-                                   std::vector<std::string>{"seq", "at", "actor", "action", "entity", "detail",
-                                                            "prev_hash", "hash"});
+  copy_ = std::make_unique<CopyIn>(
+      tx, "audit", std::vector<std::string>{"seq", "at", "actor", "action", "entity", "detail", "prev_hash", "hash"});
 }
 
 void AuditCopy::add(const std::string& at, const std::string& actor, const std::string& action,

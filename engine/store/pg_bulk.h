@@ -24,17 +24,17 @@ namespace riskreg {
 /// allocation but its line.
 class CopyField {
  public:
-  CopyField(std::nullptr_t) {}  // NOLINT: implicit, so rows read like VALUES lists
+  CopyField(std::nullptr_t) {}                      // NOLINT: implicit, so rows read like VALUES lists
   CopyField(const char* s) : null_(s == nullptr) {  // NOLINT
     if (s) set(s);
   }
-  CopyField(const std::string& s) : null_(false) { set(s); }  // NOLINT
+  CopyField(const std::string& s) : null_(false) { set(s); }    // NOLINT
   CopyField(const std::optional<std::string>& s) : null_(!s) {  // NOLINT
     if (s) set(*s);
   }
-  CopyField(int64_t v);                                                  // NOLINT
-  CopyField(int v) : CopyField(static_cast<int64_t>(v)) {}               // NOLINT
-  CopyField(std::optional<int> v);                                       // NOLINT
+  CopyField(int64_t v);                                     // NOLINT
+  CopyField(int v) : CopyField(static_cast<int64_t>(v)) {}  // NOLINT
+  CopyField(std::optional<int> v);                          // NOLINT
   /// Written exactly (shortest round-trip form), as libpqxx writes a double.
   CopyField(std::optional<double> v);  // NOLINT
 

@@ -32,8 +32,8 @@ CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& 
   SQLite::Transaction snapshot(source.db(), SQLite::TransactionBehavior::DEFERRED);
   auto before = verify_audit(source);
   if (!before.ok())
-    throw Error(ErrorKind::Tampered, sqlite_path + ": the audit chain does not verify, so it is not copied: " +
-                                         first_problem(before));
+    throw Error(ErrorKind::Tampered,
+                sqlite_path + ": the audit chain does not verify, so it is not copied: " + first_problem(before));
   PgStore target(pg_url, PgStore::Mode::Create);
   std::string where = target.where();
   try {
@@ -43,8 +43,9 @@ CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& 
     SQLite::Database& db = source.db();
     std::vector<std::string> tables;
     {
-      SQLite::Statement st(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                               "ORDER BY name");
+      SQLite::Statement st(db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                           "ORDER BY name");
       while (st.executeStep()) tables.push_back(st.getColumn(0).getString());
     }
     for (const auto& t : tables) {
@@ -130,20 +131,21 @@ CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& 
         if (page.size() < 50000) break;
       }
       if (src.executeStep())
-        throw Error(ErrorKind::Tampered, where + ": the copy lacks assessments after id " + std::to_string(after) +
-                                             "; nothing was written");
+        throw Error(ErrorKind::Tampered,
+                    where + ": the copy lacks assessments after id " + std::to_string(after) + "; nothing was written");
     }
     // Identity columns continue after the copied ids.
     for (const auto& row : tx.exec(R"sql(SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = current_schema() AND is_identity = 'YES')sql")) {
       std::string t = row[0].c_str(), c = row[1].c_str();
-      tx.exec("SELECT setval(pg_get_serial_sequence('" + t + "', '" + c + "'), coalesce((SELECT max(" + c +
-              ") FROM " + t + "), 0) + 1, false)");
+      tx.exec("SELECT setval(pg_get_serial_sequence('" + t + "', '" + c + "'), coalesce((SELECT max(" + c + ") FROM " +
+              t + "), 0) + 1, false)");
     }
     tx.commit();
   } catch (const pqxx::sql_error& e) {
     std::string msg = e.what();
-    throw Error(ErrorKind::Internal, where + ": the copy failed, nothing was written: " + msg.substr(0, msg.find('\n')));
+    throw Error(ErrorKind::Internal,
+                where + ": the copy failed, nothing was written: " + msg.substr(0, msg.find('\n')));
   }
   report.counts = target.counts();
   auto sc = source.counts();

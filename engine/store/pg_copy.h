@@ -13,9 +13,9 @@
 namespace riskreg {
 
 struct CopyReport {
-  RegisterCounts counts;     ///< of the target, after the copy
-  int64_t rows = 0;          ///< rows copied, all tables
-  std::string head;          ///< the audit chain's head, the same on both sides
+  RegisterCounts counts;  ///< of the target, after the copy
+  int64_t rows = 0;       ///< rows copied, all tables
+  std::string head;       ///< the audit chain's head, the same on both sides
 };
 
 /// Throws Error(Tampered) if the source does not verify, Error(Conflict) if the target

@@ -1,7 +1,7 @@
 // The entry point of riskreg-postgres.so (store/postgres.h, core/module.h).
 #include "store/pg_copy.h"
-#include "store/postgres.h"
 #include "store/pg_store.h"
+#include "store/postgres.h"
 
 extern "C" const riskreg::PostgresModule* riskreg_postgres_module();
 

@@ -24,11 +24,11 @@ const char* opt_c(const std::optional<std::string>& v) { return v ? v->c_str() :
 
 /// What the batch does to one row of the file, decided before anything is written.
 struct Planned {
-  int64_t key = 0;                 ///< the risk's key (new: from the sequence)
-  bool found = false;              ///< it was in the register
-  std::optional<ScoreCodes> now;   ///< its score before the import
-  int64_t assessment = 0;          ///< the assessment it appends (0: none)
-  int64_t change = 0;              ///< the owner change it appends (0: none)
+  int64_t key = 0;                ///< the risk's key (new: from the sequence)
+  bool found = false;             ///< it was in the register
+  std::optional<ScoreCodes> now;  ///< its score before the import
+  int64_t assessment = 0;         ///< the assessment it appends (0: none)
+  int64_t change = 0;             ///< the owner change it appends (0: none)
 };
 }  // namespace
 
@@ -77,8 +77,9 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
         p.now = it->second.now;
         p.key = it->second.key;
         if (p.now != ir.expect)
-          throw Error(ErrorKind::Conflict, r.id + " was re-scored since the file was checked; nothing was imported, "
-                                                  "try again");
+          throw Error(ErrorKind::Conflict, r.id +
+                                               " was re-scored since the file was checked; nothing was imported, "
+                                               "try again");
         ++res.updated;
       } else {
         ++new_risks;
@@ -111,9 +112,8 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
         if (p.found) continue;
         const Risk& r = b.risks[i].risk;
         out.row({p.key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers),
-                 to_json(r.consequences), to_json(r.controls),
-                 r.target ? r.target->likelihood.c_str() : nullptr, r.target ? r.target->impact.c_str() : nullptr,
-                 to_json(r.notes), p.change ? opt_c(r.owner) : nullptr,
+                 to_json(r.consequences), to_json(r.controls), r.target ? r.target->likelihood.c_str() : nullptr,
+                 r.target ? r.target->impact.c_str() : nullptr, to_json(r.notes), p.change ? opt_c(r.owner) : nullptr,
                  p.assessment ? CopyField(p.assessment) : CopyField(nullptr)});
       }
       out.complete();
@@ -134,9 +134,10 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
                        r.title, r.heading, r.vulnerability, to_json(r.triggers), to_json(r.consequences),
                        to_json(r.controls), opt_c(target_l), opt_c(target_i), to_json(r.notes), p.key);
       if (p.assessment)
-        tx.exec_params("UPDATE risks SET previous_assessment = current_assessment, current_assessment = $1 "
-                       "WHERE key = $2",
-                       p.assessment, p.key);
+        tx.exec_params(
+            "UPDATE risks SET previous_assessment = current_assessment, current_assessment = $1 "
+            "WHERE key = $2",
+            p.assessment, p.key);
       if (p.change) tx.exec_params("UPDATE risks SET owner = $1 WHERE key = $2", *r.owner, p.key);
     }
     if (assessments > 0) {
@@ -157,8 +158,7 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
     if (changes > 0) {
       CopyIn out(tx, "owner_changes", {"id", "risk", "owner", "changed_by", "changed_at", "reason"});
       for (size_t i = 0; i < b.risks.size(); ++i)
-        if (plan[i].change)
-          out.row({plan[i].change, plan[i].key, *b.risks[i].risk.owner, b.by, at, b.risks[i].reason});
+        if (plan[i].change) out.row({plan[i].change, plan[i].key, *b.risks[i].risk.owner, b.by, at, b.risks[i].reason});
       out.complete();
     }
     res.import_id = tx.exec_params(R"sql(INSERT INTO imports (file, sha256, rows, imported_by, imported_at)
@@ -185,8 +185,9 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
     throw Error(ErrorKind::Conflict, where_ + ": refused by the database for user '" + conn_->username() +
                                          "': " + msg.substr(0, msg.find('\n')) + "; nothing was imported");
   } catch (const pqxx::transaction_rollback&) {
-    throw Error(ErrorKind::Busy, where_ + ": the register stayed locked by another writer; nothing was imported, "
-                                          "try again");
+    throw Error(ErrorKind::Busy, where_ +
+                                     ": the register stayed locked by another writer; nothing was imported, "
+                                     "try again");
   } catch (const pqxx::failure& e) {
     std::string msg = e.what();
     throw Error(ErrorKind::Internal, where_ + ": " + msg.substr(0, msg.find('\n')) + "; nothing was imported");

@@ -126,10 +126,11 @@ CREATE TABLE riskreg_users (db_role TEXT PRIMARY KEY, owner_name TEXT NOT NULL);
   return m;
 }
 
-const char* kTables[] = {"riskreg_users", "imports", "alert_deliveries", "audit_head", "audit",
-                         "outcome_priorities", "outcomes", "actions", "priority_objectives", "priority_risks",
-                         "priorities", "concepts", "objectives", "feeds", "owner_changes", "assessments",
-                         "risks", "rules_files", "meta", "riskreg_meta"};
+const char* kTables[] = {
+    "riskreg_users", "imports",     "alert_deliveries",    "audit_head",     "audit",      "outcome_priorities",
+    "outcomes",      "actions",     "priority_objectives", "priority_risks", "priorities", "concepts",
+    "objectives",    "feeds",       "owner_changes",       "assessments",    "risks",      "rules_files",
+    "meta",          "riskreg_meta"};
 
 }  // namespace
 

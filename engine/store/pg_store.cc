@@ -147,10 +147,10 @@ Priority read_priority(const pqxx::row& row) {
   p.title = str(row[i++]);
   p.heading = str(row[i++]);
   p.subtitles = from_json(row[i++]);
-  for (std::string* v : {&p.change_driver, &p.risks_as_written, &p.service_plan_objective,
-                         &p.departmental_objectives_as_written, &p.corporate_objective, &p.community_theme,
-                         &p.service_improvement, &p.expected_outcome, &p.efficiency_gains, &p.corporate_implications,
-                         &p.additional_information})
+  for (std::string* v :
+       {&p.change_driver, &p.risks_as_written, &p.service_plan_objective, &p.departmental_objectives_as_written,
+        &p.corporate_objective, &p.community_theme, &p.service_improvement, &p.expected_outcome, &p.efficiency_gains,
+        &p.corporate_implications, &p.additional_information})
     *v = str(row[i++]);
   p.notes = from_json(row[i++]);
   return p;
@@ -254,8 +254,8 @@ void PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const
                  e.detail, e.prev_hash, e.hash);
 }
 
-void PgStore::create(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& by,
-                     Timestamp at_ts, const std::string& reason) {
+void PgStore::create(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at_ts,
+                     const std::string& reason) {
   create_with_history(d, rules, by, at_ts, reason, {}, false);
 }
 
@@ -314,10 +314,10 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
   keys.reserve(d.risks.size());
   std::vector<AssessmentRow> initial;
   {
-    CopyIn risks(tx, "risks",
-                 {"key", "id", "number", "title", "heading", "vulnerability", "triggers", "consequences", "controls",
-                  "target_likelihood", "target_impact", "spontaneous_probability", "notes", "owner",
-                  "current_assessment"});
+    CopyIn risks(
+        tx, "risks",
+        {"key", "id", "number", "title", "heading", "vulnerability", "triggers", "consequences", "controls",
+         "target_likelihood", "target_impact", "spontaneous_probability", "notes", "owner", "current_assessment"});
     int64_t key = 0, assessment = 0;
     for (const auto& r : d.risks) {
       ++key;
@@ -326,8 +326,8 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
         ++assessment;
         initial.push_back({assessment, r.id, *r.current, by, at, reason});
       }
-      risks.row({key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers),
-                 to_json(r.consequences), to_json(r.controls), r.target ? r.target->likelihood.c_str() : nullptr,
+      risks.row({key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers), to_json(r.consequences),
+                 to_json(r.controls), r.target ? r.target->likelihood.c_str() : nullptr,
                  r.target ? r.target->impact.c_str() : nullptr, r.spontaneous_probability, to_json(r.notes), r.owner,
                  r.current ? CopyField(assessment) : CopyField(nullptr)});
     }
@@ -340,8 +340,7 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
   };
   {
     CopyIn out(tx, "assessments", {"id", "risk", "likelihood", "impact", "assessed_by", "assessed_at", "reason"});
-    for (const auto& a : initial)
-      out.row({a.id, keys[a.risk_id], a.score.likelihood, a.score.impact, by, at, reason});
+    for (const auto& a : initial) out.row({a.id, keys[a.risk_id], a.score.likelihood, a.score.impact, by, at, reason});
     out.complete();
   }
   {
@@ -383,9 +382,9 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
     for (const auto& p : d.priorities)
       out.row({p.id, pos++, p.number, p.parent.empty() ? nullptr : p.parent.c_str(), p.title, p.heading,
                to_json(p.subtitles), p.change_driver, p.risks_as_written, p.service_plan_objective,
-               p.departmental_objectives_as_written, p.corporate_objective, p.community_theme,
-               p.service_improvement, p.expected_outcome, p.efficiency_gains, p.corporate_implications,
-               p.additional_information, to_json(p.notes)});
+               p.departmental_objectives_as_written, p.corporate_objective, p.community_theme, p.service_improvement,
+               p.expected_outcome, p.efficiency_gains, p.corporate_implications, p.additional_information,
+               to_json(p.notes)});
     out.complete();
   }
   {
@@ -411,9 +410,8 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
     for (const auto& p : d.priorities) {
       int k = 0;
       for (const auto& a : p.actions)
-        out.row({a.id, p.id, k++, a.text, a.lead_officers_as_written, to_json(a.lead_officers),
-                 to_json(a.milestones), a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets,
-                 to_json(a.notes)});
+        out.row({a.id, p.id, k++, a.text, a.lead_officers_as_written, to_json(a.lead_officers), to_json(a.milestones),
+                 a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets, to_json(a.notes)});
     }
     out.complete();
   }
@@ -452,12 +450,18 @@ RegisterInfo PgStore::read_info(pqxx::dbtransaction& tx) {
   RegisterInfo i;
   for (const auto& row : tx.exec("SELECT key, value FROM meta")) {
     std::string k = str(row[0]), v = str(row[1]);
-    if (k == "name") i.name = v;
-    else if (k == "body") i.body = v;
-    else if (k == "period") i.period = v;
-    else if (k == "sources") i.sources = from_json(row[1]);
-    else if (k == "notes") i.notes = from_json(row[1]);
-    else if (k == "risk_manager") i.risk_manager = v;
+    if (k == "name")
+      i.name = v;
+    else if (k == "body")
+      i.body = v;
+    else if (k == "period")
+      i.period = v;
+    else if (k == "sources")
+      i.sources = from_json(row[1]);
+    else if (k == "notes")
+      i.notes = from_json(row[1]);
+    else if (k == "risk_manager")
+      i.risk_manager = v;
   }
   return i;
 }
@@ -485,7 +489,8 @@ RegisterCounts PgStore::counts() {
     pqxx::read_transaction tx(*conn_);
     auto r = tx.exec(R"sql(SELECT (SELECT count(*) FROM risks), (SELECT count(*) FROM assessments),
         (SELECT count(*) FROM feeds), (SELECT count(*) FROM priorities), (SELECT count(*) FROM actions),
-        (SELECT count(*) FROM objectives), (SELECT count(*) FROM outcome_priorities), (SELECT count(*) FROM audit))sql")[0];
+        (SELECT count(*) FROM objectives), (SELECT count(*) FROM outcome_priorities), (SELECT count(*) FROM audit))sql")
+                 [0];
     RegisterCounts c;
     c.risks = r[0].as<int64_t>();
     c.assessments = r[1].as<int64_t>();
@@ -526,7 +531,8 @@ std::optional<RiskState> PgStore::risk_state(const std::string& id) {
   });
 }
 
-std::unordered_map<std::string, std::pair<Risk, RiskState>> PgStore::existing_risks(const std::vector<std::string>& ids) {
+std::unordered_map<std::string, std::pair<Risk, RiskState>> PgStore::existing_risks(
+    const std::vector<std::string>& ids) {
   return guarded(where_, conn_.get(), [&] {
     // One snapshot; the ids go as a text[] parameter, 10,000 a statement.
     pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
@@ -566,9 +572,8 @@ void PgStore::for_each_risk(const std::function<void(const RiskState&)>& visit) 
   for (;;) {
     auto page = guarded(where_, conn_.get(), [&] {
       pqxx::read_transaction tx(*conn_);
-      return tx.exec_params(std::string(kStateSelect) + " WHERE r.key > $1 ORDER BY r.key LIMIT " +
-                                std::to_string(kPage),
-                            after);
+      return tx.exec_params(
+          std::string(kStateSelect) + " WHERE r.key > $1 ORDER BY r.key LIMIT " + std::to_string(kPage), after);
     });
     for (const auto& row : page) visit(read_state(row));
     if (page.size() < static_cast<size_t>(kPage)) return;
@@ -635,8 +640,7 @@ std::vector<AuditEntry> PgStore::audit_log() {
     std::vector<AuditEntry> out;
     for (const auto& r :
          tx.exec("SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY seq"))
-      out.push_back({r[0].as<int64_t>(), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
-                     str(r[7])});
+      out.push_back({r[0].as<int64_t>(), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), str(r[7])});
     return out;
   });
 }
@@ -653,8 +657,10 @@ std::pair<AssessmentRow, std::string> PgStore::append_one(pqxx::dbtransaction& t
     if (!c.empty()) current = ScoreCodes{str(c[0][0]), str(c[0][1])};
   }
   if (a.expect && (!current || !(*current == *a.expect)))
-    throw Error(ErrorKind::Conflict, a.risk_id + ": the score is no longer the expected one (someone re-scored it); "
-                                         "check it with 'riskreg show " + a.risk_id + "' and try again");
+    throw Error(ErrorKind::Conflict, a.risk_id +
+                                         ": the score is no longer the expected one (someone re-scored it); "
+                                         "check it with 'riskreg show " +
+                                         a.risk_id + "' and try again");
   AssessmentRow row;
   row.risk_id = a.risk_id;
   row.score = a.score;
@@ -722,10 +728,10 @@ CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) O
   }
   struct Current {
     int64_t key = 0;
-    std::optional<int64_t> id;         ///< its current assessment before this batch
-    std::optional<ScoreCodes> score;   ///< and that assessment's score
-    const ScoreCodes* now = nullptr;   ///< its score as the batch goes on
-    int64_t last = -1, before = -1;    ///< the batch's last two re-scores of it (indexes in `all`)
+    std::optional<int64_t> id;        ///< its current assessment before this batch
+    std::optional<ScoreCodes> score;  ///< and that assessment's score
+    const ScoreCodes* now = nullptr;  ///< its score as the batch goes on
+    int64_t last = -1, before = -1;   ///< the batch's last two re-scores of it (indexes in `all`)
   };
   std::unordered_map<std::string, Current> risks;
   for (const auto& r : tx.exec(R"sql(SELECT r.id, r.key, r.current_assessment, c.likelihood, c.impact
@@ -747,9 +753,10 @@ CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) O
     if (it == risks.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
     Current& c = it->second;
     if (a.expect && (!c.now || !(*c.now == *a.expect)))
-      throw Error(ErrorKind::Conflict, a.risk_id + ": the score is no longer the expected one (someone re-scored "
-                                                   "it); check it with 'riskreg show " + a.risk_id +
-                                           "' and try again");
+      throw Error(ErrorKind::Conflict, a.risk_id +
+                                           ": the score is no longer the expected one (someone re-scored "
+                                           "it); check it with 'riskreg show " +
+                                           a.risk_id + "' and try again");
     risk_of[i] = &c;
     from[i] = c.now;
     c.now = &a.score;
@@ -812,14 +819,18 @@ AlertDelivery PgStore::append_alert_delivery(const AlertDelivery& d, const std::
   return guarded(where_, conn_.get(), [&] {
     pqxx::work tx(*conn_);
     AlertDelivery out = d;
-    out.id = tx.exec_params(R"sql(INSERT INTO alert_deliveries (period, recipient, channel, status, attempts,
+    out.id =
+        tx.exec_params(R"sql(INSERT INTO alert_deliveries (period, recipient, channel, status, attempts,
         detail, message_sha256, at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id)sql",
-                            d.period, d.recipient, d.channel, d.status, d.attempts, d.detail, d.message_sha256,
-                            d.at)[0][0]
-                 .as<int64_t>();
+                       d.period, d.recipient, d.channel, d.status, d.attempts, d.detail, d.message_sha256, d.at)[0][0]
+            .as<int64_t>();
     append_audit(tx, d.at, by, "alert", d.period,
-                 json{{"delivery", out.id}, {"recipient", d.recipient}, {"channel", d.channel}, {"status", d.status},
-                      {"attempts", d.attempts}, {"message_sha256", d.message_sha256}}
+                 json{{"delivery", out.id},
+                      {"recipient", d.recipient},
+                      {"channel", d.channel},
+                      {"status", d.status},
+                      {"attempts", d.attempts},
+                      {"message_sha256", d.message_sha256}}
                      .dump());
     tx.commit();
     return out;
@@ -903,10 +914,11 @@ std::vector<std::optional<ScoreCodes>> PgStore::feeder_scores(const std::string&
   return guarded(where_, conn_.get(), [&] {
     pqxx::read_transaction tx(*conn_);
     std::vector<std::optional<ScoreCodes>> out;
-    for (const auto& r : tx.exec_params(R"sql(SELECT c.likelihood, c.impact FROM risks t JOIN feeds f ON f.to_risk = t.key
+    for (const auto& r :
+         tx.exec_params(R"sql(SELECT c.likelihood, c.impact FROM risks t JOIN feeds f ON f.to_risk = t.key
         JOIN risks r ON r.key = f.from_risk LEFT JOIN assessments c ON c.id = r.current_assessment
         WHERE t.id = $1 ORDER BY f.from_risk)sql",
-                                        risk_id))
+                        risk_id))
       out.push_back(r[0].is_null() ? std::nullopt : std::optional(ScoreCodes{str(r[0]), str(r[1])}));
     return out;
   });

@@ -52,7 +52,8 @@ class PgStore : public Store {
   std::vector<std::string> risk_ids() override;
   std::optional<Risk> risk(const std::string& id) override;
   std::optional<RiskState> risk_state(const std::string& id) override;
-  std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(const std::vector<std::string>& ids) override;
+  std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(
+      const std::vector<std::string>& ids) override;
   void for_each_risk(const std::function<void(const RiskState&)>& visit) override;
   void for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) override;
   std::vector<AssessmentRow> history(const std::string& risk_id) override;
@@ -84,8 +85,8 @@ class PgStore : public Store {
   /// append_assessments inside `tx`: the same rows and audit entries in a fixed number of
   /// round trips (COPY), whatever the number of re-scores.
   std::vector<AssessmentRow> append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all);
-  void append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
-                    const std::string& action, const std::string& entity, const std::string& detail);
+  void append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor, const std::string& action,
+                    const std::string& entity, const std::string& detail);
   std::vector<Feed> read_feeds(pqxx::dbtransaction& tx, const std::string& where, const std::string& id);
   void read_priorities(pqxx::dbtransaction& tx, const std::string& where, const std::string& arg,
                        std::vector<Priority>& out);

@@ -191,8 +191,7 @@ ImportResult SqliteStore::write_import(
     rows([&](const ImportedRisk& ir) {
       if (progress) progress->rows(++done);
       const Risk& r = ir.risk;
-      const ListsJson& lists =
-          ir.lists_json[0].empty() ? (encode_lists(r, encoded), encoded) : ir.lists_json;
+      const ListsJson& lists = ir.lists_json[0].empty() ? (encode_lists(r, encoded), encoded) : ir.lists_json;
       int64_t key = 0;
       bool found = false;
       if (!ir.exists) {

@@ -27,15 +27,32 @@ bool read_plain_list(std::string_view t, std::vector<std::string>& out, size_t& 
       }
       if (++i >= t.size()) return false;
       switch (t[i++]) {
-        case '"': item += '"'; break;
-        case '\\': item += '\\'; break;
-        case '/': item += '/'; break;
-        case 'b': item += '\b'; break;
-        case 'f': item += '\f'; break;
-        case 'n': item += '\n'; break;
-        case 'r': item += '\r'; break;
-        case 't': item += '\t'; break;
-        default: return false;  // \u: the JSON parser decodes it
+        case '"':
+          item += '"';
+          break;
+        case '\\':
+          item += '\\';
+          break;
+        case '/':
+          item += '/';
+          break;
+        case 'b':
+          item += '\b';
+          break;
+        case 'f':
+          item += '\f';
+          break;
+        case 'n':
+          item += '\n';
+          break;
+        case 'r':
+          item += '\r';
+          break;
+        case 't':
+          item += '\t';
+          break;
+        default:
+          return false;  // \u: the JSON parser decodes it
       }
     }
     if (i >= t.size()) return false;

@@ -52,8 +52,7 @@ void assign_opt_codes(SQLite::Statement& st, int i, std::optional<ScoreCodes>& o
 
 /// Reads an assessment from columns first..first+5 (id, likelihood, impact, by, at, reason)
 /// into `out`, reusing its strings; empty when the id column is NULL (no such assessment).
-void assign_assessment(SQLite::Statement& st, int first, const std::string& risk_id,
-                       std::optional<AssessmentRow>& out);
+void assign_assessment(SQLite::Statement& st, int first, const std::string& risk_id, std::optional<AssessmentRow>& out);
 
 /// Reads a risk-state row into `s`, reusing its strings from the previous row. Columns:
 /// 0 id, 1 title, 2 owner, 3-4 target, 5-10 current assessment, 11-16 previous assessment

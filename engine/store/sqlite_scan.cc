@@ -74,7 +74,8 @@ class Assessments {
       uint32_t l = code(l_codes_, st.text(1), path), i = code(i_codes_, st.text(2), path);
       codes_[slot] = l | i << 16;
       std::string_view at = st.text(3);
-      if (times_.size() + at.size() + 1 > UINT32_MAX) throw Error(ErrorKind::Internal, path + ": too many assessments to scan");
+      if (times_.size() + at.size() + 1 > UINT32_MAX)
+        throw Error(ErrorKind::Internal, path + ": too many assessments to scan");
       at_[slot] = static_cast<uint32_t>(times_.size());
       // (riskreg's times are 20 characters; a text past 255 is no timestamp either way, cut short)
       times_.push_back(static_cast<char>(at.size() > 255 ? 255 : at.size()));
@@ -115,8 +116,8 @@ class Assessments {
 struct Layout {
   size_t n = 0;
   int64_t first_key = 0;
-  bool dense = false;          // keys first_key .. first_key + n - 1, as riskreg writes them
-  std::vector<int64_t> keys;   // in order, when they are not dense (rows inserted with keys of their own)
+  bool dense = false;                    // keys first_key .. first_key + n - 1, as riskreg writes them
+  std::vector<int64_t> keys;             // in order, when they are not dense (rows inserted with keys of their own)
   std::vector<int> priorities, actions;  // by position
   std::vector<std::pair<size_t, size_t>> feeds;
 
@@ -172,8 +173,9 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
                 size_t first, size_t last, unsigned worker,
                 const std::function<void(unsigned, size_t, const RiskBrief&)>& risk) {
   if (first >= last) return;
-  Rows st(db, "SELECT key, id, title, owner, target_likelihood, target_impact, current_assessment, "
-              "previous_assessment FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
+  Rows st(db,
+          "SELECT key, id, title, owner, target_likelihood, target_impact, current_assessment, "
+          "previous_assessment FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
   st.bind(1, layout.key_at(first));
   st.bind(2, layout.key_at(last - 1));
   RiskBrief b;
@@ -244,7 +246,7 @@ void SqliteStore::scan_register(const std::function<void(size_t risks, unsigned 
     std::optional<SQLite::Transaction> twin_snapshot;
     if (worth_splitting(static_cast<size_t>(span), parallel_scan_from_)) {
       twin = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
-                                              sqlite_rows::kBusyTimeoutMs);
+                                                sqlite_rows::kBusyTimeoutMs);
       twin_snapshot.emplace(*twin);
       if (snapshot_mark(*twin) != snapshot_mark(*db_)) {
         twin_snapshot.reset();

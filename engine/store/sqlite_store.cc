@@ -29,10 +29,10 @@ namespace riskreg {
 
 namespace {
 
+using sqlite_rows::assign_text;
 using sqlite_rows::BulkReads;
 using sqlite_rows::guarded;
 using sqlite_rows::kAtTimeCte;
-using sqlite_rows::assign_text;
 using sqlite_rows::read_state_into;
 
 using sqlite_rows::kBusyTimeoutMs;
@@ -141,7 +141,8 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
       db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
       int version = db_->execAndGet("PRAGMA user_version").getInt();
       if (version == 0)
-        throw Error(ErrorKind::Schema, path_ + ": not a riskreg register (no schema version); was it created by 'riskreg init'?");
+        throw Error(ErrorKind::Schema,
+                    path_ + ": not a riskreg register (no schema version); was it created by 'riskreg init'?");
     } else {
       if (fs::exists(path_)) throw Error(ErrorKind::Conflict, path_ + " already exists");
       if (auto dir = fs::path(path_).parent_path(); !dir.empty()) fs::create_directories(dir);
@@ -227,7 +228,8 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
 
     json rules_detail = json::object();
     for (const auto& f : rules) {
-      SQLite::Statement st(*db_, "INSERT INTO rules_files (name, content, sha256, loaded_at, loaded_by) VALUES (?,?,?,?,?)");
+      SQLite::Statement st(*db_,
+                           "INSERT INTO rules_files (name, content, sha256, loaded_at, loaded_by) VALUES (?,?,?,?,?)");
       st.bind(1, f.name);
       st.bind(2, f.content);
       st.bind(3, f.sha256);
@@ -341,10 +343,10 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
       bind_opt(ins_pri, i++, p.parent.empty() ? std::nullopt : std::optional(p.parent));
       for (const std::string* v : {&p.title, &p.heading}) ins_pri.bind(i++, *v);
       ins_pri.bind(i++, to_json(p.subtitles));
-      for (const std::string* v : {&p.change_driver, &p.risks_as_written, &p.service_plan_objective,
-                                   &p.departmental_objectives_as_written, &p.corporate_objective, &p.community_theme,
-                                   &p.service_improvement, &p.expected_outcome, &p.efficiency_gains,
-                                   &p.corporate_implications, &p.additional_information})
+      for (const std::string* v :
+           {&p.change_driver, &p.risks_as_written, &p.service_plan_objective, &p.departmental_objectives_as_written,
+            &p.corporate_objective, &p.community_theme, &p.service_improvement, &p.expected_outcome,
+            &p.efficiency_gains, &p.corporate_implications, &p.additional_information})
         ins_pri.bind(i++, *v);
       ins_pri.bind(i++, to_json(p.notes));
       ins_pri.exec();
@@ -433,12 +435,18 @@ RegisterInfo SqliteStore::info() {
     SQLite::Statement st(*db_, "SELECT key, value FROM meta");
     while (st.executeStep()) {
       std::string k = st.getColumn(0).getString(), v = st.getColumn(1).getString();
-      if (k == "name") i.name = v;
-      else if (k == "body") i.body = v;
-      else if (k == "period") i.period = v;
-      else if (k == "sources") i.sources = from_json(v);
-      else if (k == "notes") i.notes = from_json(v);
-      else if (k == "risk_manager") i.risk_manager = v;
+      if (k == "name")
+        i.name = v;
+      else if (k == "body")
+        i.body = v;
+      else if (k == "period")
+        i.period = v;
+      else if (k == "sources")
+        i.sources = from_json(v);
+      else if (k == "notes")
+        i.notes = from_json(v);
+      else if (k == "risk_manager")
+        i.risk_manager = v;
     }
     return i;
   });
@@ -450,7 +458,8 @@ std::vector<RulesFile> SqliteStore::rules() {
     // The latest version of each file.
     SQLite::Statement st(*db_, R"sql(SELECT name, content, sha256 FROM rules_files f
         WHERE seq = (SELECT max(seq) FROM rules_files g WHERE g.name = f.name) ORDER BY name)sql");
-    while (st.executeStep()) out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()});
+    while (st.executeStep())
+      out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()});
     return out;
   });
 }
@@ -483,7 +492,8 @@ std::vector<std::string> SqliteStore::risk_ids() {
 std::optional<Risk> SqliteStore::risk(const std::string& id) {
   return guarded(path_, [&]() -> std::optional<Risk> {
     // Prepared once: an import looks up every row of its file.
-    if (!risk_by_id_) risk_by_id_ = std::make_unique<SQLite::Statement>(*db_, std::string(kRiskSelect) + " WHERE r.id = ?");
+    if (!risk_by_id_)
+      risk_by_id_ = std::make_unique<SQLite::Statement>(*db_, std::string(kRiskSelect) + " WHERE r.id = ?");
     SQLite::Statement& st = *risk_by_id_;
     st.reset();
     st.bind(1, id);
@@ -496,7 +506,8 @@ std::optional<Risk> SqliteStore::risk(const std::string& id) {
 
 std::optional<RiskState> SqliteStore::risk_state(const std::string& id) {
   return guarded(path_, [&]() -> std::optional<RiskState> {
-    if (!state_by_id_) state_by_id_ = std::make_unique<SQLite::Statement>(*db_, std::string(kStateSelect) + " WHERE r.id = ?");
+    if (!state_by_id_)
+      state_by_id_ = std::make_unique<SQLite::Statement>(*db_, std::string(kStateSelect) + " WHERE r.id = ?");
     SQLite::Statement& st = *state_by_id_;
     st.reset();
     st.bind(1, id);
@@ -511,7 +522,8 @@ void SqliteStore::for_each_risk_as_of(const std::string& as_of, const std::funct
   guarded(path_, [&] {
     BulkReads bulk(*db_);
     // The same columns as kStateSelect, with current/previous/owner taken from history as of ?1.
-    SQLite::Statement st(*db_, std::string(kAtTimeCte) + R"sql(SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
+    SQLite::Statement st(
+        *db_, std::string(kAtTimeCte) + R"sql(SELECT r.id, r.title, t.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
@@ -572,7 +584,8 @@ std::vector<OwnerChange> SqliteStore::owner_history(const std::string& risk_id) 
 std::vector<AuditEntry> SqliteStore::audit_log() {
   return guarded(path_, [&] {
     std::vector<AuditEntry> out;
-    SQLite::Statement st(*db_, "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY rowid");
+    SQLite::Statement st(*db_,
+                         "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY rowid");
     while (st.executeStep())
       out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
                      st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
@@ -596,8 +609,10 @@ AssessmentRow SqliteStore::append_assessment(const NewAssessment& a) {
       current = ScoreCodes{cur.getColumn(2).getString(), cur.getColumn(3).getString()};
     }
     if (a.expect && (!current || !(*current == *a.expect)))
-      throw Error(ErrorKind::Conflict, a.risk_id + ": the score is no longer the expected one (someone re-scored it); "
-                                           "check it with 'riskreg show " + a.risk_id + "' and try again");
+      throw Error(ErrorKind::Conflict, a.risk_id +
+                                           ": the score is no longer the expected one (someone re-scored it); "
+                                           "check it with 'riskreg show " +
+                                           a.risk_id + "' and try again");
     AssessmentRow row;
     row.risk_id = a.risk_id;
     row.score = a.score;
@@ -614,7 +629,8 @@ AssessmentRow SqliteStore::append_assessment(const NewAssessment& a) {
     ins.bind(6, row.reason);
     ins.exec();
     row.id = db_->getLastInsertRowid();
-    SQLite::Statement upd(*db_, "UPDATE risks SET previous_assessment = current_assessment, current_assessment = ? WHERE key = ?");
+    SQLite::Statement upd(
+        *db_, "UPDATE risks SET previous_assessment = current_assessment, current_assessment = ? WHERE key = ?");
     upd.bind(1, row.id);
     upd.bind(2, key);
     upd.exec();
@@ -635,7 +651,8 @@ OwnerChange SqliteStore::assign_owner(const std::string& risk_id, const std::str
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     int64_t key = risk_key(risk_id);
     OwnerChange c{0, risk_id, owner, by, format_timestamp(at_ts), reason};
-    SQLite::Statement ins(*db_, "INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason) VALUES (?,?,?,?,?)");
+    SQLite::Statement ins(*db_,
+                          "INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason) VALUES (?,?,?,?,?)");
     ins.bind(1, key);
     ins.bind(2, owner);
     ins.bind(3, by);
@@ -662,7 +679,8 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
         LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
     SQLite::Statement ins(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at,
         reason) VALUES (?,?,?,?,?,?))sql");
-    SQLite::Statement upd(*db_, "UPDATE risks SET previous_assessment = current_assessment, current_assessment = ? WHERE key = ?");
+    SQLite::Statement upd(
+        *db_, "UPDATE risks SET previous_assessment = current_assessment, current_assessment = ? WHERE key = ?");
     SQLite::Statement ins_audit(*db_, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)");
     // The chain's head is kept here rather than re-read per entry: same entries as
     // append_assessment would write one by one.
@@ -682,8 +700,10 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
       std::optional<ScoreCodes> current;
       if (!cur.getColumn(1).isNull()) current = ScoreCodes{cur.getColumn(1).getString(), cur.getColumn(2).getString()};
       if (a.expect && (!current || !(*current == *a.expect)))
-        throw Error(ErrorKind::Conflict, a.risk_id + ": the score is no longer the expected one (someone re-scored it); "
-                                             "check it with 'riskreg show " + a.risk_id + "' and try again");
+        throw Error(ErrorKind::Conflict, a.risk_id +
+                                             ": the score is no longer the expected one (someone re-scored it); "
+                                             "check it with 'riskreg show " +
+                                             a.risk_id + "' and try again");
       AssessmentRow row{0, a.risk_id, a.score, a.by, format_timestamp(a.at), a.reason};
       ins.reset();
       ins.bind(1, key);
@@ -750,10 +770,12 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
   SQLite::Statement st(*db_, R"sql(SELECT id, number, coalesce(parent, ''), title, heading, subtitles,
       change_driver, risks_as_written, service_plan_objective, departmental_objectives_as_written,
       corporate_objective, community_theme, service_improvement, expected_outcome, efficiency_gains,
-      corporate_implications, additional_information, notes FROM priorities p )sql" + where + " ORDER BY pos");
+      corporate_implications, additional_information, notes FROM priorities p )sql" +
+                                 where + " ORDER BY pos");
   if (!where.empty()) st.bind(1, arg);
-  SQLite::Statement risks(*db_, "SELECT r.id FROM priority_risks p JOIN risks r ON r.key = p.risk "
-                                "WHERE p.priority = ? ORDER BY p.pos");
+  SQLite::Statement risks(*db_,
+                          "SELECT r.id FROM priority_risks p JOIN risks r ON r.key = p.risk "
+                          "WHERE p.priority = ? ORDER BY p.pos");
   SQLite::Statement objs(*db_, "SELECT objective FROM priority_objectives WHERE priority = ? ORDER BY pos");
   SQLite::Statement acts(*db_, R"sql(SELECT id, text, lead_officers_as_written, lead_officers, milestones,
       completion, resources, pis_as_written, pis, targets, notes FROM actions WHERE priority = ? ORDER BY pos)sql");
@@ -766,10 +788,10 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
     p.title = st.getColumn(i++).getString();
     p.heading = st.getColumn(i++).getString();
     p.subtitles = from_json(st.getColumn(i++).getString());
-    for (std::string* v : {&p.change_driver, &p.risks_as_written, &p.service_plan_objective,
-                           &p.departmental_objectives_as_written, &p.corporate_objective, &p.community_theme,
-                           &p.service_improvement, &p.expected_outcome, &p.efficiency_gains,
-                           &p.corporate_implications, &p.additional_information})
+    for (std::string* v :
+         {&p.change_driver, &p.risks_as_written, &p.service_plan_objective, &p.departmental_objectives_as_written,
+          &p.corporate_objective, &p.community_theme, &p.service_improvement, &p.expected_outcome, &p.efficiency_gains,
+          &p.corporate_implications, &p.additional_information})
       *v = st.getColumn(i++).getString();
     p.notes = from_json(st.getColumn(i++).getString());
     risks.reset();
@@ -826,8 +848,9 @@ RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
     std::map<int64_t, std::string> ids;  // key -> id, in key order
     std::vector<int64_t> frontier{risk_key(risk_id)};
     ids[frontier[0]] = risk_id;
-    SQLite::Statement next(*db_, "SELECT f.to_risk, r.id FROM feeds f JOIN risks r ON r.key = f.to_risk "
-                                 "WHERE f.from_risk = ?");
+    SQLite::Statement next(*db_,
+                           "SELECT f.to_risk, r.id FROM feeds f JOIN risks r ON r.key = f.to_risk "
+                           "WHERE f.from_risk = ?");
     for (int d = 0; d < depth && !frontier.empty(); ++d) {
       std::vector<int64_t> reached;
       for (int64_t key : frontier) {
@@ -843,8 +866,9 @@ RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
     SQLite::Statement risk(*db_, std::string(kRiskSelect) + " WHERE r.key = ?");
     SQLite::Statement feeds(*db_, R"sql(SELECT f.to_risk, f.basis, f.evidence, f.transition_probability,
         f.direction_note FROM feeds f WHERE f.from_risk = ? ORDER BY f.to_risk)sql");
-    SQLite::Statement mitigated(*db_, "SELECT p.pos, p.id FROM priority_risks pr JOIN priorities p ON p.id = pr.priority "
-                                      "WHERE pr.risk = ?");
+    SQLite::Statement mitigated(*db_,
+                                "SELECT p.pos, p.id FROM priority_risks pr JOIN priorities p ON p.id = pr.priority "
+                                "WHERE pr.risk = ?");
     std::map<int64_t, std::string> priorities;  // pos -> id: the register's order
     for (const auto& [key, id] : ids) {
       risk.reset();
@@ -866,7 +890,8 @@ RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
       }
       mitigated.reset();
       mitigated.bind(1, key);
-      while (mitigated.executeStep()) priorities.emplace(mitigated.getColumn(0).getInt64(), mitigated.getColumn(1).getString());
+      while (mitigated.executeStep())
+        priorities.emplace(mitigated.getColumn(0).getInt64(), mitigated.getColumn(1).getString());
     }
     for (const auto& [pos, id] : priorities) read_priorities("WHERE p.id = ?", id, part.priorities);
     snapshot.commit();
@@ -882,9 +907,9 @@ std::vector<std::optional<ScoreCodes>> SqliteStore::feeder_scores(const std::str
         WHERE t.id = ? ORDER BY f.from_risk)sql");
     st.bind(1, risk_id);
     while (st.executeStep())
-      out.push_back(st.getColumn(0).isNull() ? std::nullopt
-                                             : std::optional(ScoreCodes{st.getColumn(0).getString(),
-                                                                        st.getColumn(1).getString()}));
+      out.push_back(st.getColumn(0).isNull()
+                        ? std::nullopt
+                        : std::optional(ScoreCodes{st.getColumn(0).getString(), st.getColumn(1).getString()}));
     return out;
   });
 }
@@ -894,9 +919,10 @@ RiskLinks SqliteStore::links(const std::string& risk_id) {
     RiskLinks l;
     l.feeds_out = read_feeds("WHERE a.id = ?", risk_id);
     l.feeds_in = read_feeds("WHERE b.id = ?", risk_id);
-    read_priorities("WHERE p.id IN (SELECT pr.priority FROM priority_risks pr JOIN risks r ON r.key = pr.risk "
-                    "WHERE r.id = ?)",
-                    risk_id, l.priorities);
+    read_priorities(
+        "WHERE p.id IN (SELECT pr.priority FROM priority_risks pr JOIN risks r ON r.key = pr.risk "
+        "WHERE r.id = ?)",
+        risk_id, l.priorities);
     return l;
   });
 }
@@ -912,8 +938,9 @@ RegisterData SqliteStore::load() {
     }
     d.feeds = read_feeds("", "");
     {
-      SQLite::Statement st(*db_, "SELECT id, number, title, description, corporate_objective, community_theme, "
-                                 "pis_as_written, pis, notes FROM objectives ORDER BY pos");
+      SQLite::Statement st(*db_,
+                           "SELECT id, number, title, description, corporate_objective, community_theme, "
+                           "pis_as_written, pis, notes FROM objectives ORDER BY pos");
       while (st.executeStep()) {
         Objective o;
         o.id = st.getColumn(0).getString();
@@ -936,9 +963,11 @@ RegisterData SqliteStore::load() {
     }
     read_priorities("", "", d.priorities);
     {
-      SQLite::Statement st(*db_, "SELECT pos, objective, objective_basis, title, apa_areas, notes FROM outcomes ORDER BY pos");
-      SQLite::Statement ops(*db_, "SELECT id, text, progress, future_actions, notes FROM outcome_priorities "
-                                  "WHERE outcome = ? ORDER BY pos");
+      SQLite::Statement st(
+          *db_, "SELECT pos, objective, objective_basis, title, apa_areas, notes FROM outcomes ORDER BY pos");
+      SQLite::Statement ops(*db_,
+                            "SELECT id, text, progress, future_actions, notes FROM outcome_priorities "
+                            "WHERE outcome = ? ORDER BY pos");
       while (st.executeStep()) {
         Outcome o;
         o.objective = st.getColumn(1).getString();
@@ -990,8 +1019,13 @@ AlertDelivery SqliteStore::append_alert_delivery(const AlertDelivery& d, const s
     AlertDelivery out = d;
     out.id = db_->getLastInsertRowid();
     append_audit(d.at, by, "alert", d.period,
-                 json{{"delivery", out.id}, {"recipient", d.recipient}, {"channel", d.channel}, {"status", d.status},
-                      {"attempts", d.attempts}, {"message_sha256", d.message_sha256}}.dump());
+                 json{{"delivery", out.id},
+                      {"recipient", d.recipient},
+                      {"channel", d.channel},
+                      {"status", d.status},
+                      {"attempts", d.attempts},
+                      {"message_sha256", d.message_sha256}}
+                     .dump());
     tx.commit();
     return out;
   });

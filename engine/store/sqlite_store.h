@@ -9,7 +9,7 @@
 namespace SQLite {
 class Database;
 class Statement;
-}
+}  // namespace SQLite
 
 namespace riskreg {
 
@@ -48,8 +48,9 @@ class SqliteStore : public Store {
   std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
-  std::string audit_head(const std::optional<std::string>& as_of) override;   // store/sqlite_export.cc
-  std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(const std::vector<std::string>& ids) override;
+  std::string audit_head(const std::optional<std::string>& as_of) override;  // store/sqlite_export.cc
+  std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(
+      const std::vector<std::string>& ids) override;
   void for_each_export(const std::optional<std::string>& as_of, bool upstream,
                        const std::function<void(ExportRisk&)>& on_risk) override;
   std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;

@@ -118,8 +118,8 @@ using RiskLookup =
 
 /// Checks an import file: looks risks up through the lookup it is given and yields the
 /// checked rows, a chunk at a time, in file order (io/import.h check_import).
-using ImportCheck = std::function<void(const RiskLookup& lookup,
-                                       const std::function<void(std::vector<ImportedRisk>&)>& yield)>;
+using ImportCheck =
+    std::function<void(const RiskLookup& lookup, const std::function<void(std::vector<ImportedRisk>&)>& yield)>;
 
 struct ImportResult {
   int64_t import_id = 0;  ///< the row in `imports`
@@ -139,8 +139,8 @@ struct NewAssessment {
 
 /// What `show` needs to link one risk, without loading the register.
 struct RiskLinks {
-  std::vector<Feed> feeds_out;  ///< risks this one feeds
-  std::vector<Feed> feeds_in;   ///< risks that feed this one
+  std::vector<Feed> feeds_out;       ///< risks this one feeds
+  std::vector<Feed> feeds_in;        ///< risks that feed this one
   std::vector<Priority> priorities;  ///< priorities that mitigate it, with their actions
 };
 
@@ -223,7 +223,8 @@ class Store {
   /// risk_state() give), keyed by id; ids it does not hold are absent. `import` plans with it.
   /// The default asks risk() and risk_state() per id; a store with round trips reads them in
   /// batches (PostgreSQL: six round trips per id before).
-  virtual std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(const std::vector<std::string>& ids);
+  virtual std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(
+      const std::vector<std::string>& ids);
   /// Streams every risk's state in id order, without loading the register.
   virtual void for_each_risk(const std::function<void(const RiskState&)>& visit) = 0;
   /// Streams every risk as it stood at `as_of` (ISO 8601 UTC, compared as text): its latest
@@ -258,10 +259,10 @@ class Store {
                              const std::function<void(size_t from, size_t to)>& feed);
   /// The part of the register a cascade from `risk_id` can reach (graph/cascade.h): that
   /// risk and every risk at most `depth` feed links downstream of it (in the register's
-  /// order), the feed links among them (in (from, to) order), and every priority that mitigates one of them, with its actions (in the register's order).
-  /// Ready for build_network; info, objectives, concepts and outcomes are left empty, and a
-  /// priority's other risks stay named in it without being loaded. Throws Error(NotFound).
-  /// The default filters load(); a store may read only the neighbourhood.
+  /// order), the feed links among them (in (from, to) order), and every priority that mitigates one of them, with its
+  /// actions (in the register's order). Ready for build_network; info, objectives, concepts and outcomes are left
+  /// empty, and a priority's other risks stay named in it without being loaded. Throws Error(NotFound). The default
+  /// filters load(); a store may read only the neighbourhood.
   virtual RegisterData downstream(const std::string& risk_id, int depth);
   /// The whole register (for the graph and exports); `current`/`owner` are the latest.
   virtual RegisterData load() = 0;

@@ -91,8 +91,8 @@ class Server {
 /// aiosmtpd saving each message to `outdir` as JSON, refusing `refuse` with 550.
 std::unique_ptr<Server> smtp_server(int port, const std::string& outdir, const std::string& refuse = "") {
   fs::create_directories(outdir);
-  std::vector<std::string> args{"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
-                                "smtp_recorder.Recorder", outdir};
+  std::vector<std::string> args{
+      "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c", "smtp_recorder.Recorder", outdir};
   if (!refuse.empty()) args.push_back(refuse);
   return std::make_unique<Server>(args, port);
 }
@@ -148,13 +148,14 @@ struct Register {
     write_config();
   }
   void write_config(const std::string& smtp_extra = "", int attempts = 2) {
-    write_file(config, "risk_manager = \"rm@example.org\"\n"
-                       "[recipients]\n\"Jan Lefevre\" = \"jan@example.org\"\n\"O'Brien & <Sons>\" = \"obrien@example.org\"\n"
-                       "[smtp]\nhost = \"127.0.0.1\"\nport = " +
-                           std::to_string(smtp_port) + "\nsender = \"riskreg@example.org\"\n" + smtp_extra +
-                           "[webhook]\nurl = \"http://127.0.0.1:" + std::to_string(http_port) +
-                           "/hooks/T0KEN\"\n[delivery]\nattempts = " + std::to_string(attempts) +
-                           "\nbackoff_ms = 10\ntimeout_seconds = 3\n");
+    write_file(config,
+               "risk_manager = \"rm@example.org\"\n"
+               "[recipients]\n\"Jan Lefevre\" = \"jan@example.org\"\n\"O'Brien & <Sons>\" = \"obrien@example.org\"\n"
+               "[smtp]\nhost = \"127.0.0.1\"\nport = " +
+                   std::to_string(smtp_port) + "\nsender = \"riskreg@example.org\"\n" + smtp_extra +
+                   "[webhook]\nurl = \"http://127.0.0.1:" + std::to_string(http_port) +
+                   "/hooks/T0KEN\"\n[delivery]\nattempts = " + std::to_string(attempts) +
+                   "\nbackoff_ms = 10\ntimeout_seconds = 3\n");
   }
   RunResult alert(std::vector<std::string> args, std::map<std::string, std::string> env = {}) const {
     std::vector<std::string> all{"--db", db, "alert", "--config", config};
@@ -238,7 +239,8 @@ TEST_CASE("alert --to smtp --dry-run: shows the messages, sends and records noth
   CHECK(deliveries(r.db) == 0);
 }
 
-TEST_CASE("alert --to smtp with a refused recipient: the others are sent, the refusal is kept and retried", "[cli][alert]") {
+TEST_CASE("alert --to smtp with a refused recipient: the others are sent, the refusal is kept and retried",
+          "[cli][alert]") {
   Register r;
   std::string inbox = r.dir.file("inbox");
   auto server = smtp_server(r.smtp_port, inbox, "jan@example.org");
@@ -246,7 +248,8 @@ TEST_CASE("alert --to smtp with a refused recipient: the others are sent, the re
   CHECK(a.exit_code == 10);
   CHECK(a.err.find("riskreg alert: 2026-11 smtp jan@example.org: failed (1 attempt): ") != std::string::npos);
   CHECK(a.err.find("550") != std::string::npos);
-  CHECK(a.err.find("riskreg: 1 of 3 deliveries for 2026-11 failed (smtp); run again to retry them\n") != std::string::npos);
+  CHECK(a.err.find("riskreg: 1 of 3 deliveries for 2026-11 failed (smtp); run again to retry them\n") !=
+        std::string::npos);
   auto msgs = received(inbox);
   CHECK(msgs.size() == 2);
   CHECK_FALSE(to(msgs, "jan@example.org"));
@@ -267,7 +270,8 @@ TEST_CASE("alert --to smtp with the server down: bounded retries, exit 10, nothi
   auto a = r.alert({"--to", "smtp"});
   CHECK(a.exit_code == 10);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
-  CHECK(a.err.find("riskreg alert: 2026-11 smtp rm@example.org: failed (2 attempts): smtp://127.0.0.1:") != std::string::npos);
+  CHECK(a.err.find("riskreg alert: 2026-11 smtp rm@example.org: failed (2 attempts): smtp://127.0.0.1:") !=
+        std::string::npos);
   CHECK(a.err.find("riskreg: 3 of 3 deliveries for 2026-11 failed (smtp)") != std::string::npos);
   CHECK(deliveries(r.db, "status = 'sent'") == 0);
   CHECK(deliveries(r.db, "status = 'failed' AND attempts = 2") == 3);

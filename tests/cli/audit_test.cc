@@ -84,8 +84,8 @@ TEST_CASE("audit verify names a deleted assessment row", "[cli][audit]") {
   auto db = rescored_darlington(dir);
   // The re-score is R5's current assessment: a tamperer deleting it would also repoint the risk.
   tamper_sql(db,
-         "UPDATE risks SET current_assessment = previous_assessment, previous_assessment = NULL WHERE id = 'R5';"
-         "DELETE FROM assessments WHERE id = (SELECT max(id) FROM assessments)");
+             "UPDATE risks SET current_assessment = previous_assessment, previous_assessment = NULL WHERE id = 'R5';"
+             "DELETE FROM assessments WHERE id = (SELECT max(id) FROM assessments)");
   auto r = run_riskreg({"--db", db, "audit", "verify"});
   CHECK(r.exit_code == 11);
   CHECK(r.err.find("riskreg: audit verify: entry 2 records assessment ") == 0);

@@ -6,9 +6,9 @@
 // a row and writes one line per run to its own log: "<exit code> <reason> <expect> <score>",
 // with the run's stderr after a tab when it is not empty.
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <functional>
@@ -93,8 +93,9 @@ struct Row {
 
 std::vector<Row> assessments(const std::string& db) {
   SQLite::Database d(db, SQLite::OPEN_READONLY);
-  SQLite::Statement st(d, "SELECT a.id, r.id, a.likelihood || a.impact, a.reason FROM assessments a "
-                          "JOIN risks r ON r.key = a.risk ORDER BY a.id");
+  SQLite::Statement st(d,
+                       "SELECT a.id, r.id, a.likelihood || a.impact, a.reason FROM assessments a "
+                       "JOIN risks r ON r.key = a.risk ORDER BY a.id");
   std::vector<Row> out;
   while (st.executeStep())
     out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
@@ -188,8 +189,9 @@ TEST_CASE("concurrency: score --expect refuses lost updates, and the accepted on
       CHECK((a.code == 0 || a.code == 8));
       if (a.code == 8) {
         ++refused;
-        CHECK(a.err == "riskreg: R1: the score is no longer the expected one (someone re-scored it); check it with "
-                       "'riskreg show R1' and try again ");
+        CHECK(a.err ==
+              "riskreg: R1: the score is no longer the expected one (someone re-scored it); check it with "
+              "'riskreg show R1' and try again ");
       }
       if (a.code == 0) ++accepted;
       by_reason[a.reason] = a;
@@ -227,8 +229,9 @@ TEST_CASE("concurrency on PostgreSQL: 8 owners on their own connections and role
   std::string name = pg_db_name(url);
   REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
   for (int w = 4; w < kWorkers; ++w)
-    REQUIRE(run_riskreg({"--db", url, "owner", std::to_string(w + 1), "Owner " + std::to_string(w), "--reason", "named"})
-                .exit_code == 0);
+    REQUIRE(
+        run_riskreg({"--db", url, "owner", std::to_string(w + 1), "Owner " + std::to_string(w), "--reason", "named"})
+            .exit_code == 0);
   REQUIRE(run_riskreg({"migrate", "--roles", "--to", url}).exit_code == 0);
   for (int w = 0; w < kWorkers; ++w) {
     std::string role = "u" + std::to_string(w);
@@ -284,8 +287,9 @@ TEST_CASE("concurrency on PostgreSQL: 8 owners on their own connections and role
   CHECK(refused == 4 * (kEach / 20));
   CHECK(acked.size() == size_t(kWorkers) * kEach - size_t(refused));
   // Every acknowledged re-score is recorded exactly once, on its risk, with its score; no refused one is.
-  auto rows = admin_rows("SELECT r.id, a.likelihood || a.impact, a.reason FROM assessments a "
-                         "JOIN risks r ON r.key = a.risk ORDER BY a.id");
+  auto rows = admin_rows(
+      "SELECT r.id, a.likelihood || a.impact, a.reason FROM assessments a "
+      "JOIN risks r ON r.key = a.risk ORDER BY a.id");
   CHECK(rows.size() == size_t(before) + acked.size());
   std::map<std::string, int> seen;
   for (const auto& r : rows) {

@@ -173,7 +173,8 @@ TEST_CASE("crash: SIGKILL during export leaves the register unchanged and the ex
                          "history " + std::to_string(i)})
                 .exit_code == 0);
   const int64_t assessments = count_rows(db, "assessments"), audit = count_rows(db, "audit");
-  const int64_t one_csv = measure_us({"--db", db, "export", "--format", "csv", "--out", dir.file("m-csv"), "--force"}, dir);
+  const int64_t one_csv =
+      measure_us({"--db", db, "export", "--format", "csv", "--out", dir.file("m-csv"), "--force"}, dir);
   const int64_t one_json =
       measure_us({"--db", db, "export", "--format", "json", "--out", dir.file("m.json"), "--force"}, dir);
 
@@ -268,8 +269,8 @@ TEST_CASE("crash: SIGKILL during import of a large file leaves the import wholly
     }
   }
   for (int i = 0; i < kNew; ++i)
-    csv += "R" + std::to_string(100 + i) + ",Imported risk " + std::to_string(i) + "," +
-           kScores[i % kScores.size()] + ",,crash import\n";
+    csv += "R" + std::to_string(100 + i) + ",Imported risk " + std::to_string(i) + "," + kScores[i % kScores.size()] +
+           ",,crash import\n";
   const std::string file = dir.file("large.csv");
   write_file(file, csv);
   const int64_t risks0 = scalar(pristine, "SELECT count(*) FROM risks");
@@ -310,7 +311,8 @@ TEST_CASE("crash: SIGKILL during import of a large file leaves the import wholly
       CHECK(risks == risks1);
       CHECK(assessments == assessments1);
       CHECK(audit == audit1);
-      CHECK(scalar(db, "SELECT count(*) FROM assessments WHERE reason = 'crash import'") == assessments1 - assessments0);
+      CHECK(scalar(db, "SELECT count(*) FROM assessments WHERE reason = 'crash import'") ==
+            assessments1 - assessments0);
     }
     return imports == 1;
   };
@@ -357,11 +359,12 @@ TEST_CASE("crash: SIGKILL during alert delivers every message, each recorded sen
   for (auto [risk, owner] : {std::pair{"R2", "Jan Lefevre"}, {"R5", "Ann Owner"}, {"R7", "Ben Owner"}})
     REQUIRE(run_riskreg({"--db", pristine, "owner", risk, owner}, nov).exit_code == 0);
   const std::string config = dir.file("alert.toml");
-  write_file(config, "risk_manager = \"rm@example.org\"\n[recipients]\n\"Jan Lefevre\" = \"jan@example.org\"\n"
-                     "\"Ann Owner\" = \"ann@example.org\"\n\"Ben Owner\" = \"ben@example.org\"\n");
+  write_file(config,
+             "risk_manager = \"rm@example.org\"\n[recipients]\n\"Jan Lefevre\" = \"jan@example.org\"\n"
+             "\"Ann Owner\" = \"ann@example.org\"\n\"Ben Owner\" = \"ben@example.org\"\n");
   auto alert = [&](const std::string& db, const std::string& out) {
-    return std::vector<std::string>{"--db", db, "alert", "--config", config, "--period", "2026-11", "--to", "file",
-                                    "--out", out};
+    return std::vector<std::string>{"--db",    db,     "alert", "--config", config, "--period",
+                                    "2026-11", "--to", "file",  "--out",    out};
   };
   // The reference: an uninterrupted run on a copy.
   const std::string ref_db = dir.file("ref.db"), ref_out = dir.file("ref-out");

@@ -64,9 +64,11 @@ Shell shell(const std::string& cmd) {
 Shell chromium(const TempDir& dir, const std::string& html, const std::string& what) {
   REQUIRE(fs::exists("/usr/bin/chromium"));  // Debian's `chromium` package (scripts/setup.sh installs it)
   auto err = dir.file("chromium.err");
-  auto s = shell("timeout -k 10 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
-                 "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
-                 "--user-data-dir=" + dir.file("chromium-profile") + " " + what + " file://" + html + " 2>" + err);
+  auto s = shell(
+      "timeout -k 10 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
+      "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
+      "--user-data-dir=" +
+      dir.file("chromium-profile") + " " + what + " file://" + html + " 2>" + err);
   INFO("chromium stderr:\n" << read_file(err));
   REQUIRE(s.exit_code == 0);
   return s;
@@ -168,7 +170,8 @@ TEST_CASE("export --format html writes one self-contained page with every risk a
   CHECK(html.find("@import") == std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   for (size_t p = html.find("url("); p != std::string::npos; p = html.find("url(", p + 1)) CHECK(html[p + 4] == '#');
-  for (size_t p = html.find("href=\""); p != std::string::npos; p = html.find("href=\"", p + 1)) CHECK(html[p + 6] == '#');
+  for (size_t p = html.find("href=\""); p != std::string::npos; p = html.find("href=\"", p + 1))
+    CHECK(html[p + 6] == '#');
   for (int i = 1; i <= 9; ++i) {
     auto row = row_of(html, "R" + std::to_string(i));
     INFO("R" << i);
@@ -182,7 +185,7 @@ TEST_CASE("export --format html writes one self-contained page with every risk a
   CHECK(r5.find("Very high</span>") != std::string::npos);
   CHECK(r5.find("2026-12-05 A1 by bob: Budget cut") != std::string::npos);
   CHECK(r5.find("<a href=\"#R1\">R1</a>, <a href=\"#R3\">R3</a>") != std::string::npos);  // the seed's stated feeds
-  CHECK(count(r5, "<circle ") == 3);  // one point per assessment
+  CHECK(count(r5, "<circle ") == 3);                                                      // one point per assessment
   CHECK(r5.find("class=\"appetite\"") != std::string::npos);
   // The manifest, as the JSON export gives it.
   auto json_out = dir.file("register.json");
@@ -239,7 +242,8 @@ TEST_CASE("export --format html renders in headless Chromium: a coloured page wi
   for (uint32_t b : bands) {
     size_t near = 0;
     for (const auto& [c, n] : pixels) {
-      int dr = int(c >> 16) - int(b >> 16), dg = int((c >> 8) & 255) - int((b >> 8) & 255), db_ = int(c & 255) - int(b & 255);
+      int dr = int(c >> 16) - int(b >> 16), dg = int((c >> 8) & 255) - int((b >> 8) & 255),
+          db_ = int(c & 255) - int(b & 255);
       if (std::abs(dr) <= 3 && std::abs(dg) <= 3 && std::abs(db_) <= 3) near += n;
     }
     INFO("band colour " << std::hex << b);
@@ -262,9 +266,10 @@ TEST_CASE("export --format html escapes register text: a script title stays text
   TempDir dir;
   auto db = init_darlington(dir);
   auto csv = dir.file("hostile.csv");
-  write_file(csv,
-             "id,title,current,owner,controls\r\n"
-             "R10,\"<script>alert(1)</script> & \"\"quotes\"\"\",B2,<b>Mallory</b>,\"<img src=x onerror=alert(2)>\"\r\n");
+  write_file(
+      csv,
+      "id,title,current,owner,controls\r\n"
+      "R10,\"<script>alert(1)</script> & \"\"quotes\"\"\",B2,<b>Mallory</b>,\"<img src=x onerror=alert(2)>\"\r\n");
   auto imp = run_riskreg({"--db", db, "import", csv, "--as", "tester"});
   INFO(imp.err);
   REQUIRE(imp.exit_code == 0);

@@ -227,7 +227,8 @@ TEST_CASE("export --format xlsx: sheets with frozen headers and filters, a colou
   CHECK(r.out == "exported 9 risks and 10 assessments to " + out + "\n");
   auto got = python(R"py(
 import openpyxl
-wb = openpyxl.load_workbook(")py" + out + R"py(")
+wb = openpyxl.load_workbook(")py" +
+                        out + R"py(")
 print(",".join(wb.sheetnames))
 for name in ("Risks", "Assessments", "Feeds"):
     ws = wb[name]
@@ -268,26 +269,26 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
   REQUIRE(flags.exit_code == 0);
   for (const auto& f : nlohmann::json::parse(flags.out)) want[f["risk"]].push_back(f["rule"]);
   REQUIRE(want.size() == 9);
-  CHECK(want["R5"] ==
-        nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
+  CHECK(want["R5"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
 
   auto out = dir.file("now.json");
-  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", out},
-                      {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
-              .exit_code == 0);
+  REQUIRE(
+      run_riskreg({"--db", db, "export", "--format", "json", "--out", out}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
+          .exit_code == 0);
   auto j = nlohmann::json::parse(read_file(out));
   for (const auto& r : j["risks"]) CHECK(r["flags"] == want[r["id"]]);
 
   auto csv = dir.file("now-csv");
-  REQUIRE(run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv},
-                      {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
-              .exit_code == 0);
+  REQUIRE(
+      run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
+          .exit_code == 0);
   CHECK(read_file(csv + "/risks.csv").find(",\"ABOVE_APPETITE\nNO_TARGET\nUNMITIGATED\nWORSENED\nNO_OWNER\"\r\n") !=
         std::string::npos);
 
   // As of 30 November R5 had its seed score only: not worsened then.
   auto then = dir.file("then.json");
-  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", then, "--as-of", "2026-11-30"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", then, "--as-of", "2026-11-30"}).exit_code ==
+          0);
   auto r5 = risk_in(nlohmann::json::parse(read_file(then)), "R5");
   CHECK(r5["flags"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "NO_OWNER"}));
 }

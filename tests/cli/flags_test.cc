@@ -132,7 +132,8 @@ TEST_CASE("rules: a 5x5 numeric matrix with its own rules", "[cli][rules]") {
   // The Darlington rules mostly port, but 'C2' is not a cell here.
   auto r = run_riskreg({"--db", db, "rules", "check", source_path("tests/fixtures/rules/bad/cell-order.toml")});
   CHECK(r.exit_code == 5);
-  CHECK(relative(r.err).find("riskreg: tests/fixtures/rules/bad/cell-order.toml:4:16: 'C2' is not a cell of the matrix") == 0);
+  CHECK(relative(r.err).find(
+            "riskreg: tests/fixtures/rules/bad/cell-order.toml:4:16: 'C2' is not a cell of the matrix") == 0);
 }
 
 TEST_CASE("flags: show reads the feeders' scores only when a rule uses them", "[cli][flags]") {

@@ -46,8 +46,9 @@ TEST_CASE("export then import round-trips the Darlington register", "[cli][impor
   auto r = run_riskreg({"--db", b, "import", exp + "/risks.csv", "--as", "importer"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out == "imported " + exp + "/risks.csv (import 1): 0 risks created, 2 updated, 1 assessment and 1 owner "
-                                     "change appended\n");
+  CHECK(r.out == "imported " + exp +
+                     "/risks.csv (import 1): 0 risks created, 2 updated, 1 assessment and 1 owner "
+                     "change appended\n");
   auto exp_b = dir_b.file("b-export");
   REQUIRE(run_riskreg({"--db", b, "export", "--format", "csv", "--out", exp_b}).exit_code == 0);
   // The register itself is the same, cell for cell (the history differs in who and when).
@@ -66,8 +67,9 @@ TEST_CASE("export then import round-trips the Darlington register", "[cli][impor
 
   // Importing the same file again changes nothing but is still recorded.
   auto again = run_riskreg({"--db", b, "import", exp + "/risks.csv"});
-  CHECK(again.out == "imported " + exp + "/risks.csv (import 2): 0 risks created, 0 updated, 0 assessments and 0 "
-                                         "owner changes appended\n");
+  CHECK(again.out == "imported " + exp +
+                         "/risks.csv (import 2): 0 risks created, 0 updated, 0 assessments and 0 "
+                         "owner changes appended\n");
   CHECK(export_json(b, dir_b, "b2.json")["assessments"].size() == jb["assessments"].size());
 }
 
@@ -84,8 +86,9 @@ TEST_CASE("import creates new risks and records the file in imports and the audi
   auto r = run_riskreg({"--db", db, "import", csv, "--as", "ann"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out == "imported " + csv + " (import 1): 1 risk created, 1 updated, 2 assessments and 1 owner change "
-                                     "appended\n");
+  CHECK(r.out == "imported " + csv +
+                     " (import 1): 1 risk created, 1 updated, 2 assessments and 1 owner change "
+                     "appended\n");
   auto j = export_json(db, dir, "after.json");
   auto r10 = risk_in(j, "R10");
   REQUIRE(r10.is_object());
@@ -97,7 +100,7 @@ TEST_CASE("import creates new risks and records the file in imports and the audi
   CHECK(r10["triggers"] == json::array({"Phishing", "Weak passwords"}));
   CHECK(risk_in(j, "R5")["current"] == "A2");
   CHECK(risk_in(j, "R5")["controls"].empty());  // the file is the register: an empty list clears it
-  std::map<std::string, std::string> reason;  // of the latest assessment of each risk
+  std::map<std::string, std::string> reason;    // of the latest assessment of each risk
   for (const auto& a : j["assessments"]) reason[a["risk"]] = a["reason"];
   CHECK(reason["R10"] == "Quarterly review");
   CHECK(reason["R5"] == "import " + csv);  // the default
@@ -154,7 +157,8 @@ TEST_CASE("import refuses bad files whole: exact message, exit 5, register uncha
        "FILE:3:5: the quoted field opened here is never closed\n  R11,\"Unclosed,C3\n      ^\n"},
       {"id,title,current\n" + ok + "R11,Too,many,fields\n",
        "FILE:3:1: this row has 4 fields, the header has 3\n  R11,Too,many,fields\n  ^\n"},
-      {"id,title,current\n" + ok + "R11,Caf\xE9,C3\n", "FILE:3:8: byte 0xE9 is not UTF-8; save the file as UTF-8 CSV\n"},
+      {"id,title,current\n" + ok + "R11,Caf\xE9,C3\n",
+       "FILE:3:8: byte 0xE9 is not UTF-8; save the file as UTF-8 CSV\n"},
       {"title,current\nA,C3\n", "FILE:1:1: the header has no 'id' column\n  title,current\n  ^\n"},
   };
   auto before = read_file(db);
@@ -239,16 +243,17 @@ TEST_CASE("import accepts the export's flags column and ignores it", "[cli][impo
   CHECK(risk_in(export_json(db, dir, "after.json"), "R10")["title"] == "Cyber attack on case records");
 }
 
-TEST_CASE("a large import is checked and written chunk by chunk: a bad last row leaves nothing, a good file "
-          "keeps every link",
-          "[cli][import]") {
+TEST_CASE(
+    "a large import is checked and written chunk by chunk: a bad last row leaves nothing, a good file "
+    "keeps every link",
+    "[cli][import]") {
   // 1,500 rows: past the checker's chunks of 512 rows and the writer's 64-row inserts.
   TempDir dir;
   auto db = init_darlington(dir);
   std::string rows = "id,title,owner,current,controls\n";
   for (int i = 100; i < 1600; ++i)
-    rows += "R" + std::to_string(i) + ",Risk " + std::to_string(i) + "," + (i % 3 ? "Owner " + std::to_string(i % 7) : "") +
-            ",C3,\"Control a\nControl b\"\n";
+    rows += "R" + std::to_string(i) + ",Risk " + std::to_string(i) + "," +
+            (i % 3 ? "Owner " + std::to_string(i % 7) : "") + ",C3,\"Control a\nControl b\"\n";
   auto bad = dir.file("bad.csv");
   write_file(bad, rows + "R1600,Last,Owner,Z9,\n");
   auto before = read_file(db);

@@ -63,7 +63,8 @@ TEST_CASE("modules: a missing module is a one-line error naming the file and its
   CHECK_FALSE(std::filesystem::exists(dir.file("r.xlsx")));
   CHECK_FALSE(std::filesystem::exists(dir.file("r.xlsx.riskreg-export-tmp")));
 
-  auto pg = run_riskreg({"--db", "postgresql://nobody@127.0.0.1:1/none", "list"}, {{"RISKREG_MODULE_DIR", empty.path()}});
+  auto pg =
+      run_riskreg({"--db", "postgresql://nobody@127.0.0.1:1/none", "list"}, {{"RISKREG_MODULE_DIR", empty.path()}});
   CHECK(pg.exit_code == 1);
   CHECK(pg.err.find("riskreg-postgres.so (PostgreSQL registers)") != std::string::npos);
 

@@ -49,7 +49,8 @@ TEST_CASE("riskreg on PostgreSQL: init, score, show and audit verify, as on SQLi
   CHECK_THAT(missing.err, Catch::Contains("no register at postgresql://"));
 }
 
-TEST_CASE("riskreg migrate copies an SQLite register to PostgreSQL with the same audit head", "[cli][postgres][migrate]") {
+TEST_CASE("riskreg migrate copies an SQLite register to PostgreSQL with the same audit head",
+          "[cli][postgres][migrate]") {
   TempDir dir;
   std::string lite = init_darlington(dir);
   REQUIRE(run_riskreg({"--db", lite, "score", "5", "B2", "--reason", "Savings target raised"}).exit_code == 0);
@@ -67,7 +68,8 @@ TEST_CASE("riskreg migrate copies an SQLite register to PostgreSQL with the same
   CHECK(bad.exit_code == 2);
 }
 
-TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused with exit 8", "[cli][postgres][roles]") {
+TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused with exit 8",
+          "[cli][postgres][roles]") {
   auto& cl = pg_cluster();
   std::string url = cl.fresh_database();
   REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
@@ -82,8 +84,9 @@ TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused 
   CHECK(own.exit_code == 0);
   auto other = run_riskreg({"--db", as_jan, "score", "4", "A1", "--reason", "not mine"});
   CHECK(other.exit_code == 8);
-  CHECK(other.err == "riskreg: R4: refused by the database: user 'jan' may not re-score this risk (risk owners may "
-                     "re-score only the risks they own; see docs/postgresql.md)\n");
+  CHECK(other.err ==
+        "riskreg: R4: refused by the database: user 'jan' may not re-score this risk (risk owners may "
+        "re-score only the risks they own; see docs/postgresql.md)\n");
   CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
 }
 
@@ -113,7 +116,8 @@ TEST_CASE("riskreg import writes into PostgreSQL as into SQLite", "[cli][postgre
   CHECK(read_file(dir_b.file("p") + "/assessments.csv") == read_file(dir_b.file("l") + "/assessments.csv"));
 }
 
-TEST_CASE("riskreg generate on PostgreSQL: the same register as on SQLite for the same seed", "[cli][postgres][generate]") {
+TEST_CASE("riskreg generate on PostgreSQL: the same register as on SQLite for the same seed",
+          "[cli][postgres][generate]") {
   TempDir dir;
   std::string lite = dir.file("g.db");
   std::string url = pg_cluster().fresh_database();
@@ -123,8 +127,12 @@ TEST_CASE("riskreg generate on PostgreSQL: the same register as on SQLite for th
     REQUIRE(g.exit_code == 0);
     CHECK_THAT(g.out, Catch::StartsWith("Generated " + db + ": 120 risks, "));
   }
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"list"}, {"list", "--json"}, {"matrix"}, {"show", "7"}, {"flags"}, {"audit", "verify"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"list"},
+                                        {"list", "--json"},
+                                        {"matrix"},
+                                        {"show", "7"},
+                                        {"flags"},
+                                        {"audit", "verify"}}) {
     auto a = args, b = args;
     a.insert(a.begin(), {"--db", lite});
     b.insert(b.begin(), {"--db", url});

@@ -64,7 +64,8 @@ TEST_CASE("init refuses to overwrite without --force", "[cli]") {
   std::string before = snapshot(db);
   auto again = run_riskreg({"--db", db, "init"});
   CHECK(again.exit_code == 8);
-  CHECK(again.err == "riskreg: " + db + " already holds a register; use --force to replace it (its history will be lost)\n");
+  CHECK(again.err ==
+        "riskreg: " + db + " already holds a register; use --force to replace it (its history will be lost)\n");
   CHECK(snapshot(db) == before);
   auto forced = run_riskreg({"--db", db, "init", "--force"});
   CHECK(forced.exit_code == 0);
@@ -122,20 +123,26 @@ TEST_CASE("bad input: one line, documented exit code, register unchanged", "[cli
       {{"score", "R10", "B2", "--reason", "x"}, 3, "riskreg: unknown risk 'R10'; did you mean 'R1'?\n"},
       {{"score", "X5", "B2", "--reason", "x"}, 3, "riskreg: unknown risk 'X5'; did you mean 'R5'?\n"},
       {{"show", "R99"}, 3, "riskreg: unknown risk 'R99'; did you mean 'R9'?\n"},
-      {{"score", "R5", "G5", "--reason", "x"}, 4,
+      {{"score", "R5", "G5", "--reason", "x"},
+       4,
        "riskreg: 'G5' is not a score on the matrix 'Zurich 6x4 (Darlington Children's Services Departmental Plan "
        "2009-2013)': likelihood is one of A/B/C/D/E/F and impact one of 1/2/3/4 (e.g. D1)\n"},
-      {{"score", "R5", "C7", "--reason", "x"}, 4,
+      {{"score", "R5", "C7", "--reason", "x"},
+       4,
        "riskreg: 'C7' is not a score on the matrix 'Zurich 6x4 (Darlington Children's Services Departmental Plan "
        "2009-2013)': likelihood is one of A/B/C/D/E/F and impact one of 1/2/3/4 (e.g. D1); did you mean 'C1'?\n"},
-      {{"score", "R5", "B2", "--reason", ""}, 4,
+      {{"score", "R5", "B2", "--reason", ""},
+       4,
        "riskreg: R5: a re-score needs a reason (--reason TEXT), and it cannot be blank\n"},
       {{"score", "R5", "B2"}, 2, "riskreg: --reason is required (see riskreg --help)\n"},
-      {{"score", "R5", "B2", "--reason", "x", "--expect", "D4"}, 8,
+      {{"score", "R5", "B2", "--reason", "x", "--expect", "D4"},
+       8,
        "riskreg: R5: the score is no longer the expected one (someone re-scored it); check it with 'riskreg show "
        "R5' and try again\n"},
       {{"owner", "R5", " "}, 4, "riskreg: R5: the owner's name cannot be blank\n"},
-      {{"sore", "R5", "B2"}, 2, "riskreg: unknown command 'sore'; did you mean 'score'? (commands: init, list, show, score, owner, matrix, …"},
+      {{"sore", "R5", "B2"},
+       2,
+       "riskreg: unknown command 'sore'; did you mean 'score'? (commands: init, list, show, score, owner, matrix, …"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"--db", db};
@@ -174,8 +181,9 @@ TEST_CASE("bad input: malformed data, no database, a newer database", "[cli][err
   std::string before = snapshot(db);
   auto newer = run_riskreg({"--db", db, "score", "R5", "B2", "--reason", "x"});
   CHECK(newer.exit_code == 7);
-  CHECK(newer.err == "riskreg: " + db + ": the register has schema version 42, newer than this riskreg understands (2); "
-                                        "use a newer riskreg\n");
+  CHECK(newer.err == "riskreg: " + db +
+                         ": the register has schema version 42, newer than this riskreg understands (2); "
+                         "use a newer riskreg\n");
   CHECK(snapshot(db) == before);
 
   // A malformed data folder never replaces an existing register, even with --force.

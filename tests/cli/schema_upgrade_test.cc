@@ -109,8 +109,8 @@ TEST_CASE("schema upgrade: processes opening an older register at once all succe
       if (p % 2)
         commands.push_back({"--db", db, "list"});
       else
-        commands.push_back({"--db", db, "score", "R" + std::to_string(p + 1), "B2", "--reason",
-                            "upgrade race " + std::to_string(p)});
+        commands.push_back(
+            {"--db", db, "score", "R" + std::to_string(p + 1), "B2", "--reason", "upgrade race " + std::to_string(p)});
     }
     auto codes = run_at_once(commands, dir);
     for (int p = 0; p < kProcesses; ++p) {

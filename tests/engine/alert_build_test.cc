@@ -80,7 +80,8 @@ TEST_CASE("periods: YYYY-MM, the month of a time, and bad text", "[alert]") {
 
 TEST_CASE("the November alert: newly above, still above, dropped below, against the end of October", "[alert]") {
   Fixture f;
-  auto a = alert::build_alert(f.store, f.matrix, f.rule_set, alert::parse_period("2026-11"), at("2026-11-23T09:00:00Z"));
+  auto a =
+      alert::build_alert(f.store, f.matrix, f.rule_set, alert::parse_period("2026-11"), at("2026-11-23T09:00:00Z"));
   CHECK(a.period == "2026-11");
   CHECK(a.as_of == "2026-11-23T09:00:00Z");
   CHECK(a.previous_as_of == "2026-10-31T23:59:59Z");
@@ -114,7 +115,8 @@ TEST_CASE("the November alert: newly above, still above, dropped below, against 
 
 TEST_CASE("the October alert: R1 dropped below, nothing new", "[alert]") {
   Fixture f;
-  auto a = alert::build_alert(f.store, f.matrix, f.rule_set, alert::parse_period("2026-10"), at("2026-11-23T09:00:00Z"));
+  auto a =
+      alert::build_alert(f.store, f.matrix, f.rule_set, alert::parse_period("2026-10"), at("2026-11-23T09:00:00Z"));
   CHECK(a.as_of == "2026-10-31T23:59:59Z");
   CHECK(a.newly_above.empty());
   CHECK(ids(a.dropped_below) == std::vector<std::string>{"R1"});
@@ -123,7 +125,8 @@ TEST_CASE("the October alert: R1 dropped below, nothing new", "[alert]") {
 
 TEST_CASE("rendering: plain text verbatim, HTML escaped, owners get only their risks", "[alert]") {
   Fixture f;
-  auto a = alert::build_alert(f.store, f.matrix, f.rule_set, alert::parse_period("2026-11"), at("2026-11-23T09:00:00Z"));
+  auto a =
+      alert::build_alert(f.store, f.matrix, f.rule_set, alert::parse_period("2026-11"), at("2026-11-23T09:00:00Z"));
   auto t = alert::load_templates(source_path("rules/templates"));
   alert::AlertConfig c;
   c.risk_manager = "rm@example.org";
@@ -134,8 +137,9 @@ TEST_CASE("rendering: plain text verbatim, HTML escaped, owners get only their r
   CHECK(plan.warnings[0] == "no address for owner 'O'Brien & <Sons>' in [recipients]: their part is not sent");
   const auto& s = plan.messages[0];
   CHECK(s.address == "rm@example.org");
-  CHECK(s.subject == "[riskreg] Darlington Children's Services Departmental Plan 2009-2013 2026-11: "
-                     "8 risks above appetite (1 new)");
+  CHECK(s.subject ==
+        "[riskreg] Darlington Children's Services Departmental Plan 2009-2013 2026-11: "
+        "8 risks above appetite (1 new)");
   CHECK(s.text.find("== Newly above appetite (1) ==") != std::string::npos);
   CHECK(s.text.find("== Dropped below appetite since last period (1) ==") != std::string::npos);
   CHECK(s.text.find("owner O'Brien & <Sons>") != std::string::npos);
@@ -163,17 +167,32 @@ TEST_CASE("retries: bounded, with doubling back-off, stopping at a permanent ref
   std::vector<long> slept;
   auto sleep = [&](std::chrono::milliseconds d) { slept.push_back(static_cast<long>(d.count())); };
   int calls = 0;
-  auto o = alert::with_retries(p, [&] { return alert::Attempt{false, true, "try " + std::to_string(++calls)}; }, sleep);
+  auto o = alert::with_retries(
+      p,
+      [&] {
+        return alert::Attempt{false, true, "try " + std::to_string(++calls)};
+      },
+      sleep);
   CHECK_FALSE(o.sent);
   CHECK(o.attempts == 3);
   CHECK(o.detail == "try 3");
   CHECK(slept == std::vector<long>{10, 20});
   calls = 0;
   slept.clear();
-  o = alert::with_retries(p, [&] { return alert::Attempt{false, false, "550 refused"}; }, sleep);
+  o = alert::with_retries(
+      p,
+      [&] {
+        return alert::Attempt{false, false, "550 refused"};
+      },
+      sleep);
   CHECK(o.attempts == 1);
   CHECK(slept.empty());
-  o = alert::with_retries(p, [&] { return alert::Attempt{++calls == 2, true, "x"}; }, sleep);
+  o = alert::with_retries(
+      p,
+      [&] {
+        return alert::Attempt{++calls == 2, true, "x"};
+      },
+      sleep);
   CHECK(o.sent);
   CHECK(o.attempts == 2);
 }

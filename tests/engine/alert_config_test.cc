@@ -77,7 +77,8 @@ TEST_CASE("SMTP password: from the named variable, or a 0600 file, never otherwi
   CHECK(alert::smtp_password(c, std::nullopt).empty());
   c.password_env = "RISKREG_SMTP_PASSWORD";
   CHECK(alert::smtp_password(c, std::string("s3cret")) == "s3cret");
-  CHECK_THROWS_WITH(alert::smtp_password(c, std::nullopt), "the SMTP password variable RISKREG_SMTP_PASSWORD is not set");
+  CHECK_THROWS_WITH(alert::smtp_password(c, std::nullopt),
+                    "the SMTP password variable RISKREG_SMTP_PASSWORD is not set");
   c.password_env.clear();
   c.password_file = dir.file("pw");
   write_file(c.password_file, "fil3-secret\n");

@@ -68,8 +68,8 @@ TEST_CASE("Darlington: 11 priorities with sub-priorities 3.1-3.7 and their risk 
     ids.push_back(p.id);
     actions += p.actions.size();
   }
-  CHECK(ids == std::vector<std::string>{"P1", "P2", "P3", "P3.1", "P3.2", "P3.3", "P3.4", "P3.5", "P3.6", "P3.7",
-                                        "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"});
+  CHECK(ids == std::vector<std::string>{"P1", "P2", "P3", "P3.1", "P3.2", "P3.3", "P3.4", "P3.5", "P3.6", "P3.7", "P4",
+                                        "P5", "P6", "P7", "P8", "P9", "P10", "P11"});
   CHECK(actions == 88);
   CHECK(d.find_priority("P1")->risks == std::vector<std::string>{"R1", "R2", "R8", "R9"});
   CHECK(d.find_priority("P3.1")->risks == std::vector<std::string>{"R4"});

@@ -6,19 +6,19 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <thread>
-#include <tuple>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <tuple>
 
 #include "audit/verify.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "graph/cascade.h"
 #include "register/generate.h"
-#include "register/rules_bundle.h"
 #include "register/risk_view.h"
+#include "register/rules_bundle.h"
 #include "rules/flags.h"
 #include "store/sqlite_store.h"
 #include "support.h"
@@ -186,8 +186,9 @@ TEST_CASE("generate: the register and its history of re-scores pass audit verify
   CHECK(v.ok());
   CHECK(v.entries == n.audit);
   // Re-scores are in time order and within the two years before now.
-  CHECK(count(path, "SELECT count(*) FROM assessments a JOIN assessments b ON b.id = a.id + 1 "
-                    "WHERE b.assessed_at < a.assessed_at") == 0);
+  CHECK(count(path,
+              "SELECT count(*) FROM assessments a JOIN assessments b ON b.id = a.id + 1 "
+              "WHERE b.assessed_at < a.assessed_at") == 0);
   CHECK(count(path, "SELECT count(*) FROM assessments WHERE assessed_at > '2026-11-23T09:00:00Z'") == 0);
 }
 
@@ -227,7 +228,8 @@ name = "FED"
 severity = "warning"
 when = 'upstream_above >= 1 and upstream >= 2'
 message = "{id}"
-)toml", "t.toml", m)
+)toml",
+                                                 "t.toml", m)
                         : rules::rule_set_from(store.rules(), m);
     auto report = rules::flag_register(store, m, set, now);
     std::map<std::string, std::vector<std::string>> whole;
@@ -307,8 +309,9 @@ TEST_CASE("the SQLite export stream reads a current assessment kept outside the 
   auto path = generate(dir, "g.db", 700, 5);
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("UPDATE risks SET current_assessment = (SELECT min(id) FROM assessments WHERE risk = 1) "
-            "WHERE key = (SELECT max(key) FROM risks)");
+    db.exec(
+        "UPDATE risks SET current_assessment = (SELECT min(id) FROM assessments WHERE risk = 1) "
+        "WHERE key = (SELECT max(key) FROM risks)");
     db.exec("UPDATE risks SET previous_assessment = 987654321 WHERE key = 600");
   }
   SqliteStore s(path, SqliteStore::Mode::Open);
@@ -366,12 +369,13 @@ TEST_CASE("load path: the SQLite register scan equals the one built from for_eac
   CHECK(ours == scan_dump(store, true));
   CHECK(ours.find("|B") != std::string::npos);  // scored risks are in it
   // Keys with a gap (a risk inserted with its own key) and a feed link to it: positions still line up.
-  store.db().exec("INSERT INTO risks (key, id, title) VALUES (5000, 'RX', 'Far key');"
-                  "INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at, reason) "
-                  "VALUES (5000, 'A', '1', 't', '2026-01-02T00:00:00Z', 't');"
-                  "UPDATE risks SET current_assessment = last_insert_rowid() WHERE key = 5000;"
-                  "INSERT INTO feeds (from_risk, to_risk, basis, evidence) VALUES (1, 5000, 'stated', 't'), "
-                  "(5000, 2, 'inferred', 't');");
+  store.db().exec(
+      "INSERT INTO risks (key, id, title) VALUES (5000, 'RX', 'Far key');"
+      "INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at, reason) "
+      "VALUES (5000, 'A', '1', 't', '2026-01-02T00:00:00Z', 't');"
+      "UPDATE risks SET current_assessment = last_insert_rowid() WHERE key = 5000;"
+      "INSERT INTO feeds (from_risk, to_risk, basis, evidence) VALUES (1, 5000, 'stated', 't'), "
+      "(5000, 2, 'inferred', 't');");
   auto gapped = scan_dump(store, false);
   CHECK(gapped == scan_dump(store, true));
   CHECK(gapped.find("RX|Far key|-|-|A1|-|2026-01-02T00:00:00Z|0|0") != std::string::npos);
@@ -425,8 +429,9 @@ TEST_CASE("load path: a large register's scan split over two threads equals the 
   // with the risk's id, as it does on one thread.
   store.set_parallel_scan_from(1000);
   store.db().exec("DROP TRIGGER assessments_append_only_u");
-  store.db().exec("UPDATE assessments SET likelihood = 'Q' WHERE id = (SELECT current_assessment FROM risks "
-                  "WHERE key = (SELECT max(key) FROM risks))");
+  store.db().exec(
+      "UPDATE assessments SET likelihood = 'Q' WHERE id = (SELECT current_assessment FROM risks "
+      "WHERE key = (SELECT max(key) FROM risks))");
   auto last = store.db().execAndGet("SELECT id FROM risks ORDER BY key DESC LIMIT 1").getString();
   CHECK_THROWS_WITH(rules::load_facts(store, m, now), Catch::Contains(last + ": stored score Q/"));
 }
@@ -442,7 +447,8 @@ TEST_CASE("cascade: the downstream neighbourhood gives the cascade of the whole 
   auto describe = [&](const CascadeResult& c) {
     std::string s = c.risk + " " + std::to_string(c.band_change) + ":";
     for (const auto& st : c.steps)
-      s += " " + join(st.path, ">") + "=" + m.format(st.to) + "/" + join(st.priorities, ",") + "/" + join(st.officers, ",");
+      s += " " + join(st.path, ">") + "=" + m.format(st.to) + "/" + join(st.priorities, ",") + "/" +
+           join(st.officers, ",");
     return s + " | " + join(c.crossing, ",") + " | " + join(c.priorities, ",") + " | " + join(c.actions, ",") + " | " +
            join(c.officers, ",");
   };

@@ -58,19 +58,18 @@ TEST_CASE("graph: dangling references are kept for graph check", "[graph]") {
   std::vector<std::string> dangling;
   for (const auto& f : check_graph(net))
     if (f.kind == "dangling-reference") dangling.push_back(f.message);
-  CHECK(dangling == std::vector<std::string>{
-                        "R1 -> R9: feed to names 'R9', which the register does not hold",
-                        "P1: parent names 'P0', which the register does not hold",
-                        "P1: risks names 'R4', which the register does not hold"});
+  CHECK(dangling == std::vector<std::string>{"R1 -> R9: feed to names 'R9', which the register does not hold",
+                                             "P1: parent names 'P0', which the register does not hold",
+                                             "P1: risks names 'R4', which the register does not hold"});
 }
 
 TEST_CASE("cascade: the change propagates, not the standing level", "[graph][cascade]") {
   Matrix m = darlington();
   // R1 E4 (low) feeds R2 D3 (medium, within appetite) stated, R2 feeds R3 E3 inferred;
   // R4 sits at A1 (very high) and feeds R2 too, but R4 is not re-scored.
-  auto net = build_network(reg({{"R1", "E4"}, {"R2", "D3"}, {"R3", "E3"}, {"R4", "A1"}},
-                               {{"R1", "R2", "stated"}, {"R2", "R3", "inferred"}, {"R4", "R2", "stated"},
-                                {"R3", "R1", "stated"}}));
+  auto net = build_network(
+      reg({{"R1", "E4"}, {"R2", "D3"}, {"R3", "E3"}, {"R4", "A1"}},
+          {{"R1", "R2", "stated"}, {"R2", "R3", "inferred"}, {"R4", "R2", "stated"}, {"R3", "R1", "stated"}}));
   NodeId r1 = *net.graph.find(NodeKind::Risk, "R1");
   // E4 -> C4: low -> medium, +1 band. R2 D3 -> C3 (high, above the line): +1 band.
   // R3 gets round(1 × 0.5) = 1 level: E3 -> D3 (medium, +1). R3 -> R1 is the origin: not moved.

@@ -62,8 +62,7 @@ TEST_CASE("csv reader errors name file, line and column", "[import][csv]") {
   CHECK(error_of("id,title\nR1,say \"hi\"\n") ==
         "f.csv:2:8: a quote inside an unquoted field; quote the whole field and write the quote as \"\"\n"
         "  R1,say \"hi\"\n         ^");
-  CHECK(error_of("id,title\nR1,caf\xE9\n") ==
-        "f.csv:2:7: byte 0xE9 is not UTF-8; save the file as UTF-8 CSV\n");
+  CHECK(error_of("id,title\nR1,caf\xE9\n") == "f.csv:2:7: byte 0xE9 is not UTF-8; save the file as UTF-8 CSV\n");
   CHECK(error_of(std::string_view("id\nR\0", 5)) == "f.csv:2:2: a NUL byte; the file is not text\n");
 }
 

@@ -110,7 +110,8 @@ TEST_CASE("Matrix file errors name file:line:col and what was expected", "[matri
         "m.toml:11:1: unknown key 'color' (valid keys: above, min_score, min_band, description)");
   CHECK(load_error("[likelihood]\nlevels = [{ code = \"H\" }, { code = \"L\" }\n") ==
         "m.toml:2:42: Error while parsing array: encountered end-of-file");
-  CHECK(load_error(std::string(kTiny)) == "m.toml:1:1: missing [appetite]: say which cells are above the appetite line");
+  CHECK(load_error(std::string(kTiny)) ==
+        "m.toml:1:1: missing [appetite]: say which cells are above the appetite line");
   CHECK(load_error("notation = \"{likelihood}\"\n") ==
         "m.toml:1:12: notation must contain both {likelihood} and {impact}");
 }

@@ -115,12 +115,14 @@ TEST_CASE("network: Monte Carlo is reproducible for a seed and thread count", "[
 
 TEST_CASE("network: file errors carry positions", "[network]") {
   try {
-    load_network_text("[[risk]]\nid = \"A\"\nspontaneous_probability = 0.5\nimpact = 1\n\n[[link]]\nfrom = \"A\"\nto = \"X\"\n"
-                      "transition_probability = 0.5\n",
-                      "net.toml");
+    load_network_text(
+        "[[risk]]\nid = \"A\"\nspontaneous_probability = 0.5\nimpact = 1\n\n[[link]]\nfrom = \"A\"\nto = \"X\"\n"
+        "transition_probability = 0.5\n",
+        "net.toml");
     FAIL("no error");
   } catch (const FileError& e) {
     CHECK(std::string(e.what()) == "net.toml:8:6: no risk 'X' in this file; did you mean 'A'?");
   }
-  CHECK_THROWS_AS(load_network_text("[[risk]]\nid = \"A\"\nspontaneous_probability = 1.5\nimpact = 1\n", "n.toml"), FileError);
+  CHECK_THROWS_AS(load_network_text("[[risk]]\nid = \"A\"\nspontaneous_probability = 1.5\nimpact = 1\n", "n.toml"),
+                  FileError);
 }

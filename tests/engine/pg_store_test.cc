@@ -132,8 +132,9 @@ INSERT INTO riskreg_users VALUES ('jane', 'Jane Owner');
     FAIL("an owner re-scored another's risk");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::Conflict);
-    CHECK(std::string(e.what()) == "R1: refused by the database: user 'jane' may not re-score this risk (risk owners "
-                                   "may re-score only the risks they own; see docs/postgresql.md)");
+    CHECK(std::string(e.what()) ==
+          "R1: refused by the database: user 'jane' may not re-score this risk (risk owners "
+          "may re-score only the risks they own; see docs/postgresql.md)");
   }
   // Nor past the store, in raw SQL: row-level security, and no UPDATE on history at all.
   {
@@ -194,9 +195,9 @@ TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit
              at("2026-01-01"), "initial");
     s.append_assessment({"R5", {"B", "2"}, "alice", at("2026-02-01T10:00:00Z"), "savings", std::nullopt});
     s.assign_owner("R5", "Jan Lefevre", "bob", at("2026-02-02T10:00:00Z"), "named");
-    s.append_alert_delivery({0, "2026-02", "x@example.org", "file", "sent", 1, "ok", std::string(64, 'b'),
-                             "2026-02-03T00:00:00Z"},
-                            "alerts");
+    s.append_alert_delivery(
+        {0, "2026-02", "x@example.org", "file", "sent", 1, "ok", std::string(64, 'b'), "2026-02-03T00:00:00Z"},
+        "alerts");
   }
   std::string url = pg_cluster().fresh_database();
   auto r = copy_sqlite_to_pg(lite, url);
@@ -240,8 +241,8 @@ std::string feed_text(const Feed& f) {
          (f.transition_probability ? nlohmann::json(*f.transition_probability).dump() : "-");
 }
 std::string assessment_text(const AssessmentRow& a) {
-  return std::to_string(a.id) + "|" + a.risk_id + "|" + a.score.likelihood + a.score.impact + "|" + a.by + "|" +
-         a.at + "|" + a.reason;
+  return std::to_string(a.id) + "|" + a.risk_id + "|" + a.score.likelihood + a.score.impact + "|" + a.by + "|" + a.at +
+         "|" + a.reason;
 }
 }  // namespace
 
@@ -260,8 +261,8 @@ TEST_CASE("migrate by COPY: a generated register's risks, history, feeds and aud
   {
     // Text COPY must carry verbatim: tabs, line ends, backslashes, a literal \N, and non-ASCII.
     SqliteStore s(lite, SqliteStore::Mode::Open);
-    s.append_assessment({"R7", {"B", "2"}, "a\tb", at("2026-11-23T10:00:00Z"), "line one\nline two\r\\N \\ end é",
-                         std::nullopt});
+    s.append_assessment(
+        {"R7", {"B", "2"}, "a\tb", at("2026-11-23T10:00:00Z"), "line one\nline two\r\\N \\ end é", std::nullopt});
     s.assign_owner("R8", "O'Brien \\ \"Tab\tOwner\"", "mgr", at("2026-11-23T11:00:00Z"), "\\.");
   }
   std::string url = pg_cluster().fresh_database();
@@ -353,13 +354,13 @@ TEST_CASE("PostgreSQL tests fail, never skip, when no server can start", "[postg
   self[n] = 0;
   test::TempDir dir;
   std::string out = dir.file("out.txt");
-  std::string cmd = "RISKREG_PG_BIN=" + dir.file("no-such-bin") + " " + self +
-                    " -r compact '[postgres][schema]' >" + out + " 2>&1";
+  std::string cmd =
+      "RISKREG_PG_BIN=" + dir.file("no-such-bin") + " " + self + " -r compact '[postgres][schema]' >" + out + " 2>&1";
   int rc = std::system(cmd.c_str());
   std::string text = test::read_file(out);
   INFO(text);
   CHECK(rc != 0);
   CHECK_THAT(text, Catch::Contains("unexpected exception with message: 'PostgreSQL test cluster: " +
-                                    dir.file("no-such-bin") + "/initdb not found"));
+                                   dir.file("no-such-bin") + "/initdb not found"));
   CHECK_THAT(text, Catch::Contains("Failed 1 test case"));
 }

@@ -84,7 +84,7 @@ TEST_CASE("default rules: UNMITIGATED", "[rules][defaults]") {
 TEST_CASE("default rules: STALE_REVIEW", "[rules][defaults]") {
   TempDir dir;
   SqliteStore store(test::init_darlington(dir), SqliteStore::Mode::Open);
-  CHECK(flagged(store, "STALE_REVIEW").empty());  // assessed today
+  CHECK(flagged(store, "STALE_REVIEW").empty());                                // assessed today
   CHECK(flagged(store, "STALE_REVIEW", kNow + std::chrono::days(91)).empty());  // exactly a quarter: not yet
   CHECK(flagged(store, "STALE_REVIEW", kNow + std::chrono::days(92)) == kAll);
   rescore(store, "R3", "D", "2");  // re-assessed (same score) at kNow + 0 …
@@ -98,9 +98,9 @@ TEST_CASE("default rules: WORSENED", "[rules][defaults]") {
   TempDir dir;
   SqliteStore store(test::init_darlington(dir), SqliteStore::Mode::Open);
   CHECK(flagged(store, "WORSENED").empty());  // one assessment each: nothing to compare
-  rescore(store, "R1", "B", "2");  // C3 (high) -> B2 (very high)
-  rescore(store, "R2", "D", "4");  // B3 -> D4: better
-  rescore(store, "R3", "D", "2");  // D2 -> D2: same
+  rescore(store, "R1", "B", "2");             // C3 (high) -> B2 (very high)
+  rescore(store, "R2", "D", "4");             // B3 -> D4: better
+  rescore(store, "R3", "D", "2");             // D2 -> D2: same
   CHECK(flagged(store, "WORSENED") == std::vector<std::string>{"R1"});
   rescore(store, "R8", "B", "2");  // C2 -> B2: same band, one step up: worse
   CHECK(flagged(store, "WORSENED") == std::vector<std::string>{"R1", "R8"});
@@ -131,7 +131,8 @@ TEST_CASE("default rules: upstream counts come from the feed links", "[rules][de
   CHECK(load_risk_facts(store, m, "R5", kNow).upstream_above == 2);
 }
 
-TEST_CASE("default rules: a flag's message is rendered from its rule and its risk when asked for", "[rules][defaults]") {
+TEST_CASE("default rules: a flag's message is rendered from its rule and its risk when asked for",
+          "[rules][defaults]") {
   TempDir dir;
   SqliteStore store(test::init_darlington(dir), SqliteStore::Mode::Open);
   auto bundle = store.rules();
@@ -141,7 +142,8 @@ TEST_CASE("default rules: a flag's message is rendered from its rule and its ris
   auto on_r5 = report.on("R5");
   REQUIRE_FALSE(on_r5.empty());
   REQUIRE(on_r5.front()->rule->name == "ABOVE_APPETITE");
-  CHECK(report.message(*on_r5.front(), set, m) == set.message(*on_r5.front()->rule, report.facts[on_r5.front()->risk], m));
+  CHECK(report.message(*on_r5.front(), set, m) ==
+        set.message(*on_r5.front()->rule, report.facts[on_r5.front()->risk], m));
   auto text = report.message(*on_r5.front(), set, m);
   CHECK_THAT(text, Catch::StartsWith("R5 is at ") && Catch::EndsWith("above the appetite line"));
 }

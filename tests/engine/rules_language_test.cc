@@ -97,13 +97,13 @@ TEST_CASE("rules: arithmetic and its precedence", "[rules]") {
   CHECK(eval("upstream - upstream_above == 1"));
   CHECK(eval("upstream * upstream_above == 6"));
   CHECK(eval("upstream / 2 == 1.5"));
-  CHECK(eval("1 + 2 * 3 == 7"));        // * before +
-  CHECK(eval("(1 + 2) * 3 == 9"));      // parentheses first
-  CHECK(eval("10 - 4 - 3 == 3"));       // left to right
-  CHECK(eval("12 / 2 / 3 == 2"));       // left to right
-  CHECK(eval("-upstream == -3"));       // unary minus
+  CHECK(eval("1 + 2 * 3 == 7"));    // * before +
+  CHECK(eval("(1 + 2) * 3 == 9"));  // parentheses first
+  CHECK(eval("10 - 4 - 3 == 3"));   // left to right
+  CHECK(eval("12 / 2 / 3 == 2"));   // left to right
+  CHECK(eval("-upstream == -3"));   // unary minus
   CHECK(eval("- -3 == 3"));
-  CHECK(eval("-2 * -2 == 4"));          // unary binds tighter than *
+  CHECK(eval("-2 * -2 == 4"));             // unary binds tighter than *
   CHECK(eval("upstream + 1 > upstream"));  // arithmetic before comparison
   CHECK_FALSE(eval("upstream / 0 == 0"));  // division by zero is none
   CHECK(eval("upstream / 0 != 0"));
@@ -116,11 +116,11 @@ TEST_CASE("rules: and, or, not and their precedence", "[rules]") {
   CHECK_FALSE(eval("has_target or has_owner"));
   CHECK(eval("not has_target"));
   CHECK(eval("not not above_appetite"));
-  CHECK(eval("true or true and false"));        // and binds tighter than or
+  CHECK(eval("true or true and false"));  // and binds tighter than or
   CHECK_FALSE(eval("(true or true) and false"));
-  CHECK(eval("not false and true"));            // not binds tighter than and
+  CHECK(eval("not false and true"));  // not binds tighter than and
   CHECK_FALSE(eval("not (true and true)"));
-  CHECK(eval("not upstream > 5"));              // comparison binds tighter than not
+  CHECK(eval("not upstream > 5"));  // comparison binds tighter than not
   CHECK(eval("upstream > 1 and upstream < 5 or false"));
 }
 
@@ -196,9 +196,9 @@ TEST_CASE("rules: none", "[rules]") {
   CHECK(eval("target_distance == none"));
   CHECK(eval("target_band == none"));
   CHECK(eval("none == target_likelihood"));
-  CHECK_FALSE(eval("target_distance > 0"));   // ordering with none is false
+  CHECK_FALSE(eval("target_distance > 0"));  // ordering with none is false
   CHECK_FALSE(eval("target_distance <= 0"));
-  CHECK(eval("target_distance != 0"));        // none equals only none
+  CHECK(eval("target_distance != 0"));         // none equals only none
   CHECK(eval("target_distance + 1 == none"));  // arithmetic keeps none
   CHECK_FALSE(eval("owner == \"Finance\""));
   CHECK(eval("owner != \"Finance\""));
@@ -235,14 +235,17 @@ TEST_CASE("rules: compile errors point at the offending position", "[rules]") {
   CHECK(compile_error("above_appetite and likelihood >= G") ==
         "33: 'G' is not a field or a likelihood level of the matrix (levels: A, B, C, D, E, F)");
   CHECK(compile_error("impact == 7") == "10: '7' is not an impact level of the matrix (levels: 1, 2, 3, 4)");
-  CHECK(compile_error("priorities") == "0: a condition must be true or false, but this is a number; did you mean 'priorities > 0'?");
+  CHECK(compile_error("priorities") ==
+        "0: a condition must be true or false, but this is a number; did you mean 'priorities > 0'?");
   CHECK(compile_error("score > 3") ==
         "0: 'score' needs a numeric matrix, but 'Zurich 6x4 (Darlington Children's Services Departmental Plan "
         "2009-2013)' has no numeric score (score = \"none\")");
   CHECK(compile_error("score > 3", numeric()) == "(no error)");
-  CHECK(compile_error("likelihood == impact") == "11: type mismatch: '==' compares a likelihood level with an impact level");
+  CHECK(compile_error("likelihood == impact") ==
+        "11: type mismatch: '==' compares a likelihood level with an impact level");
   CHECK(compile_error("cell > C2") ==
-        "5: '>' needs ordered values (numbers, levels or bands), but these are cells; compare likelihood, impact or band instead");
+        "5: '>' needs ordered values (numbers, levels or bands), but these are cells; compare likelihood, impact or "
+        "band instead");
   CHECK(compile_error("upstream > 1 > 0") == "13: comparisons do not chain: write 'a < b and b < c'");
   CHECK(compile_error("(upstream > 1") == "13: expected ')' to close the '(', found the end of the condition");
   CHECK(compile_error("upstream = 1") == "9: '=' is not an operator: write '==' to compare");
@@ -257,5 +260,6 @@ TEST_CASE("rules: compile errors point at the offending position", "[rules]") {
   CHECK(compile_error("'B'") ==
         "0: the level 'B' must be compared with a likelihood, impact, cell or band (e.g. likelihood >= 'B')");
   CHECK(compile_error("id == \"R5") == "6: unterminated string: add the closing \"");
-  CHECK(compile_error("above_appetite and") == "18: expected a value, a field name or '(', found the end of the condition");
+  CHECK(compile_error("above_appetite and") ==
+        "18: expected a value, a field name or '(', found the end of the condition");
 }

@@ -91,7 +91,8 @@ TEMPLATE_TEST_CASE("store contract: a re-score appends and history keeps all", "
                    PgBackend) {
   Fixture<TestType> f;
   auto s = f.open();
-  auto r = rescore(*s, f.matrix, FixedClock(at("2026-02-01T10:00:00Z")), {"1", "B2", "Budget cut", "owner-a", std::nullopt});
+  auto r =
+      rescore(*s, f.matrix, FixedClock(at("2026-02-01T10:00:00Z")), {"1", "B2", "Budget cut", "owner-a", std::nullopt});
   CHECK(r.risk_id == "R1");
   CHECK(f.matrix.format(*r.from) == "C3");
   auto h = s->history("R1");
@@ -213,8 +214,9 @@ TEMPLATE_TEST_CASE("store contract: a stale expectation is a conflict and writes
     FAIL("expected a conflict");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::Conflict);
-    CHECK(std::string(e.what()) == "R1: the score is no longer the expected one (someone re-scored it); check it with "
-                                   "'riskreg show R1' and try again");
+    CHECK(std::string(e.what()) ==
+          "R1: the score is no longer the expected one (someone re-scored it); check it with "
+          "'riskreg show R1' and try again");
   }
   try {
     s->append_assessment({"R9", {"B", "2"}, "x", at("2026-02-01"), "x", std::nullopt});
@@ -228,14 +230,13 @@ TEMPLATE_TEST_CASE("store contract: a stale expectation is a conflict and writes
   CHECK(s->counts().assessments == before.assessments + 1);
 }
 
-TEMPLATE_TEST_CASE("store contract: every write is chained in the audit log", "[store][contract][audit]",
-                   SqliteBackend, PgBackend) {
+TEMPLATE_TEST_CASE("store contract: every write is chained in the audit log", "[store][contract][audit]", SqliteBackend,
+                   PgBackend) {
   Fixture<TestType> f;
   auto s = f.open();
   scenario(*s, f.matrix);
-  s->append_alert_delivery({0, "2026-04", "a@example.org", "file", "sent", 1, "ok", std::string(64, 'a'),
-                            "2026-04-03T00:00:00Z"},
-                           "alerts");
+  s->append_alert_delivery(
+      {0, "2026-04", "a@example.org", "file", "sent", 1, "ok", std::string(64, 'a'), "2026-04-03T00:00:00Z"}, "alerts");
   auto log = s->audit_log();
   REQUIRE(log.size() == 6);
   CHECK(log[0].action == "create");
@@ -268,7 +269,8 @@ TEMPLATE_TEST_CASE("store contract: a missing register is NoDatabase, a second c
   auto rules = read_rules_dir(source_path("rules"));
   try {
     auto s = open_store(f.backend.db, StoreMode::Create);
-    s->create(load_register_dir(source_path("tests/fixtures/data/minimal"), f.matrix), rules, "x", at("2026-01-01"), "again");
+    s->create(load_register_dir(source_path("tests/fixtures/data/minimal"), f.matrix), rules, "x", at("2026-01-01"),
+              "again");
     FAIL("created twice");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::Conflict);
@@ -328,13 +330,16 @@ TEST_CASE("SQLite and PostgreSQL give the same answers and the same audit chain"
   CHECK(da.objectives.size() == db.objectives.size());
   CHECK(da.concepts.size() == db.concepts.size());
   REQUIRE(da.outcomes.size() == db.outcomes.size());
-  for (size_t i = 0; i < da.outcomes.size(); ++i) CHECK(da.outcomes[i].priorities.size() == db.outcomes[i].priorities.size());
+  for (size_t i = 0; i < da.outcomes.size(); ++i)
+    CHECK(da.outcomes[i].priorities.size() == db.outcomes[i].priorities.size());
   auto ca = a->counts(), cb = b->counts();
   CHECK(ca.feeds == cb.feeds);
   CHECK(ca.actions == cb.actions);
   CHECK(ca.outcomes == cb.outcomes);
   std::vector<std::string> sa, sb;
-  a->for_each_risk([&](const RiskState& x) { sa.push_back(x.id + std::to_string(x.priorities) + "/" + std::to_string(x.actions)); });
-  b->for_each_risk([&](const RiskState& x) { sb.push_back(x.id + std::to_string(x.priorities) + "/" + std::to_string(x.actions)); });
+  a->for_each_risk(
+      [&](const RiskState& x) { sa.push_back(x.id + std::to_string(x.priorities) + "/" + std::to_string(x.actions)); });
+  b->for_each_risk(
+      [&](const RiskState& x) { sb.push_back(x.id + std::to_string(x.priorities) + "/" + std::to_string(x.actions)); });
   CHECK(sa == sb);
 }

@@ -176,7 +176,8 @@ TEST_CASE("opening: no register, not a register, a newer schema", "[store][error
     FAIL("opened a newer register");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::Schema);
-    CHECK(std::string(e.what()) == f.path + ": the register has schema version 99, newer than this riskreg understands (" +
+    CHECK(std::string(e.what()) == f.path +
+                                       ": the register has schema version 99, newer than this riskreg understands (" +
                                        std::to_string(current_schema_version()) + "); use a newer riskreg");
   }
 }

@@ -8,37 +8,37 @@ using riskreg::valid_utf8;
 TEST_CASE("valid_utf8 accepts well-formed text at every sequence length and boundary", "[text]") {
   CHECK(valid_utf8(""));
   CHECK(valid_utf8("plain ASCII \x7F"));
-  CHECK(valid_utf8("caf\xC3\xA9"));          // U+00E9
-  CHECK(valid_utf8("\xC2\x80"));             // U+0080, the smallest 2-byte form
-  CHECK(valid_utf8("\xDF\xBF"));             // U+07FF
-  CHECK(valid_utf8("\xE0\xA0\x80"));         // U+0800, the smallest 3-byte form
-  CHECK(valid_utf8("\xED\x9F\xBF"));         // U+D7FF, just below the surrogates
-  CHECK(valid_utf8("\xEE\x80\x80"));         // U+E000, just above them
-  CHECK(valid_utf8("\xEF\xBF\xBF"));         // U+FFFF
-  CHECK(valid_utf8("\xF0\x90\x80\x80"));     // U+10000, the smallest 4-byte form
-  CHECK(valid_utf8("\xF4\x8F\xBF\xBF"));     // U+10FFFF, the last code point
-  CHECK(valid_utf8("\xEF\xBB\xBFrisk"));     // a byte-order mark is text
+  CHECK(valid_utf8("caf\xC3\xA9"));       // U+00E9
+  CHECK(valid_utf8("\xC2\x80"));          // U+0080, the smallest 2-byte form
+  CHECK(valid_utf8("\xDF\xBF"));          // U+07FF
+  CHECK(valid_utf8("\xE0\xA0\x80"));      // U+0800, the smallest 3-byte form
+  CHECK(valid_utf8("\xED\x9F\xBF"));      // U+D7FF, just below the surrogates
+  CHECK(valid_utf8("\xEE\x80\x80"));      // U+E000, just above them
+  CHECK(valid_utf8("\xEF\xBF\xBF"));      // U+FFFF
+  CHECK(valid_utf8("\xF0\x90\x80\x80"));  // U+10000, the smallest 4-byte form
+  CHECK(valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
+  CHECK(valid_utf8("\xEF\xBB\xBFrisk"));  // a byte-order mark is text
 }
 
 TEST_CASE("valid_utf8 rejects overlong encodings", "[text]") {
-  CHECK_FALSE(valid_utf8("\xC0\xAF"));              // '/' in two bytes
-  CHECK_FALSE(valid_utf8("\xC1\xBF"));              // U+007F in two bytes
-  CHECK_FALSE(valid_utf8("\xC0\x80"));              // "modified UTF-8" NUL
-  CHECK_FALSE(valid_utf8("\xE0\x80\xAF"));          // '/' in three bytes
-  CHECK_FALSE(valid_utf8("\xE0\x9F\xBF"));          // U+07FF in three bytes
-  CHECK_FALSE(valid_utf8("\xF0\x80\x80\xAF"));      // '/' in four bytes
-  CHECK_FALSE(valid_utf8("\xF0\x8F\xBF\xBF"));      // U+FFFF in four bytes
-  CHECK_FALSE(valid_utf8("ok \xC0\xAF then ok"));   // in the middle of text
+  CHECK_FALSE(valid_utf8("\xC0\xAF"));             // '/' in two bytes
+  CHECK_FALSE(valid_utf8("\xC1\xBF"));             // U+007F in two bytes
+  CHECK_FALSE(valid_utf8("\xC0\x80"));             // "modified UTF-8" NUL
+  CHECK_FALSE(valid_utf8("\xE0\x80\xAF"));         // '/' in three bytes
+  CHECK_FALSE(valid_utf8("\xE0\x9F\xBF"));         // U+07FF in three bytes
+  CHECK_FALSE(valid_utf8("\xF0\x80\x80\xAF"));     // '/' in four bytes
+  CHECK_FALSE(valid_utf8("\xF0\x8F\xBF\xBF"));     // U+FFFF in four bytes
+  CHECK_FALSE(valid_utf8("ok \xC0\xAF then ok"));  // in the middle of text
 }
 
 TEST_CASE("valid_utf8 rejects UTF-16 surrogates and code points past U+10FFFF", "[text]") {
-  CHECK_FALSE(valid_utf8("\xED\xA0\x80"));          // U+D800
-  CHECK_FALSE(valid_utf8("\xED\xBF\xBF"));          // U+DFFF
+  CHECK_FALSE(valid_utf8("\xED\xA0\x80"));              // U+D800
+  CHECK_FALSE(valid_utf8("\xED\xBF\xBF"));              // U+DFFF
   CHECK_FALSE(valid_utf8("\xED\xA0\xBD\xED\xB2\xA9"));  // a CESU-8 surrogate pair
-  CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));      // U+110000
+  CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));          // U+110000
   CHECK_FALSE(valid_utf8("\xF5\x80\x80\x80"));
-  CHECK_FALSE(valid_utf8("\xF7\xBF\xBF\xBF"));      // U+1FFFFF
-  CHECK_FALSE(valid_utf8("\xF8\x88\x80\x80\x80"));  // 5-byte form
+  CHECK_FALSE(valid_utf8("\xF7\xBF\xBF\xBF"));          // U+1FFFFF
+  CHECK_FALSE(valid_utf8("\xF8\x88\x80\x80\x80"));      // 5-byte form
   CHECK_FALSE(valid_utf8("\xFC\x84\x80\x80\x80\x80"));  // 6-byte form
   CHECK_FALSE(valid_utf8("\xFE"));
   CHECK_FALSE(valid_utf8("\xFF"));

@@ -27,8 +27,8 @@ std::vector<rules::RiskFacts> sample_facts(const Matrix& m) {
   RiskState bare;
   bare.id = "R2";
   bare.title = "Another";
-  bare.current = AssessmentRow{3, "R2", m.codes({m.likelihood.size() - 1, m.impact.size() - 1}), "t",
-                               "2026-11-01T00:00:00Z", "r"};
+  bare.current =
+      AssessmentRow{3, "R2", m.codes({m.likelihood.size() - 1, m.impact.size() - 1}), "t", "2026-11-01T00:00:00Z", "r"};
   Timestamp now = *parse_timestamp("2026-11-23T09:00:00Z");
   for (const auto& s : {full, bare}) out.push_back(rules::facts_of(view_of(s, m), m, now));
   return out;
