@@ -3,7 +3,7 @@
 # default (created on first run, kept afterwards so re-scores are never lost).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh riskreg   # the executable and its modules only, not the tests
 RISKREG=build/cli/riskreg
 if ! $RISKREG list --csv >/dev/null 2>&1; then
   $RISKREG init

@@ -3,13 +3,15 @@
 # build/. Idempotent: a second run installs nothing and rebuilds only what changed.
 #   bash scripts/setup.sh              # packages, then build/
 #   bash scripts/setup.sh --packages   # packages only (what sanitize.sh and fuzz.sh run first)
+#   bash scripts/setup.sh riskreg      # packages, then only the named targets (demo.sh: riskreg
+#                                      # and the modules it loads, not the tests or benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(cmake g++ make ccache pkg-config libboost-graph-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev
       catch2 libcli11-dev libtomlplusplus-dev nlohmann-json3-dev nettle-dev libbenchmark-dev
       libcurl4-openssl-dev libmstch-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl chromium zlib1g-dev
-      postgresql libpqxx-dev clang-14 libclang-rt-14-dev)
+      postgresql libpqxx-dev clang-14 libclang-rt-14-dev clang-format-14)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,5 +26,11 @@ fi
 
 [ "${1:-}" = "--packages" ] && exit 0
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_WERROR=ON >/dev/null
-cmake --build build -j"$(nproc)" >&2
+# CI (scripts/test.sh sets RISKREG_CI=1): line tables only (-g1) and the command files in unity
+# batches (RISKREG_CI_BUILD), a faster build from scratch; a developer's build keeps full -g.
+ci=(-DRISKREG_CI_BUILD=OFF "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g -DNDEBUG")
+if [ "${RISKREG_CI:-0}" = 1 ]; then ci=(-DRISKREG_CI_BUILD=ON "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"); fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_WERROR=ON "${ci[@]}" >/dev/null
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build build -j"$(nproc)" "${targets[@]}" >&2
