@@ -1,4 +1,5 @@
 // riskreg show ID: everything about one risk, its links and its whole history.
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -6,6 +7,7 @@
 #include "core/text.h"
 
 #include "commands.h"
+#include "graph/rank_register.h"
 #include "register/risk_view.h"
 #include "render.h"
 #include "rules/flags.h"
@@ -28,6 +30,12 @@ void list_block(std::ostream& out, const std::string& title, const std::vector<s
   out << title << ":\n";
   if (items.empty()) out << "  (none)\n";
   for (const auto& i : items) out << "  - " << i << "\n";
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
 }
 
 nlohmann::json feeds_json(const std::vector<Feed>& fs) {
@@ -56,6 +64,7 @@ void add_show(CLI::App& app, Context& ctx) {
     // The feeders' scores are one more query (748 risks feed R5 on a generated 1,000,000):
     // read only when a rule uses them.
     auto facts = rule_set.needs_upstream() ? rules::load_risk_facts(st, m, id, now) : rules::facts_of(v, m, now);
+    RiskMitigationShare mitigation = risk_mitigation_share(st, m, id);  // issue 23
     std::vector<const rules::Rule*> fired;
     for (const auto& rule : rule_set.rules)
       if (rule.condition.matches(facts)) fired.push_back(&rule);
@@ -107,6 +116,10 @@ void add_show(CLI::App& app, Context& ctx) {
                       {"severity", rules::severity_name(rule->severity)},
                       {"message", rule_set.message(*rule, facts, m)}});
       j["flags"] = fl;
+      j["mitigation"] = mitigation.ranked ? nlohmann::json{{"reduction", mitigation.reduction},
+                                                           {"total", mitigation.total},
+                                                           {"share", mitigation.share}}
+                                          : nlohmann::json{{"not_ranked", mitigation.why_not}};
       ctx.out << j.dump(2) << "\n";
       return;
     }
@@ -141,6 +154,12 @@ void add_show(CLI::App& app, Context& ctx) {
             << (a.lead_officers.empty() ? "no lead officer" : join(a.lead_officers, ", ")) << "; "
             << (a.completion.empty() ? "no date" : a.completion) << "]\n";
     }
+    if (mitigation.ranked)
+      out << "If it no longer occurred of itself: the expected impact falls by " << fixed(mitigation.reduction, 4)
+          << " of " << fixed(mitigation.total, 4) << " (" << fixed(100 * mitigation.share, 1)
+          << "%; riskreg network --rank)\n";
+    else
+      out << "If it no longer occurred of itself: not ranked (" << mitigation.why_not << ")\n";
     if (!r.notes.empty()) list_block(out, "Notes", r.notes);
     out << "History:\n";
     std::vector<std::vector<std::string>> rows;

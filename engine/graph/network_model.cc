@@ -182,10 +182,13 @@ MonteCarloResult simulate_network(const RiskNetwork& net, const MonteCarloOption
   if (opt.threads == 0) throw Error(ErrorKind::InvalidInput, "Monte Carlo needs at least one thread");
   if (opt.runs == 0) throw Error(ErrorKind::InvalidInput, "Monte Carlo needs at least one run");
   size_t n = net.risks.size();
+  const bool weighted = !opt.weights.empty();
+  if (weighted && opt.weights.size() != n) throw Error(ErrorKind::Internal, "Monte Carlo weights: one per risk");
   Adjacency adj(net, false);
   struct Partial {
     std::vector<uint64_t> sum, sumsq, once;
     uint64_t truncated = 0;
+    double weighted = 0, weighted_sq = 0;
   };
   std::vector<Partial> parts(opt.threads);
   auto work = [&](unsigned k) {
@@ -217,13 +220,17 @@ MonteCarloResult simulate_network(const RiskNetwork& net, const MonteCarloOption
         for (uint32_t e = adj.start[i]; e < adj.start[i + 1]; ++e)
           if (fires(adj.p[e])) pending.push_back(adj.to[e]);
       }
+      double total = 0;
       for (uint32_t i : touched) {
+        if (weighted) total += opt.weights[i] * static_cast<double>(count[i]);
         part.sum[i] += count[i];
         part.sumsq[i] += count[i] * count[i];
         ++part.once[i];
         count[i] = 0;
       }
       touched.clear();
+      part.weighted += total;
+      part.weighted_sq += total * total;
     }
   };
   std::vector<std::thread> pool;
@@ -236,11 +243,17 @@ MonteCarloResult simulate_network(const RiskNetwork& net, const MonteCarloOption
   r.seed = opt.seed;
   r.threads = opt.threads;
   std::vector<uint64_t> sum(n, 0), sumsq(n, 0), once(n, 0);
+  double wsum = 0, wsq = 0;
   for (const auto& p : parts) {
     r.truncated_runs += p.truncated;
+    wsum += p.weighted, wsq += p.weighted_sq;
     for (size_t i = 0; i < n; ++i) sum[i] += p.sum[i], sumsq[i] += p.sumsq[i], once[i] += p.once[i];
   }
   double runs = static_cast<double>(opt.runs);
+  if (weighted) {
+    r.weighted = wsum / runs;
+    r.weighted_stderr = std::sqrt(std::max(0.0, wsq / runs - r.weighted * r.weighted) / runs);
+  }
   for (size_t i = 0; i < n; ++i) {
     double mean = static_cast<double>(sum[i]) / runs;
     double var = std::max(0.0, static_cast<double>(sumsq[i]) / runs - mean * mean);

@@ -66,6 +66,9 @@ struct MonteCarloOptions {
   /// Occurrences per run, at most; a run that reaches it stops and is counted as truncated
   /// (only networks whose occurrences multiply without end reach it).
   uint64_t max_occurrences = 1000000;
+  /// If not empty (one per risk): also estimate Σ weight × occurrences per run, e.g. the total
+  /// expected impact (weights = impacts) or one risk's frequency (a weight of 1 on it).
+  std::vector<double> weights = {};
 };
 
 struct MonteCarloResult {
@@ -77,6 +80,8 @@ struct MonteCarloResult {
   std::vector<double> frequency_stderr;  ///< standard error of that mean
   std::vector<double> at_least_once;     ///< share of runs in which the risk occurred
   std::vector<double> at_least_once_stderr;
+  double weighted = 0;         ///< mean of Σ weight × occurrences per run (0 without weights)
+  double weighted_stderr = 0;  ///< its standard error
 };
 
 /// Monte Carlo simulation. Thread k runs runs·k/T … runs·(k+1)/T − 1 with its own

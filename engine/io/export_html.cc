@@ -1,4 +1,5 @@
 #include "io/export_html.h"
+#include "io/html_mitigation.h"
 
 #include <algorithm>
 #include <cctype>
@@ -589,6 +590,7 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
   fs::remove(side_path_, ec);
   written_ = true;
   out << "</tbody>\n</table>\n</section>\n";
+  write_mitigation_section(out, store, m_, as_of);
 
   out << "</main>\n</body>\n</html>\n";
 }

@@ -465,6 +465,28 @@ const std::vector<Row>& rows() {
        {{"RISKREG_DB", "{dir}"}},
        7,
        "riskreg: {dir}: a directory, not a riskreg register\n"},
+      {"arg-rank-target-unknown",
+       "network --rank --target naming no risk",
+       nullptr,
+       {"--db", "{db}", "network", "--rank", "--target", "R99"},
+       {},
+       3,
+       "riskreg: --target: unknown risk 'R99'; did you mean 'R9'?\n"},
+      {"arg-rank-top-zero",
+       "network --rank --top 0",
+       nullptr,
+       {"--db", "{db}", "network", "--rank", "--top", "0"},
+       {},
+       2,
+       "riskreg: --top must be at least 1 (got 0)\n"},
+      {"file-network-no-links",
+       "network --rank on a network file with no links",
+       nullptr,
+       {"--db", "{db}", "network", "--rank", "--file", source_path("tests/fixtures/networks/no-links.toml")},
+       {},
+       4,
+       "riskreg: " + source_path("tests/fixtures/networks/no-links.toml") +
+           " has no links: nothing propagates, so there is nothing to rank (add [[link]] entries)\n"},
   };
   return r;
 }
@@ -580,6 +602,9 @@ TEST_CASE("bad input file-import-overlong-utf8", "[bad-inputs]") { check_row("fi
 TEST_CASE("bad input file-rules-missing", "[bad-inputs]") { check_row("file-rules-missing"); }
 TEST_CASE("bad input env-bad-log", "[bad-inputs]") { check_row("env-bad-log"); }
 TEST_CASE("bad input env-db-directory", "[bad-inputs]") { check_row("env-db-directory"); }
+TEST_CASE("bad input arg-rank-target-unknown", "[bad-inputs]") { check_row("arg-rank-target-unknown"); }
+TEST_CASE("bad input arg-rank-top-zero", "[bad-inputs]") { check_row("arg-rank-top-zero"); }
+TEST_CASE("bad input file-network-no-links", "[bad-inputs]") { check_row("file-network-no-links"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));
