@@ -1,5 +1,6 @@
 #include "store/create.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -39,6 +40,8 @@ RegisterCounts create_sqlite(const std::string& db_path, NewRegister reg, bool r
     std::error_code ec;
     for (const char* suffix : {"-wal", "-shm"}) fs::remove(target.string() + suffix, ec);
     fs::rename(tmp, target);
+    // The commit was logged with the temporary file's name: say where it now is.
+    spdlog::info("moved {} into place as {}", tmp.string(), target.string());
   } catch (...) {
     cleanup();
     throw;
