@@ -4,8 +4,8 @@
 
 #include "cascade_report.h"
 #include "commands.h"
-#include "graph/cascade.h"
 #include "register/rescore.h"
+#include "register/rules_bundle.h"
 
 namespace riskreg::cli {
 
@@ -30,19 +30,15 @@ void add_score(CLI::App& app, Context& ctx) {
   cmd->add_option("--expect", opt->expect, "Refuse unless the current score is still this (lost-update guard)");
   cmd->add_flag("--json", opt->json, "JSON output");
   cmd->callback([opt, &ctx] {
-    const Matrix& m = ctx.matrix();
+    // The rules are read once: the matrix and the cascade rule both come from them, and the
+    // engine checks both before it writes.
+    auto rules = ctx.store().rules();
+    const Matrix m = matrix_from(rules);
     RescoreRequest req{opt->id, opt->score, opt->reason, opt->as.empty() ? ctx.os_user() : opt->as,
                        opt->expect.empty() ? std::nullopt : std::optional(opt->expect)};
-    auto r = rescore(ctx.store(), m, ctx.clock(), req);
+    auto r = rescore(ctx.store(), rules, m, ctx.clock(), req);
     std::string from = r.from ? m.format(*r.from) : "(none)";
-    // The cascade of the real re-score (what it would do to the risks it feeds; nothing
-    // else is written). Skipped for a register whose rules have no cascade.toml. Only the
-    // risks the cascade can reach are read, so a re-score on a large register stays quick.
-    std::optional<CascadeResult> c;
-    if (auto rule = cascade_rule_from(ctx.store().rules())) {
-      RegisterNetwork net = build_network(ctx.store().downstream(r.risk_id, rule->max_depth));
-      c = cascade(net, m, *rule, *net.graph.find(NodeKind::Risk, r.risk_id), r.from, r.to);
-    }
+    const auto& c = r.cascade;
     if (opt->json) {
       ctx.out << nlohmann::json{{"risk", r.risk_id},
                                 {"from", from},

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/chain.h"
+#include "audit/events.h"
 
 namespace riskreg {
 
@@ -58,12 +59,20 @@ AuditVerification verify_audit(Store& store) {
   };
   std::vector<ImportCover> import_assessments, import_owners;
   std::set<int64_t> owner_entries;  // owner changes recorded by their own "owner" entry
+  std::map<int64_t, std::pair<const AuditEntry*, events::RecordedOwner>> owners_recorded;
   for (const auto& e : log) {
-    if (e.action == "owner") {
-      json d = json::parse(e.detail, nullptr, false);
-      if (d.is_object() && d.contains("change") && d["change"].is_number_integer())
-        owner_entries.insert(d["change"].get<int64_t>());
-    } else if (e.action == "import") {
+    if (e.action == events::kOwner) {
+      auto o = events::owner_of(e.detail);
+      if (!o) {
+        problem(e.seq, std::nullopt, "entry " + std::to_string(e.seq) + " was edited: it names no owner change");
+        continue;
+      }
+      owner_entries.insert(o->change);
+      if (!owners_recorded.emplace(o->change, std::pair(&e, *o)).second)
+        problem(e.seq, std::nullopt,
+                "entry " + std::to_string(e.seq) + " records owner change " + std::to_string(o->change) +
+                    " a second time (inserted)");
+    } else if (e.action == events::kImport) {
       if (auto c = ImportRecord::cover(e.detail, "assessments")) import_assessments.push_back({*c, &e});
       if (auto c = ImportRecord::cover(e.detail, "owner_changes")) import_owners.push_back({*c, &e});
     }
@@ -76,11 +85,9 @@ AuditVerification verify_audit(Store& store) {
 
   std::vector<AssessmentRow> rows;
   std::vector<OwnerChange> owner_rows;
-  const bool need_owners = !import_owners.empty();
   for (const auto& id : store.risk_ids()) {
     for (auto& r : store.history(id)) rows.push_back(std::move(r));
-    if (need_owners)
-      for (auto& o : store.owner_history(id)) owner_rows.push_back(std::move(o));
+    for (auto& o : store.owner_history(id)) owner_rows.push_back(std::move(o));
   }
   std::sort(rows.begin(), rows.end(), [](const AssessmentRow& a, const AssessmentRow& b) { return a.id < b.id; });
   std::sort(owner_rows.begin(), owner_rows.end(),
@@ -207,6 +214,44 @@ AuditVerification verify_audit(Store& store) {
   };
   check_digests(import_assessments, rows, "assessments", [&](int64_t id) { return scores.count(id) > 0; });
   check_digests(import_owners, owner_rows, "owner changes", [&](int64_t id) { return owner_entries.count(id) > 0; });
+
+  // Every owner change has exactly one "owner" entry that matches it, except the initial
+  // owners (written with the "create" entry's actor, time and reason) and those an import's
+  // digest covers (checked above).
+  {
+    std::set<int64_t> matched;
+    const std::string create_reason = create ? create_detail.value("reason", std::string()) : std::string();
+    for (const auto& c : owner_rows) {
+      auto it = owners_recorded.find(c.id);
+      const std::string name = "owner change " + std::to_string(c.id) + " (" + c.risk_id + ")";
+      if (it == owners_recorded.end()) {
+        bool initial_owner = create && c.by == create->actor && c.at == create->at && c.reason == create_reason;
+        if (!initial_owner && !covering(import_owners, c.id))
+          problem(std::nullopt, std::nullopt,
+                  name + " has no audit entry (inserted outside riskreg, or its entry was deleted)");
+        continue;
+      }
+      matched.insert(c.id);
+      const AuditEntry& e = *it->second.first;
+      const events::RecordedOwner& o = it->second.second;
+      const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
+          {"risk", {c.risk_id, e.entity}}, {"owner", {c.owner, o.owner}}, {"reason", {c.reason, o.reason}},
+          {"by", {c.by, e.actor}},         {"at", {c.at, e.at}},
+      };
+      for (const auto& [field, v] : fields)
+        if (v.first != v.second) {
+          problem(e.seq, std::nullopt,
+                  name + " was edited: " + field + " is " + q(v.first) + ", audit entry " + std::to_string(e.seq) +
+                      " recorded " + q(v.second));
+          break;
+        }
+    }
+    for (const auto& [id, rec] : owners_recorded)
+      if (!matched.count(id))
+        problem(rec.first->seq, std::nullopt,
+                "entry " + std::to_string(rec.first->seq) + " records owner change " + std::to_string(id) + " (" +
+                    rec.first->entity + "), which is missing from the history (deleted)");
+  }
 
   // Each risk's current score is its latest assessment (the pointer lives in a table
   // that is not append-only).

@@ -1,18 +1,11 @@
 #include "register/generate.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <filesystem>
 
 #include "core/error.h"
 #include "register/rules_bundle.h"
-#include "store/open.h"
-#include "store/postgres.h"
-#include "store/sqlite_store.h"
-
-namespace fs = std::filesystem;
+#include "store/create.h"
 
 namespace riskreg {
 
@@ -288,11 +281,7 @@ SyntheticRegister synthesize(const Matrix& m, int64_t n, uint64_t seed, int bodi
 GenerateResult generate_register(const GenerateRequest& req, const Clock& clock) {
   auto rules = read_rules_dir(req.rules_dir);
   Matrix matrix = matrix_from(rules);
-  const bool pg = backend_of(req.db_path) == Backend::Postgres;
-  const std::string path = pg ? req.db_path : sqlite_path(req.db_path);
-  if (!pg && fs::exists(path) && !req.force)
-    throw Error(ErrorKind::Conflict,
-                path + " already holds a register; use --force to replace it (its history will be lost)");
+  refuse_existing(req.db_path, req.force);  // before the synthesis, which takes a while on a large register
   // Two years of history ending now, on whole days so the same seed and date give the same register.
   Timestamp created = std::chrono::floor<std::chrono::days>(clock.now()) - std::chrono::days(730);
   SyntheticRegister reg = synthesize(matrix, req.risks, req.seed, req.bodies, created, req.by);
@@ -301,37 +290,9 @@ GenerateResult generate_register(const GenerateRequest& req, const Clock& clock)
   result.rescores = static_cast<int64_t>(reg.rescores.size());
   result.matrix_name = matrix.name;
 
-  if (pg) {
-    // One transaction on the server: the register and its history by COPY, replacing an
-    // existing register only with --force (PgStore refuses otherwise, exit 8).
-    result.counts =
-        postgres().create_with_history(path, reg.data, rules, req.by, created, reason, reg.rescores, req.force);
-    return result;
-  }
-
-  fs::path target = fs::absolute(path);
-  fs::path tmp = target;
-  tmp += ".generate-" + std::to_string(::getpid());
-  auto cleanup = [&] {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp.string() + suffix, ec);
-  };
-  cleanup();
-  try {
-    {
-      SqliteStore store(tmp.string(), SqliteStore::Mode::Create);
-      store.create(reg.data, rules, req.by, created, reason);
-      reg.data = {};  // the in-memory copy is not needed any more
-      store.append_assessments(reg.rescores);
-      result.counts = store.counts();
-    }
-    std::error_code ec;
-    for (const char* suffix : {"-wal", "-shm"}) fs::remove(target.string() + suffix, ec);
-    fs::rename(tmp, target);
-  } catch (...) {
-    cleanup();
-    throw;
-  }
+  result.counts = create_store(
+      req.db_path, {std::move(reg.data), std::move(rules), req.by, created, reason, std::move(reg.rescores)},
+      req.force);
   return result;
 }
 

@@ -2,12 +2,18 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "graph/build.h"
 #include "register/risk_view.h"
 
 namespace riskreg {
 
-RescoreResult rescore(Store& store, const Matrix& m, const Clock& clock, const RescoreRequest& req) {
-  std::string id = resolve_risk_id(store, req.risk);
+namespace {
+
+RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, const RescoreRequest& req,
+                           const std::optional<CascadeRule>& rule) {
+  RiskState state = resolve_risk(store, req.risk);
+  const std::string& id = state.id;
+  view_of(state, m);  // its stored scores are on the matrix (Error Schema before any write)
   Cell to = parse_score(m, req.score);
   if (trim(req.reason).empty())
     throw Error(ErrorKind::InvalidInput, id + ": a re-score needs a reason (--reason TEXT), and it cannot be blank");
@@ -18,22 +24,38 @@ RescoreResult rescore(Store& store, const Matrix& m, const Clock& clock, const R
   std::optional<ScoreCodes> expect;
   if (req.expect) expect = m.codes(parse_score(m, *req.expect));
 
-  auto before = view_of(*store.risk_state(id), m);
-  NewAssessment a{id, m.codes(to), req.by, clock.now(), trim(req.reason), expect};
+  // The one write: it checks `expect` under the risk's lock and returns the score it replaced.
+  auto written = store.append_assessment({id, m.codes(to), req.by, clock.now(), trim(req.reason), expect});
   RescoreResult r;
-  r.assessment = store.append_assessment(a);
   r.risk_id = id;
-  r.title = before.state.title;
-  // The guard ran inside the write transaction; re-read what the score was just before
-  // ours, which another owner may have changed since `before` was read.
-  auto after = view_of(*store.risk_state(id), m);
-  r.from = after.previous;
+  r.title = written.title;
+  r.audit_seq = written.audit_seq;
+  r.assessment = static_cast<const AssessmentRow&>(written);
+  // On the matrix: checked before the write, or written by a riskreg of the same rules since.
+  if (written.from)
+    if (auto from = m.cell(*written.from)) r.from = *from;
   r.to = to;
   r.was_above = r.from && m.above_appetite(*r.from);
   r.now_above = m.above_appetite(to);
   r.crossed = r.was_above == r.now_above ? "none" : r.now_above ? "up" : "down";
   r.band_change = m.band(to).rank - (r.from ? m.band(*r.from).rank : m.band(to).rank);
+  if (rule) {
+    // Only the risks the cascade can reach are read, so a re-score on a large register stays quick.
+    RegisterNetwork net = build_network(store.downstream(id, rule->max_depth));
+    r.cascade = cascade(net, m, *rule, *net.graph.find(NodeKind::Risk, id), r.from, r.to);
+  }
   return r;
+}
+
+}  // namespace
+
+RescoreResult rescore(Store& store, const Matrix& m, const Clock& clock, const RescoreRequest& req) {
+  return rescore_with(store, m, clock, req, std::nullopt);
+}
+
+RescoreResult rescore(Store& store, const std::vector<RulesFile>& rules, const Matrix& m, const Clock& clock,
+                      const RescoreRequest& req) {
+  return rescore_with(store, m, clock, req, cascade_rule_from(rules));
 }
 
 }  // namespace riskreg

@@ -32,13 +32,15 @@ RiskView view_of(const RiskState& s, const Matrix& m) {
   return v;
 }
 
-std::string resolve_risk_id(Store& store, const std::string& text) {
+std::string resolve_risk_id(Store& store, const std::string& text) { return resolve_risk(store, text).id; }
+
+RiskState resolve_risk(Store& store, const std::string& text) {
   std::string t = trim(text);
   std::vector<std::string> tries{t, to_upper(t)};
   if (!t.empty() && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); }))
     tries.push_back("R" + t);
   for (const auto& id : tries)
-    if (store.risk_state(id)) return id;
+    if (auto s = store.risk_state(id)) return std::move(*s);
   auto ids = store.risk_ids();
   std::string msg = "unknown risk '" + text + "'";
   auto m = did_you_mean(to_upper(t), ids);

@@ -24,6 +24,8 @@ RiskView view_of(const RiskState& s, const Matrix& m);
 
 /// "R5", "r5" and "5" all name risk R5. Throws Error(NotFound) with a "did you mean".
 std::string resolve_risk_id(Store& store, const std::string& text);
+/// The same, with the state it read of the risk (one read when the text is its id).
+RiskState resolve_risk(Store& store, const std::string& text);
 
 /// Parses a score on the matrix. Throws Error(InvalidInput) naming the valid scores.
 Cell parse_score(const Matrix& m, const std::string& text);

@@ -92,6 +92,8 @@ class AuditCopy {
   void add(const std::string& at, const std::string& actor, const std::string& action, const std::string& entity,
            const std::string& detail);
   void complete() { copy_->complete(); }
+  /// The sequence number the next added entry takes (the last added one's plus one).
+  int64_t next_seq() const { return seq_; }
 
  private:
   std::string prev_hash_;

@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "audit/chain.h"
+#include "audit/events.h"
 #include "core/error.h"
 #include "store/json_list.h"
 #include "store/pg_bulk.h"
@@ -71,15 +72,12 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
       auto it = existing.find(r.id);
       p.found = it != existing.end();
       if (p.found != ir.exists)
-        throw Error(ErrorKind::Conflict, r.id + (p.found ? " was created" : " was removed") +
-                                             " since the file was checked; nothing was imported, try again");
+        throw Error(ErrorKind::Conflict,
+                    p.found ? events::import_created_since(r.id) : events::import_removed_since(r.id));
       if (p.found) {
         p.now = it->second.now;
         p.key = it->second.key;
-        if (p.now != ir.expect)
-          throw Error(ErrorKind::Conflict, r.id +
-                                               " was re-scored since the file was checked; nothing was imported, "
-                                               "try again");
+        if (p.now != ir.expect) throw Error(ErrorKind::Conflict, events::import_rescored_since(r.id));
         ++res.updated;
       } else {
         ++new_risks;
@@ -176,9 +174,10 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
       if (p.change) record.add(OwnerChange{p.change, r.id, *r.owner, b.by, at, ir.reason});
     }
     AuditCopy audit(tx);
-    audit.add(at, b.by, "import", "register", record.detail(b, res));
+    audit.add(at, b.by, events::kImport, "register", record.detail(b, res));
     audit.complete();
     tx.commit();
+    events::log_committed(events::kImport, "register", audit.next_seq() - 1, where_);
     return res;
   } catch (const pqxx::insufficient_privilege& e) {
     std::string msg = e.what();

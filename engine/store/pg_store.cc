@@ -4,10 +4,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "audit/chain.h"
+#include "audit/events.h"
 #include "core/error.h"
 #include "store/json_list.h"
 #include "store/pg_bulk.h"
@@ -198,7 +202,11 @@ RiskState read_state(const pqxx::row& r) {
 
 PgStore::PgStore(const std::string& url, Mode mode) : url_(url), where_(redact_url(url)) {
   try {
+    auto t0 = std::chrono::steady_clock::now();
     conn_ = std::make_unique<pqxx::connection>(url_);
+    spdlog::debug("postgresql: connected to {} as '{}' in {:.1f} ms (server {})", where_, conn_->username(),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+                  conn_->server_version());
   } catch (const pqxx::broken_connection& e) {
     std::string msg = e.what();
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
@@ -210,8 +218,14 @@ PgStore::PgStore(const std::string& url, Mode mode) : url_(url), where_(redact_u
   }
   guarded(where_, conn_.get(), [&] {
     {
+      // The usual case in two round trips and no transaction: the session's message level and
+      // whether the register's meta table exists, then its schema version, already current.
       pqxx::nontransaction nt(*conn_);
-      nt.exec("SET client_min_messages TO warning");
+      auto r = nt.exec(
+          "SELECT set_config('client_min_messages', 'warning', false), to_regclass('riskreg_meta') IS NOT NULL");
+      if (r[0][1].as<bool>() &&
+          nt.exec("SELECT schema_version FROM riskreg_meta")[0][0].as<int>() == pg_current_schema_version())
+        return;
     }
     pqxx::work tx(*conn_);
     int version = pg_schema_version(tx);
@@ -232,8 +246,8 @@ int PgStore::schema_version() {
   });
 }
 
-void PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
-                           const std::string& action, const std::string& entity, const std::string& detail) {
+int64_t PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
+                              const std::string& action, const std::string& entity, const std::string& detail) {
   // The chain head row serialises appends: whoever holds it reads the true last entry.
   tx.exec("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE");
   AuditEntry e;
@@ -252,6 +266,7 @@ void PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const
   e.hash = audit_hash(e.prev_hash, e);
   tx.exec_params("INSERT INTO audit VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", e.seq, e.at, e.actor, e.action, e.entity,
                  e.detail, e.prev_hash, e.hash);
+  return e.seq;
 }
 
 void PgStore::create(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& by, Timestamp at_ts,
@@ -276,13 +291,14 @@ void PgStore::create_with_history(const RegisterData& d, const std::vector<Rules
     } else {
       pg_migrate(tx, where_);
       auto n = tx.exec("SELECT (SELECT count(*) FROM risks) + (SELECT count(*) FROM audit)")[0][0].as<int64_t>();
-      if (n != 0)
-        throw Error(ErrorKind::Conflict,
-                    where_ + " already holds a register; use --force to replace it (its history will be lost)");
+      if (n != 0) throw Error(ErrorKind::Conflict, events::register_exists(where_));
     }
     fill(tx, d, rules, by, format_timestamp(at_ts), reason);
     append_bulk(tx, rescores);
     tx.commit();
+    events::log_committed(events::kCreate, "register", 1, where_);
+    if (!rescores.empty())
+      spdlog::info("committed {} \"score\" entries, audit seq 2-{} ({})", rescores.size(), rescores.size() + 1, where_);
   });
 }
 
@@ -299,11 +315,9 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
   if (d.info.risk_manager) put_meta("risk_manager", *d.info.risk_manager);
   put_meta("created_at", at);
 
-  json rules_detail = json::object();
   for (const auto& f : rules) {
     tx.exec_params("INSERT INTO rules_files (name, content, sha256, loaded_at, loaded_by) VALUES ($1,$2,$3,$4,$5)",
                    f.name, f.content, f.sha256, at, by);
-    rules_detail[f.name] = f.sha256;
   }
 
   // Every bulk table by COPY rather than one INSERT per row: a million-risk register is a
@@ -431,19 +445,7 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
     tx.exec("SELECT setval(pg_get_serial_sequence('" + table + "', '" + col + "'), coalesce((SELECT max(" + col +
             ") FROM " + table + "), 0) + 1, false)");
   }
-  append_audit(tx, at, by, "create", "register",
-               json{{"name", d.info.name},
-                    {"rules", rules_detail},
-                    {"reason", reason},
-                    {"risks", d.risks.size()},
-                    {"feeds", d.feeds.size()},
-                    {"priorities", d.priorities.size()},
-                    {"outcomes", d.outcomes.size()},
-                    {"assessments",
-                     {{"count", initial.size()},
-                      {"last", initial.empty() ? 0 : initial.back().id},
-                      {"sha256", assessments_digest(initial)}}}}
-                   .dump());
+  append_audit(tx, at, by, events::kCreate, "register", events::create_detail(d, rules, reason, initial));
 }
 
 RegisterInfo PgStore::read_info(pqxx::dbtransaction& tx) {
@@ -475,7 +477,7 @@ RegisterInfo PgStore::info() {
 
 std::vector<RulesFile> PgStore::rules() {
   return guarded(where_, conn_.get(), [&] {
-    pqxx::read_transaction tx(*conn_);
+    pqxx::nontransaction tx(*conn_);  // one statement: its own snapshot
     std::vector<RulesFile> out;
     for (const auto& r : tx.exec(R"sql(SELECT name, content, sha256 FROM rules_files f
         WHERE seq = (SELECT max(seq) FROM rules_files g WHERE g.name = f.name) ORDER BY name COLLATE "C")sql"))
@@ -524,7 +526,7 @@ std::optional<Risk> PgStore::risk(const std::string& id) {
 
 std::optional<RiskState> PgStore::risk_state(const std::string& id) {
   return guarded(where_, conn_.get(), [&]() -> std::optional<RiskState> {
-    pqxx::read_transaction tx(*conn_);
+    pqxx::nontransaction tx(*conn_);  // one statement: its own snapshot, no BEGIN/COMMIT round trips
     auto res = tx.exec_params(std::string(kStateSelect) + " WHERE r.id = $1", id);
     if (res.empty()) return std::nullopt;
     return read_state(res[0]);
@@ -645,31 +647,45 @@ std::vector<AuditEntry> PgStore::audit_log() {
   });
 }
 
-std::pair<AssessmentRow, std::string> PgStore::append_one(pqxx::dbtransaction& tx, const NewAssessment& a) {
+std::string PgStore::audit_head(const std::optional<std::string>& as_of) {
+  return guarded(where_, conn_.get(), [&] {
+    pqxx::read_transaction tx(*conn_);
+    // Times compare as text, byte by byte (COLLATE "C"), as SQLite compares them.
+    auto r = as_of ? tx.exec_params(
+                         R"sql(SELECT hash FROM audit WHERE at COLLATE "C" <= $1 ORDER BY seq DESC LIMIT 1)sql", *as_of)
+                   : tx.exec("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1");
+    return r.empty() ? std::string() : str(r[0][0]);
+  });
+}
+
+std::pair<AppendedAssessment, std::string> PgStore::append_one(pqxx::dbtransaction& tx, const NewAssessment& a) {
   // The lost-update guard: the risk's row stays locked until commit, so `expect` is
-  // checked against the score no other writer can change meanwhile.
-  auto cur = tx.exec_params("SELECT key, current_assessment FROM risks WHERE id = $1 FOR UPDATE", a.risk_id);
+  // checked against the score no other writer can change meanwhile. The lock is taken
+  // first; the current score is read after it, so it is the one our write replaces.
+  auto cur = tx.exec_params("SELECT key, title, current_assessment FROM risks WHERE id = $1 FOR UPDATE", a.risk_id);
   if (cur.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
   int64_t key = cur[0][0].as<int64_t>();
   std::optional<ScoreCodes> current;
-  if (!cur[0][1].is_null()) {
-    auto c = tx.exec_params("SELECT likelihood, impact FROM assessments WHERE id = $1", cur[0][1].as<int64_t>());
+  if (!cur[0][2].is_null()) {
+    auto c = tx.exec_params("SELECT likelihood, impact FROM assessments WHERE id = $1", cur[0][2].as<int64_t>());
     if (!c.empty()) current = ScoreCodes{str(c[0][0]), str(c[0][1])};
   }
   if (a.expect && (!current || !(*current == *a.expect)))
-    throw Error(ErrorKind::Conflict, a.risk_id +
-                                         ": the score is no longer the expected one (someone re-scored it); "
-                                         "check it with 'riskreg show " +
-                                         a.risk_id + "' and try again");
-  AssessmentRow row;
+    throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
+  AppendedAssessment row;
   row.risk_id = a.risk_id;
   row.score = a.score;
   row.by = a.by;
   row.at = format_timestamp(a.at);
   row.reason = a.reason;
+  row.title = str(cur[0][1]);
+  row.from = current;
   try {
-    row.id = tx.exec_params(R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at,
-        reason) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id)sql",
+    // The row and the risk's pointers to it in one statement (one round trip).
+    row.id = tx.exec_params(R"sql(WITH ins AS (INSERT INTO assessments (risk, likelihood, impact, assessed_by,
+        assessed_at, reason) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id)
+      UPDATE risks SET previous_assessment = current_assessment, current_assessment = (SELECT id FROM ins)
+      WHERE key = $1 RETURNING current_assessment)sql",
                             key, row.score.likelihood, row.score.impact, row.by, row.at, row.reason)[0][0]
                  .as<int64_t>();
   } catch (const pqxx::insufficient_privilege&) {
@@ -677,22 +693,19 @@ std::pair<AssessmentRow, std::string> PgStore::append_one(pqxx::dbtransaction& t
                                          "' may not re-score this risk (risk owners may re-score only the "
                                          "risks they own; see docs/postgresql.md)");
   }
-  tx.exec_params("UPDATE risks SET previous_assessment = current_assessment, current_assessment = $1 WHERE key = $2",
-                 row.id, key);
-  json detail = {{"assessment", row.id},
-                 {"likelihood", row.score.likelihood},
-                 {"impact", row.score.impact},
-                 {"reason", row.reason}};
-  if (current) detail["from"] = {{"likelihood", current->likelihood}, {"impact", current->impact}};
-  return {row, detail.dump()};
+  return {row, events::score_detail(row, current)};
 }
 
-AssessmentRow PgStore::append_assessment(const NewAssessment& a) {
+AppendedAssessment PgStore::append_assessment(const NewAssessment& a) {
   return guarded(where_, conn_.get(), [&] {
+    auto t0 = std::chrono::steady_clock::now();
     pqxx::work tx(*conn_);
     auto [row, detail] = append_one(tx, a);
-    append_audit(tx, row.at, row.by, "score", row.risk_id, detail);
+    row.audit_seq = append_audit(tx, row.at, row.by, events::kScore, row.risk_id, detail);
     tx.commit();
+    spdlog::debug("postgresql: re-score transaction took {:.1f} ms",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    events::log_committed(events::kScore, row.risk_id, row.audit_seq, where_);
     return row;
   });
 }
@@ -753,10 +766,7 @@ CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) O
     if (it == risks.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
     Current& c = it->second;
     if (a.expect && (!c.now || !(*c.now == *a.expect)))
-      throw Error(ErrorKind::Conflict, a.risk_id +
-                                           ": the score is no longer the expected one (someone re-scored "
-                                           "it); check it with 'riskreg show " +
-                                           a.risk_id + "' and try again");
+      throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
     risk_of[i] = &c;
     from[i] = c.now;
     c.now = &a.score;
@@ -791,12 +801,8 @@ CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) O
   AuditCopy audit(tx);
   for (size_t i = 0; i < out.size(); ++i) {
     const AssessmentRow& row = out[i];
-    json detail = {{"assessment", row.id},
-                   {"likelihood", row.score.likelihood},
-                   {"impact", row.score.impact},
-                   {"reason", row.reason}};
-    if (from[i]) detail["from"] = {{"likelihood", from[i]->likelihood}, {"impact", from[i]->impact}};
-    audit.add(row.at, row.by, "score", row.risk_id, detail.dump());
+    audit.add(row.at, row.by, events::kScore, row.risk_id,
+              events::score_detail(row, from[i] ? std::optional(*from[i]) : std::nullopt));
   }
   audit.complete();
   return out;
@@ -824,15 +830,9 @@ AlertDelivery PgStore::append_alert_delivery(const AlertDelivery& d, const std::
         detail, message_sha256, at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id)sql",
                        d.period, d.recipient, d.channel, d.status, d.attempts, d.detail, d.message_sha256, d.at)[0][0]
             .as<int64_t>();
-    append_audit(tx, d.at, by, "alert", d.period,
-                 json{{"delivery", out.id},
-                      {"recipient", d.recipient},
-                      {"channel", d.channel},
-                      {"status", d.status},
-                      {"attempts", d.attempts},
-                      {"message_sha256", d.message_sha256}}
-                     .dump());
+    int64_t seq = append_audit(tx, d.at, by, events::kAlert, d.period, events::alert_detail(out));
     tx.commit();
+    events::log_committed(events::kAlert, d.period, seq, where_);
     return out;
   });
 }
@@ -850,8 +850,9 @@ OwnerChange PgStore::assign_owner(const std::string& risk_id, const std::string&
                           key, owner, by, c.at, reason)[0][0]
                .as<int64_t>();
     tx.exec_params("UPDATE risks SET owner = $1 WHERE key = $2", owner, key);
-    append_audit(tx, c.at, by, "owner", risk_id, json{{"owner", owner}, {"reason", reason}, {"change", c.id}}.dump());
+    int64_t seq = append_audit(tx, c.at, by, events::kOwner, risk_id, events::owner_detail(c));
     tx.commit();
+    events::log_committed(events::kOwner, risk_id, seq, where_);
     return c;
   });
 }

@@ -64,8 +64,13 @@ class PgStore : public Store {
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
+  /// One indexed read of the newest entry (by then), not the log.
+  std::string audit_head(const std::optional<std::string>& as_of) override;
+  /// In store/pg_export.cc: five server-side cursors merged in key order.
+  void for_each_export(const std::optional<std::string>& as_of, bool upstream,
+                       const std::function<void(ExportRisk&)>& on_risk) override;
   std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
-  AssessmentRow append_assessment(const NewAssessment& a) override;
+  AppendedAssessment append_assessment(const NewAssessment& a) override;
   std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
   AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
   /// In store/pg_import.cc.
@@ -81,12 +86,12 @@ class PgStore : public Store {
             const std::string& by, const std::string& at, const std::string& reason);
   /// Checks `expect`, appends the assessment and moves the risk's pointers, under the
   /// risk's row lock; returns the row and its "score" audit detail (appended by the caller).
-  std::pair<AssessmentRow, std::string> append_one(pqxx::dbtransaction& tx, const NewAssessment& a);
+  std::pair<AppendedAssessment, std::string> append_one(pqxx::dbtransaction& tx, const NewAssessment& a);
   /// append_assessments inside `tx`: the same rows and audit entries in a fixed number of
   /// round trips (COPY), whatever the number of re-scores.
   std::vector<AssessmentRow> append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all);
-  void append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor, const std::string& action,
-                    const std::string& entity, const std::string& detail);
+  int64_t append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
+                       const std::string& action, const std::string& entity, const std::string& detail);
   std::vector<Feed> read_feeds(pqxx::dbtransaction& tx, const std::string& where, const std::string& id);
   void read_priorities(pqxx::dbtransaction& tx, const std::string& where, const std::string& arg,
                        std::vector<Priority>& out);

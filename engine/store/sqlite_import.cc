@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "audit/chain.h"
+#include "audit/events.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/progress.h"
@@ -208,8 +209,7 @@ ImportResult SqliteStore::write_import(
           ins_risk.exec();
         } catch (const SQLite::Exception& e) {
           if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE)
-            throw Error(ErrorKind::Conflict,
-                        r.id + " was created since the file was checked; nothing was imported, try again");
+            throw Error(ErrorKind::Conflict, events::import_created_since(r.id));
           throw;
         }
         if (db_->getLastInsertRowid() != key)
@@ -219,16 +219,11 @@ ImportResult SqliteStore::write_import(
         find.reset();
         find.bind(1, r.id);
         found = find.executeStep();
-        if (!found)
-          throw Error(ErrorKind::Conflict,
-                      r.id + " was removed since the file was checked; nothing was imported, try again");
+        if (!found) throw Error(ErrorKind::Conflict, events::import_removed_since(r.id));
         key = find.getColumn(0).getInt64();
         std::optional<ScoreCodes> now;
         if (!find.getColumn(1).isNull()) now = ScoreCodes{find.getColumn(1).getString(), find.getColumn(2).getString()};
-        if (now != ir.expect)
-          throw Error(ErrorKind::Conflict, r.id +
-                                               " was re-scored since the file was checked; nothing was imported, "
-                                               "try again");
+        if (now != ir.expect) throw Error(ErrorKind::Conflict, events::import_rescored_since(r.id));
         ++res.updated;
         if (ir.fields) {
           upd_fields.reset();
@@ -268,8 +263,9 @@ ImportResult SqliteStore::write_import(
     ins_import.bind(5, at);
     ins_import.exec();
     res.import_id = db_->getLastInsertRowid();
-    append_audit(at, b.by, "import", "register", record.detail(b, res));
+    int64_t seq = append_audit(at, b.by, events::kImport, "register", record.detail(b, res));
     tx.commit();
+    events::log_committed(events::kImport, "register", seq, path_);
     return res;
   } catch (const SQLite::Exception& e) {
     int code = e.getErrorCode() & 0xff;

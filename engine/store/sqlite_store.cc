@@ -12,10 +12,13 @@
 #include <unordered_map>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
+
 #include <nlohmann/json.hpp>
 
 #include "audit/chain.h"
+#include "audit/events.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "store/json_list.h"
@@ -130,6 +133,15 @@ RiskState read_state(SQLite::Statement& st) {
   return s;
 }
 
+/// At debug: each statement SQLite completes, with its time (sqlite3_trace_v2's profile event).
+int log_statement(unsigned type, void*, void* stmt, void* nanoseconds) {
+  if (type != SQLITE_TRACE_PROFILE) return 0;
+  const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+  spdlog::debug("sqlite: {:.3f} ms  {}", static_cast<double>(*static_cast<sqlite3_int64*>(nanoseconds)) / 1e6,
+                sql ? std::string_view(sql).substr(0, 200) : std::string_view("?"));
+  return 0;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
@@ -158,6 +170,10 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
       db_->exec("PRAGMA page_size = " + std::to_string(kPageSize));
       db_->exec("PRAGMA journal_mode = WAL");
     }
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("sqlite: opened {} ({})", path_, mode == Mode::Open ? "existing register" : "new file");
+      sqlite3_trace_v2(db_->getHandle(), SQLITE_TRACE_PROFILE, log_statement, nullptr);
+    }
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA synchronous = NORMAL");
     // Whole-register reads take a memory map and a larger page cache for their length only
@@ -170,8 +186,8 @@ SqliteStore::~SqliteStore() = default;
 
 int SqliteStore::schema_version() { return db_->execAndGet("PRAGMA user_version").getInt(); }
 
-void SqliteStore::append_audit(const std::string& at, const std::string& actor, const std::string& action,
-                               const std::string& entity, const std::string& detail) {
+int64_t SqliteStore::append_audit(const std::string& at, const std::string& actor, const std::string& action,
+                                  const std::string& entity, const std::string& detail) {
   AuditEntry e;
   SQLite::Statement last(*db_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
   e.prev_hash = kGenesisHash;
@@ -196,6 +212,7 @@ void SqliteStore::append_audit(const std::string& at, const std::string& actor, 
   ins.bind(7, e.prev_hash);
   ins.bind(8, e.hash);
   ins.exec();
+  return e.seq;
 }
 
 int64_t SqliteStore::risk_key(const std::string& id) {
@@ -226,7 +243,6 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     if (d.info.risk_manager) put_meta("risk_manager", *d.info.risk_manager);
     put_meta("created_at", at);
 
-    json rules_detail = json::object();
     for (const auto& f : rules) {
       SQLite::Statement st(*db_,
                            "INSERT INTO rules_files (name, content, sha256, loaded_at, loaded_by) VALUES (?,?,?,?,?)");
@@ -236,7 +252,6 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
       st.bind(4, at);
       st.bind(5, by);
       st.exec();
-      rules_detail[f.name] = f.sha256;
     }
 
     SQLite::Statement ins_risk(*db_, sqlite_rows::kInsertRisk);
@@ -412,20 +427,9 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
         ins_op.exec();
       }
     }
-    append_audit(at, by, "create", "register",
-                 json{{"name", d.info.name},
-                      {"rules", rules_detail},
-                      {"reason", reason},
-                      {"risks", d.risks.size()},
-                      {"feeds", d.feeds.size()},
-                      {"priorities", d.priorities.size()},
-                      {"outcomes", d.outcomes.size()},
-                      {"assessments",
-                       {{"count", initial.size()},
-                        {"last", initial.empty() ? 0 : initial.back().id},
-                        {"sha256", assessments_digest(initial)}}}}
-                     .dump());
+    int64_t seq = append_audit(at, by, events::kCreate, "register", events::create_detail(d, rules, reason, initial));
     tx.commit();
+    events::log_committed(events::kCreate, "register", seq, path_);
   });
 }
 
@@ -594,10 +598,10 @@ std::vector<AuditEntry> SqliteStore::audit_log() {
   });
 }
 
-AssessmentRow SqliteStore::append_assessment(const NewAssessment& a) {
+AppendedAssessment SqliteStore::append_assessment(const NewAssessment& a) {
   return guarded(path_, [&] {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement cur(*db_, R"sql(SELECT r.key, r.current_assessment, c.likelihood, c.impact FROM risks r
+    SQLite::Statement cur(*db_, R"sql(SELECT r.key, r.current_assessment, c.likelihood, c.impact, r.title FROM risks r
         LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
     cur.bind(1, a.risk_id);
     if (!cur.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
@@ -609,16 +613,15 @@ AssessmentRow SqliteStore::append_assessment(const NewAssessment& a) {
       current = ScoreCodes{cur.getColumn(2).getString(), cur.getColumn(3).getString()};
     }
     if (a.expect && (!current || !(*current == *a.expect)))
-      throw Error(ErrorKind::Conflict, a.risk_id +
-                                           ": the score is no longer the expected one (someone re-scored it); "
-                                           "check it with 'riskreg show " +
-                                           a.risk_id + "' and try again");
-    AssessmentRow row;
+      throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
+    AppendedAssessment row;
     row.risk_id = a.risk_id;
     row.score = a.score;
     row.by = a.by;
     row.at = format_timestamp(a.at);
     row.reason = a.reason;
+    row.title = cur.getColumn(4).getString();
+    row.from = current;
     SQLite::Statement ins(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at,
         reason) VALUES (?,?,?,?,?,?))sql");
     ins.bind(1, key);
@@ -634,13 +637,9 @@ AssessmentRow SqliteStore::append_assessment(const NewAssessment& a) {
     upd.bind(1, row.id);
     upd.bind(2, key);
     upd.exec();
-    json detail = {{"assessment", row.id},
-                   {"likelihood", row.score.likelihood},
-                   {"impact", row.score.impact},
-                   {"reason", row.reason}};
-    if (current) detail["from"] = {{"likelihood", current->likelihood}, {"impact", current->impact}};
-    append_audit(row.at, row.by, "score", row.risk_id, detail.dump());
+    row.audit_seq = append_audit(row.at, row.by, events::kScore, row.risk_id, events::score_detail(row, current));
     tx.commit();
+    events::log_committed(events::kScore, row.risk_id, row.audit_seq, path_);
     return row;
   });
 }
@@ -664,8 +663,9 @@ OwnerChange SqliteStore::assign_owner(const std::string& risk_id, const std::str
     upd.bind(1, owner);
     upd.bind(2, key);
     upd.exec();
-    append_audit(c.at, by, "owner", risk_id, json{{"owner", owner}, {"reason", reason}, {"change", c.id}}.dump());
+    int64_t seq = append_audit(c.at, by, events::kOwner, risk_id, events::owner_detail(c));
     tx.commit();
+    events::log_committed(events::kOwner, risk_id, seq, path_);
     return c;
   });
 }
@@ -691,7 +691,7 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
       SQLite::Statement last(*db_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
       if (last.executeStep()) e.seq = last.getColumn(0).getInt64() + 1, e.prev_hash = last.getColumn(1).getString();
     }
-    e.action = "score";
+    e.action = events::kScore;
     for (const auto& a : all) {
       cur.reset();
       cur.bind(1, a.risk_id);
@@ -700,10 +700,7 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
       std::optional<ScoreCodes> current;
       if (!cur.getColumn(1).isNull()) current = ScoreCodes{cur.getColumn(1).getString(), cur.getColumn(2).getString()};
       if (a.expect && (!current || !(*current == *a.expect)))
-        throw Error(ErrorKind::Conflict, a.risk_id +
-                                             ": the score is no longer the expected one (someone re-scored it); "
-                                             "check it with 'riskreg show " +
-                                             a.risk_id + "' and try again");
+        throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
       AssessmentRow row{0, a.risk_id, a.score, a.by, format_timestamp(a.at), a.reason};
       ins.reset();
       ins.bind(1, key);
@@ -718,15 +715,10 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
       upd.bind(1, row.id);
       upd.bind(2, key);
       upd.exec();
-      json detail = {{"assessment", row.id},
-                     {"likelihood", row.score.likelihood},
-                     {"impact", row.score.impact},
-                     {"reason", row.reason}};
-      if (current) detail["from"] = {{"likelihood", current->likelihood}, {"impact", current->impact}};
       e.at = row.at;
       e.actor = row.by;
       e.entity = row.risk_id;
-      e.detail = detail.dump();
+      e.detail = events::score_detail(row, current);
       e.hash = audit_hash(e.prev_hash, e);
       ins_audit.reset();
       ins_audit.bind(1, e.seq);
@@ -743,6 +735,9 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
       out.push_back(std::move(row));
     }
     tx.commit();
+    if (!out.empty())
+      spdlog::info("committed {} \"score\" entries, audit seq {}-{} ({})", out.size(),
+                   e.seq - static_cast<int64_t>(out.size()), e.seq - 1, path_);
     return out;
   });
 }
@@ -1018,15 +1013,9 @@ AlertDelivery SqliteStore::append_alert_delivery(const AlertDelivery& d, const s
     ins.exec();
     AlertDelivery out = d;
     out.id = db_->getLastInsertRowid();
-    append_audit(d.at, by, "alert", d.period,
-                 json{{"delivery", out.id},
-                      {"recipient", d.recipient},
-                      {"channel", d.channel},
-                      {"status", d.status},
-                      {"attempts", d.attempts},
-                      {"message_sha256", d.message_sha256}}
-                     .dump());
+    int64_t seq = append_audit(d.at, by, events::kAlert, d.period, events::alert_detail(out));
     tx.commit();
+    events::log_committed(events::kAlert, d.period, seq, path_);
     return out;
   });
 }

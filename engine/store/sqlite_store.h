@@ -55,7 +55,7 @@ class SqliteStore : public Store {
                        const std::function<void(ExportRisk&)>& on_risk) override;
   std::vector<AlertDelivery> alert_deliveries(const std::string& period) override;
   AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
-  AssessmentRow append_assessment(const NewAssessment& a) override;
+  AppendedAssessment append_assessment(const NewAssessment& a) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
                            const std::string& reason) override;
   std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
@@ -69,8 +69,9 @@ class SqliteStore : public Store {
   void set_parallel_scan_from(size_t risks) { parallel_scan_from_ = risks; }
 
  private:
-  void append_audit(const std::string& at, const std::string& actor, const std::string& action,
-                    const std::string& entity, const std::string& detail);
+  /// Appends one chained entry inside the caller's transaction; returns its sequence number.
+  int64_t append_audit(const std::string& at, const std::string& actor, const std::string& action,
+                       const std::string& entity, const std::string& detail);
   int64_t risk_key(const std::string& id);
   /// One import's transaction: `rows(write)` hands each row to `write` (store/sqlite_import.cc).
   ImportResult write_import(const ImportBatch& batch,

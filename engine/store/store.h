@@ -137,6 +137,15 @@ struct NewAssessment {
   std::optional<ScoreCodes> expect;
 };
 
+/// What append_assessment wrote, with what its transaction read under the write lock: the
+/// score it replaced (right even when another owner re-scored just before ours), the risk's
+/// title, and the sequence number of the "score" audit entry.
+struct AppendedAssessment : AssessmentRow {
+  std::string title;
+  std::optional<ScoreCodes> from;
+  int64_t audit_seq = 0;
+};
+
 /// What `show` needs to link one risk, without loading the register.
 struct RiskLinks {
   std::vector<Feed> feeds_out;       ///< risks this one feeds
@@ -195,10 +204,7 @@ class Store {
   /// count, and the id range, count and RowDigest (audit/chain.h) of the assessments and of
   /// the owner changes it appended, which `audit verify` recomputes from the tables.
   /// Throws Error(Conflict) if a risk was re-scored or created since the file was validated.
-  virtual ImportResult import_risks(const ImportBatch& batch) {
-    (void)batch;
-    throw Error(ErrorKind::Internal, "this store cannot import");
-  }
+  virtual ImportResult import_risks(const ImportBatch& batch) = 0;
 
   /// The same, written as `check` checks it: `batch` is the import without its rows, and its
   /// row count is final once `check` returns. A failure of `check` (a bad row) or of a write
@@ -284,18 +290,13 @@ class Store {
 
   // Writes: each is one transaction with its audit entry.
   /// Throws Error(Conflict) if `expect` no longer holds, Error(NotFound) for an unknown risk.
-  virtual AssessmentRow append_assessment(const NewAssessment& a) = 0;
+  virtual AppendedAssessment append_assessment(const NewAssessment& a) = 0;
   virtual OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by,
                                    Timestamp at, const std::string& reason) = 0;
   /// Appends many assessments, in order, each with its own "score" audit entry, all in one
   /// transaction (a bulk import or a synthetic history). Same checks as append_assessment;
-  /// one failing refuses them all. The default appends them one transaction each.
-  virtual std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) {
-    std::vector<AssessmentRow> out;
-    out.reserve(all.size());
-    for (const auto& a : all) out.push_back(append_assessment(a));
-    return out;
-  }
+  /// one failing refuses them all.
+  virtual std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) = 0;
   /// Appends one delivery outcome (and its "alert" audit entry by `by`); returns it with its id.
   virtual AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) = 0;
 };

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "child_process.h"
 #include "pg_cluster.h"
 #include "support.h"
 
@@ -322,4 +323,60 @@ TEST_CASE("concurrency on PostgreSQL: 8 owners on their own connections and role
   auto v = run_riskreg({"--db", url, "audit", "verify"});
   INFO(v.out << v.err);
   CHECK(v.exit_code == 0);
+}
+
+TEST_CASE("concurrency: score reports the score it replaced when another owner re-scored after its checks",
+          "[concurrency][postgres]") {
+  // Deterministic interleaving on PostgreSQL, with real riskreg processes:
+  //  1. a plain connection holds the audit chain's head row (the last lock every write takes);
+  //  2. the other owner's `score R1 C3` locks R1, appends, and waits for the chain head;
+  //  3. our `score R1 B2` checks everything (R1 still reads D4 to it: the other is not
+  //     committed) and waits for R1's row in its write;
+  //  4. the holder lets go: the other commits, then ours. Ours must report C3 -> B2, the
+  //     score its own transaction replaced, not the D4 it saw while checking.
+  auto& cl = pg_cluster();
+  std::string url = cl.fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", url, "score", "R1", "D4", "--reason", "start"}).exit_code == 0);
+  TempDir dir;
+  pqxx::connection watcher(url);
+  auto waiting = [&] {
+    pqxx::nontransaction q(watcher);
+    return q
+        .exec(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")[0]
+                                                                                                                    [0]
+        .as<int>();
+  };
+  auto wait_for = [&](int n) {
+    for (int i = 0; i < 600 && waiting() < n; ++i) ::usleep(50 * 1000);
+    return waiting();
+  };
+  pqxx::connection holder(url);
+  pqxx::work hold(holder);
+  hold.exec("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE");
+  Child other({"--db", url, "score", "R1", "C3", "--reason", "other owner", "--as", "other", "--json"},
+              dir.file("other.out"), dir.file("other.err"));
+  REQUIRE(wait_for(1) == 1);
+  Child ours({"--db", url, "score", "R1", "B2", "--reason", "ours", "--as", "us", "--json"}, dir.file("ours.out"),
+             dir.file("ours.err"));
+  REQUIRE(wait_for(2) == 2);
+  hold.abort();
+  REQUIRE(other.wait() == 0);
+  REQUIRE(ours.wait() == 0);
+  auto o = nlohmann::json::parse(read_file(dir.file("other.out")));
+  auto u = nlohmann::json::parse(read_file(dir.file("ours.out")));
+  CHECK(o["from"] == "D4");
+  CHECK(o["to"] == "C3");
+  CHECK(u["from"] == "C3");
+  CHECK(u["to"] == "B2");
+  CHECK(u["assessment"].get<int64_t>() == o["assessment"].get<int64_t>() + 1);
+  // The audit entry records the same previous score, and the chain verifies.
+  auto log = nlohmann::json::parse(run_riskreg({"--db", url, "audit", "log", "--json"}).out);
+  REQUIRE(log.is_array());
+  auto detail = log.back()["detail"];
+  if (detail.is_string()) detail = nlohmann::json::parse(detail.get<std::string>());
+  CHECK(log.back()["actor"] == "us");
+  CHECK(detail["from"] == nlohmann::json{{"likelihood", "C"}, {"impact", "3"}});
+  CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
 }

@@ -1,0 +1,83 @@
+#include "audit/events.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/chain.h"
+
+namespace riskreg::events {
+
+using nlohmann::json;
+
+std::string create_detail(const RegisterData& d, const std::vector<RulesFile>& rules, const std::string& reason,
+                          const std::vector<AssessmentRow>& initial) {
+  json rules_detail = json::object();
+  for (const auto& f : rules) rules_detail[f.name] = f.sha256;
+  return json{{"name", d.info.name},
+              {"rules", rules_detail},
+              {"reason", reason},
+              {"risks", d.risks.size()},
+              {"feeds", d.feeds.size()},
+              {"priorities", d.priorities.size()},
+              {"outcomes", d.outcomes.size()},
+              {"assessments",
+               {{"count", initial.size()},
+                {"last", initial.empty() ? 0 : initial.back().id},
+                {"sha256", assessments_digest(initial)}}}}
+      .dump();
+}
+
+std::string score_detail(const AssessmentRow& row, const std::optional<ScoreCodes>& from) {
+  json detail = {{"assessment", row.id},
+                 {"likelihood", row.score.likelihood},
+                 {"impact", row.score.impact},
+                 {"reason", row.reason}};
+  if (from) detail["from"] = {{"likelihood", from->likelihood}, {"impact", from->impact}};
+  return detail.dump();
+}
+
+std::string owner_detail(const OwnerChange& c) {
+  return json{{"owner", c.owner}, {"reason", c.reason}, {"change", c.id}}.dump();
+}
+
+std::optional<RecordedOwner> owner_of(const std::string& detail) {
+  json d = json::parse(detail, nullptr, false);
+  if (!d.is_object() || !d.contains("change") || !d["change"].is_number_integer()) return std::nullopt;
+  RecordedOwner r;
+  r.change = d["change"].get<int64_t>();
+  if (d.contains("owner") && d["owner"].is_string()) r.owner = d["owner"].get<std::string>();
+  if (d.contains("reason") && d["reason"].is_string()) r.reason = d["reason"].get<std::string>();
+  return r;
+}
+
+std::string alert_detail(const AlertDelivery& d) {
+  return json{{"delivery", d.id},   {"recipient", d.recipient}, {"channel", d.channel},
+              {"status", d.status}, {"attempts", d.attempts},   {"message_sha256", d.message_sha256}}
+      .dump();
+}
+
+void log_committed(const char* action, const std::string& entity, int64_t seq, const std::string& where) {
+  spdlog::info("committed {} {}, audit seq {} ({})", action, entity, seq, where);
+}
+
+std::string score_conflict(const std::string& id) {
+  return id + ": the score is no longer the expected one (someone re-scored it); check it with 'riskreg show " + id +
+         "' and try again";
+}
+
+std::string import_created_since(const std::string& id) {
+  return id + " was created since the file was checked; nothing was imported, try again";
+}
+std::string import_removed_since(const std::string& id) {
+  return id + " was removed since the file was checked; nothing was imported, try again";
+}
+std::string import_rescored_since(const std::string& id) {
+  return id + " was re-scored since the file was checked; nothing was imported, try again";
+}
+
+std::string register_exists(const std::string& where) {
+  return where + " already holds a register; use --force to replace it (its history will be lost)";
+}
+
+}  // namespace riskreg::events

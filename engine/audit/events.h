@@ -1,0 +1,60 @@
+#pragma once
+/// Every audited event, defined once: its action name, the canonical detail JSON that is
+/// hashed into the chain, and the messages a store gives when the event cannot be written.
+/// SqliteStore and PgStore build their entries only through these, so a register copied
+/// between them (`migrate`) verifies byte for byte; `audit verify` reads the same fields back.
+/// The "import" event's detail is ImportRecord's (audit/chain.h).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace riskreg::events {
+
+inline constexpr const char* kCreate = "create";
+inline constexpr const char* kScore = "score";
+inline constexpr const char* kOwner = "owner";
+inline constexpr const char* kImport = "import";
+inline constexpr const char* kAlert = "alert";
+
+/// "create" (entity "register"): the register's name, each rules file's SHA-256 by name, the
+/// reason, the counts, and the initial assessments (ids 1..last) by count and digest.
+std::string create_detail(const RegisterData& data, const std::vector<RulesFile>& rules, const std::string& reason,
+                          const std::vector<AssessmentRow>& initial);
+
+/// "score" (entity the risk id, actor and time the assessment's): the assessment's id, score
+/// and reason, and the score it replaced when there was one.
+std::string score_detail(const AssessmentRow& row, const std::optional<ScoreCodes>& from);
+
+/// "owner" (entity the risk id, actor and time the change's): the new owner, the reason and
+/// the owner change's id.
+std::string owner_detail(const OwnerChange& change);
+
+/// "alert" (entity the period): the delivery's id, recipient, channel, status, attempts and
+/// the message's SHA-256 (never the server's answer, which may hold a secret).
+std::string alert_detail(const AlertDelivery& delivery);
+
+/// What a "score" or "owner" entry records, read back from its detail (audit verify); none
+/// when the detail is not such an object.
+struct RecordedOwner {
+  int64_t change = 0;
+  std::string owner, reason;
+};
+std::optional<RecordedOwner> owner_of(const std::string& detail);
+
+/// Logs at info on stderr (spdlog) that a write committed, with its audit entry's sequence
+/// number: "committed score R5, audit seq 12 (reg.db)". `where` names the register, never
+/// with a password.
+void log_committed(const char* action, const std::string& entity, int64_t seq, const std::string& where);
+
+/// The lost-update guard refused a re-score: `risk_id`'s score is not the expected one.
+std::string score_conflict(const std::string& risk_id);
+/// An import's row no longer matches the register it was checked against.
+std::string import_created_since(const std::string& risk_id);
+std::string import_removed_since(const std::string& risk_id);
+std::string import_rescored_since(const std::string& risk_id);
+/// A register already exists where a new one was to be created.
+std::string register_exists(const std::string& where);
+
+}  // namespace riskreg::events
