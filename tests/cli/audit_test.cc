@@ -106,9 +106,10 @@ std::vector<riskreg::AuditEntry> log_of(const std::string& db) {
   REQUIRE(r.exit_code == 0);
   std::vector<riskreg::AuditEntry> out;
   for (const auto& j : nlohmann::json::parse(r.out))
-    out.push_back({j["seq"], j["at"], j["actor"], j["action"], j["entity"],
-                   j["detail"].is_string() ? j["detail"].get<std::string>() : j["detail"].dump(), j["prev_hash"],
-                   j["hash"]});
+    out.push_back({j["seq"].get<int64_t>(), j["at"].get<std::string>(), j["actor"].get<std::string>(),
+                   j["action"].get<std::string>(), j["entity"].get<std::string>(),
+                   j["detail"].is_string() ? j["detail"].get<std::string>() : j["detail"].dump(),
+                   j["prev_hash"].get<std::string>(), j["hash"].get<std::string>()});
   return out;
 }
 
