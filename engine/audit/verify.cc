@@ -38,9 +38,57 @@ std::string first_difference(const AssessmentRow& row, const AuditEntry& e, cons
   return "";
 }
 
+/// The rules files in force (the latest stored version of each) against the SHA-256 their
+/// entry recorded: the "create" entry's "rules" member, or a later "rules" entry's, name by
+/// name. Editing a stored file (the matrix's appetite line, say) changes what every command
+/// scores with; the stored `sha256` column is no witness, since it sits beside the content.
+void check_rules(Store& store, const std::vector<AuditEntry>& log, std::vector<AuditProblem>& problems) {
+  auto problem = [&](std::optional<int64_t> entry, std::optional<int64_t> row, std::string message) {
+    problems.push_back({entry, row, std::move(message)});
+  };
+  struct Recorded {
+    std::string sha256;
+    const AuditEntry* entry;
+  };
+  std::map<std::string, Recorded> recorded;
+  for (const auto& e : log) {
+    if (e.action != "create" && e.action != "rules") continue;
+    json d = json::parse(e.detail, nullptr, false);
+    if (!d.is_object() || !d.contains("rules") || !d["rules"].is_object()) continue;
+    for (const auto& [name, hash] : d["rules"].items())
+      if (hash.is_string()) recorded[name] = {hash.get<std::string>(), &e};
+  }
+  if (recorded.empty()) return;  // a log whose entries recorded no rules: nothing to hold them to
+  std::set<std::string> in_force;
+  for (const auto& f : store.rules()) {
+    in_force.insert(f.name);
+    auto it = recorded.find(f.name);
+    if (it == recorded.end()) {
+      problem(std::nullopt, std::nullopt,
+              "the rules file " + q(f.name) + " is in force but no audit entry recorded it (inserted outside riskreg)");
+      continue;
+    }
+    const std::string entry = "entry " + std::to_string(it->second.entry->seq);
+    std::string actual = sha256_hex(f.content);
+    if (actual != it->second.sha256)
+      problem(it->second.entry->seq, std::nullopt,
+              "the rules file " + q(f.name) + " in force was edited: its content's SHA-256 is " + actual + ", " +
+                  entry + " recorded " + it->second.sha256);
+    else if (f.sha256 != actual)
+      problem(it->second.entry->seq, std::nullopt,
+              "the rules file " + q(f.name) + " was edited: its stored sha256 is " + f.sha256 +
+                  ", but its content (as " + entry + " recorded it) hashes to " + actual);
+  }
+  for (const auto& [name, r] : recorded)
+    if (!in_force.count(name))
+      problem(r.entry->seq, std::nullopt,
+              "the rules file " + q(name) + " recorded by entry " + std::to_string(r.entry->seq) +
+                  " is missing from the register (deleted)");
+}
+
 }  // namespace
 
-AuditVerification verify_audit(Store& store) {
+AuditVerification verify_audit(Store& store, const std::vector<Anchor>& anchors) {
   AuditVerification out;
   auto problem = [&](std::optional<int64_t> entry, std::optional<int64_t> assessment, std::string message) {
     out.problems.push_back({entry, assessment, std::move(message)});
@@ -51,6 +99,12 @@ AuditVerification verify_audit(Store& store) {
   auto chain = verify_chain(log);
   out.head = chain.head;
   if (!chain.ok) problem(chain.first_bad_seq, std::nullopt, chain.problem);
+  if (!log.empty()) out.last = log.back();
+  for (const auto& a : anchors) {
+    auto c = check_anchor(log, a);
+    out.anchored.push_back(c.entry);
+    if (!c.problem.empty()) out.anchor_problems.push_back({a.seq, std::nullopt, std::move(c.problem)});
+  }
 
   // "import" entries record the rows they appended by id range and digest (RowDigest);
   // older ones recorded each row with its own "score" or "owner" entry instead.
@@ -252,6 +306,7 @@ AuditVerification verify_audit(Store& store) {
                 "entry " + std::to_string(rec.first->seq) + " records owner change " + std::to_string(id) + " (" +
                     rec.first->entity + "), which is missing from the history (deleted)");
   }
+  check_rules(store, log, out.problems);
 
   // Each risk's current score is its latest assessment (the pointer lives in a table
   // that is not append-only).

@@ -19,6 +19,7 @@ enum class ErrorKind {
   Busy,          ///< the database stayed locked past the retry budget
   Delivery,      ///< some alert deliveries failed
   Tampered,      ///< the audit chain or the history it records does not verify
+  Unanchored,    ///< the register no longer holds the history an anchor (a head kept elsewhere) names
 };
 
 /// The exit code of each kind; documented in README.md and tested.

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/chain.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "io/csv.h"
@@ -50,7 +51,9 @@ void close_out(std::ofstream& f, const fs::path& p) {
 json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSummary& sum,
               const std::optional<std::string>& as_of) {
   json rules = json::array();
-  for (const auto& f : store.rules()) rules.push_back({{"name", f.name}, {"sha256", f.sha256}});
+  // The hash of what is in force (the content stored now), not the one recorded beside it
+  // when it was stored: an edit made behind riskreg's back shows here and in `audit verify`.
+  for (const auto& f : store.rules()) rules.push_back({{"name", f.name}, {"sha256", sha256_hex(f.content)}});
   json j = {{"riskreg_version", RISKREG_VERSION},
             {"format", format == ExportFormat::Csv    ? "csv"
                        : format == ExportFormat::Json ? "json"
@@ -61,7 +64,8 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
             {"rules", rules},
             {"as_of", as_of ? json(*as_of) : json(nullptr)},
             {"rows", {{"risks", sum.risks}, {"assessments", sum.assessments}, {"feeds", sum.feeds}}},
-            {"audit_head", sum.audit_head}};
+            {"audit_head", sum.audit_head},
+            {"audit_seq", sum.audit_seq}};
   // The chain as it stood then: the last entry made by the as-of time.
   if (as_of) j["audit_head_as_of"] = store.audit_head(as_of);
   return j;
@@ -93,7 +97,10 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
   fs::remove_all(tmp);
 
   ExportSummary sum;
-  sum.audit_head = store.audit_head();
+  if (auto last = store.audit_last()) {  // the head and its entry number, from one read
+    sum.audit_head = last->hash;
+    sum.audit_seq = last->seq;
+  }
   fs::path side_feeds = tmp;
   side_feeds += ".feeds";
   try {

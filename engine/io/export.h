@@ -33,6 +33,7 @@ struct ExportSummary {
   int64_t assessments = 0;
   int64_t feeds = 0;
   std::string audit_head;  ///< "" for an empty log
+  int64_t audit_seq = 0;   ///< the head's entry number; 0 for an empty log
 };
 
 /// Writes the export at `out_path`. An existing path is refused with Error(Conflict)

@@ -185,6 +185,17 @@ std::string SqliteStore::audit_head(const std::optional<std::string>& as_of) {
   });
 }
 
+std::optional<AuditEntry> SqliteStore::audit_last() {
+  return sqlite_rows::guarded(path_, [&]() -> std::optional<AuditEntry> {
+    SQLite::Statement st(
+        *db_, "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    if (!st.executeStep()) return std::nullopt;
+    return AuditEntry{st.getColumn(0).getInt64(),  st.getColumn(1).getString(), st.getColumn(2).getString(),
+                      st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
+                      st.getColumn(6).getString(), st.getColumn(7).getString()};
+  });
+}
+
 void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool upstream,
                                   const std::function<void(ExportRisk&)>& on_risk) {
   sqlite_rows::guarded(path_, [&] {

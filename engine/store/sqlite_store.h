@@ -49,6 +49,7 @@ class SqliteStore : public Store {
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
   std::string audit_head(const std::optional<std::string>& as_of) override;  // store/sqlite_export.cc
+  std::optional<AuditEntry> audit_last() override;                           // store/sqlite_export.cc
   std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(
       const std::vector<std::string>& ids) override;
   void for_each_export(const std::optional<std::string>& as_of, bool upstream,

@@ -15,6 +15,12 @@ std::string Store::audit_head(const std::optional<std::string>& as_of) {
   return head;
 }
 
+std::optional<AuditEntry> Store::audit_last() {
+  auto log = audit_log();
+  if (log.empty()) return std::nullopt;
+  return std::move(log.back());
+}
+
 void Store::for_each_export(const std::optional<std::string>& as_of, bool upstream,
                             const std::function<void(ExportRisk&)>& on_risk) {
   // A risk's score as of the export's time: its latest assessment made by then.

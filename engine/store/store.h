@@ -277,6 +277,9 @@ class Store {
   /// then (ISO 8601 UTC, compared as text); "" when there is none. Reads one entry, not
   /// the log; the default reads the log.
   virtual std::string audit_head(const std::optional<std::string>& as_of = std::nullopt);
+  /// The last audit entry (the chain's head, with its sequence number and time), or none for
+  /// an empty log. Reads one entry, not the log; the default reads the log.
+  virtual std::optional<AuditEntry> audit_last();
   /// Streams the register for an export, in risk key order: each risk (as of `as_of` when
   /// given, skipping risks not assessed by then, as for_each_risk_as_of) with its history to
   /// `on_risk`. `upstream` asks for ExportRisk::upstream. A constant number of queries whatever

@@ -487,6 +487,46 @@ const std::vector<Row>& rows() {
        4,
        "riskreg: " + source_path("tests/fixtures/networks/no-links.toml") +
            " has no links: nothing propagates, so there is nothing to rank (add [[link]] entries)\n"},
+      {"audit-head-not-hash",
+       "audit verify --head with a value that is not a chain hash",
+       nullptr,
+       {"--db", "{db}", "audit", "verify", "--head", "3f2a9c"},
+       {},
+       2,
+       "riskreg: --head '3f2a9c' is not an audit chain hash: 64 hexadecimal digits, as 'audit verify', 'audit "
+       "anchor' and an export's manifest show it\n"},
+      {"audit-manifest-not-manifest",
+       "audit verify --manifest on a JSON file that is not an export's manifest",
+       [](const TempDir& d, const std::string&) { write_file(d.file("notes.json"), "{\"name\": \"minutes\"}\n"); },
+       {"--db", "{db}", "audit", "verify", "--manifest", "{dir}/notes.json"},
+       {},
+       5,
+       "riskreg: {dir}/notes.json: not a riskreg export manifest (a CSV export's manifest.json or folder, or a JSON "
+       "export; for an XLSX or HTML export, give the audit head it shows with --head)\n"},
+      {"audit-manifest-missing",
+       "audit verify --manifest on a file that does not exist",
+       nullptr,
+       {"--db", "{db}", "audit", "verify", "--manifest", "{dir}/nope.json"},
+       {},
+       3,
+       "riskreg: cannot read {dir}/nope.json\n"},
+      {"audit-anchor-not-anchor",
+       "audit verify --anchor on an export's manifest",
+       [](const TempDir& d, const std::string&) {
+         write_file(d.file("manifest.json"), "{\"riskreg_version\": \"0.1.0\", \"audit_head\": \"\"}\n");
+       },
+       {"--db", "{db}", "audit", "verify", "--anchor", "{dir}/manifest.json"},
+       {},
+       5,
+       "riskreg: {dir}/manifest.json: an export's manifest, not an anchor; use --manifest {dir}/manifest.json\n"},
+      {"audit-anchor-exists",
+       "audit anchor --out FILE where FILE exists, without --force",
+       // out.json: check_row also proves the file it names was left as it was.
+       [](const TempDir& d, const std::string&) { write_file(d.file("out.json"), "an earlier anchor\n"); },
+       {"--db", "{db}", "audit", "anchor", "--out", "{dir}/out.json"},
+       {},
+       8,
+       "riskreg: {dir}/out.json already exists; use --force to overwrite it\n"},
   };
   return r;
 }
@@ -605,6 +645,11 @@ TEST_CASE("bad input env-db-directory", "[bad-inputs]") { check_row("env-db-dire
 TEST_CASE("bad input arg-rank-target-unknown", "[bad-inputs]") { check_row("arg-rank-target-unknown"); }
 TEST_CASE("bad input arg-rank-top-zero", "[bad-inputs]") { check_row("arg-rank-top-zero"); }
 TEST_CASE("bad input file-network-no-links", "[bad-inputs]") { check_row("file-network-no-links"); }
+TEST_CASE("bad input audit-head-not-hash", "[bad-inputs]") { check_row("audit-head-not-hash"); }
+TEST_CASE("bad input audit-manifest-not-manifest", "[bad-inputs]") { check_row("audit-manifest-not-manifest"); }
+TEST_CASE("bad input audit-manifest-missing", "[bad-inputs]") { check_row("audit-manifest-missing"); }
+TEST_CASE("bad input audit-anchor-not-anchor", "[bad-inputs]") { check_row("audit-anchor-not-anchor"); }
+TEST_CASE("bad input audit-anchor-exists", "[bad-inputs]") { check_row("audit-anchor-exists"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));
