@@ -1,5 +1,6 @@
 // riskreg score ID SCORE --reason TEXT: re-score a risk, appending to its history.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "cascade_report.h"
@@ -14,7 +15,7 @@ struct ScoreOptions {
   std::string id;
   std::string score;
   std::string reason;
-  std::string as;
+  std::optional<std::string> as;
   std::string expect;
   bool json = false;
 };
@@ -30,8 +31,9 @@ void add_score(CLI::App& app, Context& ctx) {
   cmd->add_option("--expect", opt->expect, "Refuse unless the current score is still this (lost-update guard)");
   cmd->add_flag("--json", opt->json, "JSON output");
   cmd->callback([opt, &ctx] {
+    ctx.check_rules();  // the cascade shown after the write is parsed before it
     const Matrix& m = ctx.matrix();
-    RescoreRequest req{opt->id, opt->score, opt->reason, opt->as.empty() ? ctx.os_user() : opt->as,
+    RescoreRequest req{opt->id, opt->score, opt->reason, ctx.actor(opt->as),
                        opt->expect.empty() ? std::nullopt : std::optional(opt->expect)};
     auto r = rescore(ctx.store(), m, ctx.clock(), req);
     std::string from = r.from ? m.format(*r.from) : "(none)";

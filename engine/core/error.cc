@@ -28,6 +28,8 @@ int exit_code(ErrorKind kind) {
       return 10;
     case ErrorKind::Tampered:
       return 11;
+    case ErrorKind::Environment:
+      return 12;
   }
   return 1;
 }
@@ -56,6 +58,8 @@ const char* kind_name(ErrorKind kind) {
       return "delivery";
     case ErrorKind::Tampered:
       return "tampered";
+    case ErrorKind::Environment:
+      return "environment";
   }
   return "internal";
 }

@@ -19,6 +19,7 @@ enum class ErrorKind {
   Busy,          ///< the database stayed locked past the retry budget
   Delivery,      ///< some alert deliveries failed
   Tampered,      ///< the audit chain or the history it records does not verify
+  Environment,   ///< the machine refused: disk full, permission denied, database unreachable
 };
 
 /// The exit code of each kind; documented in README.md and tested.

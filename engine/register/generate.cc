@@ -287,6 +287,8 @@ SyntheticRegister synthesize(const Matrix& m, int64_t n, uint64_t seed, int bodi
 
 GenerateResult generate_register(const GenerateRequest& req, const Clock& clock) {
   auto rules = read_rules_dir(req.rules_dir);
+  validate_rules(rules);  // as init: nothing is written with a rules file a command would refuse
+  validate_templates(req.rules_dir);
   Matrix matrix = matrix_from(rules);
   const bool pg = backend_of(req.db_path) == Backend::Postgres;
   const std::string path = pg ? req.db_path : sqlite_path(req.db_path);

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "domain/risk_id.h"
 
 namespace riskreg {
 
@@ -34,9 +35,10 @@ RiskView view_of(const RiskState& s, const Matrix& m) {
 
 std::string resolve_risk_id(Store& store, const std::string& text) {
   std::string t = trim(text);
-  std::vector<std::string> tries{t, to_upper(t)};
-  if (!t.empty() && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); }))
-    tries.push_back("R" + t);
+  // The canonical spelling first (domain/risk_id.h, as import writes ids), then an id of
+  // another form as typed and in capitals.
+  std::vector<std::string> tries{canonical_risk_id(t)};
+  if (!is_numbered_risk_id(tries[0])) tries.push_back(to_upper(t));
   for (const auto& id : tries)
     if (store.risk_state(id)) return id;
   auto ids = store.risk_ids();
