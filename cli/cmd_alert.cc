@@ -2,6 +2,7 @@
 // Built to run under a scheduler: no terminal, logs on stderr, idempotent per period.
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <utility>
 
@@ -23,7 +24,7 @@ struct AlertOptions {
   std::string out;
   std::string config;
   std::string templates;
-  std::string as;
+  std::optional<std::string> as;
   bool resend = false;
   bool dry_run = false;
 };
@@ -99,6 +100,7 @@ void add_alert(CLI::App& app, Context& ctx) {
                             : !config.templates.empty() ? config.templates
                                                         : ctx.default_rules_dir() + "/templates";
     Store& store = ctx.store();
+    ctx.check_rules();  // before anything is sent or recorded
     const Matrix& m = ctx.matrix();
     auto rule_set = rules::rule_set_from(store.rules(), m);
     alert::Alert a = alert::build_alert(store, m, rule_set, period, now);
@@ -129,7 +131,7 @@ void add_alert(CLI::App& app, Context& ctx) {
       transport = std::make_unique<alert::SmtpTransport>(*config.smtp, std::move(password), config.delivery, now);
     }
 
-    std::string by = opt->as.empty() ? ctx.os_user() : opt->as;
+    std::string by = ctx.actor(opt->as);
     auto report =
         alert::send_all(store, *transport, period.name, plan.messages, opt->resend, opt->dry_run, by, ctx.clock());
     bool first = true;

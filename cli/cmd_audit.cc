@@ -44,7 +44,7 @@ void run_verify(Context& ctx, const AuditVerifyOptions& opt) {
   }
   // Every problem on stdout, for the record; the first one is the error. The register's own
   // chain and history come first (exit 11); a register sound in itself that no longer holds
-  // an anchored history is exit 12.
+  // an anchored history is exit 13.
   for (const auto& p : v.problems) ctx.out << "audit verify: " << p.message << "\n";
   for (const auto& p : v.anchor_problems) ctx.out << "audit verify: " << p.message << "\n";
   size_t all = v.problems.size() + v.anchor_problems.size();

@@ -16,6 +16,7 @@ struct ExportOptions {
   std::string out;
   std::string as_of;
   bool force = false;
+  std::string mode;
 };
 
 /// `YYYY-MM-DD` means the end of that day (everything assessed on it counts);
@@ -39,17 +40,21 @@ void add_export(CLI::App& app, Context& ctx) {
   cmd->add_option("--out", opt->out, "Where to write it")->required();
   cmd->add_option("--as-of", opt->as_of,
                   "The register as it stood at DATE (YYYY-MM-DD: the end of that day), rebuilt from the history");
-  cmd->add_flag("--force", opt->force, "Overwrite an existing PATH");
+  cmd->add_flag("--force", opt->force,
+                "Replace an existing PATH: a file, or a folder an earlier CSV export wrote (never another folder)");
+  cmd->add_option("--mode", opt->mode,
+                  "File mode of the export, octal (default 0600: its owner only; e.g. 0640 to share with the group)");
   cmd->callback([opt, &ctx] {
     auto format = opt->format == "csv"    ? ExportFormat::Csv
                   : opt->format == "json" ? ExportFormat::Json
                   : opt->format == "xlsx" ? ExportFormat::Xlsx
                                           : ExportFormat::Html;
+    unsigned mode = opt->mode.empty() ? 0600 : parse_export_mode(opt->mode);
     std::optional<std::string> as_of;
     if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
     TerminalProgress progress(ctx.err, "export", TerminalProgress::stderr_is_terminal());
-    auto s =
-        export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of, ctx.clock().now(), &progress);
+    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of, ctx.clock().now(),
+                             &progress, mode);
     ctx.out << "exported " << s.risks << (s.risks == 1 ? " risk" : " risks") << " and " << s.assessments
             << (s.assessments == 1 ? " assessment" : " assessments");
     if (as_of) ctx.out << " as of " << *as_of;

@@ -1,4 +1,5 @@
 // riskreg generate: a synthetic register of any size, deterministic for a seed (issue 8).
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -14,7 +15,7 @@ struct GenerateOptions {
   int bodies = 0;
   std::string rules;
   bool force = false;
-  std::string as;
+  std::optional<std::string> as;
 };
 }  // namespace
 
@@ -38,7 +39,7 @@ void add_generate(CLI::App& app, Context& ctx) {
     req.seed = opt->seed;
     req.bodies = opt->bodies;
     req.force = opt->force;
-    req.by = opt->as.empty() ? ctx.os_user() : opt->as;
+    req.by = ctx.actor(opt->as);
     auto r = generate_register(req, ctx.clock());
     ctx.out << "Generated " << redact_url(req.db_path) << ": " << r.counts.risks << " risks, " << r.counts.feeds
             << " feed links, " << r.counts.priorities << " priorities, " << r.counts.actions << " actions, "

@@ -1,5 +1,6 @@
 // riskreg import FILE.csv: risks as their owners keep them in a spreadsheet, written in one
 // transaction as they are checked, all or nothing (engine/io/import.h, docs/export-import.md).
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -12,7 +13,7 @@ namespace riskreg::cli {
 namespace {
 struct ImportOptions {
   std::string file;
-  std::string as;
+  std::optional<std::string> as;
   bool check = false;
 };
 }  // namespace
@@ -27,7 +28,8 @@ void add_import(CLI::App& app, Context& ctx) {
     auto plural = [](int64_t n, const char* one, const char* many) {
       return std::to_string(n) + " " + (n == 1 ? one : many);
     };
-    std::string by = opt->as.empty() ? ctx.os_user() : opt->as;
+    std::string by = ctx.actor(opt->as);
+    ctx.check_rules();
     if (opt->check) {
       const ImportFile file(opt->file);
       auto b = plan_import(ctx.store(), ctx.matrix(), file.text(), opt->file, by, ctx.clock().now());

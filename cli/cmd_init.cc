@@ -1,4 +1,5 @@
 // riskreg init: create the register from a data folder and a rules folder.
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -12,7 +13,7 @@ struct InitOptions {
   std::string data;
   std::string rules;
   bool force = false;
-  std::string as;
+  std::optional<std::string> as;
 };
 }  // namespace
 
@@ -29,7 +30,7 @@ void add_init(CLI::App& app, Context& ctx) {
     req.data_dir = opt->data.empty() ? ctx.default_data_dir() : opt->data;
     req.rules_dir = opt->rules.empty() ? ctx.default_rules_dir() : opt->rules;
     req.force = opt->force;
-    req.by = opt->as.empty() ? ctx.os_user() : opt->as;
+    req.by = ctx.actor(opt->as);
     auto r = create_register(req, ctx.clock());
     ctx.out << "Created " << redact_url(req.db_path) << ": " << r.counts.risks << " risks, " << r.counts.feeds
             << " feed links, " << r.counts.priorities << " priorities, " << r.counts.actions << " actions, "

@@ -43,7 +43,7 @@ void add_migrate(CLI::App& app, Context& ctx) {
                   "--from must be an SQLite register (sqlite:PATH), not '" + redact_url(opt->from) + "'");
     if (!is_postgres_url(opt->to))
       throw Error(ErrorKind::Usage,
-                  "--to must be a PostgreSQL connection string (postgresql://...), not '" + opt->to + "'");
+                  "--to must be a PostgreSQL connection string (postgresql://...), not '" + redact_url(opt->to) + "'");
     auto r = postgres().copy_from_sqlite(sqlite_path(opt->from), opt->to);
     ctx.out << "Migrated " << sqlite_path(opt->from) << " to " << redact_url(opt->to) << ": " << r.counts.risks
             << " risks, " << r.counts.assessments << " assessments, " << r.counts.audit << " audit entries (" << r.rows

@@ -1,4 +1,5 @@
 // riskreg owner ID NAME: assign a risk's owner (appended to its owner history).
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -13,7 +14,7 @@ struct OwnerOptions {
   std::string id;
   std::string name;
   std::string reason;
-  std::string as;
+  std::optional<std::string> as;
 };
 }  // namespace
 
@@ -26,15 +27,18 @@ void add_owner(CLI::App& app, Context& ctx) {
   cmd->add_option("--as", opt->as, "Who is assigning (default: the OS user)");
   cmd->callback([opt, &ctx] {
     Store& st = ctx.store();
+    ctx.check_rules();
     std::string id = resolve_risk_id(st, opt->id);
     std::string name = trim(opt->name);
     if (name.empty()) throw Error(ErrorKind::InvalidInput, id + ": the owner's name cannot be blank");
-    // The history and its audit entry hold text only (the entry is canonical JSON).
-    for (const std::string* s : {&opt->name, &opt->reason, &opt->as})
-      if (!valid_utf8(*s)) throw Error(ErrorKind::InvalidInput, id + ": the name or reason is not valid UTF-8 text");
+    // The history and its audit entry hold text only (the entry is canonical JSON), and a
+    // name reaches terminals, logs and alerts: one line, no controls.
+    require_text(id + ": the owner's name", opt->name, TextLines::Single);
+    require_text(id + ": the reason", opt->reason, TextLines::Multi);
+    std::string by = ctx.actor(opt->as);
     auto before = st.risk_state(id)->owner;
     std::string reason = trim(opt->reason).empty() ? "Owner assigned" : trim(opt->reason);
-    auto c = st.assign_owner(id, name, opt->as.empty() ? ctx.os_user() : opt->as, ctx.clock().now(), reason);
+    auto c = st.assign_owner(id, name, by, ctx.clock().now(), reason);
     ctx.out << id << "  owner " << before.value_or("(unassigned)") << " -> " << c.owner << "  (by " << c.by << " at "
             << c.at << ")\n";
   });

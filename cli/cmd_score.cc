@@ -1,5 +1,6 @@
 // riskreg score ID SCORE --reason TEXT: re-score a risk, appending to its history.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "cascade_report.h"
@@ -14,7 +15,7 @@ struct ScoreOptions {
   std::string id;
   std::string score;
   std::string reason;
-  std::string as;
+  std::optional<std::string> as;
   std::string expect;
   bool json = false;
 };
@@ -30,11 +31,12 @@ void add_score(CLI::App& app, Context& ctx) {
   cmd->add_option("--expect", opt->expect, "Refuse unless the current score is still this (lost-update guard)");
   cmd->add_flag("--json", opt->json, "JSON output");
   cmd->callback([opt, &ctx] {
-    // The rules are read once: the matrix and the cascade rule both come from them, and the
-    // engine checks both before it writes.
+    // The rules are read once: every file is parsed (a broken cascade.toml or flags.toml refuses
+    // the re-score before it writes), and the matrix and the cascade rule come from them.
     auto rules = ctx.store().rules();
+    validate_rules(rules);
     const Matrix m = matrix_from(rules);
-    RescoreRequest req{opt->id, opt->score, opt->reason, opt->as.empty() ? ctx.os_user() : opt->as,
+    RescoreRequest req{opt->id, opt->score, opt->reason, ctx.actor(opt->as),
                        opt->expect.empty() ? std::nullopt : std::optional(opt->expect)};
     auto r = rescore(ctx.store(), rules, m, ctx.clock(), req);
     std::string from = r.from ? m.format(*r.from) : "(none)";

@@ -79,14 +79,18 @@ int main(int argc, char** argv) {
     }
     return 0;
   } catch (const FileError& e) {
-    std::cerr << "riskreg: " << clip(e.what()) << "\n";
-    if (!e.detail().empty()) std::cerr << e.detail() << "\n";
+    // Controls from a file or an argument are shown escaped: a message is one line of text.
+    std::cerr << "riskreg: " << clip(escape_controls(e.what())) << "\n";
+    if (!e.detail().empty()) {
+      auto nl = e.detail().find('\n');
+      std::cerr << escape_controls(e.detail().substr(0, nl), true) << "\n" << e.detail().substr(nl + 1) << "\n";
+    }
     return exit_code(e.kind());
   } catch (const Error& e) {
-    std::cerr << "riskreg: " << clip(e.what()) << "\n";
+    std::cerr << "riskreg: " << clip(escape_controls(e.what())) << "\n";
     return exit_code(e.kind());
   } catch (const std::exception& e) {
-    std::cerr << "riskreg: internal error: " << clip(e.what()) << "\n";
+    std::cerr << "riskreg: internal error: " << clip(escape_controls(e.what())) << "\n";
     return exit_code(ErrorKind::Internal);
   }
 }

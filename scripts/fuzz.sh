@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-${FUZZ_SECONDS:-30}}"
-ALL="fuzz_rules fuzz_condition fuzz_data fuzz_matrix fuzz_score"
+ALL="fuzz_rules fuzz_condition fuzz_data fuzz_matrix fuzz_score fuzz_register"
 [ -f engine/io/csv_reader.h ] && ALL="$ALL fuzz_csv"
 TARGETS=(${FUZZ_TARGETS:-$ALL})
 B=build-fuzz

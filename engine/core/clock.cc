@@ -20,6 +20,14 @@ int digits(std::string_view text, size_t at, size_t count) {
   return v;
 }
 
+/// Years 1 to 9999 and seconds 0 to 59: a timestamp riskreg writes back exactly as read.
+/// Year 0 is no calendar year, and second 60 (a leap second) has no value of its own in
+/// sys_seconds: it would be stored as the next minute's 00.
+bool in_range(const std::chrono::year_month_day& ymd, int h, int mi, int se) {
+  return ymd.ok() && static_cast<int>(ymd.year()) >= 1 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 &&
+         se <= 59;
+}
+
 }  // namespace
 
 std::optional<Timestamp> parse_timestamp(std::string_view text) {
@@ -32,7 +40,7 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
         mi = digits(text, 14, 2), se = digits(text, 17, 2);
     if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) return std::nullopt;
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+    if (!in_range(ymd, h, mi, se)) return std::nullopt;
     return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se};
   }
   std::string s(text);
@@ -52,7 +60,7 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     if (!(rest.empty() || rest == "Z")) return std::nullopt;
   }
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || se > 60 || h < 0 || mi < 0 || se < 0) return std::nullopt;
+  if (!in_range(ymd, h, mi, se)) return std::nullopt;
   return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se};
 }
 

@@ -29,7 +29,8 @@ class FixedClock : public Clock {
   Timestamp t_;
 };
 
-/// Parses `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM[:SS][Z]` (UTC).
+/// Parses `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM[:SS][Z]` (UTC). Refuses year 0
+/// and second 60 (nullopt), as it refuses 2026-02-30.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 /// `YYYY-MM-DDTHH:MM:SSZ`
 std::string format_timestamp(Timestamp t);

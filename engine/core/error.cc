@@ -28,8 +28,10 @@ int exit_code(ErrorKind kind) {
       return 10;
     case ErrorKind::Tampered:
       return 11;
-    case ErrorKind::Unanchored:
+    case ErrorKind::Environment:
       return 12;
+    case ErrorKind::Unanchored:
+      return 13;
   }
   return 1;
 }
@@ -60,6 +62,8 @@ const char* kind_name(ErrorKind kind) {
       return "tampered";
     case ErrorKind::Unanchored:
       return "unanchored";
+    case ErrorKind::Environment:
+      return "environment";
   }
   return "internal";
 }

@@ -20,6 +20,7 @@ enum class ErrorKind {
   Delivery,      ///< some alert deliveries failed
   Tampered,      ///< the audit chain or the history it records does not verify
   Unanchored,    ///< the register no longer holds the history an anchor (a head kept elsewhere) names
+  Environment,   ///< the machine refused: disk full, permission denied, database unreachable
 };
 
 /// The exit code of each kind; documented in README.md and tested.

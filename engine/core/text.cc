@@ -1,5 +1,9 @@
 #include "core/text.h"
 
+#include <cstdio>
+
+#include "core/error.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -124,6 +128,65 @@ bool valid_utf8(std::string_view s) {
     }
   }
   return true;
+}
+
+std::optional<size_t> find_control(std::string_view s, TextLines lines) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      if (lines == TextLines::Multi && (c == '\t' || c == '\n' || c == '\r')) continue;
+      return i;
+    }
+    // C1 controls are U+0080-U+009F: C2 80 to C2 9F in UTF-8.
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(s[i + 1]) >= 0x80)
+      return i;
+  }
+  return std::nullopt;
+}
+
+void require_text(const std::string& what, std::string_view value, TextLines lines) {
+  if (!valid_utf8(value)) throw Error(ErrorKind::InvalidInput, what + " is not valid UTF-8 text");
+  auto at = find_control(value, lines);
+  if (!at) return;
+  size_t character = 1;
+  for (size_t i = 0; i < *at; ++i) character += (static_cast<unsigned char>(value[i]) & 0xC0) != 0x80;
+  throw Error(ErrorKind::InvalidInput,
+              what + " holds a control character (" + describe_control(value, *at) + ") at character " +
+                  std::to_string(character) +
+                  (lines == TextLines::Single ? "; it is one line of text: no tabs, line breaks or other controls"
+                                              : "; only tabs and line breaks are allowed"));
+}
+
+std::string describe_control(std::string_view s, size_t at) {
+  unsigned char c = static_cast<unsigned char>(s[at]);
+  char buf[8];
+  if (c == '\n') return "\\n";
+  if (c == '\r') return "\\r";
+  if (c == '\t') return "\\t";
+  if (c == 0xC2 && at + 1 < s.size()) {
+    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[at + 1]));
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "\\x%02x", c);
+  return buf;
+}
+
+std::string escape_controls(std::string_view s, bool keep_tabs) {
+  if (!find_control(s, keep_tabs ? TextLines::Multi : TextLines::Single)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto rest = s.substr(i);
+    auto at = find_control(rest.substr(0, std::min<size_t>(2, rest.size())), TextLines::Single);
+    if (at && *at == 0 && !(keep_tabs && s[i] == '\t')) {
+      out += describe_control(s, i);
+      if (static_cast<unsigned char>(s[i]) == 0xC2) ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
 }
 
 }  // namespace riskreg

@@ -97,7 +97,7 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
       if (k.id.empty()) t.fail("id", "a risk id cannot be empty");
       if (!risk_ids.insert(k.id).second) t.fail("id", "risk id '" + k.id + "' is used twice");
       if (auto n = t.opt_int("number")) k.number = static_cast<int>(*n);
-      k.title = t.str("title");
+      k.title = t.line("title");
       k.heading = t.str_or("heading", "");
       k.vulnerability = t.str_or("vulnerability", "");
       k.triggers = t.strs("triggers");
@@ -150,7 +150,7 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
       o.id = t.str("id");
       if (!objective_ids.insert(o.id).second) t.fail("id", "objective id '" + o.id + "' is used twice");
       if (auto n = t.opt_int("number")) o.number = static_cast<int>(*n);
-      o.title = t.str("title");
+      o.title = t.line("title");
       o.description = t.str_or("description", "");
       o.corporate_objective = t.str_or("corporate_objective", "");
       o.community_theme = t.str_or("community_theme", "");
@@ -179,6 +179,7 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
               "heading",
               "subtitles",
               "change_driver",
+              "change_drivers_table",
               "risks_as_written",
               "risks",
               "service_plan_objective",
@@ -199,10 +200,18 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
       p.number = t.str_or("number", "");
       p.parent = t.str_or("parent", "");
       if (!p.parent.empty()) note_ref(refs, t, "parent", "priority");
-      p.title = t.str("title");
+      p.title = t.line("title");
       p.heading = t.str_or("heading", "");
       p.subtitles = t.strs("subtitles");
       p.change_driver = t.str_or("change_driver", "");
+      for (const auto& row : t.tables("change_drivers_table")) {
+        row.only({"seed_line", "issues", "response"});
+        ChangeDriverRow c;
+        c.seed_line = static_cast<int>(row.opt_int("seed_line").value_or(0));
+        c.issues = row.strs("issues");
+        c.response = row.str("response");
+        p.change_drivers_table.push_back(std::move(c));
+      }
       p.risks_as_written = t.str_or("risks_as_written", "");
       p.risks = t.strs("risks");
       note_refs(refs, t, "risks", "risk");
@@ -258,7 +267,7 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
       o.objective = t.str("objective");
       note_ref(refs, t, "objective", "objective");
       o.objective_basis = t.str_or("objective_basis", "stated");
-      o.title = t.str("title");
+      o.title = t.line("title");
       o.apa_areas = t.strs("apa_areas");
       o.notes = t.strs("notes");
       for (const auto& s : t.tables("priority")) {

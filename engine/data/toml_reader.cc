@@ -63,6 +63,14 @@ std::string TomlTable::str(std::string_view key) const {
   return *v;
 }
 
+std::string TomlTable::line(std::string_view key) const {
+  std::string v = str(key);
+  if (auto at = find_control(v, TextLines::Single))
+    fail(key, "'" + std::string(key) + "' holds a control character (" + describe_control(v, *at) +
+                  "); it is one line of text: no tabs, line breaks or other controls");
+  return v;
+}
+
 std::optional<std::string> TomlTable::opt_str(std::string_view key) const {
   const toml::node* n = table_->get(key);
   if (!n) return std::nullopt;

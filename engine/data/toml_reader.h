@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace riskreg {
 
@@ -42,6 +43,9 @@ class TomlTable {
   bool has(std::string_view key) const { return table_->contains(key); }
 
   std::string str(std::string_view key) const;
+  /// A required one-line string (a title, a name): fails on tabs, line breaks and other
+  /// control characters (core/text.h find_control), at the value's position.
+  std::string line(std::string_view key) const;
   std::optional<std::string> opt_str(std::string_view key) const;
   std::string str_or(std::string_view key, std::string fallback) const;
   std::vector<std::string> strs(std::string_view key) const;  ///< absent → empty

@@ -69,6 +69,16 @@ struct Action {
   std::vector<std::string> notes;
 };
 
+/// A row of the plan's Change Drivers table that names a priority: the issues cell (its lines
+/// as written) and the line of the response cell that names the priority, with the seed line
+/// of the row. A priority the table names twice has two rows.
+struct ChangeDriverRow {
+  int seed_line = 0;
+  std::vector<std::string> issues;
+  std::string response;
+  bool operator==(const ChangeDriverRow&) const = default;
+};
+
 struct Priority {
   std::string id;  ///< "P3.1"
   std::string number;
@@ -77,6 +87,7 @@ struct Priority {
   std::string heading;
   std::vector<std::string> subtitles;
   std::string change_driver;
+  std::vector<ChangeDriverRow> change_drivers_table;  ///< the Change Drivers table's rows naming it
   std::string risks_as_written;
   std::vector<std::string> risks;
   std::string service_plan_objective;

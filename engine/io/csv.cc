@@ -1,5 +1,8 @@
 #include "io/csv.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <array>
 
 #include "core/error.h"
@@ -64,7 +67,7 @@ void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) {
 }
 
 CsvFile::CsvFile(std::filesystem::path path) : path_(std::move(path)), out_(path_, std::ios::binary) {
-  if (!out_) throw Error(ErrorKind::Internal, "cannot write " + path_.string());
+  if (!out_) throw Error(ErrorKind::Environment, "cannot write " + path_.string() + ": " + std::strerror(errno));
   buf_.reserve(kFlushAt + 4096);
 }
 
@@ -99,13 +102,13 @@ void CsvFile::row(const std::vector<std::string>& fields) {
 void CsvFile::flush() {
   out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
   buf_.clear();
-  if (!out_) throw Error(ErrorKind::Internal, "cannot write " + path_.string() + " (disk full?)");
+  if (!out_) throw Error(ErrorKind::Environment, "cannot write " + path_.string() + ": " + std::strerror(errno));
 }
 
 void CsvFile::close() {
   flush();
   out_.close();
-  if (!out_) throw Error(ErrorKind::Internal, "cannot write " + path_.string() + " (disk full?)");
+  if (!out_) throw Error(ErrorKind::Environment, "cannot write " + path_.string() + ": " + std::strerror(errno));
 }
 
 }  // namespace riskreg

@@ -1,6 +1,13 @@
 #include "io/export.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -39,13 +46,13 @@ namespace {
 
 std::ofstream open_out(const fs::path& p) {
   std::ofstream f(p, std::ios::binary);
-  if (!f) throw Error(ErrorKind::Internal, "cannot write " + p.string());
+  if (!f) throw Error(ErrorKind::Environment, "cannot write " + p.string() + ": " + std::strerror(errno));
   return f;
 }
 
 void close_out(std::ofstream& f, const fs::path& p) {
   f.close();
-  if (!f) throw Error(ErrorKind::Internal, "cannot write " + p.string() + " (disk full?)");
+  if (!f) throw Error(ErrorKind::Environment, "cannot write " + p.string() + ": " + std::strerror(errno));
 }
 
 json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSummary& sum,
@@ -71,11 +78,69 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
   return j;
 }
 
+/// `--force` replaces a file (or a link), or a folder holding an earlier riskreg export and
+/// nothing else (its manifest.json names a riskreg version); never a folder riskreg did not
+/// write, nor a device or a socket.
+void check_replaceable(const fs::path& out) {
+  auto st = fs::symlink_status(out);
+  if (fs::is_regular_file(st) || fs::is_symlink(st)) return;
+  const std::string refuse = out.string() +
+                             " is not a riskreg export: --force replaces only a file or a folder an "
+                             "earlier 'riskreg export --format csv' wrote";
+  if (!fs::is_directory(st)) throw Error(ErrorKind::Conflict, refuse + " (it is a device, socket or pipe)");
+  static const std::vector<std::string> ours = {"risks.csv", "assessments.csv", "feeds.csv", "manifest.json"};
+  for (const auto& e : fs::directory_iterator(out)) {
+    std::string name = e.path().filename().string();
+    if (std::find(ours.begin(), ours.end(), name) == ours.end() || !e.is_regular_file())
+      throw Error(ErrorKind::Conflict,
+                  refuse + " (it holds '" + escape_controls(name) + "', which an export does not)");
+  }
+  bool ok = false;
+  try {
+    std::ifstream in(out / "manifest.json", std::ios::binary);
+    json man = json::parse(in);
+    ok = man.is_object() && man.contains("riskreg_version") && man.contains("audit_head");
+  } catch (const json::exception&) {
+  }
+  if (!ok) throw Error(ErrorKind::Conflict, refuse + " (no manifest.json of an export in it)");
+}
+
+/// Creates `p` empty, readable and writable by its owner only (O_EXCL: never through a link).
+void create_private(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) throw Error(ErrorKind::Environment, "cannot create " + p.string() + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);  // O_CREAT's mode is cut by the umask; 0600 needs no more, but be exact
+  ::close(fd);
+}
+
+/// The export's final mode: `mode` on each file; a folder gets search (x) wherever it gives read.
+void set_mode(const fs::path& p, unsigned mode) {
+  auto file_perms = static_cast<fs::perms>(mode & 0666);
+  if (fs::is_directory(p)) {
+    unsigned dir = (mode & 0666) | ((mode & 0444) >> 2);
+    for (const auto& e : fs::directory_iterator(p)) fs::permissions(e.path(), file_perms, fs::perm_options::replace);
+    fs::permissions(p, static_cast<fs::perms>(dir), fs::perm_options::replace);
+  } else {
+    fs::permissions(p, file_perms, fs::perm_options::replace);
+  }
+}
+
 }  // namespace
+
+unsigned parse_export_mode(const std::string& text) {
+  bool octal = !text.empty() && text.size() <= 4;
+  for (char c : text) octal = octal && c >= '0' && c <= '7';
+  unsigned mode = octal ? static_cast<unsigned>(std::stoul(text, nullptr, 8)) : 0;
+  if (!octal || (mode & ~0666u) != 0 || (mode & 0600u) != 0600u)
+    throw Error(ErrorKind::Usage, "--mode '" + text +
+                                      "' is not a file mode for an export: use octal digits that keep the owner's "
+                                      "read and write and give no execute or special bits (0600, 0640, 0644)");
+  return mode;
+}
 
 ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format, const std::string& out_path,
                               bool force, const std::optional<std::string>& as_of, std::optional<Timestamp> now_opt,
-                              Progress* progress) {
+                              Progress* progress, unsigned mode) {
   const Timestamp now = now_opt ? *now_opt : SystemClock().now();
   int64_t rows_done = 0;
   auto tick = [&] {
@@ -88,8 +153,10 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
     }
   } finish{progress};
   fs::path out(out_path);
-  if (fs::exists(fs::symlink_status(out)) && !force)
-    throw Error(ErrorKind::Conflict, out_path + " already exists; use --force to overwrite it");
+  if (fs::exists(fs::symlink_status(out))) {
+    if (!force) throw Error(ErrorKind::Conflict, out_path + " already exists; use --force to overwrite it");
+    check_replaceable(out);
+  }
   fs::path tmp = out;
   tmp += ".riskreg-export-tmp";
   fs::path side = tmp;
@@ -104,8 +171,15 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
   fs::path side_feeds = tmp;
   side_feeds += ".feeds";
   try {
+    // Private from the first byte, whatever the umask: the folder 0700, the file 0600 (the
+    // writers below truncate it and keep its mode); set_mode gives the final mode at the end.
     if (format == ExportFormat::Csv) {
       fs::create_directories(tmp);
+      fs::permissions(tmp, fs::perms::owner_all, fs::perm_options::replace);
+    } else {
+      create_private(tmp);
+    }
+    if (format == ExportFormat::Csv) {
       CsvFile risks(tmp / "risks.csv"), hist(tmp / "assessments.csv"), feeds(tmp / "feeds.csv");
       risks.row(export_risk_columns());
       hist.row({"id", "risk", "score", "likelihood", "impact", "band", "by", "at", "reason"});
@@ -282,7 +356,8 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       f << "\n],\n\"manifest\": " << manifest(store, m, format, sum, as_of).dump() << "\n}\n";
       close_out(f, tmp);
     }
-    if (fs::exists(fs::symlink_status(out))) fs::remove_all(out);
+    set_mode(tmp, mode);
+    if (fs::exists(fs::symlink_status(out))) fs::remove_all(out);  // check_replaceable passed
     fs::rename(tmp, out);
   } catch (...) {
     std::error_code ec;

@@ -37,8 +37,11 @@ struct ExportSummary {
 };
 
 /// Writes the export at `out_path`. An existing path is refused with Error(Conflict)
-/// unless `force`. Everything is written beside it first and renamed into place, so a
-/// failed export never leaves a half-written one (nor destroys the old one).
+/// unless `force`; even then only a file or a folder an earlier CSV export wrote (its four
+/// files and nothing else) is replaced, never another folder. The export is created
+/// readable and writable by its owner only, whatever the umask; `mode` (parse_export_mode)
+/// widens it deliberately (a CSV folder gets search permission wherever it gives read). Everything is written beside it
+/// first and renamed into place, so a failed export never leaves a half-written one (nor destroys the old one).
 ///
 /// `as_of` (ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SSZ`): each risk's score, previous score and
 /// owner as they stood then, and only the assessments made by then; risks not yet
@@ -49,6 +52,11 @@ struct ExportSummary {
 /// as-of time with `as_of`). `progress`, when given, hears every row written.
 ExportSummary export_register(Store& store, const Matrix& matrix, ExportFormat format, const std::string& out_path,
                               bool force, const std::optional<std::string>& as_of = std::nullopt,
-                              std::optional<Timestamp> now = std::nullopt, Progress* progress = nullptr);
+                              std::optional<Timestamp> now = std::nullopt, Progress* progress = nullptr,
+                              unsigned mode = 0600);
+
+/// `--mode`: octal (`0640`, `644`) that keeps the owner's read and write and has no execute or
+/// special bits. Throws Error(Usage) naming the valid forms.
+unsigned parse_export_mode(const std::string& text);
 
 }  // namespace riskreg

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/id_set.h"
 #include "core/text.h"
+#include "domain/risk_id.h"
 #include "io/csv_reader.h"
 #include "register/risk_view.h"
 #include "store/json_list.h"
@@ -123,6 +124,7 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
   constexpr size_t kChunk = 512;
   std::vector<CsvRecord> recs(kChunk);
   std::vector<std::string> ids;
+  std::string id_buffer, row_id_buffer;  // canonical ids of another spelling (domain/risk_id.h)
   std::vector<ImportedRisk> out;
   for (bool more = true; more;) {
     size_t n = 0;
@@ -136,7 +138,8 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
     ids.clear();
     for (size_t k = 0; k < n; ++k)
       if (recs[k].fields.size() == width)
-        if (std::string_view id = trim_view(csv_unneutralise(recs[k].fields[c_id])); !id.empty()) ids.emplace_back(id);
+        if (std::string_view id = canonical_risk_id(csv_unneutralise(recs[k].fields[c_id]), id_buffer); !id.empty())
+          ids.emplace_back(id);
     const auto known_risks = ids.empty() ? std::unordered_map<std::string, std::pair<Risk, RiskState>>() : lookup(ids);
     out.clear();
     for (size_t k = 0; k < n; ++k) {
@@ -155,13 +158,17 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
         return FileError({file, rec.lines[i], rec.columns[i]}, "column '" + std::string(c) + "': " + problem, src(i));
       };
 
-      const std::string_view id = trim_view(cell(c_id));
+      // One spelling per risk: r5, 5 and R05 are R5 (domain/risk_id.h), so two spellings in a
+      // file are the same risk twice, and an import never creates R05 beside R5.
+      const std::string_view typed = trim_view(cell(c_id));
+      const std::string_view id = canonical_risk_id(typed, row_id_buffer);
       if (id.empty()) throw fail(c_id, "id", "the risk id is empty");
       if (id.find_first_of(" \t\r\n,;") != std::string_view::npos)
         throw fail(c_id, "id", "'" + std::string(id) + "' is not a risk id (no spaces or separators)");
       if (const auto first = seen.insert(id, rec.line))
         throw fail(c_id, "id",
-                   "risk '" + std::string(id) + "' appears twice (first on line " + std::to_string(*first) + ")");
+                   "risk '" + std::string(id) + "' appears twice (first on line " + std::to_string(*first) + ")" +
+                       (typed != id ? " ('" + std::string(typed) + "' is " + std::string(id) + ")" : ""));
 
       const auto known = known_risks.find(std::string(id));
       const Risk* existing = known == known_risks.end() ? nullptr : &known->second.first;
@@ -178,6 +185,21 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
       }
       r.id = id;
       if (!existing) r.number = number_of(r.id);
+      // A title, an owner and a reason reach terminals, logs and alerts: no control characters
+      // (a reason may span lines). The other text columns are kept as the spreadsheet has them.
+      auto no_controls = [&](size_t i, const char* c, TextLines lines) {
+        if (i == kNone) return;
+        const std::string_view t = cell(i);
+        if (auto at = find_control(t, lines))
+          throw fail(
+              i, c,
+              "risk '" + r.id + "': a control character (" + describe_control(t, *at) + ") in the " + c +
+                  (lines == TextLines::Single ? "; it is one line of text: no tabs, line breaks or other controls"
+                                              : "; only tabs and line breaks are allowed"));
+      };
+      no_controls(c_title, "title", TextLines::Single);
+      no_controls(c_owner, "owner", TextLines::Single);
+      no_controls(c_reason, "reason", TextLines::Multi);
       const std::string_view reason = cell(c_reason);
       ir.reason = trim_view(reason).empty() ? default_reason : std::string(reason);
 
@@ -254,7 +276,12 @@ ImportBatch import_head(const std::string& file, const std::string& by, Timestam
 
 ImportFile::ImportFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorKind::NotFound, "cannot read " + path);
+  if (fd < 0) {
+    // A file that is not there is the user's mistake (not found); one that cannot be opened
+    // is the machine's refusal (permission denied: the environment's exit code).
+    if (errno == ENOENT || errno == ENOTDIR) throw Error(ErrorKind::NotFound, "cannot read " + path);
+    throw Error(ErrorKind::Environment, "cannot read " + path + ": " + std::strerror(errno));
+  }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
@@ -265,7 +292,7 @@ ImportFile::ImportFile(const std::string& path) {
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (p == MAP_FAILED) {
       ::close(fd);
-      throw Error(ErrorKind::Internal, "cannot read " + path + ": " + std::strerror(errno));
+      throw Error(ErrorKind::Environment, "cannot read " + path + ": " + std::strerror(errno));
     }
     data_ = static_cast<const char*>(p);
   }

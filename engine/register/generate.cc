@@ -280,6 +280,8 @@ SyntheticRegister synthesize(const Matrix& m, int64_t n, uint64_t seed, int bodi
 
 GenerateResult generate_register(const GenerateRequest& req, const Clock& clock) {
   auto rules = read_rules_dir(req.rules_dir);
+  validate_rules(rules);  // as init: nothing is written with a rules file a command would refuse
+  validate_templates(req.rules_dir);
   Matrix matrix = matrix_from(rules);
   refuse_existing(req.db_path, req.force);  // before the synthesis, which takes a while on a large register
   // Two years of history ending now, on whole days so the same seed and date give the same register.

@@ -18,9 +18,8 @@ RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, co
   if (trim(req.reason).empty())
     throw Error(ErrorKind::InvalidInput, id + ": a re-score needs a reason (--reason TEXT), and it cannot be blank");
   // The history and its audit entry hold text only (the entry is canonical JSON).
-  if (!valid_utf8(req.reason)) throw Error(ErrorKind::InvalidInput, id + ": the reason is not valid UTF-8 text");
-  if (!valid_utf8(req.by))
-    throw Error(ErrorKind::InvalidInput, id + ": the name given with --as is not valid UTF-8 text");
+  require_text(id + ": the reason", req.reason, TextLines::Multi);
+  require_text(id + ": the name given with --as", req.by, TextLines::Single);
   std::optional<ScoreCodes> expect;
   if (req.expect) expect = m.codes(parse_score(m, *req.expect));
 

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "domain/risk_id.h"
 
 namespace riskreg {
 
@@ -36,9 +37,10 @@ std::string resolve_risk_id(Store& store, const std::string& text) { return reso
 
 RiskState resolve_risk(Store& store, const std::string& text) {
   std::string t = trim(text);
-  std::vector<std::string> tries{t, to_upper(t)};
-  if (!t.empty() && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); }))
-    tries.push_back("R" + t);
+  // The canonical spelling first (domain/risk_id.h, as import writes ids), then an id of
+  // another form as typed and in capitals.
+  std::vector<std::string> tries{canonical_risk_id(t)};
+  if (!is_numbered_risk_id(tries[0])) tries.push_back(to_upper(t));
   for (const auto& id : tries)
     if (auto s = store.risk_state(id)) return std::move(*s);
   auto ids = store.risk_ids();

@@ -22,7 +22,8 @@ struct RiskView {
 /// Throws Error(Schema) if the store holds a code the matrix does not have.
 RiskView view_of(const RiskState& s, const Matrix& m);
 
-/// "R5", "r5" and "5" all name risk R5. Throws Error(NotFound) with a "did you mean".
+/// "R5", "r5", "5" and "R05" all name risk R5 (domain/risk_id.h). Throws Error(NotFound)
+/// with a "did you mean".
 std::string resolve_risk_id(Store& store, const std::string& text);
 /// The same, with the state it read of the risk (one read when the text is its id).
 RiskState resolve_risk(Store& store, const std::string& text);

@@ -40,6 +40,25 @@ void encode_lists(const Risk& r, ListsJson& lists) {
   to_json(r.notes, lists[3]);
 }
 
+std::string change_drivers_json(const std::vector<ChangeDriverRow>& rows) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& r : rows) a.push_back({{"seed_line", r.seed_line}, {"issues", r.issues}, {"response", r.response}});
+  return a.dump();
+}
+
+std::vector<ChangeDriverRow> change_drivers_from_json(std::string_view column) {
+  std::vector<ChangeDriverRow> out;
+  if (column.empty()) return out;
+  for (const auto& j : nlohmann::json::parse(column)) {
+    ChangeDriverRow r;
+    r.seed_line = j.at("seed_line").get<int>();
+    r.issues = j.at("issues").get<std::vector<std::string>>();
+    r.response = j.at("response").get<std::string>();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::vector<std::string> from_json(std::string_view column) {
   if (column.empty()) return {};
   return nlohmann::json::parse(column).get<std::vector<std::string>>();

@@ -25,6 +25,13 @@ using ListsJson = std::array<std::string, 4>;
 /// Encodes `r`'s four lists into `lists`, reusing its buffers.
 void encode_lists(const Risk& r, ListsJson& lists);
 
+struct ChangeDriverRow;
+/// A priority's Change Drivers rows as stored: `[{"seed_line":280,"issues":[...],"response":"..."}]`.
+std::string change_drivers_json(const std::vector<ChangeDriverRow>& rows);
+/// The rows a column holds; an empty column is none. Throws nlohmann::json's exception on
+/// anything else (the stores report a damaged register).
+std::vector<ChangeDriverRow> change_drivers_from_json(std::string_view column);
+
 /// The list a column holds; an empty column (or NULL, read as empty) is an empty list.
 std::vector<std::string> from_json(std::string_view column);
 

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+
 #include "store/postgres.h"
 #include "store/sqlite_store.h"
 
@@ -18,11 +20,38 @@ bool is_postgres_url(const std::string& db) {
 std::string redact_url(const std::string& url) {
   auto scheme = url.find("://");
   if (scheme == std::string::npos) return url;
-  auto at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
+  std::string out = url;
+  // The authority ends at the first '/', '?' or '#'; a password may itself hold '@' or ':',
+  // so the user part is everything before the authority's last '@'.
+  size_t start = scheme + 3, end = out.find_first_of("/?#", start);
+  if (end == std::string::npos) end = out.size();
+  auto at = out.rfind('@', end - 1);
+  if (at != std::string::npos && at >= start) {
+    auto colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+      end = out.find_first_of("/?#", start);
+      if (end == std::string::npos) end = out.size();
+    }
+  }
+  // Query parameters: any key naming a password (password, sslpassword) keeps its name only.
+  auto q = out.find('?', end);
+  if (q == std::string::npos) return out;
+  auto frag = out.find('#', q);
+  std::string query = out.substr(q + 1, frag == std::string::npos ? std::string::npos : frag - q - 1);
+  std::string masked;
+  for (size_t from = 0; from <= query.size();) {
+    size_t amp = query.find('&', from);
+    std::string pair = query.substr(from, amp == std::string::npos ? std::string::npos : amp - from);
+    auto eq = pair.find('=');
+    std::string key = pair.substr(0, eq);
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (eq != std::string::npos && key.find("password") != std::string::npos) pair = pair.substr(0, eq + 1) + "***";
+    masked += (from ? "&" : "") + pair;
+    if (amp == std::string::npos) break;
+    from = amp + 1;
+  }
+  return out.substr(0, q + 1) + masked + (frag == std::string::npos ? "" : out.substr(frag));
 }
 
 Backend backend_of(const std::string& db) { return is_postgres_url(db) ? Backend::Postgres : Backend::Sqlite; }

@@ -18,7 +18,8 @@ enum class Backend { Sqlite, Postgres };
 /// True for a `postgresql://` or `postgres://` connection string.
 bool is_postgres_url(const std::string& db);
 
-/// `url` with the password (if any) replaced by `***`, for messages.
+/// `url` with every password (user part, `password=` and `sslpassword=` query parameters)
+/// replaced by `***`, for messages.
 std::string redact_url(const std::string& url);
 
 /// Which backend `db` names.

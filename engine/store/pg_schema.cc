@@ -122,6 +122,10 @@ CREATE TABLE imports (
       R"sql(
 CREATE TABLE riskreg_users (db_role TEXT PRIMARY KEY, owner_name TEXT NOT NULL);
 )sql",
+      // 4: the Change Drivers rows naming each priority (SQLite's migration 3).
+      R"sql(
+ALTER TABLE priorities ADD COLUMN change_drivers_table TEXT NOT NULL DEFAULT '[]';
+)sql",
   };
   return m;
 }

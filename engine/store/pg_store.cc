@@ -43,8 +43,8 @@ auto guarded(const std::string& where, pqxx::connection* conn, F&& f) -> decltyp
   try {
     return f();
   } catch (const pqxx::broken_connection& e) {
-    throw Error(ErrorKind::Internal, where + ": lost the connection to the PostgreSQL server (" +
-                                         std::string(e.what()).substr(0, std::string(e.what()).find('\n')) + ")");
+    throw Error(ErrorKind::Environment, where + ": lost the connection to the PostgreSQL server (" +
+                                            std::string(e.what()).substr(0, std::string(e.what()).find('\n')) + ")");
   } catch (const pqxx::sql_error& e) {
     // libpqxx 6.4 leaves sqlstate() empty for parameterised statements; its exception
     // classes carry the state instead.
@@ -138,7 +138,7 @@ const char* kPrioritySelect = R"sql(
 SELECT id, number, coalesce(parent, ''), title, heading, subtitles, change_driver, risks_as_written,
        service_plan_objective, departmental_objectives_as_written, corporate_objective, community_theme,
        service_improvement, expected_outcome, efficiency_gains, corporate_implications, additional_information,
-       notes
+       notes, change_drivers_table
 FROM priorities p
 )sql";
 
@@ -157,6 +157,7 @@ Priority read_priority(const pqxx::row& row) {
         &p.corporate_implications, &p.additional_information})
     *v = str(row[i++]);
   p.notes = from_json(row[i++]);
+  p.change_drivers_table = change_drivers_from_json(str(row[i++]));
   return p;
 }
 
@@ -212,7 +213,7 @@ PgStore::PgStore(const std::string& url, Mode mode) : url_(url), where_(redact_u
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     for (auto& c : msg)
       if (c == '\n') c = ' ';
-    throw Error(ErrorKind::Internal, "cannot connect to the PostgreSQL server at " + where_ + ": " + msg);
+    throw Error(ErrorKind::Environment, "cannot connect to the PostgreSQL server at " + where_ + ": " + msg);
   } catch (const pqxx::failure& e) {
     throw Error(ErrorKind::Usage, "'" + where_ + "' is not a usable PostgreSQL connection string: " + e.what());
   }
@@ -400,6 +401,11 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
                p.expected_outcome, p.efficiency_gains, p.corporate_implications, p.additional_information,
                to_json(p.notes)});
     out.complete();
+    // The Change Drivers rows (schema 4) after the copy, so the COPY's column list stays as it was.
+    for (const auto& p : d.priorities)
+      if (!p.change_drivers_table.empty())
+        tx.exec_params("UPDATE priorities SET change_drivers_table = $1 WHERE id = $2",
+                       change_drivers_json(p.change_drivers_table), p.id);
   }
   {
     CopyIn out(tx, "priority_risks", {"priority", "risk", "pos"});

@@ -1,6 +1,7 @@
 #include "store/schema.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include "core/error.h"
 
@@ -99,6 +100,11 @@ CREATE TABLE imports (
   id INTEGER PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL, rows INTEGER NOT NULL,
   imported_by TEXT NOT NULL, imported_at TEXT NOT NULL);
 )sql",
+      // 3: the rows of the plan's Change Drivers table naming each priority (JSON, as
+      // store/json_list.h change_drivers_json writes it); '[]' on a register made before.
+      R"sql(
+ALTER TABLE priorities ADD COLUMN change_drivers_table TEXT NOT NULL DEFAULT '[]';
+)sql",
   };
   return m;
 }
@@ -109,7 +115,13 @@ int current_schema_version() { return static_cast<int>(migrations().size()); }
 
 void migrate(SQLite::Database& db, const std::string& path) {
   int latest = current_schema_version();
+  // The stored version indexes the migrations below: anything outside 0..latest is refused
+  // before it is used (a hand-edited or damaged header, e.g. `PRAGMA user_version = -1`).
   auto check_not_newer = [&](int version) {
+    if (version < 0)
+      throw Error(ErrorKind::Schema, path + ": the register's schema version " + std::to_string(version) +
+                                         " is out of range (0 to " + std::to_string(latest) +
+                                         "); the file is damaged or was edited by hand");
     if (version > latest)
       throw Error(ErrorKind::Schema, path + ": the register has schema version " + std::to_string(version) +
                                          ", newer than this riskreg understands (" + std::to_string(latest) +
@@ -125,7 +137,18 @@ void migrate(SQLite::Database& db, const std::string& path) {
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   version = db.execAndGet("PRAGMA user_version").getInt();
   check_not_newer(version);
-  for (int v = version + 1; v <= latest; ++v) db.exec(migrations()[v - 1]);
+  for (int v = version + 1; v <= latest; ++v) {
+    try {
+      db.exec(migrations()[v - 1]);
+    } catch (const SQLite::Exception& e) {
+      // A migration fails on SQL only when the tables are not what the stored version says
+      // (a version edited back, a table dropped): a damaged register, not a bug.
+      if ((e.getErrorCode() & 0xff) != SQLITE_ERROR) throw;
+      throw Error(ErrorKind::Schema, path + ": the register's tables do not match its schema version " +
+                                         std::to_string(version) + " (" + e.what() +
+                                         "); the file is damaged or was edited by hand");
+    }
+  }
   if (version < latest) db.exec("PRAGMA user_version = " + std::to_string(latest));
   tx.commit();
 }

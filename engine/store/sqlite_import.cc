@@ -271,7 +271,9 @@ ImportResult SqliteStore::write_import(
     int code = e.getErrorCode() & 0xff;
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
       throw Error(ErrorKind::Busy, path_ + ": the register stayed locked by another process; try again");
-    if (code == SQLITE_FULL) throw Error(ErrorKind::Internal, path_ + ": the disk is full; nothing was imported");
+    if (code == SQLITE_FULL) throw Error(ErrorKind::Environment, path_ + ": the disk is full; nothing was imported");
+    if (code == SQLITE_IOERR || code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
+      throw Error(ErrorKind::Environment, path_ + ": " + e.what() + "; nothing was imported");
     throw Error(ErrorKind::Internal, path_ + ": " + e.what() + "; nothing was imported");
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// Internal to the SQLite store (store/sqlite_*.cc): how a risk's row and its list columns
 /// are written and read, shared by create, import and the export stream so they cannot drift.
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,10 +35,25 @@ auto guarded(const std::string& path, F&& f) -> decltype(f()) {
       throw Error(ErrorKind::Busy, path + ": the register stayed locked by another process; try again");
     if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
       throw Error(ErrorKind::Schema, path + ": not a riskreg register, or damaged (" + e.what() + ")");
-    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
-      throw Error(ErrorKind::Internal, path + ": cannot write the register (" + std::string(e.what()) + ")");
-    if (code == SQLITE_FULL) throw Error(ErrorKind::Internal, path + ": the disk is full; nothing was written");
+    // The machine, not riskreg, refused: its own exit code (Environment), not a bug's.
+    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_AUTH)
+      throw Error(ErrorKind::Environment, path + ": cannot write the register (" + std::string(e.what()) + ")");
+    if (code == SQLITE_FULL) throw Error(ErrorKind::Environment, path + ": the disk is full; nothing was written");
+    if (code == SQLITE_IOERR)
+      throw Error(ErrorKind::Environment,
+                  path + ": the disk failed (" + std::string(e.what()) + "); nothing was written");
+    if (code == SQLITE_MISMATCH || code == SQLITE_TOOBIG)
+      throw Error(ErrorKind::Schema, path + ": not a riskreg register, or damaged (" + e.what() + ")");
     throw Error(ErrorKind::Internal, path + ": " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // A list column that is not the JSON array riskreg writes: a damaged or hand-edited file.
+    throw Error(ErrorKind::Schema, path +
+                                       ": not a riskreg register, or damaged (a stored list is not a JSON list of "
+                                       "text: " +
+                                       std::string(e.what()) + ")");
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw Error(ErrorKind::Environment,
+                path + ": " + std::string(e.code().message()) + " (" + e.path1().string() + ")");
   }
 }
 

@@ -160,7 +160,7 @@ SqliteStore::SqliteStore(const std::string& path, Mode mode) : path_(path) {
       if (auto dir = fs::path(path_).parent_path(); !dir.empty()) fs::create_directories(dir);
       // Created readable and writable by its owner only: registers hold safeguarding data.
       int fd = ::open(path_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);
-      if (fd < 0) throw Error(ErrorKind::Internal, "cannot create " + path_ + ": " + std::strerror(errno));
+      if (fd < 0) throw Error(ErrorKind::Environment, "cannot create " + path_ + ": " + std::strerror(errno));
       ::close(fd);
       db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
       // 16 KiB pages, not SQLite's default 4 KiB: a register's writes are appended rows, and
@@ -345,7 +345,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     // Parents first would need a sort; foreign keys are checked at commit instead.
     db_->exec("PRAGMA defer_foreign_keys = ON");
     pos = 0;
-    SQLite::Statement ins_pri(*db_, "INSERT INTO priorities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement ins_pri(*db_, "INSERT INTO priorities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     SQLite::Statement ins_pr(*db_, "INSERT INTO priority_risks VALUES (?,?,?)");
     SQLite::Statement ins_po(*db_, "INSERT INTO priority_objectives VALUES (?,?,?)");
     SQLite::Statement ins_act(*db_, "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -364,6 +364,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
             &p.efficiency_gains, &p.corporate_implications, &p.additional_information})
         ins_pri.bind(i++, *v);
       ins_pri.bind(i++, to_json(p.notes));
+      ins_pri.bind(i++, change_drivers_json(p.change_drivers_table));
       ins_pri.exec();
       int k = 0;
       for (const auto& r : p.risks) {
@@ -765,7 +766,7 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
   SQLite::Statement st(*db_, R"sql(SELECT id, number, coalesce(parent, ''), title, heading, subtitles,
       change_driver, risks_as_written, service_plan_objective, departmental_objectives_as_written,
       corporate_objective, community_theme, service_improvement, expected_outcome, efficiency_gains,
-      corporate_implications, additional_information, notes FROM priorities p )sql" +
+      corporate_implications, additional_information, notes, change_drivers_table FROM priorities p )sql" +
                                  where + " ORDER BY pos");
   if (!where.empty()) st.bind(1, arg);
   SQLite::Statement risks(*db_,
@@ -789,6 +790,7 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
           &p.corporate_implications, &p.additional_information})
       *v = st.getColumn(i++).getString();
     p.notes = from_json(st.getColumn(i++).getString());
+    p.change_drivers_table = change_drivers_from_json(st.getColumn(i++).getString());
     risks.reset();
     risks.bind(1, p.id);
     while (risks.executeStep()) p.risks.push_back(risks.getColumn(0).getString());

@@ -207,7 +207,7 @@ TEST_CASE("audit verify --head, --manifest, --anchor: an untouched register that
                      ")\n");
 }
 
-TEST_CASE("an edited row with its chain recomputed: verify passes alone, fails against each anchor, exit 12",
+TEST_CASE("an edited row with its chain recomputed: verify passes alone, fails against each anchor, exit 13",
           "[cli][audit]") {
   TempDir dir;
   auto db = darlington_with_history(dir);
@@ -226,20 +226,20 @@ TEST_CASE("an edited row with its chain recomputed: verify passes alone, fails a
   const std::string why = " as the anchor " + dir.file("a.json") +
                           " records: the history up to entry 3 was rewritten since it was anchored";
   auto a = run_riskreg({"--db", db, "audit", "verify", "--anchor", dir.file("a.json")});
-  CHECK(a.exit_code == 12);
+  CHECK(a.exit_code == 13);
   CHECK(a.err == "riskreg: audit verify: entry 3 has the hash " + now + ", not " + head + why + "\n");
   CHECK(a.out == "audit verify: entry 3 has the hash " + now + ", not " + head + why + "\n");
   auto h = run_riskreg({"--db", db, "audit", "verify", "--head", head});
-  CHECK(h.exit_code == 12);
+  CHECK(h.exit_code == 13);
   CHECK(h.err == "riskreg: audit verify: no entry of the audit log has the hash " + head +
                      " (--head): the history it anchors was rewritten or cut; the audit log ends at entry 3 (head " +
                      now + ")\n");
   auto m = run_riskreg({"--db", db, "audit", "verify", "--manifest", dir.file("exp/manifest.json")});
-  CHECK(m.exit_code == 12);
+  CHECK(m.exit_code == 13);
   CHECK(m.err.find("riskreg: audit verify: entry 3 has the hash " + now + ", not " + head + " as the manifest ") == 0);
   // Both anchors at once: each is listed, the first is the error.
   auto both = run_riskreg({"--db", db, "audit", "verify", "--head", head, "--anchor", dir.file("a.json")});
-  CHECK(both.exit_code == 12);
+  CHECK(both.exit_code == 13);
   CHECK(both.err.find(" (and 1 more)\n") != std::string::npos);
 }
 
@@ -259,7 +259,7 @@ TEST_CASE("the newest entries deleted with their rows: verify passes alone, fail
   INFO(alone.out << alone.err);
   CHECK(alone.exit_code == 0);
   auto r = run_riskreg({"--db", db, "audit", "verify", "--anchor", dir.file("a.json")});
-  CHECK(r.exit_code == 12);
+  CHECK(r.exit_code == 13);
   CHECK(r.err == "riskreg: audit verify: the audit log ends at entry 2 (head " + log[1].hash + "), but the anchor " +
                      dir.file("a.json") + " anchors entry 3 (" + log[2].hash + "): entry 3 was deleted\n");
 }
@@ -319,7 +319,7 @@ TEST_CASE("on PostgreSQL: a superuser's recomputed chain passes verify alone, no
   INFO(alone.out << alone.err);
   CHECK(alone.exit_code == 0);
   auto r = run_riskreg({"--db", url, "audit", "verify", "--anchor", dir.file("a.json")});
-  CHECK(r.exit_code == 12);
+  CHECK(r.exit_code == 13);
   CHECK(r.err == "riskreg: audit verify: entry 3 has the hash " + log_of(url).back().hash + ", not " + log.back().hash +
                      " as the anchor " + dir.file("a.json") +
                      " records: the history up to entry 3 was rewritten since it was anchored\n");

@@ -40,6 +40,7 @@ struct Row {
   std::string target = "{db}";  ///< the database the proof looks at
   long max_file_bytes = -1;     ///< RLIMIT_FSIZE for the run (a full disk)
   long tmpfs_bytes = 0;         ///< mount a tmpfs of this size at {dir}/small before `prepare`
+  bool verifies = true;         ///< `audit verify` passes on the register afterwards (not when prepare damaged it)
 };
 
 std::string subst(std::string s, const TempDir& dir, const std::string& db) {
@@ -128,6 +129,23 @@ std::string repeat(const std::string& s, int n) {
   return out;
 }
 
+/// Replaces the content of a rules file stored in the register (a hand edit of the database).
+void break_stored_rules(const std::string& db, const std::string& name, const std::string& content) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  SQLite::Statement st(d, "UPDATE rules_files SET content = ? WHERE name = ?");
+  st.bind(1, content);
+  st.bind(2, name);
+  REQUIRE(st.exec() >= 1);
+}
+
+/// A copy of the source rules folder at DIR/rules with `file` replaced by `text`.
+void rules_with(const TempDir& dir, const std::string& file, const std::string& text) {
+  std::string d = dir.file("rules");
+  fs::remove_all(d);
+  fs::copy(source_path("rules"), d, fs::copy_options::recursive);
+  write_file(d + "/" + file, text);
+}
+
 const std::string kMatrix = "Zurich 6x4 (Darlington Children's Services Departmental Plan 2009-2013)";
 
 const std::vector<Row>& rows() {
@@ -203,14 +221,14 @@ const std::vector<Row>& rows() {
        [](const TempDir&, const std::string& db) { REQUIRE(make_read_only(db)); },
        {"--db", "{db}", "score", "R5", "B2", "--reason", "x"},
        {},
-       1,
+       12,
        "riskreg: {db}: cannot write the register (…"},
       {"disk-full",
        "the disk fills during a re-score (RLIMIT_FSIZE of 40 kB, a 100 kB reason)",
        nullptr,
        {"--db", "{db}", "score", "R5", "B2", "--reason", std::string(100 * 1000, 'r')},
        {},
-       1,
+       12,
        "riskreg: {db}: …",
        Proof::SameRows,
        "{db}",
@@ -335,7 +353,7 @@ const std::vector<Row>& rows() {
        },
        {"--db", "{dir}/small/register.db", "score", "R5", "B2", "--reason", std::string(100 * 1000, 'r')},
        {},
-       1,
+       12,
        "riskreg: {dir}/small/register.db: the disk is full; nothing was written\n",
        Proof::SameRows,
        "{dir}/small/register.db",
@@ -356,7 +374,7 @@ const std::vector<Row>& rows() {
        {"--db", "{db}", "owner", "R5", "Ann \xED\xA0\x80"},
        {},
        4,
-       "riskreg: R5: the name or reason is not valid UTF-8 text\n"},
+       "riskreg: R5: the owner's name is not valid UTF-8 text\n"},
       {"data-overlong-utf8",
        "a data file with an overlong UTF-8 form (E0 80 AF)",
        [](const TempDir& d, const std::string&) {
@@ -527,6 +545,180 @@ const std::vector<Row>& rows() {
        {},
        8,
        "riskreg: {dir}/out.json already exists; use --force to overwrite it\n"},
+      {"db-schema-negative",
+       "a register whose schema version was set to -1 (PRAGMA user_version = -1)",
+       [](const TempDir&, const std::string& db) { set_user_version(db, -1); },
+       {"--db", "{db}", "list"},
+       {},
+       7,
+       "riskreg: {db}: the register's schema version -1 is out of range (0 to 3); the file is damaged or was edited "
+       "by hand\n",
+       Proof::Unchanged,
+       "{db}",
+       -1,
+       0,
+       false},
+      {"db-schema-behind-tables",
+       "a register whose schema version was set back to 1 while its tables are at 3",
+       [](const TempDir&, const std::string& db) { set_user_version(db, 1); },
+       {"--db", "{db}", "list"},
+       {},
+       7,
+       "riskreg: {db}: the register's tables do not match its schema version 1 (table alert_deliveries already exists"
+       "); the file is damaged or was edited by hand\n",
+       Proof::Unchanged,
+       "{db}",
+       -1,
+       0,
+       false},
+      {"db-list-column-damaged",
+       "a risk whose stored list column is not a JSON list (a hand edit)",
+       [](const TempDir&, const std::string& db) {
+         SQLite::Database d(db, SQLite::OPEN_READWRITE);
+         d.exec("UPDATE risks SET triggers = '{\"x\": 1}' WHERE id = 'R5'");
+       },
+       {"--db", "{db}", "show", "R5"},
+       {},
+       7,
+       "riskreg: {db}: not a riskreg register, or damaged (a stored list is not a JSON list of text: …",
+       Proof::Unchanged,
+       "{db}",
+       -1,
+       0,
+       false},
+      {"arg-owner-escape",
+       "an owner name holding a terminal escape (ESC ] 0 ; … BEL sets a terminal's title)",
+       nullptr,
+       {"--db", "{db}", "owner", "R5", "Ann\x1b]0;pwned\x07"},
+       {},
+       4,
+       "riskreg: R5: the owner's name holds a control character (\\x1b) at character 4; it is one line of text: no "
+       "tabs, line breaks or other controls\n"},
+      {"arg-owner-line-break",
+       "an owner name holding CR LF and an SMTP command",
+       nullptr,
+       {"--db", "{db}", "owner", "R5", "Ann\r\nRCPT TO:<x@example.org>"},
+       {},
+       4,
+       "riskreg: R5: the owner's name holds a control character (\\r) at character 4; it is one line of text: no "
+       "tabs, line breaks or other controls\n"},
+      {"arg-reason-escape",
+       "a reason holding a terminal escape (ESC [ 2 J clears the screen)",
+       nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "ok\x1b[2J"},
+       {},
+       4,
+       "riskreg: R5: the reason holds a control character (\\x1b) at character 3; only tabs and line breaks are "
+       "allowed\n"},
+      {"arg-as-blank",
+       "a blank --as",
+       nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x", "--as", "  "},
+       {},
+       4,
+       "riskreg: --as: the name cannot be blank\n"},
+      {"arg-as-control",
+       "an --as name holding a carriage return",
+       nullptr,
+       {"--db", "{db}", "owner", "R5", "Ann", "--as", "bob\rmallory"},
+       {},
+       4,
+       "riskreg: --as: the name holds a control character (\\r) at character 4; it is one line of text: no tabs, "
+       "line breaks or other controls\n"},
+      {"file-import-title-control",
+       "an import whose title holds a BEL character",
+       [](const TempDir& d, const std::string&) {
+         write_file(d.file("bell.csv"), "id,title,current\nR5,Ring\x07 the bell,C3\n");
+       },
+       {"--db", "{db}", "import", "{dir}/bell.csv"},
+       {},
+       5,
+       "riskreg: {dir}/bell.csv:2:4: column 'title': risk 'R5': a control character (\\x07) in the title; it is one "
+       "line of text: no tabs, line breaks or other controls\n…"},
+      {"file-import-id-spellings",
+       "an import naming one risk twice, as R5 and r5",
+       [](const TempDir& d, const std::string&) {
+         write_file(d.file("twice.csv"), "id,title,current\nR5,One,C3\nr5,Two,C3\n");
+       },
+       {"--db", "{db}", "import", "{dir}/twice.csv"},
+       {},
+       5,
+       "riskreg: {dir}/twice.csv:3:1: column 'id': risk 'R5' appears twice (first on line 2) ('r5' is R5)\n…"},
+      {"export-force-foreign-folder",
+       "export --force pointed at a folder of documents riskreg did not write",
+       [](const TempDir& d, const std::string&) {
+         fs::create_directories(d.file("documents"));
+         write_file(d.file("documents/minutes.txt"), "keep me\n");
+       },
+       {"--db", "{db}", "export", "--format", "csv", "--out", "{dir}/documents", "--force"},
+       {},
+       8,
+       "riskreg: {dir}/documents is not a riskreg export: --force replaces only a file or a folder an earlier "
+       "'riskreg export --format csv' wrote (it holds 'minutes.txt', which an export does not)\n"},
+      {"export-bad-mode",
+       "export --mode that would make the export executable",
+       nullptr,
+       {"--db", "{db}", "export", "--format", "json", "--out", "{dir}/x.json", "--mode", "0755"},
+       {},
+       2,
+       "riskreg: --mode '0755' is not a file mode for an export: use octal digits that keep the owner's read and "
+       "write and give no execute or special bits (0600, 0640, 0644)\n"},
+      {"env-now-leap-second",
+       "RISKREG_NOW at second 60",
+       nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x"},
+       {{"RISKREG_NOW", "2026-06-30T23:59:60Z"}},
+       2,
+       "riskreg: RISKREG_NOW='2026-06-30T23:59:60Z' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"},
+      {"env-now-year-zero",
+       "RISKREG_NOW in year 0",
+       nullptr,
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x"},
+       {{"RISKREG_NOW", "0000-01-01"}},
+       2,
+       "riskreg: RISKREG_NOW='0000-01-01' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"},
+      {"rules-stored-cascade-broken",
+       "score on a register whose stored cascade.toml is broken",
+       [](const TempDir&, const std::string& db) { break_stored_rules(db, "cascade.toml", "[cascade\n"); },
+       {"--db", "{db}", "score", "R5", "B2", "--reason", "x"},
+       {},
+       5,
+       "riskreg: rules/cascade.toml:…",
+       Proof::Unchanged,
+       "{db}",
+       -1,
+       0,
+       false},
+      {"init-rules-flags-broken",
+       "init with a rules folder whose flags.toml does not parse",
+       [](const TempDir& d, const std::string&) {
+         rules_with(d, "flags.toml", "[[rule]]\nname = \"X\"\nwhen = '1 +'\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--rules", "{dir}/rules"},
+       {},
+       5,
+       "riskreg: …flags.toml…",
+       Proof::NotCreated,
+       "{dir}/new.db"},
+      {"init-template-broken",
+       "init with an alert template whose section is never closed",
+       [](const TempDir& d, const std::string&) {
+         rules_with(d, "templates/alert-owner.txt.mustache", "Dear {{owner}},\n{{#risks}}\n- {{id}}\n");
+       },
+       {"--db", "{dir}/new.db", "init", "--rules", "{dir}/rules"},
+       {},
+       5,
+       "riskreg: {dir}/rules/templates/alert-owner.txt.mustache:2:1: section 'risks' is never closed ('{{/risks}}')\n…",
+       Proof::NotCreated,
+       "{dir}/new.db"},
+      {"env-postgres-unreachable",
+       "a PostgreSQL register that cannot be reached, its password in the URL and in a query parameter",
+       nullptr,
+       {"--db", "postgresql://ann:s3cret@127.0.0.1:1/reg?password=hunter2&connect_timeout=2", "list"},
+       {},
+       12,
+       "riskreg: cannot connect to the PostgreSQL server at postgresql://ann:***@127.0.0.1:1/reg?password=***&"
+       "connect_timeout=2: …"},
   };
   return r;
 }
@@ -588,7 +780,7 @@ void check_row(const std::string& id) {
   }
   if (!export_before.empty()) CHECK(read_file(dir.file("out.json")) == export_before);
   // A register left in place still verifies.
-  if (fs::exists(db) && row->id != "db-corrupted" && row->id != "db-newer-schema") {
+  if (fs::exists(db) && row->verifies && row->id != "db-corrupted" && row->id != "db-newer-schema") {
     auto v = run_riskreg({"--db", db, "audit", "verify"});
     CHECK(v.exit_code == 0);
   }
@@ -650,6 +842,24 @@ TEST_CASE("bad input audit-manifest-not-manifest", "[bad-inputs]") { check_row("
 TEST_CASE("bad input audit-manifest-missing", "[bad-inputs]") { check_row("audit-manifest-missing"); }
 TEST_CASE("bad input audit-anchor-not-anchor", "[bad-inputs]") { check_row("audit-anchor-not-anchor"); }
 TEST_CASE("bad input audit-anchor-exists", "[bad-inputs]") { check_row("audit-anchor-exists"); }
+TEST_CASE("bad input db-schema-negative", "[bad-inputs]") { check_row("db-schema-negative"); }
+TEST_CASE("bad input db-schema-behind-tables", "[bad-inputs]") { check_row("db-schema-behind-tables"); }
+TEST_CASE("bad input db-list-column-damaged", "[bad-inputs]") { check_row("db-list-column-damaged"); }
+TEST_CASE("bad input arg-owner-escape", "[bad-inputs]") { check_row("arg-owner-escape"); }
+TEST_CASE("bad input arg-owner-line-break", "[bad-inputs]") { check_row("arg-owner-line-break"); }
+TEST_CASE("bad input arg-reason-escape", "[bad-inputs]") { check_row("arg-reason-escape"); }
+TEST_CASE("bad input arg-as-blank", "[bad-inputs]") { check_row("arg-as-blank"); }
+TEST_CASE("bad input arg-as-control", "[bad-inputs]") { check_row("arg-as-control"); }
+TEST_CASE("bad input file-import-title-control", "[bad-inputs]") { check_row("file-import-title-control"); }
+TEST_CASE("bad input file-import-id-spellings", "[bad-inputs]") { check_row("file-import-id-spellings"); }
+TEST_CASE("bad input export-force-foreign-folder", "[bad-inputs]") { check_row("export-force-foreign-folder"); }
+TEST_CASE("bad input export-bad-mode", "[bad-inputs]") { check_row("export-bad-mode"); }
+TEST_CASE("bad input env-now-leap-second", "[bad-inputs]") { check_row("env-now-leap-second"); }
+TEST_CASE("bad input env-now-year-zero", "[bad-inputs]") { check_row("env-now-year-zero"); }
+TEST_CASE("bad input rules-stored-cascade-broken", "[bad-inputs]") { check_row("rules-stored-cascade-broken"); }
+TEST_CASE("bad input init-rules-flags-broken", "[bad-inputs]") { check_row("init-rules-flags-broken"); }
+TEST_CASE("bad input init-template-broken", "[bad-inputs]") { check_row("init-template-broken"); }
+TEST_CASE("bad input env-postgres-unreachable", "[bad-inputs]") { check_row("env-postgres-unreachable"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));

@@ -20,11 +20,13 @@ using namespace riskreg::test;
 namespace {
 
 /// Turns a fresh register back into one at schema version 1 (before migration 2 added
-/// alert_deliveries and imports).
+/// alert_deliveries and imports, and migration 3 the priorities' change_drivers_table).
 void make_schema_1(const std::string& db) {
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
-  REQUIRE(d.execAndGet("PRAGMA user_version").getInt() == 2);
-  d.exec("DROP TABLE alert_deliveries; DROP TABLE imports; PRAGMA user_version = 1");
+  REQUIRE(d.execAndGet("PRAGMA user_version").getInt() == 3);
+  d.exec(
+      "DROP TABLE alert_deliveries; DROP TABLE imports; ALTER TABLE priorities DROP COLUMN change_drivers_table; "
+      "PRAGMA user_version = 1");
 }
 
 int user_version(const std::string& db) {
@@ -118,7 +120,7 @@ TEST_CASE("schema upgrade: processes opening an older register at once all succe
       CHECK(codes[p] == 0);
       CHECK_FALSE(read_file(dir.file("run" + std::to_string(p) + ".out")).empty());
     }
-    CHECK(user_version(db) == 2);
+    CHECK(user_version(db) == 3);
     CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alert_deliveries'") == 1);
     CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'alert_deliveries_%'") ==
           2);
@@ -144,7 +146,7 @@ TEST_CASE("schema upgrade: an older register is upgraded by the first command, w
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("R5") != std::string::npos);
-  CHECK(user_version(db) == 2);
+  CHECK(user_version(db) == 3);
   // The tables migration 2 added work: an import records itself in `imports`.
   write_file(dir.file("new.csv"), "id,title,current\nR10,A risk added after the upgrade,C3\n");
   auto i = run_riskreg({"--db", db, "import", dir.file("new.csv")});

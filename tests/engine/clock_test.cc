@@ -18,7 +18,14 @@ TEST_CASE("parse_timestamp reads riskreg's own form and the shorter ones alike",
   CHECK(parse_timestamp("2026-11-23T09:05:07") == t);
   CHECK(parse_timestamp("2026-11-23") == sys_days{year{2026} / 11 / 23});
   CHECK(parse_timestamp("2026-11-23T09:05") == sys_days{year{2026} / 11 / 23} + hours{9} + minutes{5});
-  CHECK(parse_timestamp("2024-02-29T23:59:60Z"));  // a leap day and a leap second
+  CHECK(parse_timestamp("2024-02-29T23:59:59Z"));  // a leap day
+  // A leap second has no value of its own (it would be stored as the next minute's 00), and
+  // year 0 is no calendar year: both are refused (issue 20).
+  CHECK_FALSE(parse_timestamp("2016-12-31T23:59:60Z"));
+  CHECK_FALSE(parse_timestamp("2016-12-31T23:59:60"));
+  CHECK_FALSE(parse_timestamp("0000-01-01"));
+  CHECK_FALSE(parse_timestamp("0000-06-15T12:00:00Z"));
+  CHECK(parse_timestamp("0001-01-01"));
 }
 
 TEST_CASE("parse_timestamp refuses what is not a time, in riskreg's form or not", "[clock]") {

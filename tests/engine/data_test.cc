@@ -96,8 +96,36 @@ TEST_CASE("Darlington: six departmental objectives and the appendix per outcome"
     stated += o.priorities.size();
   }
   CHECK(outcomes == std::vector<std::string>{"O1", "O2", "O3", "O4", "O5", "O6"});
-  CHECK(stated == 93);
+  CHECK(stated == 94);  // with O6-S52, the seed's last line (no line break after it)
   CHECK(d.outcomes[5].objective_basis == "inferred");
+}
+
+TEST_CASE("Darlington: the appendix's last stated priority, on the seed's final line, is there", "[data]") {
+  auto d = darlington();
+  const auto& last = d.outcomes.back().priorities.back();
+  CHECK(last.id == "O6-S52");
+  CHECK(last.text == "Ensure implementation across Children's Services");
+  CHECK(last.progress == std::vector<std::string>{"Action Plan 07/08 to be agreed by Steering Group"});
+}
+
+TEST_CASE("Darlington: the Change Drivers table is on the priorities it names", "[data]") {
+  auto d = darlington();
+  auto rows = [&](const std::string& id) { return d.find_priority(id)->change_drivers_table; };
+  REQUIRE(rows("P3.5").size() == 1);
+  CHECK(rows("P3.5")[0].response.find("(JAR Recommendation 9)") != std::string::npos);
+  CHECK(rows("P3.5")[0].seed_line == 281);
+  REQUIRE(rows("P3.7").size() == 4);
+  CHECK(rows("P3.7")[1].response.find("(JAR Recommendation 2)") != std::string::npos);
+  CHECK(rows("P3.7")[0].issues.front() == "Improving services for disabled children and their families");
+  REQUIRE(rows("P1").size() == 2);  // Government priorities, and again under Performance Management
+  CHECK(rows("P1")[0].issues.front() == "Government priorities");
+  CHECK(rows("P1")[1].issues.front() == "Performance Management");
+  CHECK(rows("P3.6").size() == 2);
+  // Every response names its priority, and every numbered priority but P3 has a row of its own.
+  size_t total = 0;
+  for (const auto& p : d.priorities) total += p.change_drivers_table.size();
+  CHECK(total == 23);
+  for (const auto& id : {"P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"}) CHECK(rows(id).size() == 1);
 }
 
 TEST_CASE("Malformed data files fail with file:line:col", "[data][errors]") {

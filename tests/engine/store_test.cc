@@ -247,3 +247,42 @@ TEST_CASE("the register as it stood at a date, rebuilt from history", "[store][a
   CHECK(now["R1"].current->score == ScoreCodes{"D", "4"});
   CHECK(now["R2"].owner == std::optional<std::string>("Jane Owner"));
 }
+
+TEST_CASE("the Change Drivers rows of each priority are stored and read back whole", "[store][data]") {
+  TempDir dir;
+  std::string path = dir.file("darlington.db");
+  auto rules = read_rules_dir(source_path("rules"));
+  auto data = load_register_dir(source_path("data/darlington-2009"), matrix_from(rules));
+  {
+    SqliteStore s(path, SqliteStore::Mode::Create);
+    s.create(data, rules, "loader", at("2026-01-01"), "initial");
+  }
+  SqliteStore s(path, SqliteStore::Mode::Open);
+  auto back = s.load();
+  REQUIRE(back.priorities.size() == data.priorities.size());
+  for (size_t i = 0; i < data.priorities.size(); ++i) {
+    INFO(data.priorities[i].id);
+    CHECK(back.priorities[i].change_drivers_table == data.priorities[i].change_drivers_table);
+  }
+  CHECK(back.find_priority("P3.5")->change_drivers_table.at(0).response.find("JAR Recommendation 9") !=
+        std::string::npos);
+}
+
+TEST_CASE("a stored schema version out of range is refused as a damaged register, not used", "[store][errors]") {
+  for (int v : {-1, -2147483647 - 1}) {
+    Fixture f;
+    {
+      SQLite::Database d(f.path, SQLite::OPEN_READWRITE);
+      d.exec("PRAGMA user_version = " + std::to_string(v));
+    }
+    INFO(v);
+    try {
+      SqliteStore s(f.path, SqliteStore::Mode::Open);
+      FAIL("opened a register with schema version " << v);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Schema);
+      CHECK(std::string(e.what()).find("is out of range (0 to " + std::to_string(current_schema_version()) + ")") !=
+            std::string::npos);
+    }
+  }
+}

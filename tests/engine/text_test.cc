@@ -1,6 +1,7 @@
 // engine/core/text: UTF-8 validation (what the data loader and `score --reason` accept).
 #include <catch2/catch.hpp>
 
+#include "core/error.h"
 #include "core/text.h"
 
 using riskreg::valid_utf8;
@@ -53,4 +54,47 @@ TEST_CASE("valid_utf8 rejects truncated sequences, stray continuation bytes and 
   CHECK_FALSE(valid_utf8("a\xBF"));
   CHECK_FALSE(valid_utf8("caf\xE9"));  // Latin-1
   CHECK_FALSE(valid_utf8(std::string("a\0b", 3)));
+}
+
+TEST_CASE("find_control: C0, DEL and C1 controls; tabs and line breaks only in multi-line text", "[text]") {
+  using riskreg::find_control;
+  using riskreg::TextLines;
+  CHECK_FALSE(find_control("Ann O'Brien – café", TextLines::Single));
+  CHECK(find_control("Ann\tLee", TextLines::Single) == 3u);
+  CHECK_FALSE(find_control("line one\r\nline\ttwo\n", TextLines::Multi));
+  CHECK(find_control("Ann\x1b[2J", TextLines::Multi) == 3u);
+  CHECK(find_control("a\x7f", TextLines::Multi) == 1u);
+  CHECK(find_control("a\xc2\x9b"
+                     "31m",
+                     TextLines::Multi) == 1u);  // U+009B, the C1 CSI
+  CHECK_FALSE(
+      find_control("a\xc2\xa0"
+                   "b",
+                   TextLines::Single));  // U+00A0 is not a control
+  CHECK(find_control(std::string("a\0b", 3), TextLines::Multi) == 1u);
+}
+
+TEST_CASE("escape_controls shows every control as an escape, and nothing else changes", "[text]") {
+  using riskreg::escape_controls;
+  CHECK(escape_controls("plain – text") == "plain – text");
+  CHECK(escape_controls("a\x1b]0;t\x07"
+                        "b") == "a\\x1b]0;t\\x07b");
+  CHECK(escape_controls("one\r\ntwo") == "one\\r\\ntwo");
+  CHECK(escape_controls("a\xc2\x9b"
+                        "b") == "a\\u009bb");
+  CHECK(escape_controls("a\tb") == "a\\tb");
+  CHECK(escape_controls("a\tb", true) == "a\tb");
+}
+
+TEST_CASE("require_text names the control and its character position", "[text]") {
+  try {
+    riskreg::require_text("R5: the owner's name", "Zoë\nX", riskreg::TextLines::Single);
+    FAIL("accepted a line break in a one-line field");
+  } catch (const riskreg::Error& e) {
+    CHECK(e.kind() == riskreg::ErrorKind::InvalidInput);
+    CHECK(std::string(e.what()) ==
+          "R5: the owner's name holds a control character (\\n) at character 4; it is one line of text: no tabs, line "
+          "breaks or other controls");
+  }
+  CHECK_NOTHROW(riskreg::require_text("reason", "two\nlines\tok", riskreg::TextLines::Multi));
 }
