@@ -465,6 +465,13 @@ const std::vector<Row>& rows() {
        {{"RISKREG_DB", "{dir}"}},
        7,
        "riskreg: {dir}: a directory, not a riskreg register\n"},
+      {"arg-graph-depth-without-id",
+       "graph --dot --depth N with no risk to count from",
+       nullptr,
+       {"--db", "{db}", "graph", "--dot", "--depth", "2"},
+       {},
+       2,
+       "riskreg: graph --dot --depth N: say which risk to count from (graph --dot ID --depth N)\n"},
   };
   return r;
 }
