@@ -255,21 +255,26 @@ void HtmlExport::risk(const RiskRow& r) {
   row_ = r;
   ++risks_;
   if (r.above_appetite) ++above_;
-  auto current = r.current.empty() ? std::nullopt : m_.parse(r.current);
-  auto target = r.target.empty() ? std::nullopt : m_.parse(r.target);
-  if (current) {
-    const auto at = static_cast<size_t>(m_.index(*current));
+  // Cell indexes, -1 when unscored or off the matrix (ints: GCC 12 misreads optionals here).
+  auto index_of = [&](const std::string& score) {
+    if (score.empty()) return -1;
+    auto c = m_.parse(score);
+    return c ? m_.index(*c) : -1;
+  };
+  const int current = index_of(r.current), target = index_of(r.target);
+  if (current >= 0) {
+    const auto at = static_cast<size_t>(current);
     ++counts_[at];
     if (ids_[at].size() < kCellIds) ids_[at].push_back(r.id);
   } else {
     ++unscored_;
   }
-  if (target) {
-    const auto at = static_cast<size_t>(m_.index(*target));
+  if (target >= 0) {
+    const auto at = static_cast<size_t>(target);
     ++targets_[at];
     if (target_ids_[at].size() < kCellIds) target_ids_[at].push_back(r.id);
-    if (current && !(*current == *target)) {
-      Move& mv = to_target_[{m_.index(*current), m_.index(*target)}];
+    if (current >= 0 && current != target) {
+      Move& mv = to_target_[{current, target}];
       ++mv.n;
       if (mv.ids.size() < kCellIds) mv.ids.push_back(r.id);
     }
@@ -444,10 +449,13 @@ void HtmlExport::flush_row() {
     const AssessmentRow* before = nullptr;
     for (const auto& a : history_)
       if (a.at < period_start_) before = &a;
-    auto now_cell = r.current.empty() ? std::nullopt : m_.parse(r.current);
-    auto then_cell = before ? m_.cell(before->score) : std::nullopt;
-    if (now_cell && then_cell && !(*now_cell == *then_cell)) {
-      Move& mv = from_previous_[{m_.index(*then_cell), m_.index(*now_cell)}];
+    int now_cell = -1, then_cell = -1;
+    if (!r.current.empty())
+      if (auto c = m_.parse(r.current)) now_cell = m_.index(*c);
+    if (before)
+      if (auto c = m_.cell(before->score)) then_cell = m_.index(*c);
+    if (now_cell >= 0 && then_cell >= 0 && now_cell != then_cell) {
+      Move& mv = from_previous_[{then_cell, now_cell}];
       ++mv.n;
       if (mv.ids.size() < kCellIds) mv.ids.push_back(r.id);
     }
