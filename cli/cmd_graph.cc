@@ -1,4 +1,4 @@
-// riskreg graph check | graph --dot [ID]: the register's graph, checked or drawn.
+// riskreg graph check | graph --dot [ID] [--depth N] [--risks-only]: the register's graph, checked or drawn.
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -15,6 +15,8 @@ struct GraphOptions {
   std::string id;
   bool json = false;
   bool check_json = false;
+  bool risks_only = false;
+  std::optional<int> depth;
 };
 
 const char* heading(const std::string& kind) {
@@ -32,6 +34,9 @@ void add_graph(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("graph", "The register's graph: draw it (--dot) or check it (graph check)");
   cmd->add_flag("--dot", opt->dot, "Graphviz output (pipe into dot -Tsvg)");
   cmd->add_option("id", opt->id, "With --dot: only this risk's neighbourhood");
+  cmd->add_flag("--risks-only", opt->risks_only, "With --dot: risks and feed links only (no priorities, actions, ...)");
+  cmd->add_option("--depth", opt->depth, "With --dot ID: risks at most N feed links from ID")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", opt->json, "JSON output (node and edge lists)");
   auto* check = cmd->add_subcommand("check", "Feed cycles, unmitigated risks, priorities without actions, ...");
   check->add_flag("--json", opt->check_json, "JSON output");
@@ -66,8 +71,12 @@ void add_graph(CLI::App& app, Context& ctx) {
       if (net.graph.node(*centre).kind != NodeKind::Risk)
         throw Error(ErrorKind::InvalidInput, "graph --dot ID: the neighbourhood is drawn around a risk");
     }
+    if ((opt->risks_only || opt->depth) && !opt->dot)
+      throw Error(ErrorKind::Usage, "graph: --risks-only and --depth go with --dot");
+    if (opt->depth && !centre)
+      throw Error(ErrorKind::Usage, "graph --dot --depth N: say which risk to count from (graph --dot ID --depth N)");
     if (opt->dot) {
-      ctx.out << graph_dot(net, m, centre);
+      ctx.out << graph_dot(net, m, {centre, opt->depth, opt->risks_only});
       return;
     }
     auto nodes = nlohmann::json::array(), edges = nlohmann::json::array();

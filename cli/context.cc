@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "core/module.h"
 #include "register/rules_bundle.h"
 #include "store/open.h"
 
@@ -182,13 +183,9 @@ std::string Context::actor(const std::optional<std::string>& as) const {
 bool Context::colour() const { return !env("NO_COLOR") && out_terminal_; }
 
 std::string Context::default_data_dir() const {
-  if (const char* h = env("RISKREG_HOME")) return std::string(h) + "/data/darlington-2009";
-  return std::string(RISKREG_SOURCE_DIR) + "/data/darlington-2009";
+  return (data_home(env("RISKREG_HOME")) / "data" / "darlington-2009").string();
 }
 
-std::string Context::default_rules_dir() const {
-  if (const char* h = env("RISKREG_HOME")) return std::string(h) + "/rules";
-  return std::string(RISKREG_SOURCE_DIR) + "/rules";
-}
+std::string Context::default_rules_dir() const { return (data_home(env("RISKREG_HOME")) / "rules").string(); }
 
 }  // namespace riskreg::cli

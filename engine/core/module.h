@@ -10,13 +10,25 @@
 /// points (store/postgres.h, alert/net_module.h, io/xlsx_module.h), which the engine declares
 /// weak: a program that links the module's code itself (the test executables) calls it
 /// directly; the CLI, which does not, opens the module file the first time a command needs it.
+#include <filesystem>
 #include <string>
 
 namespace riskreg {
 
-/// The entry point `symbol` of module `name` ("postgres") in riskreg-NAME.so beside the
-/// executable (or in RISKREG_MODULE_DIR). Throws Error(Internal) naming the file, what the
-/// module is for (`purpose`) and the loader's reason.
+/// The directory the running executable lives in (from /proc/self/exe).
+std::filesystem::path executable_dir();
+
+/// Where riskreg's read-only data lives (`rules/` with its templates, `data/darlington-2009/`):
+/// `riskreg_home` when given (the caller passes RISKREG_HOME), else `../share/riskreg` beside the
+/// executable's directory. An installed riskreg finds `PREFIX/share/riskreg` from `PREFIX/bin`;
+/// a build tree has `BUILD/share/riskreg` (links to the sources, made by CMake) beside
+/// `BUILD/cli`. Never a path compiled in: a package works wherever it is unpacked.
+std::filesystem::path data_home(const char* riskreg_home);
+
+/// The entry point `symbol` of module `name` ("postgres") in riskreg-NAME.so: in
+/// RISKREG_MODULE_DIR if set, else beside the executable (a build tree), else in
+/// `../lib/riskreg` from the executable's directory (an installed riskreg). Throws Error(Internal) naming the file,
+/// what the module is for (`purpose`) and the loader's reason.
 void* module_entry(const std::string& name, const char* symbol, const std::string& purpose);
 
 /// The table of a module: from `linked` (the weak entry point, null unless the program links

@@ -53,16 +53,32 @@ const char* shape(NodeKind k) {
 }
 }  // namespace
 
-std::string graph_dot(const RegisterNetwork& net, const Matrix& m, std::optional<NodeId> centre) {
+std::string graph_dot(const RegisterNetwork& net, const Matrix& m, const DotOptions& o) {
   const auto& g = net.graph;
-  std::vector<bool> keep(g.node_count(), !centre);
-  if (centre) {
-    std::vector<NodeId> risks{*centre};
-    auto feeds = EdgeMask::of({EdgeKind::Feeds});
-    for (NodeId n : g.closure(*centre, feeds)) risks.push_back(n);
-    for (NodeId n : g.closure(*centre, feeds, true)) risks.push_back(n);
+  std::vector<bool> keep(g.node_count(), !o.centre);
+  if (o.risks_only && !o.centre)
+    for (NodeId n = 0; n < g.node_count(); ++n) keep[n] = g.node(n).kind == NodeKind::Risk;
+  if (o.centre) {
+    // Breadth first along feed links either way, so that depth counts links from the centre.
+    std::vector<int> dist(g.node_count(), -1);
+    std::vector<NodeId> risks{*o.centre};
+    dist[*o.centre] = 0;
+    for (size_t i = 0; i < risks.size(); ++i) {
+      NodeId r = risks[i];
+      if (o.depth && dist[r] >= *o.depth) continue;
+      auto visit = [&](NodeId n) {
+        if (dist[n] >= 0) return;
+        dist[n] = dist[r] + 1;
+        risks.push_back(n);
+      };
+      for (EdgeId e : g.out_edges(r))
+        if (g.edge(e).kind == EdgeKind::Feeds) visit(g.edge(e).to);
+      for (EdgeId e : g.in_edges(r))
+        if (g.edge(e).kind == EdgeKind::Feeds) visit(g.edge(e).from);
+    }
     for (NodeId r : risks) {
       keep[r] = true;
+      if (o.risks_only) continue;
       for (EdgeId e : g.in_edges(r)) {
         if (g.edge(e).kind != EdgeKind::Mitigates) continue;
         NodeId p = g.edge(e).from;

@@ -19,7 +19,7 @@
 #include "io/csv.h"
 #include "io/export_html.h"
 #include "io/export_walk.h"
-#include "io/xlsx_module.h"
+#include "io/xlsx_export.h"
 #include "register/risk_view.h"
 
 namespace fs = std::filesystem;
@@ -216,47 +216,11 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       man << manifest(store, m, format, sum, as_of).dump(2) << "\n";
       close_out(man, tmp / "manifest.json");
     } else if (format == ExportFormat::Xlsx) {
-      auto book = xlsx().open(tmp.string());
-      XlsxBook& wb = *book;
-      const std::vector<std::string> hist_cols = {"id",   "risk", "score", "likelihood", "impact",
-                                                  "band", "by",   "at",    "reason"};
-      const std::vector<std::string> feed_cols = {"from", "to", "basis", "transition_probability"};
-      int risks = wb.sheet("Risks", export_risk_columns());
-      int hist = wb.sheet("Assessments", hist_cols);
-      int feeds = wb.sheet("Feeds", feed_cols);
-      std::vector<int> counts(static_cast<size_t>(m.cell_count()), 0);
-      walk(
-          store, m, as_of, now,
-          [&](const RiskRow& r) {
-            wb.row(risks, static_cast<uint32_t>(++sum.risks),
-                   {r.id, r.title, r.owner, r.current, r.target, r.band, r.above_appetite ? "yes" : "no",
-                    lines(r.controls), r.heading, r.vulnerability, lines(r.triggers), lines(r.consequences),
-                    lines(r.notes), lines(r.priorities), lines(r.actions), lines(r.feeds_to), lines(r.flags)});
-            if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current))
-              ++counts[static_cast<size_t>(m.index(*c))];
-            for (const Feed& f : r.feeds)
-              wb.row(feeds, static_cast<uint32_t>(++sum.feeds),
-                     {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
-            tick();
-          },
-          [&](const AssessmentRow& a) {
-            wb.row(hist, static_cast<uint32_t>(++sum.assessments),
-                   {std::to_string(a.id), a.risk_id, score_text(m, a.score), a.score.likelihood, a.score.impact,
-                    band_text(m, a.score), a.by, a.at, a.reason});
-            tick();
-          });
-      wb.filter(risks, static_cast<uint32_t>(sum.risks), export_risk_columns().size());
-      wb.filter(hist, static_cast<uint32_t>(sum.assessments), hist_cols.size());
-      wb.filter(feeds, static_cast<uint32_t>(sum.feeds), feed_cols.size());
-      wb.heat_map(m, counts);
-      int man = wb.sheet("Manifest", {"key", "value"});
-      auto mj = manifest(store, m, format, sum, as_of);
-      uint32_t r = 0;
-      for (auto& [k, v] : mj.items()) wb.row(man, ++r, {k, v.is_string() ? v.get<std::string>() : v.dump()});
-      wb.close();
+      exporting::write_xlsx(store, m, tmp.string(), as_of, now, sum, tick,
+                            [&](const ExportSummary& s) { return manifest(store, m, format, s, as_of); });
     } else if (format == ExportFormat::Html) {
       // The table rows go to the side file as the walk passes; the page is put together after.
-      exporting::HtmlExport html(m, side);
+      exporting::HtmlExport html(m, side, as_of ? *as_of : format_timestamp(now));
       // The graph's risks are chosen from the links once every risk has been seen: the walk's
       // links wait in a side file, a JSON array a line.
       auto links = open_out(side_feeds);

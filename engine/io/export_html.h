@@ -1,8 +1,14 @@
 #pragma once
 /// Internal to the exporters (engine/io/export.cc): the HTML export, one self-contained page
-/// (inline CSS and SVG, no script, no external resource) with a header and the manifest, the
-/// heat map with the appetite line, the register table with each risk's score history as a
-/// sparkline, and the feed graph.
+/// (inline CSS and SVG, one small inline script, no external resource) with a header and the
+/// manifest, the heat map with the appetite line (each cell naming its risks, targets and last
+/// period's cells marked), the above-appetite risks, the feed graph (laid out by Graphviz), and
+/// the register table with each risk's score history as a dated sparkline and a table.
+///
+/// The script only adds sorting and filtering to the register table: with scripts off the page
+/// shows everything. A print style sheet lays the page out on A4 as a committee paper: the
+/// manifest, heat map and above-appetite table on the first page, each later section on a new
+/// page, no table row cut across pages.
 ///
 /// Streamed like the other formats: each risk's table row goes to a side file as soon as its
 /// history has been seen, and the page is assembled at the end, so memory does not grow
@@ -13,6 +19,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -39,12 +46,20 @@ inline constexpr size_t kFeedGraphNodes = 40;
 inline constexpr size_t kFeedGraphEdges = 200;
 /// A sparkline shows a risk's latest assessments, at most this many.
 inline constexpr size_t kSparklinePoints = 60;
+/// A heat map cell names at most this many risks in its tooltip ("and N more" after).
+inline constexpr size_t kCellIds = 40;
+/// The above-appetite table lists at most this many risks, the most severe first.
+inline constexpr size_t kAboveTable = 60;
+/// A controls list shows this many items; the rest fold under "N more".
+inline constexpr size_t kControlsShown = 3;
 
 class HtmlExport {
  public:
   /// `side` is a scratch file for the table rows; it is removed when the page is written
   /// (and by the destructor if it never is).
-  HtmlExport(const Matrix& m, std::filesystem::path side);
+  /// `reference_time` (ISO 8601 UTC: the as-of time, else the export's) starts the current
+  /// period (its calendar month): the heat map marks where each risk was before it.
+  HtmlExport(const Matrix& m, std::filesystem::path side, const std::string& reference_time = "");
   ~HtmlExport();
   HtmlExport(const HtmlExport&) = delete;
   HtmlExport& operator=(const HtmlExport&) = delete;
@@ -72,10 +87,24 @@ class HtmlExport {
   struct Edge {
     std::string from, to, basis;
   };
+  /// Risks moving between two cells (to their target, or from last period's cell).
+  struct Move {
+    int64_t n = 0;
+    std::vector<std::string> ids;  ///< at most kCellIds
+  };
+  /// A row of the above-appetite table, kept while it is among the kAboveTable most severe.
+  struct AboveRow {
+    int severity = -1;
+    int64_t order = 0;
+    std::string html;
+  };
 
   void flush_row();
   void sparkline(std::ostream& o);
   void heat_map(std::ostream& o) const;
+  void above_table(std::ostream& o) const;
+  void history_table(std::ostream& o) const;
+  std::string flag_html(const RiskRow& r) const;
   void feed_graph(std::ostream& o, Store& store, const std::optional<std::string>& as_of);
   int band_of(const std::string& score) const;
   int severity_of(const std::string& score) const;
@@ -95,7 +124,14 @@ class HtmlExport {
   std::deque<AssessmentRow> history_;  ///< its latest kSparklinePoints assessments
   int64_t history_total_ = 0;
 
-  std::vector<int64_t> counts_;  ///< risks per cell (current score)
+  std::vector<int64_t> counts_;                ///< risks per cell (current score)
+  std::vector<std::vector<std::string>> ids_;  ///< by cell: the first kCellIds risks in it
+  std::vector<int64_t> targets_;               ///< by cell: risks whose target it is
+  std::vector<std::vector<std::string>> target_ids_;
+  std::map<std::pair<int, int>, Move> to_target_;      ///< (current cell, target cell), when they differ
+  std::map<std::pair<int, int>, Move> from_previous_;  ///< (last period's cell, current cell), when they differ
+  std::string period_start_;                           ///< the current period's first second; "" for none
+  std::vector<AboveRow> above_rows_;
   int64_t risks_ = 0, above_ = 0, assessments_ = 0, unscored_ = 0;
 
   std::vector<Node> seeds_;              ///< the most severe above-appetite risks, at most kFeedGraphSeeds

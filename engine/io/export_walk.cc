@@ -74,6 +74,7 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     for (size_t i = 0; i < e.feeds.size(); ++i) r.feeds_to[i].assign(e.feeds[i].to);
     r.feeds.swap(e.feeds);
     r.flags.clear();
+    r.flag_severities.clear();
     if (!set.rules.empty()) {
       rules::RiskFacts f = rules::facts_of(v, m, now);
       for (const auto& up : e.upstream) {
@@ -82,7 +83,10 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
           if (auto c = m.cell(*up); c && m.above_appetite(*c)) ++f.upstream_above;
       }
       for (const auto& rule : set.rules)
-        if (rule.condition.matches(f)) r.flags.push_back(rule.name);
+        if (rule.condition.matches(f)) {
+          r.flags.push_back(rule.name);
+          r.flag_severities.push_back(rule.severity);
+        }
     }
     on_risk(r);
     for (const auto& a : e.history) on_assessment(a);

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "domain/matrix.h"
+#include "rules/rule_set.h"
 #include "store/store.h"
 
 namespace riskreg::exporting {
@@ -20,6 +21,7 @@ struct RiskRow {
   std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
   std::vector<Feed> feeds;         ///< the links from it (feeds_to's), as the export's feed table lists them
   std::vector<std::string> flags;  ///< the rule flags raised on it ("UNMITIGATED"), if evaluated
+  std::vector<rules::Severity> flag_severities;  ///< each flag's rule's severity, as `flags`
 };
 
 /// A score in the matrix's notation ("B2"), or its codes as stored if off the matrix.

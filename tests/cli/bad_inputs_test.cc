@@ -719,6 +719,13 @@ const std::vector<Row>& rows() {
        12,
        "riskreg: cannot connect to the PostgreSQL server at postgresql://ann:***@127.0.0.1:1/reg?password=***&"
        "connect_timeout=2: …"},
+      {"arg-graph-depth-without-id",
+       "graph --dot --depth N with no risk to count from",
+       nullptr,
+       {"--db", "{db}", "graph", "--dot", "--depth", "2"},
+       {},
+       2,
+       "riskreg: graph --dot --depth N: say which risk to count from (graph --dot ID --depth N)\n"},
   };
   return r;
 }

@@ -35,11 +35,12 @@ size_t count(const std::string& hay, const std::string& needle) {
   return n;
 }
 
-/// The text of one table row, `<tr id="ID"...</tr>`.
+/// The text of one register table row, `<tr id="ID"...</tr>` (each ends a line; the history
+/// table inside it has rows of its own).
 std::string row_of(const std::string& html, const std::string& id) {
   auto b = html.find("<tr id=\"" + id + "\"");
   if (b == std::string::npos) return "";
-  return html.substr(b, html.find("</tr>", b) - b);
+  return html.substr(b, html.find("</tr>\n", b) - b);
 }
 
 struct Shell {
@@ -162,13 +163,14 @@ TEST_CASE("export --format html writes one self-contained page with every risk a
   auto html = read_file(out);
   CHECK(html.rfind("<!DOCTYPE html>\n", 0) == 0);
   CHECK(html.find("</html>\n") == html.size() - 8);
-  // Self-contained: nothing fetched, no script.
+  // Self-contained: nothing fetched; one inline script, our own (sorting and filtering).
   CHECK(html.find("http:") == std::string::npos);
   CHECK(html.find("https:") == std::string::npos);
   CHECK(html.find("src=") == std::string::npos);
   CHECK(html.find("<link") == std::string::npos);
   CHECK(html.find("@import") == std::string::npos);
-  CHECK(html.find("<script") == std::string::npos);
+  CHECK(count(html, "<script") == 1);
+  CHECK(html.find("<script>\n(function(){") != std::string::npos);
   for (size_t p = html.find("url("); p != std::string::npos; p = html.find("url(", p + 1)) CHECK(html[p + 4] == '#');
   for (size_t p = html.find("href=\""); p != std::string::npos; p = html.find("href=\"", p + 1))
     CHECK(html[p + 6] == '#');
@@ -256,10 +258,10 @@ TEST_CASE("export --format html renders in headless Chromium: a coloured page wi
   CHECK(dom.find("<path id=\"appetite-line\"") != std::string::npos);
   CHECK(dom.find("<svg id=\"feedgraph\"") != std::string::npos);
   CHECK(count(dom, "<svg class=\"spark\"") == 9);
-  CHECK(count(dom, "<g class=\"node\">") == 9);  // all nine are above the appetite line
+  CHECK(count(dom, "class=\"node above\"") == 9);  // all nine are above the appetite line
   CHECK(count(dom, "class=\"feed stated\"") > 0);
   CHECK(count(dom, "class=\"feed inferred\"") > 0);
-  CHECK(dom.find("<script") == std::string::npos);
+  CHECK(count(dom, "<script") == 1);
 }
 
 TEST_CASE("export --format html escapes register text: a script title stays text", "[cli][export][html]") {
@@ -280,7 +282,8 @@ TEST_CASE("export --format html escapes register text: a script title stays text
   CHECK(r10.find("<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</td>") != std::string::npos);
   CHECK(r10.find("<td>&lt;b&gt;Mallory&lt;/b&gt;</td>") != std::string::npos);
   CHECK(r10.find("<li>&lt;img src=x onerror=alert(2)&gt;</li>") != std::string::npos);
-  CHECK(html.find("<script") == std::string::npos);
+  CHECK(count(html, "<script") == 1);  // riskreg's own, at the end
+  CHECK(html.find("<script>alert") == std::string::npos);
   CHECK(html.find("<img") == std::string::npos);
   CHECK(html.find("<b>Mallory") == std::string::npos);
 
@@ -288,7 +291,8 @@ TEST_CASE("export --format html escapes register text: a script title stays text
   auto dom = chromium(dir, out, "--dump-dom").out;
   CHECK(dom.find("<tr id=\"R10\"") != std::string::npos);
   CHECK(dom.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"quotes\"") != std::string::npos);
-  CHECK(dom.find("<script") == std::string::npos);
+  CHECK(count(dom, "<script") == 1);
+  CHECK(dom.find("<script>alert") == std::string::npos);
   CHECK(dom.find("<img") == std::string::npos);
   CHECK(dom.find("<b>Mallory") == std::string::npos);
 }
@@ -344,14 +348,216 @@ TEST_CASE("export --format html bounds the feed graph on a large register and sa
   auto html = export_html(db, dir.file("big.html"));
   CHECK(count(html, "<tr id=\"") == 2000);  // the table is whole
   CHECK(count(html, "<svg class=\"spark\"") == 2000);
-  auto nodes = count(html, "<g class=\"node\">");
+  auto nodes = count(html, "class=\"node");
   CHECK(nodes > 24);
   CHECK(nodes <= 40);
-  CHECK(count(html, "<path class=\"feed ") <= 200);
+  CHECK(count(html, "class=\"feed ") <= 200);
   auto note_at = html.find("<p class=\"note\" id=\"graph-note\">");
   REQUIRE(note_at != std::string::npos);
   auto note = html.substr(note_at, html.find("</p>", note_at) - note_at);
   INFO(note);
   CHECK(note.find("Drawn: " + std::to_string(nodes) + " risks") != std::string::npos);
   CHECK(std::regex_search(note, std::regex("Left out:</strong> [0-9]+ less severe above-appetite risks")));
+}
+
+TEST_CASE(
+    "export --format html: the heat map names its risks, targets and last period's cells; the table has "
+    "severity flags, folded controls, each risk's history and dated trends",
+    "[cli][export][html]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  // R5 gets a target (import appends; the register keeps its history).
+  auto csv = dir.file("target.csv");
+  write_file(csv, "id,target\r\nR5,D2\r\n");
+  auto imp = run_riskreg({"--db", db, "import", csv, "--as", "tester"}, {{"RISKREG_NOW", "2026-12-05T11:00:00Z"}});
+  INFO(imp.err);
+  REQUIRE(imp.exit_code == 0);
+  auto out = dir.file("register.html");
+  auto html = export_html(db, out, {});
+  auto at6 = dir.file("dec6.html");
+  auto r =
+      run_riskreg({"--db", db, "export", "--format", "html", "--out", at6}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}});
+  REQUIRE(r.exit_code == 0);
+  auto page = read_file(at6);
+
+  // A cell with few risks names them; its tooltip lists them.
+  CHECK(page.find("A1: Very high, above appetite, 1 risk: R5</title>") != std::string::npos);
+  CHECK(std::regex_search(page, std::regex("<text class=\"ids\"[^>]*>R5</text>")));
+  // The target: a hollow marker in D2, an arrow from A1 to it.
+  CHECK(page.find("D2 is the target of R5</title></circle>") != std::string::npos);
+  CHECK(page.find("<g class=\"to-target\"><title>R5: now A1, target D2</title><line ") != std::string::npos);
+  // Last period (before 1 December) R5 was C2, its seed score.
+  CHECK(page.find("<g class=\"from-previous\"><title>Last period in C2, now A1: R5</title>") != std::string::npos);
+  CHECK(page.find("last period's cell (before 2026-12-01)") != std::string::npos);
+
+  auto r5 = row_of(page, "R5");
+  // Flags by severity: ABOVE_APPETITE is critical in rules/flags.toml, NO_OWNER a warning.
+  CHECK(r5.find("<span class=\"flag sev-critical\" title=\"critical\">ABOVE_APPETITE</span>") != std::string::npos);
+  CHECK(r5.find("<span class=\"flag sev-warning\" title=\"warning\">NO_OWNER</span>") != std::string::npos);
+  // The history as a table, newest first.
+  CHECK(r5.find("<summary>History (3)</summary>") != std::string::npos);
+  auto newest = r5.find("<tr><td>2026-12-05</td><td>bob</td><td class=\"score\">A1</td><td>Budget cut</td></tr>");
+  auto older =
+      r5.find("<tr><td>2026-12-01</td><td>alice</td><td class=\"score\">B2</td><td>Savings target raised</td></tr>");
+  CHECK(newest != std::string::npos);
+  CHECK(older != std::string::npos);
+  CHECK(newest < older);
+  // The trend's time axis: first and last dates written, points placed by date (1 Dec is 4/5 of the
+  // way from 23 Nov to 5 Dec... the seed was assessed at init, 2026-11-23).
+  CHECK(std::regex_search(r5, std::regex("<text class=\"date\"[^>]*>2026-11-23</text>")));
+  CHECK(std::regex_search(r5, std::regex("<text class=\"date\"[^>]*>2026-12-05</text>")));
+  std::smatch m;
+  std::vector<double> xs;
+  for (auto it = r5.cbegin(); std::regex_search(it, r5.cend(), m, std::regex("<circle cx=\"([0-9.]+)\""));
+       it = m[0].second)
+    xs.push_back(std::stod(m[1]));
+  REQUIRE(xs.size() == 3);
+  // 23 Nov 09:00 -> 1 Dec 10:00 -> 5 Dec 10:00: the middle point sits two thirds of the way along.
+  double frac = (xs[1] - xs[0]) / (xs[2] - xs[0]);
+  CHECK(frac > 0.64);
+  CHECK(frac < 0.70);
+  // Controls past three fold under "N more"; the first three stay in view.
+  auto json_out = dir.file("register.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", json_out}).exit_code == 0);
+  auto j = nlohmann::json::parse(read_file(json_out));
+  int folded = 0;
+  for (const auto& risk : j["risks"]) {
+    auto row = row_of(page, risk["id"].get<std::string>());
+    size_t n = risk["controls"].size();
+    INFO(risk["id"] << " has " << n << " controls");
+    if (n > 3) {
+      ++folded;
+      CHECK(row.find("<details class=\"more\"><summary>" + std::to_string(n - 3) + " more</summary>") !=
+            std::string::npos);
+    } else {
+      CHECK(row.find("<details class=\"more\">") == std::string::npos);
+    }
+  }
+  CHECK(folded > 0);
+  // The above-appetite table lists the above-appetite risks, the most severe (R5, A1) first.
+  auto above_at = page.find("<section id=\"above-appetite\">");
+  REQUIRE(above_at != std::string::npos);
+  auto above = page.substr(above_at, page.find("</section>", above_at) - above_at);
+  CHECK(count(above, "<tr class=\"r-above\">") == 9);
+  CHECK(above.find("<a href=\"#R5\">R5</a>") < above.find("<a href=\"#R1\">R1</a>"));
+  CHECK(html.find("<svg id=\"feedgraph\"") != std::string::npos);
+}
+
+TEST_CASE("export --format html: the table sorts and filters with its script, and is whole without it",
+          "[cli][export][html]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto out = dir.file("register.html");
+  export_html(db, out);
+  auto order = [](const std::string& dom) {
+    std::vector<std::string> ids;
+    std::smatch m;
+    auto body = dom.substr(dom.find("<table id=\"register-table\">"));
+    for (auto it = body.cbegin(); std::regex_search(it, body.cend(), m, std::regex("<tr id=\"(R[0-9]+)\"([^>]*)>"));
+         it = m[0].second)
+      ids.push_back(m[1].str() + (m[2].str().find("hidden") != std::string::npos ? "-" : ""));
+    return ids;
+  };
+  // Scripts off: every row, in id order, and the controls hidden.
+  auto off = chromium(dir, out, "--blink-settings=scriptEnabled=false --dump-dom").out;
+  CHECK(order(off) == std::vector<std::string>{"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"});
+  CHECK(off.find("<div class=\"tools\" id=\"table-tools\" hidden=\"\">") != std::string::npos);
+  // Scripts on: the controls show, and count the rows.
+  auto on = chromium(dir, out, "--dump-dom").out;
+  CHECK(on.find("<div class=\"tools\" id=\"table-tools\">") != std::string::npos);
+  CHECK(on.find("9 of 9 risks shown") != std::string::npos);
+  CHECK(on.find("class=\"sortable\"") != std::string::npos);
+  // Sorted by Current (column 3), most severe first: R5 is at A1, the only one.
+  auto sorted = chromium(dir, out + "?sort=3\\&desc=1", "--dump-dom").out;
+  auto ids = order(sorted);
+  REQUIRE(ids.size() == 9);
+  CHECK(ids[0] == "R5");
+  CHECK(sorted.find("aria-sort=\"descending\"") != std::string::npos);
+  // Filtered on the Id column: only R5 stays shown.
+  auto filtered = chromium(dir, out + "?q=R5\\&col=0", "--dump-dom").out;
+  ids = order(filtered);
+  REQUIRE(ids.size() == 9);
+  for (const auto& id : ids) CHECK((id == "R5" || id.back() == '-'));
+  CHECK(filtered.find("1 of 9 risks shown") != std::string::npos);
+}
+
+TEST_CASE("export --format html prints as an A4 committee paper", "[cli][export][html][print]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);
+  auto out = dir.file("register.html");
+  export_html(db, out);
+  auto pdf = dir.file("paper.pdf");
+  chromium(dir, out, "--no-pdf-header-footer --print-to-pdf=" + pdf);
+  REQUIRE(fs::exists(pdf));
+  auto info = shell("pdfinfo " + pdf).out;
+  INFO(info);
+  std::smatch m;
+  REQUIRE(std::regex_search(info, m, std::regex("Pages:\\s+([0-9]+)")));
+  const int pages = std::stoi(m[1]);
+  // A4: 595 x 842 points.
+  CHECK(std::regex_search(info, std::regex("Page size:\\s+595\\.[0-9]+ x 841\\.[0-9]+ pts \\(A4\\)")));
+  CHECK(pages >= 3);
+  CHECK(pages <= 8);
+  std::vector<std::string> text(static_cast<size_t>(pages) + 1);
+  for (int p = 1; p <= pages; ++p)
+    text[static_cast<size_t>(p)] =
+        shell("pdftotext -layout -f " + std::to_string(p) + " -l " + std::to_string(p) + " " + pdf + " -").out;
+  // Page 1: the manifest, the heat map and the above-appetite table, and nothing after them.
+  CHECK(text[1].find("audit chain head") != std::string::npos);
+  CHECK(text[1].find("Heat map") != std::string::npos);
+  CHECK(text[1].find("Above appetite") != std::string::npos);
+  CHECK(text[1].find("Feed graph") == std::string::npos);
+  auto first_page_rows = 0;
+  for (int i = 1; i <= 9; ++i) first_page_rows += text[1].find("R" + std::to_string(i) + " ") != std::string::npos;
+  CHECK(first_page_rows == 9);  // all nine risks are above appetite, each in page 1's table
+  // Each section starts a page: the feed graph on page 2, the register on the page after it.
+  CHECK(text[2].find("Feed graph") != std::string::npos);
+  CHECK(text[2].find("Register") == std::string::npos);
+  int register_page = 0;
+  for (int p = 3; p <= pages && !register_page; ++p)
+    if (text[static_cast<size_t>(p)].find("Register") != std::string::npos) register_page = p;
+  REQUIRE(register_page == 3);
+  // No row cut across pages: each risk's row, from its id to the last line of its history, is on one page.
+  auto json_out = dir.file("register.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", json_out}).exit_code == 0);
+  auto j = nlohmann::json::parse(read_file(json_out));
+  for (const auto& risk : j["risks"]) {
+    const auto id = risk["id"].get<std::string>();
+    // The oldest assessment's date and who, the last line of the row's history table.
+    std::string first_at, first_by;
+    for (const auto& a : j["assessments"])
+      if (a["risk"] == id && first_at.empty()) {
+        first_at = a["at"].get<std::string>().substr(0, 10);
+        first_by = a["by"].get<std::string>();
+      }
+    REQUIRE_FALSE(first_at.empty());
+    std::regex starts("(^|\\n)\\s*" + id + "\\s");
+    std::regex ends(first_at + "\\s+" + first_by);
+    int start_page = 0, end_hits = 0;
+    for (int p = register_page; p <= pages; ++p) {
+      const auto& t = text[static_cast<size_t>(p)];
+      if (!start_page && std::regex_search(t, starts)) start_page = p;
+      if (start_page == p)
+        end_hits =
+            static_cast<int>(std::distance(std::sregex_iterator(t.begin(), t.end(), ends), std::sregex_iterator()));
+    }
+    INFO(id << " starts on page " << start_page);
+    CHECK(start_page >= register_page);
+    CHECK(end_hits >= 1);
+  }
+  // The pages as images (pdftoppm): page 1 carries the heat map's band colours.
+  REQUIRE(shell("pdftoppm -png -r 40 -f 1 -l 1 " + pdf + " " + dir.file("page")).exit_code == 0);
+  std::string png_path;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    if (e.path().filename().string().rfind("page", 0) == 0 && e.path().extension() == ".png") png_path = e.path();
+  REQUIRE_FALSE(png_path.empty());
+  auto img = decode_png(read_file(png_path));
+  CHECK(std::abs(double(img.height) / img.width - 297.0 / 210.0) < 0.02);
+  size_t banded = 0;
+  for (uint32_t b : band_colours())
+    for (size_t i = 0; i + 2 < img.rgb.size(); i += 3)
+      if (std::abs(int(img.rgb[i]) - int(b >> 16)) <= 6 && std::abs(int(img.rgb[i + 1]) - int((b >> 8) & 255)) <= 6 &&
+          std::abs(int(img.rgb[i + 2]) - int(b & 255)) <= 6)
+        ++banded;
+  CHECK(banded > 500);
 }

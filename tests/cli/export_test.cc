@@ -2,6 +2,7 @@
 // --as-of, refusal to overwrite.
 #include <filesystem>
 #include <map>
+#include <regex>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -249,7 +250,7 @@ print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c
 )py",
                     dir);
   INFO(got);
-  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest\n") == 0);
+  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history\n") == 0);
   CHECK(got.find("Risks 9 A2 A1:Q10\n") != std::string::npos);
   CHECK(got.find("Assessments 10 A2 A1:I11\n") != std::string::npos);
   CHECK(got.find("R5 B2 ") != std::string::npos);
@@ -291,4 +292,134 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
           0);
   auto r5 = risk_in(nlohmann::json::parse(read_file(then)), "R5");
   CHECK(r5["flags"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "NO_OWNER"}));
+}
+
+TEST_CASE(
+    "export --format xlsx: dates as dates, band fills, severity colours, widths to content, the manifest as "
+    "rows and the owner history",
+    "[cli][export][xlsx]") {
+  TempDir dir;
+  auto db = rescored_darlington(dir);
+  auto own = run_riskreg({"--db", db, "owner", "5", "Jan Lefevre", "--as", "manager"},
+                         {{"RISKREG_NOW", "2026-12-02T08:30:00Z"}});
+  INFO(own.err);
+  REQUIRE(own.exit_code == 0);
+  auto out = dir.file("exp.xlsx");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "xlsx", "--out", out}).exit_code == 0);
+  auto json_out = dir.file("exp.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", json_out}).exit_code == 0);
+  auto man = nlohmann::json::parse(read_file(json_out))["manifest"];
+  auto got = python(R"py(
+import openpyxl, datetime
+wb = openpyxl.load_workbook(")py" +
+                        out + R"py(")
+print(",".join(wb.sheetnames))
+hist = wb["Assessments"]
+head = [c.value for c in hist[1]]
+at = hist.cell(row=2, column=head.index("at") + 1).value
+print("at-type", type(at).__name__, at.isoformat() if isinstance(at, datetime.datetime) else at)
+print("at-format", hist.cell(row=2, column=head.index("at") + 1).number_format)
+risks = wb["Risks"]
+rh = [c.value for c in risks[1]]
+for row in risks.iter_rows(min_row=2):
+    if row[0].value == "R5":
+        band = row[rh.index("band")]
+        print("band-fill", band.value, band.fill.fgColor.rgb)
+        flags = row[rh.index("flags")]
+        print("flags-ink", flags.font.color.rgb if flags.font.color else None, flags.font.b)
+w = {k: risks.column_dimensions[k].width for k in ("A", "B")}
+print("widths", w["A"] < w["B"], w["B"] <= 60)
+m = {r[0]: r[1] for r in wb["Manifest"].iter_rows(min_row=2, values_only=True)}
+print("manifest-risks", m.get("rows.risks"))
+print("manifest-head", m.get("audit_head"))
+print("manifest-rule0", m.get("rules[0].name"), m.get("rules[0].sha256"))
+print("manifest-truncated", m.get("xlsx_truncated"))
+oh = wb["Owner history"]
+print("owners", [c.value for c in oh[1]], [(r[0], r[1], r[2], r[3].isoformat() if r[3] else None) for r in oh.iter_rows(min_row=2, values_only=True)])
+)py",
+                    dir);
+  INFO(got);
+  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history\n") == 0);
+  CHECK(got.find("at-type datetime ") != std::string::npos);
+  CHECK(got.find("at-format yyyy-mm-dd hh:mm:ss\n") != std::string::npos);
+  // R5 at B2 is Very high: its band cell is filled with that band's colour from rules/matrix.toml.
+  CHECK(got.find("band-fill very-high FFD7191C\n") != std::string::npos);
+  // ABOVE_APPETITE is critical: R5's flags are red and bold.
+  CHECK(got.find("flags-ink FFB00020 True\n") != std::string::npos);
+  CHECK(got.find("widths True True\n") != std::string::npos);
+  CHECK(got.find("manifest-risks 9\n") != std::string::npos);
+  CHECK(got.find("manifest-head " + man["audit_head"].get<std::string>() + "\n") != std::string::npos);
+  CHECK(got.find("manifest-rule0 " + man["rules"][0]["name"].get<std::string>() + " " +
+                 man["rules"][0]["sha256"].get<std::string>() + "\n") != std::string::npos);
+  CHECK(got.find("manifest-truncated []\n") != std::string::npos);
+  CHECK(got.find("owners ['risk', 'owner', 'by', 'at', 'reason'] [('R5', 'Jan Lefevre', 'manager', "
+                 "'2026-12-02T08:30:00')]") != std::string::npos);
+}
+
+TEST_CASE(
+    "export --format xlsx cuts text past Excel's cell limit, marks it, lists it in the manifest; CSV and "
+    "JSON keep it whole",
+    "[cli][export][xlsx]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  // 40,000 characters, some of them two bytes long, ending with a word that must not survive the cut.
+  std::string reason;
+  while (reason.size() < 39000) reason += "Budget pressure é ";
+  reason += "TAIL-WORD";
+  const size_t chars = [&] {
+    size_t n = 0;
+    for (unsigned char c : reason) n += (c & 0xC0) != 0x80;
+    return n;
+  }();
+  REQUIRE(chars > 32767);
+  auto sc = run_riskreg({"--db", db, "score", "5", "B2", "--reason", reason, "--as", "alice"});
+  INFO(sc.err);
+  REQUIRE(sc.exit_code == 0);
+  auto out = dir.file("long.xlsx");
+  auto r = run_riskreg({"--db", db, "export", "--format", "xlsx", "--out", out});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto got = python(R"py(
+import openpyxl
+wb = openpyxl.load_workbook(")py" +
+                        out + R"py(")
+hist = wb["Assessments"]
+for row in hist.iter_rows(min_row=2, values_only=True):
+    if row[1] == "R5" and row[6] == "alice":
+        v = row[-1]
+        print("len", len(v), len(v.encode("utf-16-le")) // 2 <= 32767)
+        print("tail", "TAIL-WORD" in v)
+        print("mark", v[v.rfind("\n") + 1:])
+        print("row", hist.max_row)
+m = {r[0]: r[1] for r in wb["Manifest"].iter_rows(min_row=2, values_only=True)}
+for k in ("sheet", "row", "column", "risk", "characters"):
+    print("cut", k, m.get("xlsx_truncated[0]." + k))
+print("cut-count", sum(1 for k in m if k.startswith("xlsx_truncated[") and k.endswith("].sheet")))
+)py",
+                    dir);
+  INFO(got);
+  CHECK(got.find("len ") != std::string::npos);
+  CHECK(got.find(" True\n") != std::string::npos);
+  CHECK(got.find("tail False\n") != std::string::npos);
+  CHECK(got.find("mark [... cut by riskreg: " + std::to_string(chars) +
+                 " characters in all, more than an Excel cell holds; the whole text is in the CSV and JSON exports]") !=
+        std::string::npos);
+  CHECK(got.find("cut sheet Assessments\n") != std::string::npos);
+  CHECK(got.find("cut column reason\n") != std::string::npos);
+  CHECK(got.find("cut risk R5\n") != std::string::npos);
+  CHECK(got.find("cut characters " + std::to_string(chars) + "\n") != std::string::npos);
+  CHECK(got.find("cut-count 1\n") != std::string::npos);
+  // The row named is the sheet's row holding the cut cell.
+  std::smatch m;
+  REQUIRE(std::regex_search(got, m, std::regex("cut row ([0-9]+)\n")));
+  CHECK(std::stoi(m[1]) >= 2);
+
+  auto csv = dir.file("long-csv");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv}).exit_code == 0);
+  CHECK(read_file(csv + "/assessments.csv").find(reason) != std::string::npos);
+  auto js = dir.file("long.json");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", js}).exit_code == 0);
+  bool whole = false;
+  for (const auto& a : nlohmann::json::parse(read_file(js))["assessments"]) whole = whole || a["reason"] == reason;
+  CHECK(whole);
 }

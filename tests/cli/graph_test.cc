@@ -1,4 +1,7 @@
 // Golden tests of the graph commands on the Darlington register.
+#include <cstdlib>
+#include <set>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -65,6 +68,80 @@ TEST_CASE("graph check (golden) and --dot", "[cli][graph]") {
   CHECK(d.out.find("\"risk:R6\"") == std::string::npos);  // not in R5's neighbourhood
   auto all = run_riskreg({"--db", db, "graph", "--dot"});
   CHECK(all.out.find("\"risk:R6\"") != std::string::npos);
+}
+
+namespace {
+/// The width and height of a PNG, from its IHDR chunk.
+std::pair<uint32_t, uint32_t> png_size(const std::string& png) {
+  REQUIRE(png.size() > 24);
+  REQUIRE(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  auto be32 = [&](size_t at) {
+    return (uint32_t(uint8_t(png[at])) << 24) | (uint32_t(uint8_t(png[at + 1])) << 16) |
+           (uint32_t(uint8_t(png[at + 2])) << 8) | uint32_t(uint8_t(png[at + 3]));
+  };
+  return {be32(16), be32(20)};
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size())) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("graph --dot --risks-only and --depth N", "[cli][graph]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto risks = run_riskreg({"--db", db, "graph", "--dot", "--risks-only"});
+  INFO(risks.err);
+  REQUIRE(risks.exit_code == 0);
+  CHECK(count(risks.out, "[shape=box") == 9);  // the nine risks, nothing else
+  CHECK(risks.out.find("\"priority:") == std::string::npos);
+  CHECK(risks.out.find("\"action:") == std::string::npos);
+  CHECK(risks.out.find("\"risk:R5\" -> \"risk:R1\" [label=\"feeds\", penwidth=2]") != std::string::npos);
+
+  // From R5: at depth 1 the risks one feed link away either way (JSON says which they are).
+  auto j = nlohmann::json::parse(run_riskreg({"--db", db, "graph", "--json"}).out);
+  std::set<std::string> near{"R5"};
+  for (const auto& e : j["edges"])
+    if (e["kind"] == "feeds") {
+      if (e["from"] == "R5") near.insert(e["to"].get<std::string>());
+      if (e["to"] == "R5") near.insert(e["from"].get<std::string>());
+    }
+  REQUIRE(near.size() < 9);  // so that depth 1 leaves some out
+  auto d1 = run_riskreg({"--db", db, "graph", "--dot", "5", "--depth", "1", "--risks-only"});
+  REQUIRE(d1.exit_code == 0);
+  for (int i = 1; i <= 9; ++i) {
+    std::string id = "R" + std::to_string(i);
+    INFO(id);
+    CHECK((d1.out.find("\"risk:" + id + "\" [") != std::string::npos) == (near.count(id) == 1));
+  }
+  auto d0 = run_riskreg({"--db", db, "graph", "--dot", "5", "--depth", "0", "--risks-only"});
+  REQUIRE(d0.exit_code == 0);
+  CHECK(count(d0.out, "[shape=box") == 1);
+  // Without --risks-only the depth-1 neighbourhood brings its priorities and actions.
+  auto full = run_riskreg({"--db", db, "graph", "--dot", "5", "--depth", "1"});
+  CHECK(full.out.find("\"priority:") != std::string::npos);
+
+  auto bad = run_riskreg({"--db", db, "graph", "--dot", "--depth", "2"});
+  CHECK(bad.exit_code == 2);
+  auto neg = run_riskreg({"--db", db, "graph", "--dot", "5", "--depth", "-1"});
+  CHECK(neg.exit_code == 2);
+}
+
+TEST_CASE("graph --dot: the whole Darlington graph drawn by dot -Tpng reads at 1600 px wide", "[cli][graph]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto all = run_riskreg({"--db", db, "graph", "--dot"});
+  REQUIRE(all.exit_code == 0);
+  write_file(dir.file("all.dot"), all.out);
+  REQUIRE(std::system(("dot -Tpng " + dir.file("all.dot") + " -o " + dir.file("all.png")).c_str()) == 0);
+  auto [w, h] = png_size(read_file(dir.file("all.png")));
+  INFO(w << "x" << h);
+  // At 1600 px wide the picture is shown at least at 80% of its size: 10-point labels stay
+  // about 10 px high or more. And it is not a strip: at most three screens tall at that width.
+  CHECK(w <= 2000);
+  CHECK(double(h) * std::min(1.0, 1600.0 / w) <= 3 * 1000);
 }
 
 TEST_CASE("network on the register and on a file (golden)", "[cli][network]") {
