@@ -19,7 +19,7 @@ struct OwnerOptions {
 
 void add_owner(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<OwnerOptions>();
-  auto* cmd = app.add_subcommand("owner", "Assign a risk's owner");
+  auto* cmd = app.add_subcommand("owner", "Assign a risk's owner (refused if NAME already owns it)");
   cmd->add_option("id", opt->id, "Risk id (R5, or 5)")->required();
   cmd->add_option("name", opt->name, "The owner's name")->required();
   cmd->add_option("--reason", opt->reason, "Why (default: \"Owner assigned\")");
@@ -33,6 +33,13 @@ void add_owner(CLI::App& app, Context& ctx) {
     for (const std::string* s : {&opt->name, &opt->reason, &opt->as})
       if (!valid_utf8(*s)) throw Error(ErrorKind::InvalidInput, id + ": the name or reason is not valid UTF-8 text");
     auto before = st.risk_state(id)->owner;
+    // Re-assigning the same owner would append a change that changes nothing.
+    if (before && trim(*before) == name) {
+      auto changes = st.owner_history(id);
+      std::string since = changes.empty() ? "" : " (since " + changes.back().at + ", set by " + changes.back().by + ")";
+      throw Error(ErrorKind::InvalidInput,
+                  id + ": " + name + " is already the owner" + since + "; nothing was written");
+    }
     std::string reason = trim(opt->reason).empty() ? "Owner assigned" : trim(opt->reason);
     auto c = st.assign_owner(id, name, opt->as.empty() ? ctx.os_user() : opt->as, ctx.clock().now(), reason);
     ctx.out << id << "  owner " << before.value_or("(unassigned)") << " -> " << c.owner << "  (by " << c.by << " at "

@@ -55,7 +55,15 @@ std::string Context::os_user() const {
   return "uid-" + std::to_string(::geteuid());
 }
 
-bool Context::colour() const { return !env("NO_COLOR") && ::isatty(STDOUT_FILENO) && &out == &std::cout; }
+bool Context::colour() const { return colour_depth() != ColourDepth::None; }
+
+ColourDepth Context::colour_depth() const {
+  return colour_depth_from_env(&out == &std::cout && ::isatty(STDOUT_FILENO));
+}
+
+size_t Context::width() const {
+  return terminal_width_from_env(&out == &std::cout && ::isatty(STDOUT_FILENO), STDOUT_FILENO);
+}
 
 std::string Context::default_data_dir() const {
   if (const char* h = env("RISKREG_HOME")) return std::string(h) + "/data/darlington-2009";
