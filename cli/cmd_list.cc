@@ -9,6 +9,7 @@
 #include "register/risk_view.h"
 #include "render.h"
 #include "rules/flags.h"
+#include "vocabulary.h"
 
 namespace riskreg::cli {
 
@@ -28,12 +29,23 @@ std::string score_text(const Matrix& m, const std::optional<Cell>& c) { return c
 /// the first row of a million-risk register appears at once.
 constexpr size_t kWidthWindow = 1000;
 
-/// A table printed as rows arrive: columns sized from the first kWidthWindow rows.
+/// A cell and the colour it is shown in ("" for none): colour is added after the cell is
+/// cut and padded, so it never counts towards the width.
+struct TableCell {
+  std::string text;
+  std::string colour;
+};
+
+/// A table printed as rows arrive: columns sized from the first kWidthWindow rows, then fitted
+/// to `max_width` columns by cutting the titles (down to kMinTitle characters), then the flags.
 class TableStream {
  public:
-  TableStream(std::ostream& out, std::vector<std::string> header) : out_(out), header_(std::move(header)) {}
+  static constexpr size_t kTitle = 1, kFlags = 7, kMinTitle = 16, kMinFlags = 12;
 
-  void row(std::vector<std::string> r) {
+  TableStream(std::ostream& out, std::vector<std::string> header, size_t max_width)
+      : out_(out), header_(std::move(header)), max_width_(max_width) {}
+
+  void row(std::vector<TableCell> r) {
     ++count_;
     if (width_.empty()) {
       buffered_.push_back(std::move(r));
@@ -47,6 +59,8 @@ class TableStream {
     flush();
     return count_;
   }
+  /// True if some flags were cut to fit.
+  bool flags_cut() const { return flags_cut_; }
 
  private:
   void flush() {
@@ -54,17 +68,33 @@ class TableStream {
     width_.resize(header_.size());
     for (size_t i = 0; i < header_.size(); ++i) width_[i] = text_width(header_[i]);
     for (const auto& r : buffered_)
-      for (size_t i = 0; i < r.size() && i < width_.size(); ++i) width_[i] = std::max(width_[i], text_width(r[i]));
-    line(header_);
+      for (size_t i = 0; i < r.size() && i < width_.size(); ++i) width_[i] = std::max(width_[i], text_width(r[i].text));
+    fit();
+    std::vector<TableCell> h;
+    for (const auto& t : header_) h.push_back({t, ""});
+    line(h);
     for (const auto& r : buffered_) line(r);
     buffered_.clear();
     buffered_.shrink_to_fit();
   }
-  void line(const std::vector<std::string>& r) {
+  void fit() {
+    size_t total = 2 * (width_.size() - 1);
+    for (size_t w : width_) total += w;
+    if (total <= max_width_) return;
+    size_t over = total - max_width_;
+    size_t cut = std::min(over, width_[kTitle] > kMinTitle ? width_[kTitle] - kMinTitle : 0);
+    width_[kTitle] -= cut;
+    over -= cut;
+    cut = std::min(over, width_[kFlags] > kMinFlags ? width_[kFlags] - kMinFlags : 0);
+    width_[kFlags] -= cut;
+  }
+  void line(const std::vector<TableCell>& r) {
     std::string s;
     for (size_t i = 0; i < r.size(); ++i) {
-      s += r[i];
-      size_t w = text_width(r[i]);
+      std::string text = i < width_.size() ? clip(r[i].text, width_[i]) : r[i].text;
+      if (i == kFlags && text != r[i].text) flags_cut_ = true;
+      size_t w = text_width(text);
+      s += r[i].colour.empty() ? text : r[i].colour + text + kAnsiReset;
       if (i + 1 < r.size()) s.append((i < width_.size() && width_[i] > w ? width_[i] - w : 0) + 2, ' ');
     }
     s += '\n';
@@ -73,9 +103,11 @@ class TableStream {
 
   std::ostream& out_;
   std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> buffered_;
+  size_t max_width_;
+  std::vector<std::vector<TableCell>> buffered_;
   std::vector<size_t> width_;  ///< empty until the columns are sized
   size_t count_ = 0;
+  bool flags_cut_ = false;
 };
 }  // namespace
 
@@ -83,16 +115,17 @@ void add_list(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ListOptions>();
   auto* cmd = app.add_subcommand("list", "List the risks: id, title, owner, current, target, band, appetite");
   cmd->add_flag("--above-appetite", opt->above, "Only risks above the appetite line");
-  cmd->add_option("--owner", opt->owner, "Only risks owned by NAME");
-  cmd->add_option("--band", opt->band, "Only risks in BAND");
+  cmd->add_option("--owner", opt->owner, "Only risks owned by NAME (any case)");
+  cmd->add_option("--band", opt->band, "Only risks in BAND: its name or label, any case (very-high = \"Very high\")");
   auto* j = cmd->add_flag("--json", opt->json, "JSON output (one array)");
   cmd->add_flag("--csv", opt->csv, "CSV output (RFC 4180)")->excludes(j);
   cmd->callback([opt, &ctx] {
     const Matrix& m = ctx.matrix();
+    const Band* band = opt->band.empty() ? nullptr : &band_named(m, opt->band);
     auto keep = [&](const RiskView& v) {
       if (opt->above && !v.above_appetite) return false;
-      if (!opt->owner.empty() && v.state.owner.value_or("") != opt->owner) return false;
-      if (!opt->band.empty() && (!v.band || v.band->name != opt->band)) return false;
+      if (!opt->owner.empty() && !same_owner(v.state.owner.value_or(""), opt->owner)) return false;
+      if (band && (!v.band || v.band->name != band->name)) return false;
       return true;
     };
     if (opt->csv) {
@@ -134,17 +167,26 @@ void add_list(CLI::App& app, Context& ctx) {
       ctx.out << (first ? "]\n" : "\n]\n");
       return;
     }
-    TableStream table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "FLAGS"});
+    const ColourDepth depth = ctx.colour_depth();
+    const std::string above_colour = alarm_code(depth);
+    TableStream table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "FLAGS"}, ctx.width());
     ctx.store().for_each_risk([&](const RiskState& s) {
       auto v = view_of(s, m);
       if (!keep(v)) return;
       auto flags = flags_of(s);
-      table.row({s.id, clip(s.title, 50), s.owner.value_or("-"), v.current ? m.format(*v.current) : "-",
-                 v.target ? m.format(*v.target) : "-", v.band ? v.band->name : "-",
-                 v.above_appetite ? "ABOVE" : "within", flags.empty() ? "-" : join(flags, ",")});
+      table.row({{s.id, ""},
+                 {s.title, ""},
+                 {s.owner.value_or("-"), ""},
+                 {v.current ? m.format(*v.current) : "-", ""},
+                 {v.target ? m.format(*v.target) : "-", ""},
+                 {v.band ? v.band->name : "-", v.band ? colour_code(v.band->colour, depth) : ""},
+                 {v.above_appetite ? "ABOVE" : "within", v.above_appetite ? above_colour : ""},
+                 {flags.empty() ? "-" : join(flags, ","), ""}});
     });
     size_t rows = table.finish();
     ctx.out << rows << (rows == 1 ? " risk" : " risks") << "\n";
+    if (table.flags_cut()) ctx.out << "Flags cut to fit the terminal: `riskreg flags` lists them in full.\n";
+    if (depth != ColourDepth::None && rows > 0) ctx.out << band_legend(m, depth) << "\n";
   });
 }
 

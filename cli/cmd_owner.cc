@@ -20,7 +20,7 @@ struct OwnerOptions {
 
 void add_owner(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<OwnerOptions>();
-  auto* cmd = app.add_subcommand("owner", "Assign a risk's owner");
+  auto* cmd = app.add_subcommand("owner", "Assign a risk's owner (refused if NAME already owns it)");
   cmd->add_option("id", opt->id, "Risk id (R5, or 5)")->required();
   cmd->add_option("name", opt->name, "The owner's name")->required();
   cmd->add_option("--reason", opt->reason, "Why (default: \"Owner assigned\")");
@@ -37,6 +37,13 @@ void add_owner(CLI::App& app, Context& ctx) {
     require_text(id + ": the reason", opt->reason, TextLines::Multi);
     std::string by = ctx.actor(opt->as);
     auto before = st.risk_state(id)->owner;
+    // Re-assigning the same owner would append a change that changes nothing.
+    if (before && trim(*before) == name) {
+      auto changes = st.owner_history(id);
+      std::string since = changes.empty() ? "" : " (since " + changes.back().at + ", set by " + changes.back().by + ")";
+      throw Error(ErrorKind::InvalidInput,
+                  id + ": " + name + " is already the owner" + since + "; nothing was written");
+    }
     std::string reason = trim(opt->reason).empty() ? "Owner assigned" : trim(opt->reason);
     auto c = st.assign_owner(id, name, by, ctx.clock().now(), reason);
     ctx.out << id << "  owner " << before.value_or("(unassigned)") << " -> " << c.owner << "  (by " << c.by << " at "

@@ -5,8 +5,13 @@
 
 #include "cascade_report.h"
 #include "commands.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "graph/cascade.h"
 #include "register/rescore.h"
+#include "register/risk_view.h"
 #include "register/rules_bundle.h"
+#include "render.h"
 
 namespace riskreg::cli {
 
@@ -19,6 +24,39 @@ struct ScoreOptions {
   std::string expect;
   bool json = false;
 };
+
+/// The --expect refusal, saying what the score now is, who set it and when: read after the
+/// refused write (which wrote nothing), so it shows the assessment that beat ours.
+std::string expect_refusal(Store& st, const Matrix& m, const std::string& given_id, const std::string& expected,
+                           const std::string& fallback) {
+  std::string id = resolve_risk_id(st, given_id);
+  auto hist = st.history(id);
+  if (hist.empty()) return fallback;
+  const auto& a = hist.back();
+  auto now = m.cell(a.score);
+  auto want = m.parse(expected);
+  std::string now_text = now ? m.format(*now) : a.score.likelihood + a.score.impact;
+  if (want && now && *want == *now) return fallback;  // another kind of conflict
+  return id + ": the score is no longer the expected one: --expect " + (want ? m.format(*want) : expected) +
+         ", but it is now " + now_text + ", set by " + a.by + " at " + a.at + " (\"" + a.reason +
+         "\"); check it with 'riskreg show " + id + "' and try again";
+}
+
+/// The cascade of a real re-score in a line or two: advisory, since nothing but the
+/// re-scored risk is written.
+std::string cascade_summary(const Matrix& m, const CascadeResult& c, const std::string& command) {
+  if (!c.propagates)
+    return "cascade: nothing moves (" +
+           std::string(c.band_change == 0 ? "the band did not change"
+                                          : "an improvement does not propagate under rules/cascade.toml") +
+           ")";
+  if (c.steps.empty()) return "cascade: no risk it feeds would move";
+  std::vector<std::string> moves;
+  for (const auto& s : c.steps) moves.push_back(s.risk + " " + m.format(s.from) + " -> " + m.format(s.to));
+  std::string text = "would move " + join(moves, ", ");
+  if (!c.crossing.empty()) text += "; " + join(c.crossing, ", ") + " would cross the appetite line";
+  return text + " (nothing written; `" + command + "` for detail)";
+}
 }  // namespace
 
 void add_score(CLI::App& app, Context& ctx) {
@@ -28,7 +66,9 @@ void add_score(CLI::App& app, Context& ctx) {
   cmd->add_option("score", opt->score, "New score on the matrix, e.g. B2")->required();
   cmd->add_option("--reason", opt->reason, "Why the score changed (required)")->required();
   cmd->add_option("--as", opt->as, "Who is re-scoring (default: the OS user)");
-  cmd->add_option("--expect", opt->expect, "Refuse unless the current score is still this (lost-update guard)");
+  cmd->add_option("--expect", opt->expect,
+                  "Refuse unless the current score is still this (lost-update guard); a refusal says what the score "
+                  "now is, who set it and when");
   cmd->add_flag("--json", opt->json, "JSON output");
   cmd->callback([opt, &ctx] {
     // The rules are read once: every file is parsed (a broken cascade.toml or flags.toml refuses
@@ -38,7 +78,13 @@ void add_score(CLI::App& app, Context& ctx) {
     const Matrix m = matrix_from(rules);
     RescoreRequest req{opt->id, opt->score, opt->reason, ctx.actor(opt->as),
                        opt->expect.empty() ? std::nullopt : std::optional(opt->expect)};
-    auto r = rescore(ctx.store(), rules, m, ctx.clock(), req);
+    RescoreResult r;
+    try {
+      r = rescore(ctx.store(), rules, m, ctx.clock(), req);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::Conflict || !req.expect) throw;
+      throw Error(ErrorKind::Conflict, expect_refusal(ctx.store(), m, opt->id, *req.expect, e.what()));
+    }
     std::string from = r.from ? m.format(*r.from) : "(none)";
     const auto& c = r.cascade;
     if (opt->json) {
@@ -56,14 +102,19 @@ void add_score(CLI::App& app, Context& ctx) {
               << "\n";
       return;
     }
+    const ColourDepth depth = ctx.colour_depth();
+    const size_t width = ctx.width();
     ctx.out << r.risk_id << "  " << r.title << "\n";
-    ctx.out << "  " << from << " -> " << m.format(r.to) << "  band " << m.band(r.to).label << "  "
-            << (r.now_above ? "ABOVE appetite" : "within appetite") << "\n";
+    ctx.out << "  " << from << " -> " << m.format(r.to) << "  band " << band_text(m.band(r.to), depth) << "  "
+            << (r.now_above ? alarm("ABOVE", depth) + " appetite" : "within appetite") << "\n";
     if (r.crossed == "up") ctx.out << "  crossed the appetite line: now ABOVE it\n";
     if (r.crossed == "down") ctx.out << "  crossed the appetite line: now within appetite\n";
     ctx.out << "  recorded as assessment #" << r.assessment.id << " by " << r.assessment.by << " at " << r.assessment.at
             << "\n";
-    if (c) print_cascade(ctx.out, m, *c, "  ");
+    if (c)
+      ctx.out << "  "
+              << wrap(cascade_summary(m, *c, "riskreg cascade " + r.risk_id + " " + m.format(r.to)), width, 4, 2)
+              << "\n";
   });
 }
 

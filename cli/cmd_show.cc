@@ -17,8 +17,12 @@ namespace riskreg::cli {
 namespace {
 struct ShowOptions {
   std::string id;
+  bool full = false;
   bool json = false;
 };
+
+/// History rows shown without --full.
+constexpr size_t kRecentHistory = 5;
 
 std::string describe(const Matrix& m, const std::optional<Cell>& c) {
   if (!c) return "(not set)";
@@ -26,10 +30,16 @@ std::string describe(const Matrix& m, const std::optional<Cell>& c) {
          ", impact " + m.impact_level(*c).heading + ")";
 }
 
-void list_block(std::ostream& out, const std::string& title, const std::vector<std::string>& items) {
+void list_block(std::ostream& out, const std::string& title, const std::vector<std::string>& items, size_t width) {
   out << title << ":\n";
   if (items.empty()) out << "  (none)\n";
-  for (const auto& i : items) out << "  - " << i << "\n";
+  for (const auto& i : items) out << "  - " << wrap(i, width, 4, 4) << "\n";
+}
+
+/// "Label:        text", the text wrapped under itself.
+void field(std::ostream& out, const std::string& label, const std::string& text, size_t width) {
+  constexpr size_t kLabel = 15;
+  out << pad(label + ":", kLabel) << wrap(text, width, kLabel, kLabel) << "\n";
 }
 
 std::string fixed(double v, int digits) {
@@ -49,7 +59,10 @@ void add_show(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ShowOptions>();
   auto* cmd = app.add_subcommand("show", "Show one risk: fields, score, links and history");
   cmd->add_option("id", opt->id, "Risk id (R5, or 5)")->required();
-  cmd->add_flag("--json", opt->json, "JSON output");
+  cmd->add_flag("--full", opt->full,
+                "Everything: vulnerability, triggers, consequences, the seed's evidence for each link, notes, "
+                "the whole history and owner changes");
+  cmd->add_flag("--json", opt->json, "JSON output (always everything)");
   cmd->callback([opt, &ctx] {
     const Matrix& m = ctx.matrix();
     Store& st = ctx.store();
@@ -124,35 +137,33 @@ void add_show(CLI::App& app, Context& ctx) {
       return;
     }
     auto& out = ctx.out;
-    out << r.id << "  " << r.title << "\n";
-    if (!r.heading.empty()) out << "Heading:       " << r.heading << "\n";
-    out << "Current:       " << describe(m, v.current) << "\n";
-    out << "Band:          " << (v.band ? v.band->label : "-") << "\n";
-    out << "Appetite:      " << (v.above_appetite ? "ABOVE the appetite line" : "within appetite") << "\n";
-    out << "Target:        " << describe(m, v.target) << "\n";
-    out << "Owner:         " << r.owner.value_or("(unassigned)") << "\n";
+    const size_t width = ctx.width();
+    const ColourDepth depth = ctx.colour_depth();
+    out << r.id << "  " << wrap(r.title, width, r.id.size() + 2, r.id.size() + 2) << "\n";
+    if (opt->full && !r.heading.empty()) field(out, "Heading", r.heading, width);
+    field(out, "Current", describe(m, v.current), width);
+    out << pad("Band:", 15) << (v.band ? band_text(*v.band, depth) : "-") << "  "
+        << (v.above_appetite ? alarm("ABOVE", depth) + " the appetite line" : "within appetite") << "\n";
+    field(out, "Target", describe(m, v.target), width);
+    field(out, "Owner", r.owner.value_or("(unassigned)"), width);
+    // The next review: the last assessment plus the rules' review period (stale_days), when
+    // the rules set one.
+    for (const auto& p : rule_set.params)
+      if (p.name == "stale_days" && !hist.empty())
+        if (auto last = parse_timestamp(hist.back().at)) {
+          auto due = *last + std::chrono::days(static_cast<long>(p.num));
+          field(out, "Next review",
+                format_date(due) + (due < now ? " (overdue)" : "") + "  (last assessed " + format_date(*last) +
+                    ", every " + std::to_string(static_cast<long>(p.num)) + " days)",
+                width);
+        }
     out << "Flags:\n";
     if (fired.empty()) out << "  (none)\n";
-    for (const auto* rule : fired)
-      out << "  " << rule->name << " (" << rules::severity_name(rule->severity)
-          << "): " << rule_set.message(*rule, facts, m) << "\n";
-    out << "Vulnerability: " << r.vulnerability << "\n";
-    list_block(out, "Triggers", r.triggers);
-    list_block(out, "Consequences", r.consequences);
-    list_block(out, "Controls", r.controls);
-    std::vector<std::string> feeds, fed;
-    for (const auto& f : links.feeds_out) feeds.push_back(f.to + " (" + f.basis + "): " + f.evidence);
-    for (const auto& f : links.feeds_in) fed.push_back(f.from + " (" + f.basis + "): " + f.evidence);
-    list_block(out, "Feeds", feeds);
-    list_block(out, "Fed by", fed);
-    out << "Mitigated by:\n";
-    if (links.priorities.empty()) out << "  (no priority is linked to this risk)\n";
-    for (const auto& p : links.priorities) {
-      out << "  " << p.id << "  " << p.title << "\n";
-      for (const auto& a : p.actions)
-        out << "    " << a.id << "  " << clip(a.text, 70) << " ["
-            << (a.lead_officers.empty() ? "no lead officer" : join(a.lead_officers, ", ")) << "; "
-            << (a.completion.empty() ? "no date" : a.completion) << "]\n";
+    for (const auto* rule : fired) {
+      std::string sev = rules::severity_name(rule->severity);
+      std::string head = "  " + rule->name + " (" + sev + "): ";
+      out << "  " << rule->name << " (" << (rule->severity == rules::Severity::Critical ? alarm(sev, depth) : sev)
+          << "): " << wrap(rule_set.message(*rule, facts, m), width, 4, text_width(head)) << "\n";
     }
     if (mitigation.ranked)
       out << "If it no longer occurred of itself: the expected impact falls by " << fixed(mitigation.reduction, 4)
@@ -160,23 +171,64 @@ void add_show(CLI::App& app, Context& ctx) {
           << "%; riskreg network --rank)\n";
     else
       out << "If it no longer occurred of itself: not ranked (" << mitigation.why_not << ")\n";
-    if (!r.notes.empty()) list_block(out, "Notes", r.notes);
-    out << "History:\n";
+    if (opt->full) {
+      field(out, "Vulnerability", r.vulnerability, width);
+      list_block(out, "Triggers", r.triggers, width);
+      list_block(out, "Consequences", r.consequences, width);
+    }
+    list_block(out, "Controls", r.controls, width);
+    std::vector<std::string> feeds, fed;
+    for (const auto& f : links.feeds_out)
+      feeds.push_back(f.to + " (" + f.basis + ")" + (opt->full ? ": " + f.evidence : ""));
+    for (const auto& f : links.feeds_in)
+      fed.push_back(f.from + " (" + f.basis + ")" + (opt->full ? ": " + f.evidence : ""));
+    if (opt->full) {
+      list_block(out, "Feeds", feeds, width);
+      list_block(out, "Fed by", fed, width);
+    } else {
+      field(out, "Feeds", feeds.empty() ? "(none)" : join(feeds, ", "), width);
+      field(out, "Fed by", fed.empty() ? "(none)" : join(fed, ", "), width);
+    }
+    out << "Mitigated by:\n";
+    if (links.priorities.empty()) out << "  (no priority of the plan is linked to this risk)\n";
+    for (const auto& p : links.priorities) {
+      out << "  " << p.id << "  " << wrap(p.title, width, p.id.size() + 4, p.id.size() + 4) << "\n";
+      for (const auto& a : p.actions) {
+        std::string tail = " [" + (a.lead_officers.empty() ? "no lead officer" : join(a.lead_officers, ", ")) + "; " +
+                           (a.completion.empty() ? "no date" : a.completion) + "]";
+        std::string lead = "    " + a.id + "  ";
+        if (opt->full)
+          out << lead << wrap(a.text + tail, width, lead.size(), lead.size()) << "\n";
+        else {
+          size_t room =
+              width > text_width(lead) + text_width(tail) + 10 ? width - text_width(lead) - text_width(tail) : 10;
+          out << lead << clip(a.text, room) << tail << "\n";
+        }
+      }
+    }
+    if (opt->full && !r.notes.empty()) list_block(out, "Notes", r.notes, width);
+    // Numbered per risk (#1 is the risk's first assessment), the last five unless --full.
+    size_t first = opt->full || hist.size() <= kRecentHistory ? 0 : hist.size() - kRecentHistory;
+    out << "History";
+    if (first > 0) out << " (last " << kRecentHistory << " of " << hist.size() << "; --full for all)";
+    out << ":\n";
     std::vector<std::vector<std::string>> rows;
-    for (const auto& a : hist) {
+    for (size_t i = first; i < hist.size(); ++i) {
+      const auto& a = hist[i];
       auto c = m.cell(a.score);
-      rows.push_back({"#" + std::to_string(a.id), a.at, a.by, c ? m.format(*c) : "?", a.reason});
+      rows.push_back({"#" + std::to_string(i + 1), a.at, a.by, c ? m.format(*c) : "?", a.reason});
     }
     std::ostringstream table;
     print_table(table, {"#", "WHEN", "WHO", "SCORE", "REASON"}, rows);
     std::string line;
     std::istringstream lines(table.str());
-    while (std::getline(lines, line)) out << "  " << line << "\n";
-    if (!owners.empty()) {
+    while (std::getline(lines, line)) out << "  " << clip(line, width > 2 ? width - 2 : width) << "\n";
+    if (opt->full && !owners.empty()) {
       out << "Owners:\n";
       for (const auto& c : owners)
-        out << "  " << c.at << "  " << c.owner << "  (by " << c.by << ": " << c.reason << ")\n";
+        out << "  " << wrap(c.at + "  " + c.owner + "  (by " + c.by + ": " + c.reason + ")", width, 4, 2) << "\n";
     }
+    if (!opt->full) out << "(`riskreg show " << r.id << " --full` adds the seed's text, evidence and notes)\n";
   });
 }
 

@@ -15,22 +15,25 @@ void add_show(CLI::App& app, Context& ctx);
 void add_score(CLI::App& app, Context& ctx);
 void add_owner(CLI::App& app, Context& ctx);
 void add_matrix(CLI::App& app, Context& ctx);
-void add_flags(CLI::App& app, Context& ctx);     // issue 3: cmd_flags.cc
-void add_rules(CLI::App& app, Context& ctx);     // issue 3: cmd_rules.cc
-void add_trace(CLI::App& app, Context& ctx);     // issue 4: cmd_trace.cc
-void add_cascade(CLI::App& app, Context& ctx);   // issue 4: cmd_cascade.cc
-void add_graph(CLI::App& app, Context& ctx);     // issue 4: cmd_graph.cc
-void add_network(CLI::App& app, Context& ctx);   // issue 4: cmd_network.cc
-void add_audit(CLI::App& app, Context& ctx);     // issue 6: cmd_audit.cc
-void add_export(CLI::App& app, Context& ctx);    // issue 6: cmd_export.cc
-void add_import(CLI::App& app, Context& ctx);    // issue 6: cmd_import.cc
-void add_alert(CLI::App& app, Context& ctx);     // issue 5: cmd_alert.cc
-void add_generate(CLI::App& app, Context& ctx);  // issue 8: cmd_generate.cc
-void add_migrate(CLI::App& app, Context& ctx);   // issue 9: cmd_migrate.cc
+void add_flags(CLI::App& app, Context& ctx);       // issue 3: cmd_flags.cc
+void add_rules(CLI::App& app, Context& ctx);       // issue 3: cmd_rules.cc
+void add_trace(CLI::App& app, Context& ctx);       // issue 4: cmd_trace.cc
+void add_cascade(CLI::App& app, Context& ctx);     // issue 4: cmd_cascade.cc
+void add_graph(CLI::App& app, Context& ctx);       // issue 4: cmd_graph.cc
+void add_network(CLI::App& app, Context& ctx);     // issue 4: cmd_network.cc
+void add_audit(CLI::App& app, Context& ctx);       // issue 6: cmd_audit.cc
+void add_export(CLI::App& app, Context& ctx);      // issue 6: cmd_export.cc
+void add_import(CLI::App& app, Context& ctx);      // issue 6: cmd_import.cc
+void add_alert(CLI::App& app, Context& ctx);       // issue 5: cmd_alert.cc
+void add_generate(CLI::App& app, Context& ctx);    // issue 8: cmd_generate.cc
+void add_migrate(CLI::App& app, Context& ctx);     // issue 9: cmd_migrate.cc
+void add_help(CLI::App& app, Context& ctx);        // issue 21: cmd_help.cc
+void add_completion(CLI::App& app, Context& ctx);  // issue 21: cmd_completion.cc (hidden)
 
 inline constexpr AddCommand kCommands[] = {
-    add_init,    add_list,  add_show,    add_score, add_owner,  add_matrix, add_flags, add_rules,    add_trace,
-    add_cascade, add_graph, add_network, add_audit, add_export, add_import, add_alert, add_generate, add_migrate,
+    add_init,   add_list,  add_show,     add_score,   add_owner,   add_matrix,     add_flags,
+    add_rules,  add_trace, add_cascade,  add_graph,   add_network, add_audit,      add_export,
+    add_import, add_alert, add_generate, add_migrate, add_help,    add_completion,
 };
 
 }  // namespace riskreg::cli

@@ -180,7 +180,15 @@ std::string Context::actor(const std::optional<std::string>& as) const {
   return *as;
 }
 
-bool Context::colour() const { return !env("NO_COLOR") && out_terminal_; }
+bool Context::colour() const { return colour_depth() != ColourDepth::None; }
+
+ColourDepth Context::colour_depth() const {
+  return colour_depth_from_env(out_terminal_);
+}
+
+size_t Context::width() const {
+  return terminal_width_from_env(out_terminal_, STDOUT_FILENO);
+}
 
 std::string Context::default_data_dir() const {
   return (data_home(env("RISKREG_HOME")) / "data" / "darlington-2009").string();

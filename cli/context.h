@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "domain/matrix.h"
+#include "render.h"
 #include "store/store.h"
 
 namespace riskreg::cli {
@@ -76,6 +77,10 @@ class Context {
   std::string actor(const std::optional<std::string>& as) const;
   /// Colour only on a terminal and when NO_COLOR is unset.
   bool colour() const;
+  /// How many colours the output shows (render.h: none off a terminal, for NO_COLOR or TERM=dumb).
+  ColourDepth colour_depth() const;
+  /// Columns to fit the output to: the terminal's width, 80 when not a terminal.
+  size_t width() const;
   /// Where `init` finds data and rules by default (the source tree this riskreg was built from).
   std::string default_data_dir() const;
   std::string default_rules_dir() const;

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "help.h"
 #include "store/open.h"
 
 namespace {
@@ -47,9 +48,17 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     app.option_defaults()->always_capture_default();
+    // Set before the commands are added: each command takes its parent's formatter.
+    app.formatter(cli::wrapping_formatter(ctx.width()));
     app.add_option("--db", ctx.options.db,
                    "Register database (default: $RISKREG_DB, else $XDG_DATA_HOME/riskreg/register.db)");
     for (auto add : cli::kCommands) add(app, ctx);
+    cli::finish_help(app);
+    // Bare `riskreg`: the command list, not CLI11's "A subcommand is required".
+    if (argc == 1) {
+      std::cout << cli::command_list(app);
+      return 0;
+    }
     // An unknown command gets a "did you mean" instead of CLI11's "A subcommand is required".
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
@@ -59,8 +68,9 @@ int main(int argc, char** argv) {
       }
       if (a.rfind("-", 0) == 0) continue;
       std::vector<std::string> names;
-      for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-      if (std::find(names.begin(), names.end(), a) == names.end())
+      for (const auto* sub : app.get_subcommands({}))
+        if (!sub->get_group().empty()) names.push_back(sub->get_name());  // not the hidden ones
+      if (a != "completion" && std::find(names.begin(), names.end(), a) == names.end())
         throw Error(ErrorKind::Usage, "unknown command '" + a + "'" + did_you_mean_suffix(a, names) +
                                           " (commands: " + join(names, ", ") + ")");
       break;
@@ -74,7 +84,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      std::cerr << "riskreg: " << e.what() << " (see riskreg --help)\n";
+      // One line naming what is wrong (an unknown option gets a "did you mean"), then the
+      // usage line of the command it is about.
+      const CLI::App* cmd = cli::command_named_in(app, argc, argv);
+      std::string what;
+      if (dynamic_cast<const CLI::ExtrasError*>(&e)) what = cli::unknown_option(app, cmd, argc, argv);
+      std::cerr << "riskreg: " << (what.empty() ? std::string(e.what()) : what) << "\n"
+                << cli::usage_line(app, cmd) << "  (riskreg help" << (cmd ? " " + cmd->get_name() : "") << ")\n";
       return exit_code(ErrorKind::Usage);
     }
     return 0;

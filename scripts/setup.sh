@@ -12,7 +12,8 @@ PKGS=(cmake g++ make ccache pkg-config libboost-graph-dev libsqlitecpp-dev libsq
       catch2 libcli11-dev libtomlplusplus-dev nlohmann-json3-dev nettle-dev libbenchmark-dev
       libcurl4-openssl-dev libmstch-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl chromium zlib1g-dev
       postgresql libpqxx-dev clang-14 libclang-rt-14-dev
-      libgraphviz-dev graphviz poppler-utils dpkg-dev clang-format-14)
+      libgraphviz-dev graphviz poppler-utils dpkg-dev clang-format-14
+      help2man bash-completion zsh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

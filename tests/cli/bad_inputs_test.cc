@@ -431,7 +431,7 @@ const std::vector<Row>& rows() {
        {"--db", "{db}", "score", "R5", "B2"},
        {},
        2,
-       "riskreg: --reason is required (see riskreg --help)\n"},
+       "riskreg: --reason is required\nUsage: riskreg score [OPTIONS] id score  (riskreg help score)\n"},
       {"arg-blank-reason",
        "a re-score whose reason is blank",
        nullptr,
@@ -726,6 +726,40 @@ const std::vector<Row>& rows() {
        {},
        2,
        "riskreg: graph --dot --depth N: say which risk to count from (graph --dot ID --depth N)\n"},
+      {"arg-unknown-band",
+       "a --band filter naming no band of the matrix",
+       nullptr,
+       {"--db", "{db}", "list", "--band", "bogus"},
+       {},
+       4,
+       "riskreg: --band 'bogus' is not a band of this matrix (valid: very-high, high, medium, low)\n"},
+      {"arg-unknown-rule",
+       "a --rule filter naming no rule",
+       nullptr,
+       {"--db", "{db}", "flags", "--rule", "no_ownr"},
+       {},
+       4,
+       "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, UNMITIGATED, "
+       "STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
+      {"arg-same-owner",
+       "re-assigning a risk to the owner it already has",
+       [](const TempDir&, const std::string& db) {
+         if (run_riskreg({"--db", db, "owner", "R5", "Jan Lefevre", "--as", "manager"}).exit_code != 0)
+           throw std::runtime_error("could not assign the first owner");
+       },
+       {"--db", "{db}", "owner", "R5", "Jan Lefevre"},
+       {},
+       4,
+       "riskreg: R5: Jan Lefevre is already the owner (since 2026-11-23T09:00:00Z, set by manager); nothing was "
+       "written\n"},
+      {"arg-unknown-option",
+       "a misspelt option",
+       nullptr,
+       {"--db", "{db}", "list", "--bnad", "high"},
+       {},
+       2,
+       "riskreg: unknown option '--bnad' for 'list'; did you mean '--band'?\nUsage: riskreg list [OPTIONS]  (riskreg "
+       "help list)\n"},
   };
   return r;
 }
@@ -867,6 +901,10 @@ TEST_CASE("bad input rules-stored-cascade-broken", "[bad-inputs]") { check_row("
 TEST_CASE("bad input init-rules-flags-broken", "[bad-inputs]") { check_row("init-rules-flags-broken"); }
 TEST_CASE("bad input init-template-broken", "[bad-inputs]") { check_row("init-template-broken"); }
 TEST_CASE("bad input env-postgres-unreachable", "[bad-inputs]") { check_row("env-postgres-unreachable"); }
+TEST_CASE("bad input arg-unknown-band", "[bad-inputs]") { check_row("arg-unknown-band"); }
+TEST_CASE("bad input arg-unknown-rule", "[bad-inputs]") { check_row("arg-unknown-rule"); }
+TEST_CASE("bad input arg-same-owner", "[bad-inputs]") { check_row("arg-same-owner"); }
+TEST_CASE("bad input arg-unknown-option", "[bad-inputs]") { check_row("arg-unknown-option"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "support.h"
 
@@ -48,13 +49,34 @@ TEST_CASE("flags: --rule and --severity filter", "[cli][flags]") {
   CHECK(ok({"--db", db, "flags", "--severity", "critical"}).out ==
         ok({"--db", db, "flags", "--rule", "UNMITIGATED"}).out);
   auto bad = run_riskreg({"--db", db, "flags", "--rule", "UNMITIGATD"});
-  CHECK(bad.exit_code == 2);
+  CHECK(bad.exit_code == 4);
   CHECK(bad.err ==
-        "riskreg: unknown rule 'UNMITIGATD'; did you mean 'UNMITIGATED'? (rules: ABOVE_APPETITE, NO_TARGET, "
-        "UNMITIGATED, STALE_REVIEW, WORSENED, NO_OWNER)\n");
+        "riskreg: --rule 'UNMITIGATD' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, "
+        "UNMITIGATED, STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'UNMITIGATED'?\n");
   auto sev = run_riskreg({"--db", db, "flags", "--severity", "urgent"});
-  CHECK(sev.exit_code == 2);
-  CHECK(sev.err == "riskreg: unknown severity 'urgent' (valid: info, warning, critical)\n");
+  CHECK(sev.exit_code == 4);
+  CHECK(sev.err == "riskreg: --severity 'urgent' is not a severity (valid: info, warning, critical)\n");
+  CHECK(ok({"--db", db, "flags", "--severity", "Critical"}).out ==
+        ok({"--db", db, "flags", "--rule", "unmitigated"}).out);
+}
+
+TEST_CASE("flags: most severe first, grouped by rule, and --summary", "[cli][flags]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  auto all = ok({"--db", db, "flags"}).out;
+  // The critical rule's group comes first, each group in risk order.
+  CHECK(all.rfind("UNMITIGATED (critical, 3 risks): ", 0) == 0);
+  CHECK(all.find("ABOVE_APPETITE (warning, 9 risks)") < all.find("NO_TARGET (warning, 9 risks)"));
+  CHECK(all.find("  R5  R5 is above appetite") < all.find("  R6  R6 is above appetite"));
+  check_golden("flags-darlington-summary.txt", ok({"--db", db, "flags", "--summary"}).out);
+  auto j = nlohmann::json::parse(ok({"--db", db, "flags", "--summary", "--json"}).out);
+  REQUIRE(j.size() == 6);
+  CHECK(j[0]["rule"] == "UNMITIGATED");
+  CHECK(j[0]["flags"] == 3);
+  // The message never says a risk with controls has nothing mitigating it.
+  CHECK(all.find("mitigates it") == std::string::npos);
+  auto r5 = nlohmann::json::parse(ok({"--db", db, "show", "R5", "--json"}).out);
+  CHECK_FALSE(r5["controls"].empty());
 }
 
 TEST_CASE("flags: stale and worsened risks after time passes and a re-score", "[cli][flags]") {
@@ -72,7 +94,7 @@ TEST_CASE("flags: stale and worsened risks after time passes and a re-score", "[
 TEST_CASE("flags: list and show carry each risk's flags", "[cli][flags]") {
   TempDir dir;
   std::string db = init_darlington(dir);
-  auto list = ok({"--db", db, "list"}).out;
+  auto list = ok({"--db", db, "list"}, {{"COLUMNS", "200"}}).out;
   CHECK(list.find("FLAGS") != std::string::npos);
   CHECK(list.find("ABOVE_APPETITE,NO_TARGET,UNMITIGATED,NO_OWNER") != std::string::npos);
   auto json = ok({"--db", db, "list", "--json"}).out;
@@ -80,7 +102,8 @@ TEST_CASE("flags: list and show carry each risk's flags", "[cli][flags]") {
   auto show = ok({"--db", db, "show", "R5"}).out;
   CHECK(show.find("Flags:\n  ABOVE_APPETITE (warning): R5 is at C2 (high), above the appetite line\n"
                   "  NO_TARGET (warning): R5 has no target score\n"
-                  "  UNMITIGATED (critical): R5 is above appetite at C2 and no priority or action mitigates it\n"
+                  "  UNMITIGATED (critical): R5 is above appetite at C2 and no priority or action\n"
+                  "    of the plan is linked to it\n"
                   "  NO_OWNER (warning): R5 has no owner\n") != std::string::npos);
   auto show_json = ok({"--db", db, "show", "R1", "--json"}).out;
   CHECK(show_json.find("\"rule\": \"NO_OWNER\"") != std::string::npos);

@@ -79,7 +79,7 @@ TEST_CASE("re-score risk 5 to B2: shown with its history", "[cli][golden]") {
                        {{"RISKREG_NOW", "2026-12-01T10:30:00Z"}});
   INFO(s.err);
   REQUIRE(s.exit_code == 0);
-  CHECK(s.out.rfind("R5  Capacity to deliver MTFP\n  C2 -> B2  band Very high  ABOVE appetite\n", 0) == 0);
+  CHECK(s.out.rfind("R5  Capacity to deliver MTFP\n  C2 -> B2  band very-high  ABOVE appetite\n", 0) == 0);
   auto show = run_riskreg({"--db", db, "show", "R5"});
   REQUIRE(show.exit_code == 0);
   check_golden("show-r5-after-rescore.txt", show.out);
@@ -134,10 +134,13 @@ TEST_CASE("bad input: one line, documented exit code, register unchanged", "[cli
       {{"score", "R5", "B2", "--reason", ""},
        4,
        "riskreg: R5: a re-score needs a reason (--reason TEXT), and it cannot be blank\n"},
-      {{"score", "R5", "B2"}, 2, "riskreg: --reason is required (see riskreg --help)\n"},
+      {{"score", "R5", "B2"},
+       2,
+       "riskreg: --reason is required\nUsage: riskreg score [OPTIONS] id score  (riskreg help score)\n"},
       {{"score", "R5", "B2", "--reason", "x", "--expect", "D4"},
        8,
-       "riskreg: R5: the score is no longer the expected one (someone re-scored it); check it with 'riskreg show "
+       "riskreg: R5: the score is no longer the expected one: --expect D4, but it is now C2, set by loader at "
+       "2026-11-23T09:00:00Z (\"Initial score from the data folder darlington-2009\"); check it with 'riskreg show "
        "R5' and try again\n"},
       {{"owner", "R5", " "}, 4, "riskreg: R5: the owner's name cannot be blank\n"},
       {{"sore", "R5", "B2"},
@@ -202,4 +205,300 @@ TEST_CASE("every command has --help", "[cli]") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("Usage:") != std::string::npos);
   }
+}
+
+// ---- issue 21: one vocabulary, usable help, output that fits the terminal ----
+
+namespace {
+/// A word for a shell, single-quoted.
+std::string sh(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+/// Runs riskreg in a real pseudo-terminal `cols` columns wide (util-linux `script`), as a
+/// person at a terminal sees it: the test environment without NO_COLOR, plus `env`. Returns
+/// what the terminal received, "\r\n" read as "\n".
+std::string in_terminal(const std::vector<std::string>& args, int cols, std::map<std::string, std::string> env = {}) {
+  auto base = riskreg_env();
+  base.erase("NO_COLOR");
+  for (const auto& [k, v] : env) base[k] = v;
+  std::string inner = "stty cols " + std::to_string(cols) + " rows 60; exec " + sh(RISKREG_BINARY);
+  for (const auto& a : args) inner += " " + sh(a);
+  std::string cmd = "env -i";
+  for (const auto& [k, v] : base) cmd += " " + sh(k + "=" + v);
+  cmd += " script -qec " + sh(inner) + " /dev/null </dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  ::pclose(p);
+  std::string clean;
+  for (char c : out)
+    if (c != '\r') clean += c;
+  return clean;
+}
+
+/// The text without ANSI colour sequences.
+std::string plain(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
+      while (i < s.size() && s[i] != 'm') ++i;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+/// The widest line, in characters (UTF-8), colours not counted.
+size_t widest(const std::string& s) {
+  size_t most = 0, w = 0;
+  for (unsigned char c : plain(s)) {
+    if (c == '\n') {
+      most = std::max(most, w);
+      w = 0;
+    } else if ((c & 0xC0) != 0x80) {
+      ++w;
+    }
+  }
+  return std::max(most, w);
+}
+
+RunResult must(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+  auto r = run_riskreg(args, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("one vocabulary: a band by name or label in any case; unknown values refused", "[cli][vocabulary]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  std::string by_name = must({"--db", db, "list", "--band", "very-high", "--csv"}).out;
+  CHECK(by_name.find("R6,") != std::string::npos);
+  CHECK(by_name.find("R1,") == std::string::npos);
+  for (const char* b : {"Very high", "VERY-HIGH", "very high", " Very High "})
+    CHECK(must({"--db", db, "list", "--band", b, "--csv"}).out == by_name);
+  std::string before = snapshot(db);
+  auto bad = run_riskreg({"--db", db, "list", "--band", "bogus"});
+  CHECK(bad.exit_code == 4);
+  CHECK(bad.err == "riskreg: --band 'bogus' is not a band of this matrix (valid: very-high, high, medium, low)\n");
+  auto typo = run_riskreg({"--db", db, "list", "--band", "hihg"});
+  CHECK(typo.exit_code == 4);
+  CHECK(typo.err ==
+        "riskreg: --band 'hihg' is not a band of this matrix (valid: very-high, high, medium, low); did you mean "
+        "'high'?\n");
+  auto rule = run_riskreg({"--db", db, "flags", "--rule", "no_ownr"});
+  CHECK(rule.exit_code == 4);
+  CHECK(rule.err ==
+        "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, UNMITIGATED, "
+        "STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n");
+  // A rule's name in another case is the same rule.
+  CHECK(must({"--db", db, "flags", "--rule", "no_owner"}).out == must({"--db", db, "flags", "--rule", "NO_OWNER"}).out);
+  // Owners match whatever their case; bands are written by name everywhere.
+  must({"--db", db, "owner", "R2", "Jan Lefevre", "--as", "manager"});
+  CHECK(must({"--db", db, "list", "--owner", "jan lefevre", "--csv"}).out.find("R2,") != std::string::npos);
+  CHECK(must({"--db", db, "show", "R6"}).out.find("Band:          very-high  ABOVE the appetite line\n") !=
+        std::string::npos);
+  CHECK(snapshot(db) != before);  // the owner was written; the refusals before it wrote nothing
+}
+
+TEST_CASE("owner: re-assigning the same owner is refused", "[cli][vocabulary]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  must({"--db", db, "owner", "R2", "Jan Lefevre", "--as", "manager"});
+  std::string before = snapshot(db);
+  auto again = run_riskreg({"--db", db, "owner", "R2", "Jan Lefevre"});
+  CHECK(again.exit_code == 4);
+  CHECK(again.err ==
+        "riskreg: R2: Jan Lefevre is already the owner (since 2026-11-23T09:00:00Z, set by manager); nothing was "
+        "written\n");
+  CHECK(snapshot(db) == before);
+  CHECK(count_rows(db, "owner_changes") == 1);
+}
+
+TEST_CASE("usage errors: did you mean, and the command's usage line", "[cli][help]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  auto r = run_riskreg({"--db", db, "list", "--bnad", "high"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "riskreg: unknown option '--bnad' for 'list'; did you mean '--band'?\n"
+        "Usage: riskreg list [OPTIONS]  (riskreg help list)\n");
+  auto missing = run_riskreg({"--db", db, "score", "R5", "B2"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err ==
+        "riskreg: --reason is required\n"
+        "Usage: riskreg score [OPTIONS] id score  (riskreg help score)\n");
+}
+
+TEST_CASE("help: bare riskreg, riskreg help CMD, real defaults and an example per command", "[cli][help]") {
+  auto bare = run_riskreg({});
+  CHECK(bare.exit_code == 0);
+  for (const char* c : {"\n  list ", "\n  show ", "\n  score ", "\n  flags ", "\n  help "})
+    CHECK(bare.out.find(c) != std::string::npos);
+  CHECK(bare.out.find("completion") == std::string::npos);  // a build step, hidden
+  CHECK(must({"help"}).out == bare.out);
+  auto top = must({"--help"}).out;
+  std::vector<std::string> commands;
+  for (const char* c : {"init", "list", "show", "score", "owner", "matrix", "flags", "rules", "trace", "cascade",
+                        "graph", "network", "audit", "export", "import", "alert", "generate", "migrate"}) {
+    INFO(c);
+    auto h = must({c, "--help"}).out;
+    CHECK(h.find("Example") != std::string::npos);
+    CHECK(h.find("=0") == std::string::npos);
+    CHECK(h.find("=[]") == std::string::npos);
+    CHECK(h.find("=false") == std::string::npos);
+    CHECK(widest(h) <= 80);
+    CHECK(must({"help", c}).out == h);
+  }
+  auto bad = run_riskreg({"help", "scor"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.rfind("riskreg: unknown command 'scor'; did you mean 'score'?", 0) == 0);
+}
+
+TEST_CASE("show: compact for the owner, --full for the seed's text", "[cli][show]") {
+  TempDir dir;
+  std::string db = darlington_with_history(dir);
+  for (int i = 0; i < 5; ++i)
+    must({"--db", db, "score", "R5", i % 2 ? "B2" : "C2", "--reason", "review " + std::to_string(i), "--as", "carol"},
+         {{"RISKREG_NOW", "2026-12-1" + std::to_string(i)}});
+  auto compact = must({"--db", db, "show", "R5"}, {{"RISKREG_NOW", "2026-12-20"}}).out;
+  check_golden("show-r5-compact.txt", compact);
+  CHECK(compact.find("Notes:") == std::string::npos);
+  CHECK(compact.find("Vulnerability:") == std::string::npos);
+  CHECK(compact.find("Controls:") != std::string::npos);
+  CHECK(compact.find("History (last 5 of 8; --full for all):") != std::string::npos);
+  CHECK(compact.find("  #8 ") != std::string::npos);
+  CHECK(compact.find("  #3 ") == std::string::npos);
+  CHECK(compact.find("Next review:   2027-03-15 (last assessed 2026-12-14, every 91 days)") != std::string::npos);
+  CHECK(widest(compact) <= 80);
+  auto full = must({"--db", db, "show", "R5", "--full"}, {{"RISKREG_NOW", "2026-12-20"}}).out;
+  CHECK(full.find("Notes:") != std::string::npos);
+  CHECK(full.find("  #1 ") != std::string::npos);
+  CHECK(full.find("Vulnerability: Capacity to deliver sustainable savings") != std::string::npos);
+}
+
+TEST_CASE("score: the cascade is advisory, in a line", "[cli][score]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  auto up = must({"--db", db, "score", "2", "A1", "--reason", "placements failing", "--as", "tester"}).out;
+  CHECK(up.find("  would move R5 C2 -> B2, R8 C2 -> B2, R1 C3 -> B3, R3 D2 -> C2 (nothing\n    written; `riskreg "
+                "cascade R2 A1` for detail)\n") != std::string::npos);
+  CHECK(count_rows(db, "assessments") == 10);  // only R2's
+  auto down = must({"--db", db, "score", "6", "D4", "--reason", "settled", "--as", "tester"}).out;
+  CHECK(down ==
+        "R6  Maintaining core services while managing change\n"
+        "  B2 -> D4  band medium  within appetite\n"
+        "  crossed the appetite line: now within appetite\n"
+        "  recorded as assessment #11 by tester at 2026-11-23T09:00:00Z\n"
+        "  cascade: nothing moves (an improvement does not propagate under rules/cascade.toml)\n");
+  auto stale = run_riskreg({"--db", db, "score", "2", "B3", "--reason", "x", "--expect", "B3"});
+  CHECK(stale.exit_code == 8);
+  CHECK(stale.err ==
+        "riskreg: R2: the score is no longer the expected one: --expect B3, but it is now A1, set by tester at "
+        "2026-11-23T09:00:00Z (\"placements failing\"); check it with 'riskreg show R2' and try again\n");
+}
+
+TEST_CASE("matrix: fits 80 columns, with counts when ids do not fit", "[cli][matrix]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  auto m = must({"--db", db, "matrix"}).out;
+  CHECK(widest(m) <= 80);
+  auto counts = must({"--db", db, "matrix", "--counts"}).out;
+  check_golden("matrix-darlington-counts.txt", counts);
+  CHECK(counts.find("R1") == std::string::npos);
+  CHECK(counts.find("* 3 risks") != std::string::npos);
+  auto narrow = must({"--db", db, "matrix"}, {{"COLUMNS", "50"}}).out;
+  CHECK(widest(narrow) <= 50);
+  CHECK(narrow.find("Numbers are how many risks a cell holds") != std::string::npos);
+  auto ids = must({"--db", db, "matrix", "--ids"}, {{"COLUMNS", "50"}}).out;
+  CHECK(ids.find("R1,R4,R7") != std::string::npos);
+  auto both = run_riskreg({"--db", db, "matrix", "--ids", "--counts"});
+  CHECK(both.exit_code == 2);
+}
+
+TEST_CASE("a pseudo-terminal at 80 and 160 columns: fitted, wrapped and coloured", "[cli][terminal]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  must({"--db", db, "score", "R5", "B2", "--reason",
+        "Savings target raised by the council's medium-term financial plan review in November, after the "
+        "settlement",
+        "--as", "alice"});
+  for (int cols : {80, 160}) {
+    INFO(cols << " columns");
+    std::map<std::string, std::string> env = {{"TERM", "xterm-256color"}};
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"list"}, {"matrix"}, {"show", "R5"}, {"flags"}, {"--help"}, {"score", "--help"}}) {
+      std::vector<std::string> a = {"--db", db};
+      a.insert(a.end(), args.begin(), args.end());
+      auto out = in_terminal(a, cols, env);
+      INFO(out);
+      CHECK(widest(out) <= static_cast<size_t>(cols));
+      CHECK(!plain(out).empty());
+    }
+    auto list = in_terminal({"--db", db, "list"}, cols, env);
+    CHECK(list.find("\x1b[38;5;") != std::string::npos);  // a band in one of 256 colours
+    CHECK(list.find("\x1b[1;31mABOVE") != std::string::npos);
+    CHECK(plain(list).find("Bands: very-high high medium low") != std::string::npos);
+    if (cols == 80)
+      CHECK(plain(list).find("Major Capital Schemes – BSF/Hummersknott/ Eastbourne") == std::string::npos);
+    if (cols == 160)
+      CHECK(plain(list).find("Major Capital Schemes – BSF/Hummersknott/ Eastbourne") != std::string::npos);
+    auto flags = in_terminal({"--db", db, "flags"}, cols, env);
+    CHECK(flags.find("\x1b[1;31mcritical") != std::string::npos);
+    auto show = in_terminal({"--db", db, "show", "R5"}, cols, env);
+    CHECK(show.find("\x1b[1;31mABOVE") != std::string::npos);
+  }
+  // The colour depth follows the terminal.
+  auto truecolour = in_terminal({"--db", db, "list"}, 100, {{"TERM", "xterm-256color"}, {"COLORTERM", "truecolor"}});
+  CHECK(truecolour.find("\x1b[38;2;") != std::string::npos);
+  auto basic = in_terminal({"--db", db, "list"}, 100, {{"TERM", "xterm"}});
+  CHECK(basic.find("\x1b[38;") == std::string::npos);
+  CHECK(basic.find("\x1b[9") != std::string::npos);  // a bright one of the 16 colours
+  for (auto env : std::vector<std::map<std::string, std::string>>{{{"TERM", "dumb"}},
+                                                                  {{"TERM", "xterm-256color"}, {"NO_COLOR", "1"}}}) {
+    auto none = in_terminal({"--db", db, "list"}, 100, env);
+    CHECK(none.find('\x1b') == std::string::npos);
+    CHECK(none.find("R9") != std::string::npos);
+  }
+}
+
+TEST_CASE("completion: a real bash completes commands, options and risk ids", "[cli][completion]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  auto script = must({"completion", "bash"}).out;
+  write_file(dir.file("riskreg.bash"), script);
+  // Completes as bash would for the words typed so far, printing one candidate per line.
+  auto complete = [&](const std::string& line) {
+    std::string prog = "source " + sh(dir.file("riskreg.bash")) + "\n" + "COMP_LINE=" + sh(line) +
+                       "\nread -ra COMP_WORDS <<< \"$COMP_LINE\"\n" +
+                       "[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')\n"
+                       "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+                       "_riskreg\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    write_file(dir.file("complete.sh"), prog);
+    std::string cmd =
+        "env -i PATH=/usr/bin:/bin RISKREG_DB=" + sh(db) + " bash --norc --noprofile " + sh(dir.file("complete.sh"));
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    ::pclose(p);
+    return out;
+  };
+  CHECK(complete(std::string(RISKREG_BINARY) + " sc") == "score\n");
+  CHECK(complete(std::string(RISKREG_BINARY) + " s").find("show\nscore\n") != std::string::npos);
+  CHECK(complete(std::string(RISKREG_BINARY) + " show ") == "R1\nR2\nR3\nR4\nR5\nR6\nR7\nR8\nR9\n");
+  CHECK(complete(std::string(RISKREG_BINARY) + " --db " + db + " score R") == "R1\nR2\nR3\nR4\nR5\nR6\nR7\nR8\nR9\n");
+  CHECK(complete(std::string(RISKREG_BINARY) + " list --b") == "--band\n");
+  CHECK(complete(std::string(RISKREG_BINARY) + " help fl") == "flags\n");
+  auto zsh = must({"completion", "zsh"}).out;
+  CHECK(zsh.rfind("#compdef riskreg\n", 0) == 0);
+  CHECK(zsh.find("show:0) _riskreg_ids") != std::string::npos);
 }
