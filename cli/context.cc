@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "core/error.h"
-#include "core/text.h"
 #include "core/module.h"
+#include "core/text.h"
 #include "register/rules_bundle.h"
 #include "store/open.h"
 
@@ -182,13 +182,9 @@ std::string Context::actor(const std::optional<std::string>& as) const {
 
 bool Context::colour() const { return colour_depth() != ColourDepth::None; }
 
-ColourDepth Context::colour_depth() const {
-  return colour_depth_from_env(out_terminal_);
-}
+ColourDepth Context::colour_depth() const { return colour_depth_from_env(out_terminal_); }
 
-size_t Context::width() const {
-  return terminal_width_from_env(out_terminal_, STDOUT_FILENO);
-}
+size_t Context::width() const { return terminal_width_from_env(out_terminal_, STDOUT_FILENO); }
 
 std::string Context::default_data_dir() const {
   return (data_home(env("RISKREG_HOME")) / "data" / "darlington-2009").string();
