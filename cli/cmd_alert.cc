@@ -6,6 +6,7 @@
 #include <ostream>
 #include <utility>
 
+#include "alert/address.h"
 #include "alert/build.h"
 #include "alert/config.h"
 #include "alert/deliver.h"
@@ -46,10 +47,30 @@ std::string config_path(const AlertOptions& o, bool& explicit_path) {
   return "";
 }
 
-void print_message(std::ostream& out, const alert::Message& m, bool first) {
+/// The zone periods are months of: the configuration's `timezone`, else TZ when it names a
+/// zone, else the machine's (/etc/localtime).
+std::string zone_for(const alert::AlertConfig& c) {
+  if (!c.timezone.empty()) return c.timezone;
+  if (const char* tz = env("TZ")) {
+    std::string name = tz[0] == ':' ? tz + 1 : tz;
+    if (!alert::known_zone(name))
+      throw Error(ErrorKind::InvalidInput, "TZ='" + alert::escape_controls(tz) +
+                                               "' is not a time zone name riskreg knows: set TZ to an IANA name "
+                                               "(Europe/London) or timezone in the alert configuration");
+    return name;
+  }
+  return "";
+}
+
+/// `manager_configured`: whether the summary has a risk manager to go to at all.
+void print_message(std::ostream& out, const alert::Message& m, bool first, bool manager_configured) {
   if (!first) out << "\n";
-  out << "To: " << m.recipient;
-  if (!m.address.empty()) out << " <" << m.address << ">";
+  if (m.kind == "summary" && !manager_configured) {
+    out << "Summary (no risk manager configured: set risk_manager in the alert configuration)";
+  } else {
+    out << "To: " << alert::escape_controls(m.recipient);
+    if (!m.address.empty()) out << " <" << m.address << ">";
+  }
   out << "\nSubject: " << m.subject << "\n\n" << m.text;
 }
 }  // namespace
@@ -59,7 +80,8 @@ void add_alert(CLI::App& app, Context& ctx) {
   auto* cmd =
       app.add_subcommand("alert", "Monthly above-appetite alert: summary for the risk manager, a part per owner");
   cmd->add_option("--period", opt->period,
-                  "The month: YYYY-MM, current (the default) or previous (what a scheduler on the 1st wants)");
+                  "The month: YYYY-MM, current (the default) or previous (what a scheduler on the 1st wants); "
+                  "months are local: the configuration's timezone, else TZ, else the machine's zone");
   cmd->add_option("--to", opt->to, "Where: stdout (default), file (--out DIR), smtp, webhook")
       ->check(CLI::IsMember({"stdout", "file", "smtp", "webhook"}));
   cmd->add_option("--out", opt->out, "With --to file: the directory to write the messages into");
@@ -73,14 +95,8 @@ void add_alert(CLI::App& app, Context& ctx) {
   cmd->callback([opt, &ctx] {
     if (opt->to == "file" && opt->out.empty()) throw Error(ErrorKind::Usage, "--to file needs --out DIR");
     if (opt->to != "file" && !opt->out.empty()) throw Error(ErrorKind::Usage, "--out goes with --to file");
-    Timestamp now = ctx.clock().now();
-    alert::Period period = opt->period.empty() || opt->period == "current" ? alert::period_of(now)
-                           : opt->period == "previous" ? alert::previous_period(alert::period_of(now))
-                                                       : alert::parse_period(opt->period);
-    if (period.start > now)
-      throw Error(ErrorKind::Usage,
-                  "--period " + period.name + " has not begun (now is " + format_timestamp(now) + ")");
-
+    if (opt->period != "current" && opt->period != "previous" && !opt->period.empty())
+      alert::parse_period(opt->period);  // the form first: a usage error before any file is read
     bool explicit_config = false;
     std::string cfg_path = config_path(*opt, explicit_config);
     alert::AlertConfig config;
@@ -96,21 +112,35 @@ void add_alert(CLI::App& app, Context& ctx) {
     if (opt->to == "webhook" && !config.webhook)
       throw Error(ErrorKind::Usage, cfg_path + ": --to webhook needs a [webhook] table (url)");
 
+    // Periods are local months: a scheduler on the 1st at 06:00 reports the month that just
+    // ended where it runs, whatever UTC says.
+    std::string zone = alert::resolve_zone(zone_for(config));
+    Timestamp now = ctx.clock().now();
+    alert::Period period = opt->period.empty() || opt->period == "current" ? alert::period_of(now, zone)
+                           : opt->period == "previous" ? alert::previous_period(alert::period_of(now, zone))
+                                                       : alert::parse_period(opt->period, zone);
+    if (period.start > now)
+      throw Error(ErrorKind::Usage, "--period " + period.name + " has not begun in " + zone + " (now is " +
+                                        alert::local_time(now, zone) + ")");
+
     std::string templates = !opt->templates.empty()     ? opt->templates
                             : !config.templates.empty() ? config.templates
                                                         : ctx.default_rules_dir() + "/templates";
+    // Every template is read and checked before the register is touched (exit 5, file:line:col).
+    alert::Templates loaded = alert::load_templates(templates);
     Store& store = ctx.store();
     ctx.check_rules();  // before anything is sent or recorded
     const Matrix& m = ctx.matrix();
     auto rule_set = rules::rule_set_from(store.rules(), m);
     alert::Alert a = alert::build_alert(store, m, rule_set, period, now);
-    alert::Plan plan =
-        alert::compose(a, alert::load_templates(templates), config, store.info().risk_manager, opt->to == "smtp");
+    alert::Plan plan = alert::compose(a, loaded, config, store.info().risk_manager, opt->to == "smtp");
     for (const auto& w : plan.warnings) ctx.err << "riskreg alert: warning: " << w << "\n";
 
     if (opt->to == "stdout") {
       bool first = true;
-      for (const auto& msg : plan.messages) print_message(ctx.out, msg, std::exchange(first, false));
+      if (opt->dry_run) ctx.out << "Dry run: nothing is sent or recorded (--to stdout never sends).\n\n";
+      for (const auto& msg : plan.messages)
+        print_message(ctx.out, msg, std::exchange(first, false), plan.manager_configured);
       return;
     }
 
@@ -135,13 +165,17 @@ void add_alert(CLI::App& app, Context& ctx) {
     auto report =
         alert::send_all(store, *transport, period.name, plan.messages, opt->resend, opt->dry_run, by, ctx.clock());
     bool first = true;
+    if (opt->dry_run)
+      ctx.out << "Dry run: nothing below is sent or recorded (--to " << opt->to << " would send " << report.would
+              << (report.would == 1 ? " message" : " messages") << ").\n\n";
     for (const auto& r : report.results) {
       ctx.err << "riskreg alert: " << period.name << " " << transport->channel() << " " << r.key << ": " << r.status;
       if (r.status == "sent" || r.status == "failed")
         ctx.err << " (" << r.outcome.attempts << (r.outcome.attempts == 1 ? " attempt" : " attempts")
                 << "): " << r.outcome.detail;
       ctx.err << "\n";
-      if (opt->dry_run && r.status == "would send") print_message(ctx.out, *r.message, std::exchange(first, false));
+      if (opt->dry_run && r.status == "would send")
+        print_message(ctx.out, *r.message, std::exchange(first, false), plan.manager_configured);
     }
     if (report.failed > 0)
       throw Error(ErrorKind::Delivery, std::to_string(report.failed) + " of " +

@@ -13,7 +13,7 @@ PKGS=(cmake g++ make ccache pkg-config libboost-graph-dev libsqlitecpp-dev libsq
       libcurl4-openssl-dev libmstch-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl chromium zlib1g-dev
       postgresql libpqxx-dev clang-14 libclang-rt-14-dev
       libgraphviz-dev graphviz poppler-utils dpkg-dev clang-format-14
-      help2man bash-completion zsh)
+      help2man bash-completion zsh libhowardhinnant-date-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,10 @@
 #include "alert/build.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -15,14 +18,34 @@ namespace riskreg::alert {
 namespace {
 using namespace std::chrono;
 
-Period make_period(int y, unsigned mo) {
-  year_month ym{year{y}, month{mo}};
+/// The zone database's entry for `name` ("" → the machine's). Throws Error(InvalidInput).
+const date::time_zone* zone_named(const std::string& name) {
+  try {
+    if (name.empty()) return date::current_zone();
+    return date::locate_zone(name);
+  } catch (const std::exception&) {
+    if (name.empty())
+      throw Error(ErrorKind::InvalidInput,
+                  "cannot tell the machine's time zone (no /etc/localtime): set timezone in the alert configuration");
+    throw Error(ErrorKind::InvalidInput, "unknown time zone '" + name +
+                                             "': use an IANA name such as Europe/London, Asia/Tokyo or UTC "
+                                             "(timedatectl list-timezones)");
+  }
+}
+
+Period make_period(int y, unsigned mo, const date::time_zone* tz) {
+  date::year_month ym{date::year{y}, date::month{mo}};
   Period p;
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u", y, mo);
   p.name = buf;
-  p.start = sys_seconds(sys_days(ym / 1));
-  p.next = sys_seconds(sys_days((ym + months{1}) / 1));
+  p.zone = std::string(tz->name());
+  // Local midnight on the 1st; where a zone skips midnight, the first instant of the day.
+  auto at = [&](date::year_month m) {
+    return std::chrono::floor<seconds>(tz->to_sys(date::local_days(m / 1), date::choose::earliest));
+  };
+  p.start = at(ym);
+  p.next = at(ym + date::months{1});
   return p;
 }
 
@@ -31,9 +54,74 @@ std::map<std::string, RiskView> read_as_of(Store& store, const Matrix& m, const 
   store.for_each_risk_as_of(at, [&](const RiskState& s) { out.emplace(s.id, view_of(s, m)); });
   return out;
 }
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : text + ' ') {
+    if (c == ' ' || c == '\t') {
+      if (!w.empty()) out.push_back(std::move(w));
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  return out;
+}
+
+long long number_of(const std::string& id) { return id.size() > 1 ? std::atoll(id.c_str() + 1) : 0; }
+
+/// Most severe first, then the register's order ("R2" before "R10").
+bool more_severe(const AlertRisk& x, const AlertRisk& y) {
+  if (x.severity != y.severity) return x.severity > y.severity;
+  return number_of(x.id) != number_of(y.id) ? number_of(x.id) < number_of(y.id) : x.id < y.id;
+}
+
+/// A due date as written, read as a month: "March 2010", "Sept 09", "2010 April". nullopt for
+/// anything else ("Ongoing", "Spring Term 09", "Complete July 2009 Review annually").
+std::optional<date::year_month> due_month(const std::string& text) {
+  auto words = words_of(text);
+  if (words.size() != 2) return std::nullopt;
+  static const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  auto month_of = [&](std::string w) -> int {
+    for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (w.size() < 3) return 0;
+    for (int i = 0; i < 12; ++i)
+      if (w.compare(0, 3, names[i]) == 0) {
+        static const char* full[] = {"january", "february", "march",     "april",   "may",      "june",
+                                     "july",    "august",   "september", "october", "november", "december"};
+        std::string f = full[i];
+        // The whole word must be a prefix of the month's name ("Sept", "March", not "Marching").
+        if (f.compare(0, w.size(), w) == 0) return i + 1;
+      }
+    return 0;
+  };
+  auto year_of = [](const std::string& w) -> int {
+    if ((w.size() != 2 && w.size() != 4) ||
+        !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return 0;
+    int y = std::atoi(w.c_str());
+    return w.size() == 2 ? 2000 + y : y;
+  };
+  int mo = month_of(words[0]), y = year_of(words[1]);
+  if (!mo || !y) mo = month_of(words[1]), y = year_of(words[0]);
+  if (!mo || !y) return std::nullopt;
+  return date::year{y} / date::month{static_cast<unsigned>(mo)};
+}
 }  // namespace
 
-Period parse_period(const std::string& text) {
+bool known_zone(const std::string& name) {
+  try {
+    date::locate_zone(name);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string resolve_zone(const std::string& name) { return std::string(zone_named(name)->name()); }
+
+Period parse_period(const std::string& text, const std::string& zone) {
   auto bad = [&] { return Error(ErrorKind::Usage, "--period: expected YYYY-MM (e.g. 2026-11), got '" + text + "'"); };
   if (text.size() != 7 || text[4] != '-') throw bad();
   for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u})
@@ -41,15 +129,26 @@ Period parse_period(const std::string& text) {
   int y = std::stoi(text.substr(0, 4));
   int mo = std::stoi(text.substr(5, 2));
   if (mo < 1 || mo > 12 || y < 1900) throw bad();
-  return make_period(y, static_cast<unsigned>(mo));
+  return make_period(y, static_cast<unsigned>(mo), zone_named(zone));
 }
 
-Period period_of(Timestamp t) {
-  year_month_day d{floor<days>(t)};
-  return make_period(static_cast<int>(d.year()), static_cast<unsigned>(d.month()));
+Period period_of(Timestamp t, const std::string& zone) {
+  const auto* tz = zone_named(zone);
+  date::year_month_day d{date::floor<date::days>(tz->to_local(t))};
+  return make_period(static_cast<int>(d.year()), static_cast<unsigned>(d.month()), tz);
 }
 
-Period previous_period(const Period& p) { return period_of(p.start - seconds{1}); }
+Period previous_period(const Period& p) { return period_of(p.start - seconds{1}, p.zone); }
+
+std::string local_time(Timestamp t, const std::string& zone) {
+  return date::format("%Y-%m-%d %H:%M %Z", date::make_zoned(zone_named(zone), t));
+}
+
+std::string Feeder::text() const {
+  std::string s = id + " (" + score + ") " + title;
+  if (!via.empty()) s += ", via " + join(via, " -> ");
+  return s;
+}
 
 std::vector<std::string> Alert::owners() const {
   std::set<std::string> s;
@@ -59,48 +158,102 @@ std::vector<std::string> Alert::owners() const {
   return {s.begin(), s.end()};
 }
 
+namespace {
+/// The headline and the heat map's counts, from the three lists.
+void summarize(Alert& a) {
+  a.changes.clear();
+  auto ids_where = [](const std::vector<AlertRisk>& list, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& r : list)
+      if (r.movement.rfind(prefix, 0) == 0) out.push_back(r.id);
+    return out;
+  };
+  std::vector<std::string> newly;
+  for (const auto& r : a.newly_above) newly.push_back(r.id);
+  std::vector<std::string> dropped;
+  for (const auto& r : a.dropped_below) dropped.push_back(r.id);
+  for (auto& c : std::vector<Change>{{"newly above appetite", newly},
+                                     {"worsened", ids_where(a.still_above, "worsened")},
+                                     {"improved", ids_where(a.still_above, "improved")},
+                                     {"dropped below appetite", dropped}})
+    if (!c.ids.empty()) a.changes.push_back(std::move(c));
+  for (auto& row : a.heat)
+    for (auto& cell : row.cells) cell.count = 0;
+  for (const auto* list : {&a.newly_above, &a.still_above})
+    for (const auto& r : *list)
+      if (r.heat_row >= 0) ++a.heat[static_cast<size_t>(r.heat_row)].cells[static_cast<size_t>(r.heat_col)].count;
+}
+}  // namespace
+
 Alert Alert::for_owner(const std::string& owner) const {
   Alert a = *this;
   for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
     std::erase_if(*list, [&](const AlertRisk& r) { return r.owner != owner; });
+  summarize(a);
   return a;
 }
 
 Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set, const Period& period, Timestamp now) {
   Alert a;
   a.period = period.name;
+  a.zone = period.zone;
   a.register_name = store.info().name;
   Timestamp end = std::min(now, period.next - seconds{1});
   a.as_of = format_timestamp(end);
   a.previous_as_of = format_timestamp(period.start - seconds{1});
+  a.as_of_local = local_time(end, period.zone);
+  a.previous_as_of_local = local_time(period.start - seconds{1}, period.zone);
   auto cur = read_as_of(store, m, a.as_of);
   auto prev = read_as_of(store, m, a.previous_as_of);
+  a.held_assessment = std::any_of(cur.begin(), cur.end(), [](const auto& kv) { return kv.second.current.has_value(); });
+  a.held_previous = std::any_of(prev.begin(), prev.end(), [](const auto& kv) { return kv.second.current.has_value(); });
+  date::year_month period_month = date::year{std::stoi(period.name.substr(0, 4))} /
+                                  date::month{static_cast<unsigned>(std::stoi(period.name.substr(5, 2)))};
 
-  // Upstream: every risk above appetite (at the end of the period) that feeds this one, directly or not.
+  // Heat map: likelihood rows and impact columns, most severe first, as the matrix is drawn.
+  for (int i = m.impact.size() - 1; i >= 0; --i) a.impact_codes.push_back(m.impact.levels[i].code);
+  for (int l = m.likelihood.size() - 1; l >= 0; --l) {
+    HeatRow row{m.likelihood.levels[l].code, {}};
+    for (int i = m.impact.size() - 1; i >= 0; --i) {
+      Cell c{l, i};
+      row.cells.push_back({m.format(c), m.band(c).colour, m.above_appetite(c), 0});
+    }
+    a.heat.push_back(std::move(row));
+  }
+
+  // Upstream: every risk above appetite (at the end of the period) that feeds this one,
+  // directly or not, found breadth first so that the nearest come first.
   std::map<std::string, std::vector<std::string>> fed_by;
   store.for_each_feed([&](const Feed& f) { fed_by[f.to].push_back(f.from); });
   auto upstream_of = [&](const std::string& id) {
-    std::vector<std::string> out;
-    std::set<std::string> seen{id};
+    std::vector<Feeder> out;
+    std::map<std::string, std::string> next_hop;  // feeder → the risk it feeds on the way to `id`
     std::vector<std::string> queue{id};
+    std::set<std::string> seen{id};
     for (size_t i = 0; i < queue.size(); ++i)
       for (const auto& from : fed_by[queue[i]]) {
         if (!seen.insert(from).second) continue;
         queue.push_back(from);
+        next_hop[from] = queue[i];
         auto it = cur.find(from);
-        if (it != cur.end() && it->second.above_appetite && it->second.current)
-          out.push_back(from + " (" + m.format(*it->second.current) + ") " + it->second.state.title);
+        if (it == cur.end() || !it->second.above_appetite || !it->second.current) continue;
+        Feeder f{from, m.format(*it->second.current), it->second.state.title, {}};
+        for (std::string hop = queue[i]; hop != id; hop = next_hop[hop]) f.via.push_back(hop);
+        out.push_back(std::move(f));
       }
     return out;
   };
 
-  std::map<std::string, std::vector<std::string>> flags;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> flags;  // id → (rule, "RULE: message")
   if (!rule_set.rules.empty()) {
     auto report = rules::flag_register(store, m, rule_set, now);
     for (const auto& f : report.flags)
-      flags[report.facts[f.risk].id].push_back(f.rule->name + ": " + report.message(f, rule_set, m));
+      flags[report.facts[f.risk].id].emplace_back(f.rule->name, f.rule->name + ": " + report.message(f, rule_set, m));
   }
 
+  auto severity = [](const RiskView& x) {
+    return (x.band ? x.band->rank : -1) * 100 + (x.current ? x.current->likelihood + x.current->impact : 0);
+  };
   auto make = [&](const RiskView& v, const RiskView* before) {
     AlertRisk r;
     r.id = v.state.id;
@@ -108,12 +261,15 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     r.owner = v.state.owner.value_or("");
     r.score = v.current ? m.format(*v.current) : "";
     r.band = v.band ? v.band->label : "";
+    r.band_colour = v.band ? v.band->colour : "";
+    r.severity = severity(v);
+    if (v.current) {
+      r.heat_row = m.likelihood.size() - 1 - v.current->likelihood;
+      r.heat_col = m.impact.size() - 1 - v.current->impact;
+    }
     if (before && before->current) {
       r.previous_score = m.format(*before->current);
       // Worse means a higher band, or within a band a more severe cell.
-      auto severity = [](const RiskView& x) {
-        return (x.band ? x.band->rank : -1) * 1000 + (x.current ? x.current->likelihood + x.current->impact : 0);
-      };
       if (r.previous_score == r.score)
         r.movement = "unchanged";
       else
@@ -121,12 +277,18 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     } else {
       r.movement = "new";
     }
-    r.flags = flags[r.id];
+    const auto& last = v.state.current;
+    if (last && last->at > a.previous_as_of && last->at <= a.as_of)
+      r.rescore = Rescore{last->by, last->at, last->reason};
     r.upstream = upstream_of(r.id);
     for (const auto& p : store.links(r.id).priorities) {
       AlertPriority ap{p.id, p.title, {}};
-      for (const auto& act : p.actions)
-        ap.actions.push_back({act.id, act.text, join(act.lead_officers, ", "), act.completion});
+      for (const auto& act : p.actions) {
+        auto due = due_month(act.completion);
+        bool overdue = due && *due < period_month;
+        r.overdue_actions += overdue;
+        ap.actions.push_back({act.id, act.text, join(act.lead_officers, ", "), act.completion, overdue});
+      }
       r.priorities.push_back(std::move(ap));
     }
     return r;
@@ -141,13 +303,30 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     else if (was_above)
       a.dropped_below.push_back(make(v, before));
   }
-  // Risk ids sort as text in the map ("R10" < "R2"); keep the register's order instead.
-  auto by_number = [](const AlertRisk& x, const AlertRisk& y) {
-    auto num = [](const std::string& s) { return s.size() > 1 ? std::atoll(s.c_str() + 1) : 0; };
-    return num(x.id) != num(y.id) ? num(x.id) < num(y.id) : x.id < y.id;
-  };
+
+  // A rule that every risk above appetite carries (ABOVE_APPETITE, by definition) says
+  // nothing about any one of them: it is named once, not repeated under each.
+  std::vector<const AlertRisk*> above;
+  for (const auto* list : {&a.newly_above, &a.still_above})
+    for (const auto& r : *list) above.push_back(&r);
+  std::set<std::string> common;
+  if (!above.empty()) {
+    for (const auto& [rule, text] : flags[above.front()->id]) common.insert(rule);
+    for (const auto* r : above)
+      std::erase_if(common, [&](const std::string& rule) {
+        const auto& fl = flags[r->id];
+        return std::none_of(fl.begin(), fl.end(), [&](const auto& f) { return f.first == rule; });
+      });
+  }
+  a.common_flags.assign(common.begin(), common.end());
   for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
-    std::sort(list->begin(), list->end(), by_number);
+    for (auto& r : *list)
+      for (const auto& [rule, text] : flags[r.id])
+        if (!common.count(rule)) r.flags.push_back(text);
+
+  for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
+    std::sort(list->begin(), list->end(), more_severe);
+  summarize(a);
   return a;
 }
 

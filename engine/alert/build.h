@@ -1,6 +1,7 @@
 #pragma once
 /// An alert as plain values: for a period, every risk above appetite (newly, still) and
-/// every risk that dropped below since the previous period, with what a reader needs to act.
+/// every risk that dropped below since the previous period, with what a reader needs to act:
+/// a headline of what changed, who re-scored and why, overdue actions, the feeding risks.
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,25 +13,41 @@
 
 namespace riskreg::alert {
 
-/// A calendar month, UTC: [start, next).
+/// A calendar month in a time zone: [start, next). Months are local: a scheduler that runs
+/// on the 1st at 06:00 in Europe/London or Asia/Tokyo reports the month that just ended there.
 struct Period {
   std::string name;  ///< "2026-11"
-  Timestamp start;
-  Timestamp next;  ///< the start of the following month
+  std::string zone;  ///< the IANA zone the month is read in ("Europe/London", "UTC")
+  Timestamp start;   ///< local midnight on the 1st, as a UTC instant
+  Timestamp next;    ///< the start of the following month
 };
 
-/// Parses `YYYY-MM`. Throws Error(Usage) naming the expected form.
-Period parse_period(const std::string& text);
-/// The month holding `t`.
-Period period_of(Timestamp t);
-/// The month before `p`.
+/// The zone periods are read in: `name` (an IANA name such as "Europe/London"), else the
+/// machine's (`TZ` when it names a zone, else /etc/localtime). Throws Error(InvalidInput)
+/// naming an unknown zone. Returns the zone's canonical name.
+std::string resolve_zone(const std::string& name);
+/// Whether `name` is a zone the time zone database knows.
+bool known_zone(const std::string& name);
+
+/// Parses `YYYY-MM` as a month of `zone`. Throws Error(Usage) naming the expected form.
+Period parse_period(const std::string& text, const std::string& zone = "UTC");
+/// The month of `zone` holding `t`.
+Period period_of(Timestamp t, const std::string& zone = "UTC");
+/// The month before `p`, in the same zone.
 Period previous_period(const Period& p);
+/// `t` as local time in `zone`: "2026-11-05 10:00 GMT".
+std::string local_time(Timestamp t, const std::string& zone);
 
 struct AlertAction {
   std::string id;
   std::string text;
   std::string lead_officers;  ///< joined with ", "; "" when none
   std::string due;            ///< the completion date as written; "" when none
+  /// The due date, read as a month ("March 2010", "Sept 09", "2010 April"), has passed by the
+  /// end of the period. The register records no completion of actions, so an action past its
+  /// date is "overdue" unless someone says otherwise; undated and unreadable dates ("Ongoing")
+  /// are never marked.
+  bool overdue = false;
 };
 
 struct AlertPriority {
@@ -39,38 +56,91 @@ struct AlertPriority {
   std::vector<AlertAction> actions;
 };
 
+/// A risk above appetite that feeds a listed one.
+struct Feeder {
+  std::string id;
+  std::string score;
+  std::string title;
+  std::vector<std::string> via;  ///< the risks in between, nearest the feeder first; empty when direct
+  std::string text() const;      ///< "R7 (B2) title" or "R7 (B2) title, via R2"
+};
+
+/// The last re-score of a risk inside the period.
+struct Rescore {
+  std::string by;
+  std::string at;  ///< as stored (UTC)
+  std::string reason;
+};
+
 struct AlertRisk {
   std::string id;
   std::string title;
-  std::string owner;                  ///< "" when unassigned
-  std::string score;                  ///< at the end of the period ("B2")
-  std::string band;                   ///< its band's label
-  std::string previous_score;         ///< at the end of the previous period; "" when unscored then
-  std::string movement;               ///< "unchanged", "worsened from C2", "improved from B2", "new"
-  std::vector<std::string> flags;     ///< "RULE: message"
-  std::vector<std::string> upstream;  ///< risks above appetite feeding it (directly or not): "R1 (B3) title"
+  std::string owner;               ///< "" when unassigned
+  std::string score;               ///< at the end of the period ("B2")
+  std::string band;                ///< its band's label
+  std::string band_colour;         ///< its band's colour ("#d7191c")
+  int severity = 0;                ///< band rank × 100 + cell ranks: higher is more severe
+  std::string previous_score;      ///< at the end of the previous period; "" when unscored then
+  std::string movement;            ///< "unchanged", "worsened from C2", "improved from B2", "new"
+  std::optional<Rescore> rescore;  ///< who re-scored it in the period, and why
+  std::vector<std::string> flags;  ///< "RULE: message", without the flags every listed risk carries
+  std::vector<Feeder> upstream;    ///< above-appetite risks feeding it: direct first, then by distance
   std::vector<AlertPriority> priorities;
+  int overdue_actions = 0;
+  int heat_row = -1, heat_col = -1;  ///< its cell in Alert::heat; -1 when unscored
+};
+
+/// One line of the headline: a kind of change and the risks it concerns.
+struct Change {
+  std::string what;              ///< "newly above appetite", "worsened", "improved", "dropped below appetite"
+  std::vector<std::string> ids;  ///< most severe first
+};
+
+/// One cell of the heat map: how many listed (above-appetite) risks sit in it.
+struct HeatCell {
+  std::string score;  ///< "B2"
+  std::string colour;
+  bool above = false;  ///< above the appetite line
+  int count = 0;
+};
+
+struct HeatRow {
+  std::string likelihood;  ///< the level's code
+  std::vector<HeatCell> cells;
 };
 
 struct Alert {
   std::string period;
+  std::string zone;
   std::string register_name;
-  std::string as_of;           ///< the state read: the end of the period, or now if earlier
-  std::string previous_as_of;  ///< the end of the previous period
+  std::string as_of;           ///< the state read: the end of the period, or now if earlier (UTC)
+  std::string previous_as_of;  ///< the end of the previous period (UTC)
+  std::string as_of_local, previous_as_of_local;
+  /// The register held an assessment by the end of the period. When false the alert says so
+  /// rather than "no risk is above appetite".
+  bool held_assessment = false;
+  /// The register held an assessment by the end of the previous period: without one, every
+  /// risk is "new" and there is no movement to report.
+  bool held_previous = false;
   std::vector<AlertRisk> newly_above;
   std::vector<AlertRisk> still_above;
   std::vector<AlertRisk> dropped_below;
+  std::vector<Change> changes;            ///< the headline, in that order; kinds with no risk left out
+  std::vector<std::string> common_flags;  ///< rules every risk above appetite carries, named once
+  std::vector<std::string> impact_codes;  ///< heat map columns, most severe first
+  std::vector<HeatRow> heat;              ///< heat map rows, most severe likelihood first
 
   bool empty() const { return newly_above.empty() && still_above.empty() && dropped_below.empty(); }
   /// The owners named in it, sorted, without duplicates ("" excluded).
   std::vector<std::string> owners() const;
-  /// Only the risks `owner` owns.
+  /// Only the risks `owner` owns (headline and heat map cut to them too).
   Alert for_owner(const std::string& owner) const;
 };
 
 /// Builds the alert for `period` from the register's history: above appetite at the end of the
 /// period (or at `now`, when the period has not ended) against the end of the previous period.
-/// Flags come from `rules` evaluated on the register as it stands now.
+/// Flags come from `rules` evaluated on the register as it stands now. Each list is sorted most
+/// severe first (band, then cell), then by risk number.
 Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rules, const Period& period, Timestamp now);
 
 }  // namespace riskreg::alert

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "alert/address.h"
+#include "alert/build.h"
 #include "core/error.h"
 #include "data/toml_reader.h"
 
@@ -13,16 +15,31 @@ namespace riskreg::alert {
 AlertConfig parse_alert_config(std::string text, std::string name) {
   TomlFile file = TomlFile::parse(std::move(text), std::move(name));
   TomlTable root(file, file.root());
-  root.only({"risk_manager", "recipients", "smtp", "webhook", "delivery", "templates"});
+  root.only({"risk_manager", "recipients", "smtp", "webhook", "delivery", "templates", "timezone"});
   AlertConfig c;
   c.source = file.name();
+  // Addresses reach the SMTP envelope and the To: header: only a plain local@domain passes.
+  auto address = [](const TomlTable& t, std::string_view key, const std::string& v) {
+    if (!valid_address(v))
+      t.fail(key, "'" + escape_controls(v) +
+                      "' is not an e-mail address riskreg accepts (local@domain, no spaces, quotes, angle brackets "
+                      "or control characters)");
+    return v;
+  };
   c.risk_manager = root.opt_str("risk_manager");
+  if (c.risk_manager) address(root, "risk_manager", *c.risk_manager);
   c.templates = root.str_or("templates", "");
+  if (auto z = root.opt_str("timezone")) {
+    if (!known_zone(*z))
+      root.fail("timezone", "unknown time zone '" + escape_controls(*z) +
+                                "': use an IANA name such as Europe/London, Asia/Tokyo or UTC");
+    c.timezone = *z;
+  }
   if (auto r = root.table("recipients")) {
     for (const auto& [key, node] : r->raw()) {
       auto v = node.value<std::string>();
       if (!v) r->fail(key.str(), "expected an address (a string) for '" + std::string(key.str()) + "'");
-      c.recipients[std::string(key.str())] = *v;
+      c.recipients[std::string(key.str())] = address(*r, key.str(), *v);
     }
   }
   if (auto s = root.table("smtp")) {
@@ -34,7 +51,7 @@ AlertConfig parse_alert_config(std::string text, std::string name) {
       m.port = static_cast<int>(*p);
     }
     m.starttls = s->opt_bool("starttls").value_or(false);
-    m.sender = s->str("sender");
+    m.sender = address(*s, "sender", s->str("sender"));
     m.username = s->str_or("username", "");
     m.password_env = s->str_or("password_env", "");
     m.password_file = s->str_or("password_file", "");

@@ -38,10 +38,11 @@ struct AlertConfig {
   std::optional<WebhookConfig> webhook;
   DeliveryPolicy delivery;
   std::string templates;  ///< a template directory overriding the built-in one ("" → default)
+  std::string timezone;   ///< the IANA zone whose months are the periods ("" → the machine's)
 };
 
 /// Parses a configuration. Throws FileError (`file:line:col: problem`) on anything malformed
-/// or unknown.
+/// or unknown: an address that is not a plain local@domain (alert/address.h), an unknown zone.
 AlertConfig parse_alert_config(std::string text, std::string name);
 /// Reads and parses a configuration file.
 AlertConfig load_alert_config(const std::string& path);

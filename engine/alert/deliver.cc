@@ -5,8 +5,10 @@
 #include <memory>
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "alert/address.h"
 #include "alert/net_module.h"
 #include "core/error.h"
 
@@ -65,27 +67,40 @@ std::string rfc5322_date(Timestamp t) {
 }  // namespace
 
 Outcome with_retries(const DeliveryPolicy& policy, const std::function<Attempt()>& attempt,
-                     const std::function<void(std::chrono::milliseconds)>& sleep) {
+                     const std::function<void(std::chrono::milliseconds)>& sleep, const std::string& what) {
   Outcome o;
   auto wait = policy.backoff;
   for (int i = 1; i <= policy.attempts; ++i) {
     if (i > 1) {
+      spdlog::info("alert delivery {}: retry in {} ms (attempt {} of {})", what, wait.count(), i, policy.attempts);
       sleep(wait);
       wait *= 2;
     }
+    spdlog::info("alert delivery {}: attempt {} of {}", what, i, policy.attempts);
     Attempt a = attempt();
     o.attempts = i;
     o.detail = a.detail;
     if (a.ok) {
+      spdlog::info("alert delivery {}: attempt {} accepted: {}", what, i, a.detail);
       o.sent = true;
       return o;
     }
+    spdlog::info("alert delivery {}: attempt {} failed ({}): {}", what, i, a.retryable ? "retryable" : "permanent",
+                 a.detail);
     if (!a.retryable) break;
   }
   return o;
 }
 
 std::string mime_message(const Message& m, const std::string& sender, Timestamp date) {
+  // No header value may carry a line break or other control: one would end the header and
+  // start another (a forged Bcc:, a second message). Addresses must be plain addresses.
+  require_no_controls("the Subject header", m.subject);
+  for (const auto* a : {&sender, &m.address}) {
+    require_no_controls("an address header", *a);
+    if (!valid_address(*a))
+      throw Error(ErrorKind::InvalidInput, "'" + *a + "' is not a plain e-mail address: refused, nothing sent");
+  }
   std::string id = m.sha256();
   std::string boundary = "riskreg-" + id.substr(0, 24);
   std::string s;
@@ -108,7 +123,8 @@ SmtpTransport::SmtpTransport(SmtpConfig config, std::string password, DeliveryPo
     : config_(std::move(config)), password_(std::move(password)), policy_(policy), now_(now) {}
 
 Outcome SmtpTransport::send(const Message& m) {
-  if (m.address.empty()) return {false, 0, "no e-mail address for " + m.recipient};
+  if (m.address.empty()) return {false, 0, "no e-mail address for " + escape_controls(m.recipient)};
+  // The envelope takes the same values as the headers, checked there (mime_message).
   std::string payload = mime_message(m, config_.sender, now_);
   return with_retries(
       policy_,
@@ -130,7 +146,7 @@ Outcome SmtpTransport::send(const Message& m) {
         // A 5xx answer is a permanent refusal: retrying would only be refused again.
         return {false, !(code >= 500 && code < 600), detail};
       },
-      real_sleep);
+      real_sleep, "smtp " + m.key());
 }
 
 WebhookTransport::WebhookTransport(WebhookConfig config, DeliveryPolicy policy)
@@ -155,7 +171,7 @@ Outcome WebhookTransport::send(const Message& m) {
         if (code >= 200 && code < 300) return {true, false, "accepted (HTTP " + std::to_string(code) + ")"};
         return {false, code >= 500 || code == 429, "webhook: HTTP " + std::to_string(code)};
       },
-      real_sleep);
+      real_sleep, "webhook " + m.key());
 }
 
 }  // namespace riskreg::alert

@@ -27,9 +27,10 @@ struct Attempt {
 };
 
 /// Tries up to policy.attempts times, waiting backoff × 2^(i-1) before try i+1; stops at once on
-/// a success or a permanent refusal (SMTP 5xx, HTTP 4xx). `sleep` is passed in for tests.
+/// a success or a permanent refusal (SMTP 5xx, HTTP 4xx). `sleep` is passed in for tests. Each
+/// attempt, its outcome and each retry's wait are logged at info, naming `what`.
 Outcome with_retries(const DeliveryPolicy& policy, const std::function<Attempt()>& attempt,
-                     const std::function<void(std::chrono::milliseconds)>& sleep);
+                     const std::function<void(std::chrono::milliseconds)>& sleep, const std::string& what = "");
 
 /// Sends messages somewhere.
 class Transport {
@@ -68,7 +69,8 @@ class WebhookTransport : public Transport {
   DeliveryPolicy policy_;
 };
 
-/// The whole RFC 5322 message SmtpTransport sends (for tests).
+/// The whole RFC 5322 message SmtpTransport sends (for tests). Throws Error(InvalidInput) when a
+/// header value holds a control character or an address is not a plain address.
 std::string mime_message(const Message& m, const std::string& sender, Timestamp date);
 
 }  // namespace riskreg::alert

@@ -9,11 +9,16 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <regex>
+#include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
@@ -127,6 +132,114 @@ int deliveries(const std::string& db, const std::string& where = "1") {
   return d.execAndGet("SELECT count(*) FROM alert_deliveries WHERE " + where).getInt();
 }
 
+// Headless Chromium and a PNG reader, as tests/cli/export_html_test.cc drives them.
+struct Shell {
+  int exit_code = -1;
+  std::string out;
+};
+
+/// Runs a shell command (paths in it come from TempDir: no quoting needed), its stdout.
+Shell shell(const std::string& cmd) {
+  Shell s;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) s.out.append(buf, n);
+  int st = pclose(p);
+  s.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return s;
+}
+
+/// Headless Chromium on a file, bounded by a timeout. Its absence or failure fails the test.
+Shell chromium(const TempDir& dir, const std::string& html, const std::string& what) {
+  REQUIRE(fs::exists("/usr/bin/chromium"));  // Debian's `chromium` package (scripts/setup.sh installs it)
+  auto err = dir.file("chromium.err");
+  auto s = shell(
+      "timeout -k 10 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
+      "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
+      "--user-data-dir=" +
+      dir.file("chromium-profile") + " " + what + " file://" + html + " 2>" + err);
+  INFO("chromium stderr:\n" << read_file(err));
+  REQUIRE(s.exit_code == 0);
+  return s;
+}
+
+struct Image {
+  uint32_t width = 0, height = 0;
+  std::vector<uint8_t> rgb;  ///< 3 bytes a pixel
+};
+
+uint32_t be32(const std::string& s, size_t at) {
+  return (uint32_t(uint8_t(s[at])) << 24) | (uint32_t(uint8_t(s[at + 1])) << 16) | (uint32_t(uint8_t(s[at + 2])) << 8) |
+         uint32_t(uint8_t(s[at + 3]));
+}
+
+/// Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes).
+Image decode_png(const std::string& png) {
+  REQUIRE(png.size() > 8);
+  REQUIRE(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  Image img;
+  int colour_type = -1, depth = -1, interlace = -1;
+  std::string idat;
+  for (size_t at = 8; at + 8 <= png.size();) {
+    uint32_t len = be32(png, at);
+    std::string type = png.substr(at + 4, 4);
+    REQUIRE(at + 12 + len <= png.size());
+    if (type == "IHDR") {
+      img.width = be32(png, at + 8);
+      img.height = be32(png, at + 12);
+      depth = uint8_t(png[at + 16]);
+      colour_type = uint8_t(png[at + 17]);
+      interlace = uint8_t(png[at + 20]);
+    } else if (type == "IDAT") {
+      idat += png.substr(at + 8, len);
+    }
+    at += 12 + len;
+  }
+  REQUIRE(depth == 8);
+  REQUIRE((colour_type == 2 || colour_type == 6));
+  REQUIRE(interlace == 0);
+  const size_t bpp = colour_type == 6 ? 4 : 3, stride = img.width * bpp;
+  std::vector<uint8_t> raw((stride + 1) * img.height);
+  uLongf raw_len = raw.size();
+  REQUIRE(uncompress(raw.data(), &raw_len, reinterpret_cast<const Bytef*>(idat.data()), idat.size()) == Z_OK);
+  REQUIRE(raw_len == raw.size());
+  std::vector<uint8_t> prev(stride, 0), cur(stride);
+  img.rgb.reserve(size_t(img.width) * img.height * 3);
+  for (uint32_t y = 0; y < img.height; ++y) {
+    const uint8_t* line = raw.data() + y * (stride + 1);
+    uint8_t filter = line[0];
+    REQUIRE(filter <= 4);
+    for (size_t i = 0; i < stride; ++i) {
+      int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0, x = line[1 + i];
+      int pred = 0;
+      if (filter == 1) pred = a;
+      if (filter == 2) pred = b;
+      if (filter == 3) pred = (a + b) / 2;
+      if (filter == 4) {
+        int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      cur[i] = uint8_t(x + pred);
+    }
+    for (size_t px = 0; px < img.width; ++px) img.rgb.insert(img.rgb.end(), &cur[px * bpp], &cur[px * bpp] + 3);
+    std::swap(prev, cur);
+  }
+  return img;
+}
+
+/// The band colours of the matrix the register was created with (rules/matrix.toml).
+
+std::vector<uint32_t> band_colours() {
+  auto toml = read_file(source_path("rules/matrix.toml"));
+  std::vector<uint32_t> out;
+  std::regex re("colour = \"#([0-9a-fA-F]{6})\"");
+  for (std::sregex_iterator it(toml.begin(), toml.end(), re), end; it != end; ++it)
+    out.push_back(uint32_t(std::stoul((*it)[1].str(), nullptr, 16)));
+  return out;
+}
+
 /// Darlington created on 15 September; in November R1 is re-scored and R2, R5 and R9 get
 /// owners (R9's has no address in the configuration).
 struct Register {
@@ -161,6 +274,7 @@ struct Register {
     std::vector<std::string> all{"--db", db, "alert", "--config", config};
     if (std::find(args.begin(), args.end(), "--period") == args.end()) all.insert(all.end(), {"--period", "2026-11"});
     all.insert(all.end(), args.begin(), args.end());
+    env.emplace("TZ", "UTC");  // months in UTC unless a test names a zone
     return run_riskreg(all, env);
   }
 };
@@ -169,7 +283,7 @@ struct Register {
 
 TEST_CASE("alert to stdout: the summary and each owner's part, without a configuration", "[cli][alert][golden]") {
   Register r;
-  auto a = run_riskreg({"--db", r.db, "alert", "--period", "2026-11"}, {{"HOME", r.dir.path()}});
+  auto a = run_riskreg({"--db", r.db, "alert", "--period", "2026-11"}, {{"HOME", r.dir.path()}, {"TZ", "UTC"}});
   INFO(a.err);
   REQUIRE(a.exit_code == 0);
   check_golden("alert-2026-11.txt", a.out);
@@ -232,7 +346,9 @@ TEST_CASE("alert --to smtp --dry-run: shows the messages, sends and records noth
   auto a = r.alert({"--to", "smtp", "--dry-run"});
   INFO(a.err);
   REQUIRE(a.exit_code == 0);
-  CHECK(a.out.rfind("To: risk manager <rm@example.org>\nSubject: [riskreg] ", 0) == 0);
+  CHECK(a.out.rfind("Dry run: nothing below is sent or recorded (--to smtp would send 3 messages).\n\n"
+                    "To: risk manager <rm@example.org>\nSubject: [riskreg] ",
+                    0) == 0);
   CHECK(a.out.find("To: Jan Lefevre <jan@example.org>\n") != std::string::npos);
   CHECK(a.err.find("riskreg alert: dry run: 3 would be sent, nothing recorded\n") != std::string::npos);
   CHECK(received(inbox).empty());
@@ -246,7 +362,8 @@ TEST_CASE("alert --to smtp with a refused recipient: the others are sent, the re
   auto server = smtp_server(r.smtp_port, inbox, "jan@example.org");
   auto a = r.alert({"--to", "smtp"});
   CHECK(a.exit_code == 10);
-  CHECK(a.err.find("riskreg alert: 2026-11 smtp jan@example.org: failed (1 attempt): ") != std::string::npos);
+  CHECK(a.err.find("riskreg alert: 2026-11 smtp owner: Jan Lefevre <jan@example.org>: failed (1 attempt): ") !=
+        std::string::npos);
   CHECK(a.err.find("550") != std::string::npos);
   CHECK(a.err.find("riskreg: 1 of 3 deliveries for 2026-11 failed (smtp); run again to retry them\n") !=
         std::string::npos);
@@ -254,7 +371,8 @@ TEST_CASE("alert --to smtp with a refused recipient: the others are sent, the re
   CHECK(msgs.size() == 2);
   CHECK_FALSE(to(msgs, "jan@example.org"));
   CHECK(deliveries(r.db, "status = 'sent'") == 2);
-  CHECK(deliveries(r.db, "status = 'failed' AND recipient = 'jan@example.org' AND attempts = 1") == 1);
+  CHECK(deliveries(r.db, "status = 'failed' AND recipient = 'owner: Jan Lefevre <jan@example.org>' AND attempts = 1") ==
+        1);
 
   // The retry run attempts only Jan again.
   auto again = r.alert({"--to", "smtp"});
@@ -270,8 +388,8 @@ TEST_CASE("alert --to smtp with the server down: bounded retries, exit 10, nothi
   auto a = r.alert({"--to", "smtp"});
   CHECK(a.exit_code == 10);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
-  CHECK(a.err.find("riskreg alert: 2026-11 smtp rm@example.org: failed (2 attempts): smtp://127.0.0.1:") !=
-        std::string::npos);
+  CHECK(a.err.find("riskreg alert: 2026-11 smtp summary: risk manager <rm@example.org>: failed (2 attempts): "
+                   "smtp://127.0.0.1:") != std::string::npos);
   CHECK(a.err.find("riskreg: 3 of 3 deliveries for 2026-11 failed (smtp)") != std::string::npos);
   CHECK(deliveries(r.db, "status = 'sent'") == 0);
   CHECK(deliveries(r.db, "status = 'failed' AND attempts = 2") == 3);
@@ -310,8 +428,13 @@ TEST_CASE("alert --to file writes text and HTML per recipient, once", "[cli][ale
   auto a = r.alert({"--to", "file", "--out", out});
   INFO(a.err);
   REQUIRE(a.exit_code == 0);
-  CHECK(fs::exists(out + "/2026-11-rm@example.org.txt"));
-  std::string html = read_file(out + "/2026-11-obrien@example.org.html");
+  CHECK(fs::exists(out + "/2026-11-summary.txt"));
+  std::string obrien;
+  for (const auto& e : fs::directory_iterator(out))
+    if (e.path().filename().string().rfind("2026-11-owner-O_Brien_Sons_-", 0) == 0 && e.path().extension() == ".html")
+      obrien = e.path().string();
+  REQUIRE_FALSE(obrien.empty());
+  std::string html = read_file(obrien);
   CHECK(html.find("O&#39;Brien &amp; &lt;Sons&gt;") != std::string::npos);
   CHECK(deliveries(r.db, "channel = 'file'") == 4);
   CHECK(r.alert({"--to", "file", "--out", out}).err.find("nothing to send") != std::string::npos);
@@ -343,4 +466,158 @@ TEST_CASE("alert errors: bad period, bad config, unsafe password file, missing c
   CHECK(none.exit_code == 2);
   CHECK(none.err.find("--to smtp needs an alert configuration") != std::string::npos);
   CHECK(deliveries(r.db) == 0);
+}
+
+TEST_CASE("alert periods are local months: --period previous at the BST/GMT boundaries and east of UTC",
+          "[cli][alert]") {
+  Register r;
+  auto subject_month = [&](const std::string& now, const std::string& tz) {
+    auto a = r.alert({"--period", "previous"}, {{"RISKREG_NOW", now}, {"TZ", tz}});
+    INFO(a.err);
+    REQUIRE(a.exit_code == 0);
+    size_t at = a.out.find("Plan 2009-2013 20");
+    REQUIRE(at != std::string::npos);
+    return a.out.substr(at + 15, 7);
+  };
+  // 00:05 BST on 1 October (23:05 UTC on 30 September): September, not August.
+  CHECK(subject_month("2026-09-30T23:05:00Z", "Europe/London") == "2026-09");
+  CHECK(subject_month("2026-09-30T23:05:00Z", "UTC") == "2026-08");
+  // 06:00 GMT on 1 November, the day after the clocks went back: October.
+  CHECK(subject_month("2026-11-01T06:00:00Z", "Europe/London") == "2026-10");
+  // 06:00 BST on 1 April (05:00 UTC): March.
+  CHECK(subject_month("2026-04-01T05:00:00Z", "Europe/London") == "2026-03");
+  // 06:00 JST on 1 November is 21:00 UTC on 31 October: October, not September.
+  CHECK(subject_month("2026-10-31T21:00:00Z", "Asia/Tokyo") == "2026-10");
+  // The configuration's timezone wins over TZ.
+  write_file(r.config, "timezone = \"Asia/Tokyo\"\n");
+  CHECK(subject_month("2026-10-31T21:00:00Z", "UTC") == "2026-10");
+  write_file(r.config, "");
+  auto bad_tz = r.alert({}, {{"TZ", "Mars/Olympus"}});
+  CHECK(bad_tz.exit_code == 4);
+  CHECK(bad_tz.err.find("TZ='Mars/Olympus' is not a time zone name") != std::string::npos);
+}
+
+TEST_CASE("alert to stdout: no false reassurance, no invented risk manager, dry run said", "[cli][alert]") {
+  Register r;
+  auto aug = run_riskreg({"--db", r.db, "alert", "--period", "2026-08"},
+                         {{"HOME", r.dir.path()}, {"TZ", "UTC"}, {"RISKREG_NOW", "2026-11-23T09:00:00Z"}});
+  INFO(aug.err);
+  REQUIRE(aug.exit_code == 0);
+  CHECK(aug.out.find("The register held no assessment by the end of 2026-08") != std::string::npos);
+  CHECK(aug.out.find("No risk is above appetite") == std::string::npos);
+  CHECK(aug.out.find("To: risk manager") == std::string::npos);
+  CHECK(aug.out.rfind("Summary (no risk manager configured: set risk_manager in the alert configuration)\n", 0) == 0);
+  auto dry =
+      run_riskreg({"--db", r.db, "alert", "--period", "2026-11", "--dry-run"}, {{"HOME", r.dir.path()}, {"TZ", "UTC"}});
+  CHECK(dry.out.rfind("Dry run: nothing is sent or recorded", 0) == 0);
+  auto nov = r.alert({});
+  REQUIRE(nov.exit_code == 0);
+  CHECK(nov.out.rfind("To: risk manager <rm@example.org>\n", 0) == 0);
+  CHECK(nov.out.find("What changed:\n  1 newly above appetite: R1\n") != std::string::npos);
+  CHECK(nov.out.find("re-scored by ") != std::string::npos);
+  CHECK(nov.out.find("Every risk above appetite is flagged ABOVE_APPETITE; the flag is not repeated below.") !=
+        std::string::npos);
+  CHECK(nov.out.find("    - ABOVE_APPETITE") == std::string::npos);
+  CHECK(nov.out.find(", via R5") != std::string::npos);
+  CHECK(nov.out.find(", OVERDUE)") != std::string::npos);
+}
+
+TEST_CASE("alert --to smtp: a forged RCPT TO is impossible", "[cli][alert][security]") {
+  Register r;
+  std::string inbox = r.dir.file("inbox");
+  auto server = smtp_server(r.smtp_port, inbox);
+  // An owner whose name holds an address and angle brackets is never mailed at it.
+  REQUIRE(run_riskreg({"--db", r.db, "owner", "R4", "x@example.org>, <evil@example.org"},
+                      {{"RISKREG_NOW", "2026-11-03T10:00:00Z"}})
+              .exit_code == 0);
+  auto a = r.alert({"--to", "smtp"});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.err.find("no address for owner 'x@example.org>, <evil@example.org'") != std::string::npos);
+  for (const auto& m : received(inbox)) {
+    CHECK(m["rcpt_tos"].size() == 1);
+    CHECK(m["rcpt_tos"].dump().find("evil") == std::string::npos);
+  }
+  CHECK(received(inbox).size() == 3);
+  // A line break in a configured address is refused where it is written, before anything is sent.
+  write_file(r.config,
+             "risk_manager = \"rm@example.org\\r\\nRCPT TO:<evil@example.org>\"\n[smtp]\nhost = \"127.0.0.1\"\n"
+             "port = " +
+                 std::to_string(r.smtp_port) + "\nsender = \"riskreg@example.org\"\n");
+  auto bad = r.alert({"--to", "smtp", "--resend"});
+  CHECK(bad.exit_code == 5);
+  CHECK(bad.err.rfind("riskreg: " + r.config + ":1:", 0) == 0);
+  CHECK(received(inbox).size() == 3);
+}
+
+TEST_CASE("alert with a broken template: exit 5 at file:line:col, nothing recorded", "[cli][alert][errors]") {
+  Register r;
+  std::string dir = r.dir.file("templates");
+  fs::copy(source_path("rules/templates"), dir);
+  write_file(dir + "/alert-owner.txt.mustache", "Hello\n{{#sections}}\n{{/risks}}\n");
+  auto a = r.alert({"--to", "file", "--out", r.dir.file("out"), "--templates", dir});
+  CHECK(a.exit_code == 5);
+  // The message, then the offending line with a caret under the tag.
+  CHECK(a.err.rfind("riskreg: " + dir +
+                        "/alert-owner.txt.mustache:3:1: '{{/risks}}' closes 'sections', opened at line 2; "
+                        "expected '{{/sections}}'\n",
+                    0) == 0);
+  CHECK(a.err.find("{{/risks}}\n") != std::string::npos);
+  CHECK(deliveries(r.db) == 0);
+  CHECK_FALSE(fs::exists(r.dir.file("out")));
+}
+
+TEST_CASE("alert --to file: an owner called 'risk manager', 'Ann/Lee' beside 'Ann?Lee', a very long name",
+          "[cli][alert]") {
+  Register r;
+  std::map<std::string, std::string> nov = {{"RISKREG_NOW", "2026-11-03T10:00:00Z"}};
+  REQUIRE(run_riskreg({"--db", r.db, "owner", "R4", "risk manager"}, nov).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", r.db, "owner", "R6", "Ann/Lee"}, nov).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", r.db, "owner", "R7", "Ann?Lee"}, nov).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", r.db, "owner", "R8", std::string(400, 'L') + " Lee"}, nov).exit_code == 0);
+  std::string out = r.dir.file("alerts");
+  auto a = r.alert({"--to", "file", "--out", out});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(out)) files += e.path().extension() == ".txt";
+  CHECK(files == 8);  // the summary and seven owners, none overwriting another
+  CHECK(read_file(out + "/2026-11-summary.txt").find("To: risk manager <rm@example.org>\n") == 0);
+  CHECK(deliveries(r.db, "channel = 'file' AND status = 'sent'") == 8);
+}
+
+TEST_CASE("the alert's HTML renders in headless Chromium: band colours, a heat map, the summary table",
+          "[cli][alert][html]") {
+  Register r;
+  std::string out = r.dir.file("alerts");
+  REQUIRE(r.alert({"--to", "file", "--out", out}).exit_code == 0);
+  std::string html = out + "/2026-11-summary.html";
+  std::string page = read_file(html);
+  CHECK(page.find("<style") == std::string::npos);  // inline CSS only: mail clients drop style sheets
+  CHECK(page.find("<link") == std::string::npos);
+  CHECK(page.find("<script") == std::string::npos);
+  auto png = r.dir.file("shot.png");
+  chromium(r.dir, html, "--screenshot=" + png + " --window-size=1000,1400 --hide-scrollbars");
+  REQUIRE(fs::exists(png));
+  auto img = decode_png(read_file(png));
+  CHECK(img.width == 1000);
+  std::unordered_map<uint32_t, size_t> pixels;
+  for (size_t i = 0; i + 2 < img.rgb.size(); i += 3)
+    ++pixels[(uint32_t(img.rgb[i]) << 16) | (uint32_t(img.rgb[i + 1]) << 8) | img.rgb[i + 2]];
+  CHECK(pixels.size() > 20);
+  // The band colours show: heat map cells and score badges.
+  for (uint32_t b : band_colours()) {
+    size_t near = 0;
+    for (const auto& [c, n] : pixels) {
+      int dr = int(c >> 16) - int(b >> 16), dg = int((c >> 8) & 255) - int((b >> 8) & 255),
+          db_ = int(c & 255) - int(b & 255);
+      if (std::abs(dr) <= 3 && std::abs(dg) <= 3 && std::abs(db_) <= 3) near += n;
+    }
+    INFO("band colour " << std::hex << b);
+    CHECK(near > 300);
+  }
+  auto dom = chromium(r.dir, html, "--dump-dom").out;
+  CHECK(dom.find("aria-label=\"heat map\"") != std::string::npos);
+  CHECK(dom.find("aria-label=\"summary\"") != std::string::npos);
+  CHECK(dom.find("What changed:") != std::string::npos);
 }

@@ -767,6 +767,39 @@ const std::vector<Row>& rows() {
            "riskreg: unknown option '--bnad' for 'list'; did you mean '--band'?\nUsage: riskreg list [OPTIONS]  "
            "(riskreg "
            "help list)\n"},
+          {"alert-config-address-crlf",
+           "an alert configuration address with CR LF and a second RCPT TO",
+           [](const TempDir& d, const std::string&) {
+             write_file(d.file("alert.toml"),
+                        "[recipients]\n\"Jan\" = \"jan@example.org\\r\\nRCPT TO:<evil@example.org>\"\n");
+           },
+           {"--db", "{db}", "alert", "--config", "{dir}/alert.toml"},
+           {},
+           5,
+           "riskreg: {dir}/alert.toml:2:…'jan@example.org\\r\\nRCPT TO:<evil@example.org>' is not an e-mail address "
+           "riskreg "
+           "accepts…"},
+          {"alert-config-timezone",
+           "an alert configuration naming an unknown time zone",
+           [](const TempDir& d, const std::string&) {
+             write_file(d.file("alert.toml"), "timezone = \"Europe/Londn\"\n");
+           },
+           {"--db", "{db}", "alert", "--config", "{dir}/alert.toml"},
+           {},
+           5,
+           "riskreg: {dir}/alert.toml:1:…unknown time zone 'Europe/Londn'…"},
+          {"alert-template-broken",
+           "an alert template with a section closed by the wrong name",
+           [](const TempDir& d, const std::string&) {
+             fs::copy(source_path("rules/templates"), d.file("templates"));
+             write_file(d.file("templates/alert-summary.html.mustache"), "<p>\n{{#sections}}\n{{/risks}}\n");
+           },
+           {"--db", "{db}", "alert", "--templates", "{dir}/templates"},
+           {{"HOME", "{dir}"}},
+           5,
+           "riskreg: {dir}/templates/alert-summary.html.mustache:3:1: '{{/risks}}' closes 'sections', opened at line "
+           "2; "
+           "expected '{{/sections}}'…"},
       };
   return r;
 }
@@ -912,6 +945,10 @@ TEST_CASE("bad input arg-unknown-band", "[bad-inputs]") { check_row("arg-unknown
 TEST_CASE("bad input arg-unknown-rule", "[bad-inputs]") { check_row("arg-unknown-rule"); }
 TEST_CASE("bad input arg-same-owner", "[bad-inputs]") { check_row("arg-same-owner"); }
 TEST_CASE("bad input arg-unknown-option", "[bad-inputs]") { check_row("arg-unknown-option"); }
+
+TEST_CASE("bad input alert-config-address-crlf", "[bad-inputs]") { check_row("alert-config-address-crlf"); }
+TEST_CASE("bad input alert-config-timezone", "[bad-inputs]") { check_row("alert-config-timezone"); }
+TEST_CASE("bad input alert-template-broken", "[bad-inputs]") { check_row("alert-template-broken"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));

@@ -399,9 +399,14 @@ TEST_CASE("crash: SIGKILL during alert delivers every message, each recorded sen
     partial += sent < recipients;
     {
       SQLite::Database d(db, SQLite::OPEN_READONLY);
-      SQLite::Statement st(d, "SELECT recipient FROM alert_deliveries WHERE status = 'sent'");
+      // A file delivery's detail names its files: "written to DIR/NAME.txt and .html".
+      SQLite::Statement st(d, "SELECT detail FROM alert_deliveries WHERE status = 'sent'");
       while (st.executeStep()) {
-        std::string base = "/2026-11-" + st.getColumn(0).getString();
+        std::string detail = st.getColumn(0).getString();
+        size_t slash = detail.rfind('/'), txt = detail.rfind(".txt and .html");
+        REQUIRE(slash != std::string::npos);
+        REQUIRE(txt != std::string::npos);
+        std::string base = detail.substr(slash, txt - slash);
         CHECK(read_file(out + base + ".txt") == read_file(ref_out + base + ".txt"));
         CHECK(read_file(out + base + ".html") == read_file(ref_out + base + ".html"));
       }
