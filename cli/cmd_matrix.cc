@@ -98,7 +98,7 @@ void add_matrix(CLI::App& app, Context& ctx) {
       cell_w = std::max<size_t>(5, std::min(natural, room > 2 ? room - 2 : 0));
     }
     auto& out = ctx.out;
-    out << m.name << "\n";
+    out << wrap(m.name, ctx.width(), 2) << "\n";
     // Impact headings, over two or more lines when they do not fit on one.
     std::vector<std::vector<std::string>> heads;
     size_t head_lines = 1;
@@ -130,8 +130,9 @@ void add_matrix(CLI::App& app, Context& ctx) {
     }
     out << rule << "\n";
     out << pad("", label_w + 2) << m.impact.name << "\n";
-    out << "* above the appetite line (" << m.appetite_description << ")\n";
-    if (counted) out << "Numbers are how many risks a cell holds (`riskreg matrix --ids` lists them).\n";
+    out << wrap("* above the appetite line (" + m.appetite_description + ")", ctx.width(), 2) << "\n";
+    if (counted)
+      out << wrap("Numbers are how many risks a cell holds (`riskreg matrix --ids` lists them).", ctx.width()) << "\n";
     out << band_legend(m, depth) << "\n";
     out << total << " risks scored, " << above << " above the appetite line\n";
   });

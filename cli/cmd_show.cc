@@ -166,11 +166,13 @@ void add_show(CLI::App& app, Context& ctx) {
           << "): " << wrap(rule_set.message(*rule, facts, m), width, 4, text_width(head)) << "\n";
     }
     if (mitigation.ranked)
-      out << "If it no longer occurred of itself: the expected impact falls by " << fixed(mitigation.reduction, 4)
-          << " of " << fixed(mitigation.total, 4) << " (" << fixed(100 * mitigation.share, 1)
-          << "%; riskreg network --rank)\n";
+      out << wrap("If it no longer occurred of itself: the expected impact falls by " + fixed(mitigation.reduction, 4) +
+                      " of " + fixed(mitigation.total, 4) + " (" + fixed(100 * mitigation.share, 1) +
+                      "%; riskreg network --rank)",
+                  width, 2)
+          << "\n";
     else
-      out << "If it no longer occurred of itself: not ranked (" << mitigation.why_not << ")\n";
+      out << wrap("If it no longer occurred of itself: not ranked (" + mitigation.why_not + ")", width, 2) << "\n";
     if (opt->full) {
       field(out, "Vulnerability", r.vulnerability, width);
       list_block(out, "Triggers", r.triggers, width);

@@ -96,8 +96,9 @@ void finish_help(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) {
     auto it = examples().find(sub->get_name());
     if (it != examples().end())
-      sub->footer("\nExample" + std::string(it->second.find('\n') != std::string::npos ? "s" : "") + ":\n  " +
-                  it->second);
+      // After the command's own footer (network's explains its columns), when it has one.
+      sub->footer(sub->get_footer() + "\nExample" + std::string(it->second.find('\n') != std::string::npos ? "s" : "") +
+                  ":\n  " + it->second);
   }
   app.footer("\nRun `riskreg help COMMAND` (or `riskreg COMMAND --help`) for a command's options and an example.");
 }

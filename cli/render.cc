@@ -14,7 +14,7 @@
 namespace riskreg::cli {
 
 namespace {
-const char* env(const char* name) {
+const char* nonempty_env(const char* name) {
   const char* v = std::getenv(name);
   return v && *v ? v : nullptr;
 }
@@ -185,10 +185,10 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
 }
 
 ColourDepth colour_depth_from_env(bool stdout_is_terminal) {
-  if (!stdout_is_terminal || env("NO_COLOR")) return ColourDepth::None;
-  const char* term = env("TERM");
+  if (!stdout_is_terminal || nonempty_env("NO_COLOR")) return ColourDepth::None;
+  const char* term = nonempty_env("TERM");
   if (!term || std::strcmp(term, "dumb") == 0) return ColourDepth::None;
-  if (const char* ct = env("COLORTERM"); ct && (std::strcmp(ct, "truecolor") == 0 || std::strcmp(ct, "24bit") == 0))
+  if (const char* ct = nonempty_env("COLORTERM"); ct && (std::strcmp(ct, "truecolor") == 0 || std::strcmp(ct, "24bit") == 0))
     return ColourDepth::TrueColour;
   if (std::strstr(term, "256color")) return ColourDepth::Ansi256;
   return ColourDepth::Basic16;
@@ -197,7 +197,7 @@ ColourDepth colour_depth_from_env(bool stdout_is_terminal) {
 size_t terminal_width_from_env(bool stdout_is_terminal, int fd) {
   struct winsize ws {};
   if (stdout_is_terminal && ::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  if (const char* c = env("COLUMNS")) {
+  if (const char* c = nonempty_env("COLUMNS")) {
     char* end = nullptr;
     long n = std::strtol(c, &end, 10);
     if (end && *end == '\0' && n >= 20 && n <= 1000) return static_cast<size_t>(n);

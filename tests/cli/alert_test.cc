@@ -312,7 +312,7 @@ TEST_CASE("alert --to smtp: each recipient gets their message, once per period, 
         "[riskreg] Darlington Children's Services Departmental Plan 2009-2013 2026-11: 9 risks above appetite (1 new)");
   CHECK((*jan)["subject"].get<std::string>().ends_with(" - Jan Lefevre"));
   std::string rm_text = (*rm)["text"], jan_text = (*jan)["text"], ob_html = (*ob)["html"], ob_text = (*ob)["text"];
-  CHECK(rm_text.find("== Newly above appetite (1) ==\n\nR1  ") != std::string::npos);
+  CHECK(rm_text.find("== Newly above appetite (1), most severe first ==\n\nR1  ") != std::string::npos);
   CHECK(rm_text.find("R9  ") != std::string::npos);
   CHECK(jan_text.find("R2  Recruitment and retention of foster carers") != std::string::npos);
   CHECK(jan_text.find("R5  ") == std::string::npos);
@@ -515,7 +515,7 @@ TEST_CASE("alert to stdout: no false reassurance, no invented risk manager, dry 
   CHECK(nov.out.rfind("To: risk manager <rm@example.org>\n", 0) == 0);
   CHECK(nov.out.find("What changed:\n  1 newly above appetite: R1\n") != std::string::npos);
   CHECK(nov.out.find("re-scored by ") != std::string::npos);
-  CHECK(nov.out.find("Every risk above appetite is flagged ABOVE_APPETITE; the flag is not repeated below.") !=
+  CHECK(nov.out.find("Every risk above appetite is flagged ABOVE_APPETITE, NO_TARGET (not repeated below).") !=
         std::string::npos);
   CHECK(nov.out.find("    - ABOVE_APPETITE") == std::string::npos);
   CHECK(nov.out.find(", via R5") != std::string::npos);

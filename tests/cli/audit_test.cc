@@ -264,7 +264,7 @@ TEST_CASE("the newest entries deleted with their rows: verify passes alone, fail
                      dir.file("a.json") + " anchors entry 3 (" + log[2].hash + "): entry 3 was deleted\n");
 }
 
-TEST_CASE("a moved appetite line fails verify naming the entry; the manifest hashes the rules in force",
+TEST_CASE("a moved appetite line fails verify naming the entry, the manifest hashes the rules in force",
           "[cli][audit]") {
   TempDir dir;
   auto db = init_darlington(dir);

@@ -44,7 +44,7 @@ TEST_CASE("export: files 0600 and a CSV folder 0700 under umask 000", "[export][
     CHECK(mode_of(dir.file(std::string("csv/") + f)) == 0600);
 }
 
-TEST_CASE("export --mode widens deliberately; a folder gets search where it gives read", "[export][mode]") {
+TEST_CASE("export --mode widens deliberately, a folder gets search where it gives read", "[export][mode]") {
   TempDir dir;
   std::string db = init_darlington(dir);
   REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", dir.file("a.json"), "--mode", "0644"})

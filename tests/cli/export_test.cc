@@ -357,7 +357,7 @@ print("owners", [c.value for c in oh[1]], [(r[0], r[1], r[2], r[3].isoformat() i
 }
 
 TEST_CASE(
-    "export --format xlsx cuts text past Excel's cell limit, marks it, lists it in the manifest; CSV and "
+    "export --format xlsx cuts text past Excel's cell limit, marks it, lists it in the manifest, CSV and "
     "JSON keep it whole",
     "[cli][export][xlsx]") {
   TempDir dir;

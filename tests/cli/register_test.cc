@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "store/schema.h"
 #include "support.h"
 
 using namespace riskreg::test;
@@ -184,9 +185,8 @@ TEST_CASE("bad input: malformed data, no database, a newer database", "[cli][err
   std::string before = snapshot(db);
   auto newer = run_riskreg({"--db", db, "score", "R5", "B2", "--reason", "x"});
   CHECK(newer.exit_code == 7);
-  CHECK(newer.err == "riskreg: " + db +
-                         ": the register has schema version 42, newer than this riskreg understands (2); "
-                         "use a newer riskreg\n");
+  CHECK(newer.err == "riskreg: " + db + ": the register has schema version 42, newer than this riskreg understands (" +
+                         std::to_string(riskreg::current_schema_version()) + "); use a newer riskreg\n");
   CHECK(snapshot(db) == before);
 
   // A malformed data folder never replaces an existing register, even with --force.
@@ -276,7 +276,7 @@ RunResult must(const std::vector<std::string>& args, const std::map<std::string,
 }
 }  // namespace
 
-TEST_CASE("one vocabulary: a band by name or label in any case; unknown values refused", "[cli][vocabulary]") {
+TEST_CASE("one vocabulary: a band by name or label in any case, unknown values refused", "[cli][vocabulary]") {
   TempDir dir;
   std::string db = init_darlington(dir);
   std::string by_name = must({"--db", db, "list", "--band", "very-high", "--csv"}).out;
@@ -394,10 +394,11 @@ TEST_CASE("score: the cascade is advisory, in a line", "[cli][score]") {
   auto down = must({"--db", db, "score", "6", "D4", "--reason", "settled", "--as", "tester"}).out;
   CHECK(down ==
         "R6  Maintaining core services while managing change\n"
-        "  B2 -> D4  band medium  within appetite\n"
+        "  B2 -> D4  band low  within appetite\n"
         "  crossed the appetite line: now within appetite\n"
         "  recorded as assessment #11 by tester at 2026-11-23T09:00:00Z\n"
-        "  cascade: nothing moves (an improvement does not propagate under rules/cascade.toml)\n");
+        "  cascade: nothing moves (an improvement does not propagate under\n"
+        "    rules/cascade.toml)\n");  // wrapped at 80 columns (not a terminal)
   auto stale = run_riskreg({"--db", db, "score", "2", "B3", "--reason", "x", "--expect", "B3"});
   CHECK(stale.exit_code == 8);
   CHECK(stale.err ==

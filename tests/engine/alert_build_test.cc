@@ -116,7 +116,7 @@ TEST_CASE("the November alert: newly above, still above, dropped below, against 
   CHECK(a.changes[1].ids == std::vector<std::string>{"R5"});
   CHECK(a.changes[2].what == "dropped below appetite");
   // ABOVE_APPETITE is carried by every risk above appetite: named once, not under each.
-  CHECK(a.common_flags == std::vector<std::string>{"ABOVE_APPETITE"});
+  CHECK(a.common_flags == std::vector<std::string>{"ABOVE_APPETITE", "NO_TARGET"});  // no risk has a target
   for (const auto& f : r1.flags) CHECK(f.rfind("ABOVE_APPETITE", 0) != 0);
   CHECK_FALSE(r1.flags.empty());
   // Most severe first: each list by band, then cell.
@@ -188,8 +188,8 @@ TEST_CASE("rendering: plain text verbatim, HTML escaped, owners get only their r
   CHECK(s.subject ==
         "[riskreg] Darlington Children's Services Departmental Plan 2009-2013 2026-11: "
         "8 risks above appetite (1 new)");
-  CHECK(s.text.find("== Newly above appetite (1) ==") != std::string::npos);
-  CHECK(s.text.find("== Dropped below appetite since last period (1) ==") != std::string::npos);
+  CHECK(s.text.find("== Newly above appetite (1), most severe first ==") != std::string::npos);
+  CHECK(s.text.find("== Dropped below appetite since last period (1), most severe first ==") != std::string::npos);
   CHECK(s.text.find("owner O'Brien & <Sons>") != std::string::npos);
   CHECK(s.html.find("O&#39;Brien &amp; &lt;Sons&gt;") != std::string::npos);
   CHECK(s.html.find("<Sons>") == std::string::npos);
@@ -314,7 +314,7 @@ TEST_CASE("templates: a broken one is refused at file:line:col", "[alert]") {
   CHECK(message("{{> part}}") == "t.mustache:1:1: partials ({{> name}}) are not supported in alert templates");
 }
 
-TEST_CASE("addresses: only plain local@domain; headers refuse controls", "[alert]") {
+TEST_CASE("addresses: only plain local@domain, headers refuse controls", "[alert]") {
   for (auto good : {"jan@example.org", "o'brien+alerts@mail.example.co.uk", "a@localhost"})
     CHECK(alert::valid_address(good));
   for (auto bad : {"Jan Lefevre", "a@b@c", "<a@b.org>", "a@b.org\r\nRCPT TO:<evil@x.org>", "a b@c.org", "a@-b.org",

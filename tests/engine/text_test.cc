@@ -56,7 +56,7 @@ TEST_CASE("valid_utf8 rejects truncated sequences, stray continuation bytes and 
   CHECK_FALSE(valid_utf8(std::string("a\0b", 3)));
 }
 
-TEST_CASE("find_control: C0, DEL and C1 controls; tabs and line breaks only in multi-line text", "[text]") {
+TEST_CASE("find_control: C0, DEL and C1 controls, tabs and line breaks only in multi-line text", "[text]") {
   using riskreg::find_control;
   using riskreg::TextLines;
   CHECK_FALSE(find_control("Ann O'Brien – café", TextLines::Single));
