@@ -188,7 +188,8 @@ ColourDepth colour_depth_from_env(bool stdout_is_terminal) {
   if (!stdout_is_terminal || nonempty_env("NO_COLOR")) return ColourDepth::None;
   const char* term = nonempty_env("TERM");
   if (!term || std::strcmp(term, "dumb") == 0) return ColourDepth::None;
-  if (const char* ct = nonempty_env("COLORTERM"); ct && (std::strcmp(ct, "truecolor") == 0 || std::strcmp(ct, "24bit") == 0))
+  if (const char* ct = nonempty_env("COLORTERM");
+      ct && (std::strcmp(ct, "truecolor") == 0 || std::strcmp(ct, "24bit") == 0))
     return ColourDepth::TrueColour;
   if (std::strstr(term, "256color")) return ColourDepth::Ansi256;
   return ColourDepth::Basic16;
