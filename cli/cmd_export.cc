@@ -1,5 +1,6 @@
 // riskreg export: the register, its history, its feed links and a manifest, as CSV files or
 // one JSON file, an XLSX workbook or an HTML page, now or as it stood at a date (engine/io/export.h).
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -16,7 +17,7 @@ struct ExportOptions {
   std::string out;
   std::string as_of;
   bool force = false;
-  std::string mode;
+  std::optional<std::string> mode;  // given, even empty, it is checked
 };
 
 /// `YYYY-MM-DD` means the end of that day (everything assessed on it counts);
@@ -49,7 +50,7 @@ void add_export(CLI::App& app, Context& ctx) {
                   : opt->format == "json" ? ExportFormat::Json
                   : opt->format == "xlsx" ? ExportFormat::Xlsx
                                           : ExportFormat::Html;
-    unsigned mode = opt->mode.empty() ? 0600 : parse_export_mode(opt->mode);
+    unsigned mode = opt->mode ? parse_export_mode(*opt->mode) : 0600u;
     std::optional<std::string> as_of;
     if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
     TerminalProgress progress(ctx.err, "export", TerminalProgress::stderr_is_terminal());

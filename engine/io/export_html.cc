@@ -140,6 +140,7 @@ svg#feedgraph,svg#heatmap{max-width:100%;height:auto}
 details summary{cursor:pointer;color:#1f4fa8;font-size:12px}
 table.hist{font-size:12px;margin-top:4px}
 table.hist th,table.hist td{padding:2px 6px}
+table.hist td:first-child{white-space:nowrap}
 table.hist th{position:static}
 .tools{margin:0 0 10px;display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .tools[hidden]{display:none}
