@@ -19,6 +19,8 @@ REPORTS="$PWD/$B/sanitizer-reports"
 rm -rf "$REPORTS"
 mkdir -p "$REPORTS"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:log_path=$REPORTS/asan"
+# Leaks that libraries keep until exit (scripts/lsan.supp: fontconfig's and Graphviz's caches).
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$REPORTS/ubsan"
 # Every riskreg process starts several times slower under the sanitizers: the tests that start
 # them by the hundred (concurrency, crash) repeat a quarter as often here (tests/support.h).

@@ -2,6 +2,7 @@
 // builds (dependencies computed by dpkg-shlibdeps), unpacked into a temporary root and run from
 // there. Neither refers to the source tree: riskreg finds its data and modules from its own place.
 #include <sys/wait.h>
+#include <cstdlib>
 
 #include <cstdio>
 #include <filesystem>
@@ -33,10 +34,18 @@ Shell sh(const std::string& cmd) {
   return s;
 }
 
+/// The sanitizers' settings, passed through as riskreg_env does (scripts/sanitize.sh).
+std::string sanitizer_env() {
+  std::string s;
+  for (const char* k : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+    if (const char* v = std::getenv(k)) s += std::string(" ") + k + "='" + v + "'";
+  return s;
+}
+
 /// An installed riskreg run with a clean environment: no RISKREG_HOME, nothing from the build.
 Shell run_installed(const std::string& bin, const std::string& home, const std::string& args) {
-  return sh("env -i PATH=/usr/bin:/bin HOME=" + home + " RISKREG_NOW=2026-12-06T00:00:00Z NO_COLOR=1 " + bin + " " +
-            args);
+  return sh("env -i PATH=/usr/bin:/bin HOME=" + home + sanitizer_env() +
+            " RISKREG_NOW=2026-12-06T00:00:00Z NO_COLOR=1 " + bin + " " + args);
 }
 
 /// `init`, `list --above-appetite` and `export --format html` (which loads the Graphviz module)
@@ -84,8 +93,9 @@ TEST_CASE("cmake --install puts riskreg, its modules, data, docs and units under
             .find("\nExecStart=" + prefix + "/bin/riskreg alert ") != std::string::npos);
   runs_from(prefix + "/bin/riskreg", dir);
   // RISKREG_HOME still decides where the data comes from.
-  auto other = sh("env -i PATH=/usr/bin:/bin HOME=" + dir.path() + " RISKREG_HOME=" + dir.file("nowhere") + " " +
-                  prefix + "/bin/riskreg --db " + dir.file("other.db") + " init");
+  auto other =
+      sh("env -i PATH=/usr/bin:/bin HOME=" + dir.path() + sanitizer_env() + " RISKREG_HOME=" + dir.file("nowhere") +
+         " " + prefix + "/bin/riskreg --db " + dir.file("other.db") + " init");
   CHECK(other.exit_code != 0);
   CHECK(other.out.find(dir.file("nowhere")) != std::string::npos);
   CHECK_FALSE(fs::exists(dir.file("other.db")));
