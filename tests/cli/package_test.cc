@@ -144,8 +144,12 @@ TEST_CASE("the .deb: computed dependencies, the files in place, and it runs unpa
   REQUIRE(sh("dpkg-deb -x " + deb + " " + root).exit_code == 0);
   CHECK(read_file(root + "/usr/lib/systemd/system/riskreg-alert.service").find("\nExecStart=/usr/bin/riskreg alert ") !=
         std::string::npos);
-  // Nothing in the packaged program names the tree it was built from.
+  // Nothing in the packaged program names the tree it was built from. (AddressSanitizer's
+  // instrumentation records each global's source file in the binary, so the sanitizer stage
+  // cannot check this; the test stage does.)
+#ifndef __SANITIZE_ADDRESS__
   auto binary = read_file(root + "/usr/bin/riskreg");
   CHECK(binary.find(RISKREG_SOURCE_DIR) == std::string::npos);
+#endif
   runs_from(root + "/usr/bin/riskreg", dir);
 }
