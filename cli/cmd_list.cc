@@ -16,6 +16,7 @@ namespace riskreg::cli {
 namespace {
 struct ListOptions {
   bool above = false;
+  bool all = false;
   bool json = false;
   bool csv = false;
   std::string owner;
@@ -115,6 +116,7 @@ void add_list(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ListOptions>();
   auto* cmd = app.add_subcommand("list", "List the risks: id, title, owner, current, target, band, appetite");
   cmd->add_flag("--above-appetite", opt->above, "Only risks above the appetite line");
+  cmd->add_flag("--all", opt->all, "Closed risks too (`riskreg close`), marked closed");
   cmd->add_option("--owner", opt->owner, "Only risks owned by NAME (any case)");
   cmd->add_option("--band", opt->band, "Only risks in BAND: its name or label, any case (very-high = \"Very high\")");
   auto* j = cmd->add_flag("--json", opt->json, "JSON output (one array)");
@@ -123,18 +125,20 @@ void add_list(CLI::App& app, Context& ctx) {
     const Matrix& m = ctx.matrix();
     const Band* band = opt->band.empty() ? nullptr : &band_named(m, opt->band);
     auto keep = [&](const RiskView& v) {
+      if (v.state.closed && !opt->all) return false;
       if (opt->above && !v.above_appetite) return false;
       if (!opt->owner.empty() && !same_owner(v.state.owner.value_or(""), opt->owner)) return false;
       if (band && (!v.band || v.band->name != band->name)) return false;
       return true;
     };
     if (opt->csv) {
-      write_csv_row(ctx.out, {"id", "title", "owner", "current", "target", "band", "above_appetite"});
+      write_csv_row(ctx.out, {"id", "title", "owner", "current", "target", "band", "above_appetite", "status"});
       ctx.store().for_each_risk([&](const RiskState& s) {
         auto v = view_of(s, m);
         if (!keep(v)) return;
-        write_csv_row(ctx.out, {s.id, s.title, s.owner.value_or(""), score_text(m, v.current), score_text(m, v.target),
-                                v.band ? v.band->name : "", v.above_appetite ? "yes" : "no"});
+        write_csv_row(ctx.out,
+                      {s.id, s.title, s.owner.value_or(""), score_text(m, v.current), score_text(m, v.target),
+                       v.band ? v.band->name : "", v.above_appetite ? "yes" : "no", s.closed ? "closed" : "open"});
       });
       return;
     }
@@ -160,6 +164,7 @@ void add_list(CLI::App& app, Context& ctx) {
                             {"target", v.target ? nlohmann::json(m.format(*v.target)) : nlohmann::json()},
                             {"band", v.band ? nlohmann::json(v.band->name) : nlohmann::json()},
                             {"above_appetite", v.above_appetite},
+                            {"status", s.closed ? "closed" : "open"},
                             {"flags", flags_of(s)}};
         ctx.out << (first ? "\n  " : ",\n  ") << e.dump();
         first = false;
@@ -180,7 +185,10 @@ void add_list(CLI::App& app, Context& ctx) {
                  {v.current ? m.format(*v.current) : "-", ""},
                  {v.target ? m.format(*v.target) : "-", ""},
                  {v.band ? v.band->name : "-", v.band ? colour_code(v.band->colour, depth) : ""},
-                 {v.above_appetite ? "ABOVE" : "within", v.above_appetite ? above_colour : ""},
+                 {s.closed           ? "closed"
+                  : v.above_appetite ? "ABOVE"
+                                     : "within",
+                  !s.closed && v.above_appetite ? above_colour : ""},
                  {flags.empty() ? "-" : join(flags, ","), ""}});
     });
     size_t rows = table.finish();

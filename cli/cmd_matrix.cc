@@ -52,6 +52,7 @@ void add_matrix(CLI::App& app, Context& ctx) {
     std::vector<std::vector<std::string>> cells(m.cell_count());
     int above = 0, total = 0;
     ctx.store().for_each_risk([&](const RiskState& s) {
+      if (s.closed) return;  // closed: off the matrix (its history stays)
       auto v = view_of(s, m);
       if (!v.current) return;
       cells[m.index(*v.current)].push_back(s.id);

@@ -29,11 +29,21 @@ void add_generate(CLI::App& app, Context& ctx);    // issue 8: cmd_generate.cc
 void add_migrate(CLI::App& app, Context& ctx);     // issue 9: cmd_migrate.cc
 void add_help(CLI::App& app, Context& ctx);        // issue 21: cmd_help.cc
 void add_completion(CLI::App& app, Context& ctx);  // issue 21: cmd_completion.cc (hidden)
+// issue 19, the lifecycle: cmd_add.cc, cmd_edit.cc, ...
+void add_add(CLI::App& app, Context& ctx);
+void add_edit(CLI::App& app, Context& ctx);
+void add_target(CLI::App& app, Context& ctx);
+void add_close(CLI::App& app, Context& ctx);
+void add_reopen(CLI::App& app, Context& ctx);
+void add_review(CLI::App& app, Context& ctx);
+void add_note(CLI::App& app, Context& ctx);
+void add_log(CLI::App& app, Context& ctx);
 
 inline constexpr AddCommand kCommands[] = {
-    add_init,   add_list,  add_show,     add_score,   add_owner,   add_matrix,     add_flags,
-    add_rules,  add_trace, add_cascade,  add_graph,   add_network, add_audit,      add_export,
-    add_import, add_alert, add_generate, add_migrate, add_help,    add_completion,
+    add_init,   add_list,   add_show,     add_score,   add_owner,   add_matrix,     add_flags,
+    add_rules,  add_trace,  add_cascade,  add_graph,   add_network, add_audit,      add_export,
+    add_import, add_alert,  add_generate, add_migrate, add_help,    add_completion, add_add,
+    add_edit,   add_target, add_close,    add_reopen,  add_review,  add_note,       add_log,
 };
 
 }  // namespace riskreg::cli

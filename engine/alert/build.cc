@@ -51,7 +51,10 @@ Period make_period(int y, unsigned mo, const date::time_zone* tz) {
 
 std::map<std::string, RiskView> read_as_of(Store& store, const Matrix& m, const std::string& at) {
   std::map<std::string, RiskView> out;
-  store.for_each_risk_as_of(at, [&](const RiskState& s) { out.emplace(s.id, view_of(s, m)); });
+  // A risk closed by then is no longer managed: it leaves the alert (its history stays).
+  store.for_each_risk_as_of(at, [&](const RiskState& s) {
+    if (!s.closed) out.emplace(s.id, view_of(s, m));
+  });
   return out;
 }
 

@@ -41,6 +41,30 @@ std::string owner_detail(const OwnerChange& c) {
   return json{{"owner", c.owner}, {"reason", c.reason}, {"change", c.id}}.dump();
 }
 
+bool is_change_kind(const std::string& action) {
+  for (const char* k : kChangeKinds)
+    if (action == k) return true;
+  return false;
+}
+
+std::string change_detail(const ChangeRow& row) {
+  return json{{"change", row.id}, {"field", row.field}, {"from", row.from}, {"to", row.to}, {"reason", row.reason}}
+      .dump();
+}
+
+std::optional<RecordedChange> change_of(const std::string& detail) {
+  json d = json::parse(detail, nullptr, false);
+  if (!d.is_object() || !d.contains("change") || !d["change"].is_number_integer()) return std::nullopt;
+  RecordedChange r;
+  r.change = d["change"].get<int64_t>();
+  auto text = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : ""; };
+  r.field = text("field");
+  r.from = text("from");
+  r.to = text("to");
+  r.reason = text("reason");
+  return r;
+}
+
 std::optional<RecordedOwner> owner_of(const std::string& detail) {
   json d = json::parse(detail, nullptr, false);
   if (!d.is_object() || !d.contains("change") || !d["change"].is_number_integer()) return std::nullopt;
@@ -64,6 +88,15 @@ void log_committed(const char* action, const std::string& entity, int64_t seq, c
 std::string score_conflict(const std::string& id) {
   return id + ": the score is no longer the expected one (someone re-scored it); check it with 'riskreg show " + id +
          "' and try again";
+}
+
+std::string version_conflict(const std::string& id, int64_t expected, int64_t actual) {
+  return id + ": its version is " + std::to_string(actual) + ", not the expected " + std::to_string(expected) +
+         " (someone changed it); check it with 'riskreg show " + id + " --history' and try again";
+}
+
+std::string risk_exists(const std::string& id) {
+  return id + " is already a risk of the register; choose another id, or leave --id out for the next free one";
 }
 
 std::string import_created_since(const std::string& id) {

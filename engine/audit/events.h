@@ -17,6 +17,17 @@ inline constexpr const char* kScore = "score";
 inline constexpr const char* kOwner = "owner";
 inline constexpr const char* kImport = "import";
 inline constexpr const char* kAlert = "alert";
+// The lifecycle's events: one ChangeRow each (store/changes.h), the entry's action its kind.
+inline constexpr const char* kAdd = "add";
+inline constexpr const char* kEdit = "edit";
+inline constexpr const char* kTarget = "target";
+inline constexpr const char* kClose = "close";
+inline constexpr const char* kReopen = "reopen";
+inline constexpr const char* kReview = "review";
+inline constexpr const char* kNote = "note";
+/// Every kind a ChangeRow may have, in the order `riskreg log --kind` lists them.
+inline constexpr const char* kChangeKinds[] = {kAdd, kEdit, kTarget, kClose, kReopen, kReview, kNote};
+bool is_change_kind(const std::string& action);
 
 /// "create" (entity "register"): the register's name, each rules file's SHA-256 by name, the
 /// reason, the counts, and the initial assessments (ids 1..last) by count and digest.
@@ -35,6 +46,17 @@ std::string owner_detail(const OwnerChange& change);
 /// the message's SHA-256 (never the server's answer, which may hold a secret).
 std::string alert_detail(const AlertDelivery& delivery);
 
+/// A lifecycle change (entity the risk id, action its kind, actor and time the change's): the
+/// change's id, field, value before and after, and the reason.
+std::string change_detail(const ChangeRow& row);
+/// What a change's entry records, read back from its detail (audit verify); none when the
+/// detail is not such an object.
+struct RecordedChange {
+  int64_t change = 0;
+  std::string field, from, to, reason;
+};
+std::optional<RecordedChange> change_of(const std::string& detail);
+
 /// What a "score" or "owner" entry records, read back from its detail (audit verify); none
 /// when the detail is not such an object.
 struct RecordedOwner {
@@ -50,6 +72,10 @@ void log_committed(const char* action, const std::string& entity, int64_t seq, c
 
 /// The lost-update guard refused a re-score: `risk_id`'s score is not the expected one.
 std::string score_conflict(const std::string& risk_id);
+/// The lost-update guard refused a change: `risk_id` has another version than the expected one.
+std::string version_conflict(const std::string& risk_id, int64_t expected, int64_t actual);
+/// An id given to `add` is already a risk's.
+std::string risk_exists(const std::string& risk_id);
 /// An import's row no longer matches the register it was checked against.
 std::string import_created_since(const std::string& risk_id);
 std::string import_removed_since(const std::string& risk_id);

@@ -8,6 +8,7 @@
 
 #include "audit/chain.h"
 #include "audit/events.h"
+#include "store/changes.h"
 
 namespace riskreg {
 
@@ -84,6 +85,82 @@ void check_rules(Store& store, const std::vector<AuditEntry>& log, std::vector<A
       problem(r.entry->seq, std::nullopt,
               "the rules file " + q(name) + " recorded by entry " + std::to_string(r.entry->seq) +
                   " is missing from the register (deleted)");
+}
+
+/// The lifecycle's changes (store/changes.h): each row against its own entry, each entry
+/// against its row, and each risk's stored fields against the last change of each (a field
+/// edited in the risks table, or a risk closed there, differs from what the history says).
+void check_changes(Store& store, const std::vector<AuditEntry>& log, std::vector<AuditProblem>& problems) {
+  auto problem = [&](std::optional<int64_t> entry, std::string message) {
+    problems.push_back({entry, std::nullopt, std::move(message)});
+  };
+  struct Recorded {
+    const AuditEntry* entry;
+    events::RecordedChange change;
+  };
+  std::map<int64_t, Recorded> recorded;
+  for (const auto& e : log) {
+    if (!events::is_change_kind(e.action)) continue;
+    auto c = events::change_of(e.detail);
+    if (!c) {
+      problem(e.seq, "entry " + std::to_string(e.seq) + " was edited: it names no change");
+      continue;
+    }
+    if (!recorded.emplace(c->change, Recorded{&e, *c}).second)
+      problem(e.seq, "entry " + std::to_string(e.seq) + " records change " + std::to_string(c->change) +
+                         " a second time (inserted)");
+  }
+  std::set<int64_t> matched;
+  // The fields each risk should hold, by the changes in order.
+  std::map<std::string, std::map<std::string, std::string>> expected;
+  store.for_each_change([&](const ChangeRow& row) {
+    const std::string name = "change " + std::to_string(row.id) + " (" + row.subject + " " + row.field + ")";
+    auto it = recorded.find(row.id);
+    if (it == recorded.end()) {
+      problem(std::nullopt, name + " has no audit entry (inserted outside riskreg, or its entry was deleted)");
+    } else {
+      matched.insert(row.id);
+      const AuditEntry& e = *it->second.entry;
+      const auto& c = it->second.change;
+      const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
+          {"kind", {row.kind, e.action}},  {"risk", {row.subject, e.entity}},
+          {"field", {row.field, c.field}}, {"from", {row.from, c.from}},
+          {"to", {row.to, c.to}},          {"reason", {row.reason, c.reason}},
+          {"by", {row.by, e.actor}},       {"at", {row.at, e.at}},
+      };
+      for (const auto& [field, v] : fields)
+        if (v.first != v.second) {
+          problem(e.seq, name + " was edited: " + field + " is " + q(v.first) + ", audit entry " +
+                             std::to_string(e.seq) + " recorded " + q(v.second));
+          break;
+        }
+    }
+    auto& want = expected[row.subject];
+    if (row.field == "risk") {
+      if (auto start = changes::fields_of_add(row.to))
+        for (auto& [f, v] : *start) want[f] = v;
+    } else if (row.field != "note") {
+      want[row.field] = row.to;
+    }
+  });
+  for (const auto& [id, rec] : recorded)
+    if (!matched.count(id))
+      problem(rec.entry->seq, "entry " + std::to_string(rec.entry->seq) + " records change " + std::to_string(id) +
+                                  " (" + rec.entry->entity + "), which is missing from the history (deleted)");
+  for (const auto& [risk_id, want] : expected) {
+    auto r = store.risk(risk_id);
+    auto s = store.risk_state(risk_id);
+    if (!r || !s) continue;  // (its changes name it: a deleted risk fails their join, above)
+    auto have = changes::fields_of(*r, *s);
+    for (const auto& [field, value] : want) {
+      auto it = have.find(field);
+      if (it != have.end() && it->second != value) {
+        problem(std::nullopt, risk_id + ": its " + field + " is " + q(it->second) +
+                                  ", not what its last change recorded, " + q(value) + " (the risks table was edited)");
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -307,6 +384,7 @@ AuditVerification verify_audit(Store& store, const std::vector<Anchor>& anchors)
                     rec.first->entity + "), which is missing from the history (deleted)");
   }
   check_rules(store, log, out.problems);
+  check_changes(store, log, out.problems);
 
   // Each risk's current score is its latest assessment (the pointer lives in a table
   // that is not append-only).

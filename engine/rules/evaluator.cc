@@ -74,6 +74,14 @@ Value field_value(Field f, const RiskFacts& r) {
       return num(r.upstream);
     case Field::UpstreamAbove:
       return num(r.upstream_above);
+    case Field::Closed:
+      return num(r.closed);
+    case Field::NextReview:
+      return r.next_review ? Value{0, *r.next_review, false} : Value{0, {}, true};
+    case Field::DaysToReview:
+      return opt(r.days_to_review);
+    case Field::DaysSinceReview:
+      return opt(r.days_since_review);
   }
   return {0, {}, true};
 }

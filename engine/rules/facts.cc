@@ -67,6 +67,10 @@ const std::vector<FieldInfo>& fields() {
       {Field::Mitigations, "mitigations", Type::Number, false, false},
       {Field::Upstream, "upstream", Type::Number, false, false},
       {Field::UpstreamAbove, "upstream_above", Type::Number, false, false},
+      {Field::Closed, "closed", Type::Bool, false, false},
+      {Field::NextReview, "next_review", Type::String, true, false},
+      {Field::DaysToReview, "days_to_review", Type::Number, true, false},
+      {Field::DaysSinceReview, "days_since_review", Type::Number, true, false},
   };
   return all;
 }
@@ -142,6 +146,22 @@ void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, co
   f.priorities = s.priorities;
   f.actions = s.actions;
   f.above_appetite = above;
+  f.closed = s.closed;
+  f.next_review.reset();
+  f.days_to_review.reset();
+  f.days_since_review.reset();
+  auto days_from_now = [&](const std::string& date) -> std::optional<double> {
+    auto t = parse_timestamp(date);
+    if (!t) return std::nullopt;
+    return std::floor(static_cast<double>((*t - now).count()) / 86400.0);
+  };
+  if (!s.next_review.empty()) {
+    f.next_review = s.next_review;
+    f.days_to_review = days_from_now(s.next_review);
+  }
+  if (!s.last_review.empty())
+    if (auto t = parse_timestamp(s.last_review))
+      f.days_since_review = std::floor(static_cast<double>((now - *t).count()) / 86400.0);
   if (v.current) {
     f.likelihood = v.current->likelihood;
     f.impact = v.current->impact;
@@ -189,7 +209,10 @@ RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
               s.previous ? std::optional(s.previous->score) : std::nullopt,
               s.current ? s.current->at : "",
               s.priorities,
-              s.actions};
+              s.actions,
+              s.closed,
+              s.next_review,
+              s.last_review};
   fill_facts(f, b, {v.current, v.previous, v.target}, v.above_appetite, m, now, times);
   return f;
 }

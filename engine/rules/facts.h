@@ -54,6 +54,10 @@ enum class Field : uint8_t {
   Mitigations,
   Upstream,
   UpstreamAbove,
+  Closed,
+  NextReview,
+  DaysToReview,
+  DaysSinceReview,
 };
 
 struct FieldInfo {
@@ -88,6 +92,10 @@ struct RiskFacts {
   Direction direction = Direction::None;
   int priorities = 0, actions = 0;
   int upstream = 0, upstream_above = 0;
+  bool closed = false;
+  std::optional<std::string> next_review;  ///< YYYY-MM-DD
+  /// Whole days from now to the next review (negative: overdue), and since the last review.
+  std::optional<double> days_to_review, days_since_review;
 };
 
 /// The facts of one risk, without its feed counts (upstream, upstream_above stay 0).

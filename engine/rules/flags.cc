@@ -7,8 +7,9 @@ namespace riskreg::rules {
 std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts, size_t split_from) {
   auto part = [&](size_t first, size_t last, std::vector<Flag>& out) {
     for (size_t i = first; i < last; ++i)
-      for (const auto& rule : set.rules)
-        if (rule.condition.matches(facts[i])) out.push_back({i, &rule});
+      if (!facts[i].closed)  // a closed risk is managed no more: no flag
+        for (const auto& rule : set.rules)
+          if (rule.condition.matches(facts[i])) out.push_back({i, &rule});
   };
   // A large register in two halves at once; the second half's flags follow the first's.
   const size_t n = facts.size(), half = worth_splitting(n, split_from) ? n / 2 : n;
@@ -22,7 +23,8 @@ std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& fac
 size_t count_matches(const RuleSet& set, const std::vector<RiskFacts>& facts) {
   size_t n = 0;
   for (const auto& f : facts)
-    for (const auto& rule : set.rules) n += rule.condition.matches(f);
+    if (!f.closed)
+      for (const auto& rule : set.rules) n += rule.condition.matches(f);
   return n;
 }
 
@@ -45,7 +47,7 @@ RiskFlagger::RiskFlagger(Store& store, const Matrix& m, const RuleSet& set, Time
 
 std::vector<const Rule*> RiskFlagger::fired(const RiskState& s) {
   std::vector<const Rule*> out;
-  if (set_.rules.empty()) return out;
+  if (set_.rules.empty() || s.closed) return out;
   RiskFacts f = needs_upstream_ ? load_risk_facts(store_, m_, s.id, now_) : facts_of(view_of(s, m_), m_, now_);
   for (const auto& rule : set_.rules)
     if (rule.condition.matches(f)) out.push_back(&rule);

@@ -20,7 +20,7 @@ struct Flag {
 /// A register of at least this many risks is evaluated in two halves at once.
 inline constexpr size_t kEvaluateSplitFrom = 50000;
 
-/// Flags of every risk, in risk order then rule order; in two halves at once (on two
+/// Flags of every open risk (a closed one has none), in risk order then rule order; in two halves at once (on two
 /// cores) from `split_from` risks.
 std::vector<Flag> evaluate(const RuleSet& set, const std::vector<RiskFacts>& facts,
                            size_t split_from = kEvaluateSplitFrom);

@@ -73,6 +73,12 @@ class PgStore : public Store {
   AppendedAssessment append_assessment(const NewAssessment& a) override;
   std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
   AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) override;
+  // store/pg_changes.cc
+  AppliedChange apply_change(const ChangeRequest& c) override;
+  ChangeRow add_risk(const NewRisk& r) override;
+  std::vector<ChangeRow> changes(const std::string& risk_id) override;
+  void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
+  int64_t risk_version(const std::string& risk_id) override;
   /// In store/pg_import.cc.
   ImportResult import_risks(const ImportBatch& batch) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,

@@ -105,6 +105,22 @@ CREATE TABLE imports (
       R"sql(
 ALTER TABLE priorities ADD COLUMN change_drivers_table TEXT NOT NULL DEFAULT '[]';
 )sql",
+      // 4: the lifecycle (store/changes.h): each risk's status and review dates, and the
+      // append-only changes (add, edit, target, close, reopen, review, note) that set them.
+      R"sql(
+ALTER TABLE risks ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE risks ADD COLUMN next_review TEXT NOT NULL DEFAULT '';
+ALTER TABLE risks ADD COLUMN last_review TEXT NOT NULL DEFAULT '';
+CREATE TABLE changes (
+  id INTEGER PRIMARY KEY, risk INTEGER NOT NULL REFERENCES risks(key), kind TEXT NOT NULL, field TEXT NOT NULL,
+  from_value TEXT NOT NULL, to_value TEXT NOT NULL, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL,
+  reason TEXT NOT NULL);
+CREATE INDEX changes_by_risk ON changes(risk, id);
+CREATE TRIGGER changes_append_only_u BEFORE UPDATE ON changes
+  BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
+CREATE TRIGGER changes_append_only_d BEFORE DELETE ON changes
+  BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
+)sql",
   };
   return m;
 }

@@ -175,7 +175,7 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
   if (first >= last) return;
   Rows st(db,
           "SELECT key, id, title, owner, target_likelihood, target_impact, current_assessment, "
-          "previous_assessment FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
+          "previous_assessment, status, next_review, last_review FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
   st.bind(1, layout.key_at(first));
   st.bind(2, layout.key_at(last - 1));
   RiskBrief b;
@@ -215,6 +215,9 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
       b.assessed_at.clear();
     b.priorities = layout.priorities[pos];
     b.actions = layout.actions[pos];
+    b.closed = st.text(8) == "closed";
+    b.next_review.assign(st.text(9));
+    b.last_review.assign(st.text(10));
     risk(worker, pos, b);
   }
   if (pos != last) throw Error(ErrorKind::Internal, path + ": the register changed under a read transaction");

@@ -66,7 +66,8 @@ SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
-       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key)
+       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key),
+       r.status, r.next_review, r.last_review
 FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
@@ -102,7 +103,8 @@ Risk read_risk(SQLite::Statement& st) {
 const char* kStateScan = R"sql(
 SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
-       p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason, r.key
+       p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason, r.key,
+       r.status, r.next_review, r.last_review
 FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
@@ -120,6 +122,13 @@ FROM priority_risks pr
 GROUP BY pr.risk ORDER BY pr.risk
 )sql";
 
+/// status, next_review and last_review from columns first .. first+2.
+void read_lifecycle(SQLite::Statement& st, int first, RiskState& s) {
+  s.closed = st.getColumn(first).getString() == "closed";
+  assign_text(st, first + 1, s.next_review);
+  assign_text(st, first + 2, s.last_review);
+}
+
 RiskState read_state(SQLite::Statement& st) {
   RiskState s;
   s.id = st.getColumn(0).getString();
@@ -130,6 +139,7 @@ RiskState read_state(SQLite::Statement& st) {
   if (!st.getColumn(11).isNull()) s.previous = read_assessment(st, 11, s.id);
   s.priorities = st.getColumn(17).getInt();
   s.actions = st.getColumn(18).getInt();
+  read_lifecycle(st, 19, s);
   return s;
 }
 
@@ -532,7 +542,13 @@ void SqliteStore::for_each_risk_as_of(const std::string& as_of, const std::funct
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
-       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key)
+       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'status'
+                 AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), 'open'),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'next_review'
+                 AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), ''),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'last_review'
+                 AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), '')
 FROM risks r JOIN at_time t ON t.key = r.key
 JOIN assessments c ON c.id = t.cur
 LEFT JOIN assessments p ON p.id = t.prev
@@ -557,6 +573,7 @@ void SqliteStore::for_each_risk(const std::function<void(const RiskState&)>& vis
       bool here = more_counts && counts.getColumn(0).getInt64() == key;
       s.priorities = here ? counts.getColumn(1).getInt() : 0;
       s.actions = here ? counts.getColumn(2).getInt() : 0;
+      read_lifecycle(st, 18, s);
       visit(s);
     }
   });

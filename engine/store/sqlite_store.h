@@ -60,6 +60,12 @@ class SqliteStore : public Store {
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
                            const std::string& reason) override;
   std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) override;
+  // store/sqlite_changes.cc
+  AppliedChange apply_change(const ChangeRequest& c) override;
+  ChangeRow add_risk(const NewRisk& r) override;
+  std::vector<ChangeRow> changes(const std::string& risk_id) override;
+  void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
+  int64_t risk_version(const std::string& risk_id) override;
 
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }

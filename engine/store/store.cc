@@ -84,6 +84,9 @@ void Store::scan_register(const std::function<void(size_t risks, unsigned worker
     b.assessed_at = s.current ? s.current->at : std::string();
     b.priorities = s.priorities;
     b.actions = s.actions;
+    b.closed = s.closed;
+    b.next_review = s.next_review;
+    b.last_review = s.last_review;
     size_t at = position.size();
     position.emplace(s.id, at);
     risk(0, at, b);

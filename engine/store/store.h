@@ -56,8 +56,11 @@ struct RiskState {
   std::optional<AssessmentRow> current;
   std::optional<AssessmentRow> previous;
   std::optional<ScoreCodes> target;
-  int priorities = 0;  ///< priorities that mitigate it
-  int actions = 0;     ///< actions under those priorities
+  int priorities = 0;       ///< priorities that mitigate it
+  int actions = 0;          ///< actions under those priorities
+  bool closed = false;      ///< `riskreg close`d (and not reopened)
+  std::string next_review;  ///< YYYY-MM-DD, "" for none
+  std::string last_review;  ///< YYYY-MM-DD of its last `riskreg review`, "" for none
 };
 
 /// What whole-register evaluation (flags, the matrix counts) reads of one risk: its
@@ -73,6 +76,9 @@ struct RiskBrief {
   std::string assessed_at;  ///< of `current` (ISO 8601 UTC); empty when it is unscored
   int priorities = 0;       ///< as in RiskState
   int actions = 0;
+  bool closed = false;      ///< as in RiskState
+  std::string next_review;  ///< as in RiskState
+  std::string last_review;
 };
 
 struct AuditEntry {
@@ -184,6 +190,63 @@ struct ExportRisk {
   std::vector<std::optional<ScoreCodes>> upstream;
   /// Its assessments (made by the as-of time), in id order.
   std::vector<AssessmentRow> history;
+};
+
+/// One recorded change of the register other than a score or an owner (the lifecycle's
+/// events): a risk added, a text field edited, its target, status (closed/open), review or
+/// next review date, a note. Appended, never updated or deleted; each has its own audit entry
+/// (audit/events.h change_detail) and `audit verify` holds the register's state to them.
+struct ChangeRow {
+  int64_t id = 0;
+  std::string kind;     ///< the audit entry's action: events::kAdd, kEdit, kTarget, kClose, ...
+  std::string subject;  ///< the risk's id
+  std::string field;    ///< store/changes.h kFields: "title", "controls", "target", "status", ...
+  std::string from;     ///< the value before, as text ("" for none; lists as JSON arrays)
+  std::string to;       ///< the value after
+  std::string by;
+  std::string at;  ///< ISO 8601 UTC
+  std::string reason;
+  int64_t audit_seq = 0;  ///< of its audit entry (filled by the write that appended it)
+};
+
+/// How one field changes: set to `value`, or (lists) `value` appended, or item `index`
+/// (0-based) removed. A note is appended.
+enum class EditOp { Set, Append, RemoveAt };
+struct FieldEdit {
+  std::string field;
+  EditOp op = EditOp::Set;
+  std::string value;
+  size_t index = 0;
+};
+
+/// A change to one risk: its edits, applied in order in one transaction, each appending a
+/// ChangeRow and its audit entry. `expect_version` is the lost-update guard: refuse unless the
+/// risk's version (its event count: assessments, owner changes and changes) is still this.
+struct ChangeRequest {
+  std::string kind;     ///< events::kEdit, kTarget, kClose, kReopen, kReview, kNote
+  std::string risk_id;  ///< canonical
+  std::vector<FieldEdit> edits;
+  std::optional<int64_t> expect_version;
+  std::string by;
+  Timestamp at;
+  std::string reason;
+};
+
+/// What apply_change wrote: its rows (with their values before, read under the write lock)
+/// and the risk's version after it.
+struct AppliedChange {
+  std::vector<ChangeRow> rows;
+  int64_t version = 0;
+};
+
+/// A risk to add (`riskreg add`): every field of `risk` (its id canonical and free, `current`
+/// its first score), its first next review date ("" for none).
+struct NewRisk {
+  Risk risk;
+  std::string next_review;
+  std::string by;
+  Timestamp at;
+  std::string reason;
 };
 
 struct RegisterCounts {
@@ -302,6 +365,22 @@ class Store {
   virtual std::vector<AssessmentRow> append_assessments(const std::vector<NewAssessment>& all) = 0;
   /// Appends one delivery outcome (and its "alert" audit entry by `by`); returns it with its id.
   virtual AlertDelivery append_alert_delivery(const AlertDelivery& d, const std::string& by) = 0;
+
+  // The lifecycle (store/changes.h holds what both stores share).
+  /// Applies a change to one risk in one transaction (store/changes.h apply_change). Throws
+  /// Error(NotFound) for an unknown risk, Error(Conflict) if `expect_version` no longer holds,
+  /// Error(InvalidInput) for an edit that changes nothing or cannot apply (closing a closed risk).
+  virtual AppliedChange apply_change(const ChangeRequest& c) = 0;
+  /// Adds a risk in one transaction: the risk, its first assessment ("score" entry), its owner
+  /// when it has one ("owner" entry) and an "add" change with every field it starts with.
+  /// Throws Error(Conflict) when the id is taken. Returns the "add" change.
+  virtual ChangeRow add_risk(const NewRisk& r) = 0;
+  /// The changes of one risk, in order (empty for an unknown one).
+  virtual std::vector<ChangeRow> changes(const std::string& risk_id) = 0;
+  /// Every change, in order.
+  virtual void for_each_change(const std::function<void(const ChangeRow&)>& visit) = 0;
+  /// A risk's version: how many events it has (assessments, owner changes, changes).
+  virtual int64_t risk_version(const std::string& risk_id) = 0;
 };
 
 }  // namespace riskreg

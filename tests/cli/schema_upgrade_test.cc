@@ -20,12 +20,14 @@ using namespace riskreg::test;
 namespace {
 
 /// Turns a fresh register back into one at schema version 1 (before migration 2 added
-/// alert_deliveries and imports, and migration 3 the priorities' change_drivers_table).
+/// alert_deliveries and imports, migration 3 the priorities' change_drivers_table, and
+/// migration 4 the lifecycle's changes and the risks' status and review dates).
 void make_schema_1(const std::string& db) {
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
-  REQUIRE(d.execAndGet("PRAGMA user_version").getInt() == 3);
+  REQUIRE(d.execAndGet("PRAGMA user_version").getInt() == 4);
   d.exec(
-      "DROP TABLE alert_deliveries; DROP TABLE imports; ALTER TABLE priorities DROP COLUMN change_drivers_table; "
+      "DROP TABLE changes; ALTER TABLE risks DROP COLUMN status; ALTER TABLE risks DROP COLUMN next_review; "
+      "ALTER TABLE risks DROP COLUMN last_review; DROP TABLE alert_deliveries; DROP TABLE imports; ALTER TABLE priorities DROP COLUMN change_drivers_table; "
       "PRAGMA user_version = 1");
 }
 

@@ -1,0 +1,143 @@
+#include "store/changes.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/events.h"
+#include "core/error.h"
+#include "store/json_list.h"
+
+namespace riskreg::changes {
+
+using nlohmann::json;
+
+const std::vector<std::string> kFields = {"title",    "heading", "vulnerability", "triggers",    "consequences",
+                                          "controls", "target",  "status",        "next_review", "last_review"};
+
+namespace {
+
+bool is_list(const std::string& field) { return field == "triggers" || field == "consequences" || field == "controls"; }
+
+/// How a field's value reads in a message: a list's items counted, a blank value "none".
+std::string shown(const std::string& field, const std::string& value) {
+  if (value.empty()) return "none";
+  if (is_list(field)) return std::to_string(from_json(value).size()) + " item(s)";
+  if (field == "target") {
+    auto s = score_from_text(value);
+    return s ? s->likelihood + s->impact : value;
+  }
+  return "'" + value + "'";
+}
+
+}  // namespace
+
+std::string score_text(const std::optional<ScoreCodes>& s) { return s ? s->likelihood + "/" + s->impact : ""; }
+
+std::optional<ScoreCodes> score_from_text(const std::string& text) {
+  auto slash = text.find('/');
+  if (text.empty() || slash == std::string::npos) return std::nullopt;
+  return ScoreCodes{text.substr(0, slash), text.substr(slash + 1)};
+}
+
+std::map<std::string, std::string> fields_of(const Risk& r, const RiskState& s) {
+  return {{"title", r.title},
+          {"heading", r.heading},
+          {"vulnerability", r.vulnerability},
+          {"triggers", to_json(r.triggers)},
+          {"consequences", to_json(r.consequences)},
+          {"controls", to_json(r.controls)},
+          {"target", score_text(r.target)},
+          {"status", s.closed ? "closed" : "open"},
+          {"next_review", s.next_review},
+          {"last_review", s.last_review}};
+}
+
+std::string add_value(const NewRisk& n) {
+  RiskState s;
+  s.next_review = n.next_review;
+  json out = json::object();
+  for (const auto& [field, value] : fields_of(n.risk, s)) out[field] = value;
+  return out.dump();
+}
+
+std::optional<std::map<std::string, std::string>> fields_of_add(const std::string& value) {
+  json v = json::parse(value, nullptr, false);
+  if (!v.is_object()) return std::nullopt;
+  std::map<std::string, std::string> out;
+  for (const auto& f : kFields)
+    if (v.contains(f) && v[f].is_string()) out[f] = v[f].get<std::string>();
+  return out;
+}
+
+AppliedChange apply(ChangeBackend& b, const ChangeRequest& req) {
+  const std::string& id = req.risk_id;
+  auto fields = b.read_fields(id);
+  if (!fields) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+  int64_t version = b.version(id);
+  if (req.expect_version && *req.expect_version != version)
+    throw Error(ErrorKind::Conflict, events::version_conflict(id, *req.expect_version, version));
+  AppliedChange out;
+  for (const auto& e : req.edits) {
+    ChangeRow row;
+    row.kind = req.kind;
+    row.subject = id;
+    row.field = e.field;
+    row.by = req.by;
+    row.at = format_timestamp(req.at);
+    row.reason = req.reason;
+    if (e.field == "note") {
+      row.to = e.value;
+    } else {
+      auto it = fields->find(e.field);
+      if (it == fields->end()) throw Error(ErrorKind::Internal, "a change to an unknown field '" + e.field + "'");
+      row.from = it->second;
+      if (e.op == EditOp::Set) {
+        row.to = e.value;
+      } else {
+        if (!is_list(e.field)) throw Error(ErrorKind::Internal, "a list edit of the field '" + e.field + "'");
+        auto list = from_json(row.from);
+        if (e.op == EditOp::Append) {
+          list.push_back(e.value);
+        } else {
+          if (e.index >= list.size())
+            throw Error(ErrorKind::InvalidInput,
+                        id + ": there is no " + e.field + " item " + std::to_string(e.index + 1) + " (it has " +
+                            std::to_string(list.size()) +
+                            (list.empty() ? "" : ": 1 to " + std::to_string(list.size())) + "); nothing was written");
+          list.erase(list.begin() + static_cast<std::ptrdiff_t>(e.index));
+        }
+        row.to = to_json(list);
+      }
+      if (row.to == row.from) {
+        if (e.field == "status")
+          throw Error(ErrorKind::InvalidInput, id + " is already " + row.to + "; nothing was written");
+        throw Error(ErrorKind::InvalidInput,
+                    id + ": the " + e.field + " is already " + shown(e.field, row.to) + "; nothing was written");
+      }
+      it->second = row.to;
+      b.write_field(id, e.field, row.to);
+    }
+    row.id = b.insert_change(row);
+    row.audit_seq = b.append_audit(row, events::change_detail(row));
+    out.rows.push_back(std::move(row));
+  }
+  out.version = version + static_cast<int64_t>(out.rows.size());
+  return out;
+}
+
+ChangeRow record_add(ChangeBackend& b, const NewRisk& r) {
+  ChangeRow row;
+  row.kind = events::kAdd;
+  row.subject = r.risk.id;
+  row.field = "risk";
+  row.to = add_value(r);
+  row.by = r.by;
+  row.at = format_timestamp(r.at);
+  row.reason = r.reason;
+  row.id = b.insert_change(row);
+  row.audit_seq = b.append_audit(row, events::change_detail(row));
+  return row;
+}
+
+}  // namespace riskreg::changes

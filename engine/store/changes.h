@@ -1,0 +1,59 @@
+#pragma once
+/// The lifecycle's changes as both stores apply them: which fields a change may touch, how a
+/// value is written as text, and the one implementation of a change (read under the write
+/// lock, checked, written, recorded and audited). A store supplies only the SQL, through
+/// ChangeBackend, so SQLite and PostgreSQL record byte-identical changes and audit entries.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace riskreg::changes {
+
+/// The fields a change may set, as ChangeRow::field names them. Each is a column of the risk
+/// (the target two columns), read and written as text:
+/// - "title", "heading", "vulnerability": text;
+/// - "triggers", "consequences", "controls": JSON arrays (store/json_list.h);
+/// - "target": "L/I" (likelihood code, '/', impact code), "" for none;
+/// - "status": "open" or "closed";
+/// - "next_review", "last_review": YYYY-MM-DD, "" for none.
+/// "note" is appended (its row holds the text; no column) and "risk" is the "add" change,
+/// whose `to` is the JSON object of every field the risk started with (add_value).
+extern const std::vector<std::string> kFields;
+
+/// The text a target is stored as, and back (none for "").
+std::string score_text(const std::optional<ScoreCodes>& s);
+std::optional<ScoreCodes> score_from_text(const std::string& text);
+
+/// The fields (kFields) of a risk as stored now, from what Store::risk and risk_state read.
+std::map<std::string, std::string> fields_of(const Risk& r, const RiskState& s);
+
+/// The "add" change's value: a JSON object of every field of kFields the risk starts with.
+std::string add_value(const NewRisk& r);
+/// The fields an "add" change's value records; none when it is not such an object.
+std::optional<std::map<std::string, std::string>> fields_of_add(const std::string& value);
+
+/// What a store does inside its write transaction for apply_change and add_risk.
+class ChangeBackend {
+ public:
+  virtual ~ChangeBackend() = default;
+  /// The risk's fields (kFields) now; none for an unknown risk.
+  virtual std::optional<std::map<std::string, std::string>> read_fields(const std::string& risk_id) = 0;
+  virtual void write_field(const std::string& risk_id, const std::string& field, const std::string& value) = 0;
+  /// Its events so far: assessments, owner changes and changes.
+  virtual int64_t version(const std::string& risk_id) = 0;
+  /// Appends the row; returns its id.
+  virtual int64_t insert_change(const ChangeRow& row) = 0;
+  /// Appends the row's audit entry (action its kind, entity its subject); returns its seq.
+  virtual int64_t append_audit(const ChangeRow& row, const std::string& detail) = 0;
+};
+
+/// The one implementation of Store::apply_change, inside the caller's transaction.
+AppliedChange apply(ChangeBackend& b, const ChangeRequest& req);
+
+/// Records the "add" change of a risk the caller has just inserted; returns it.
+ChangeRow record_add(ChangeBackend& b, const NewRisk& r);
+
+}  // namespace riskreg::changes

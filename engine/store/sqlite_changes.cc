@@ -1,0 +1,228 @@
+// SqliteStore's lifecycle: the SQL behind store/changes.h.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "audit/events.h"
+#include "core/error.h"
+#include "store/changes.h"
+#include "store/json_list.h"
+#include "store/sqlite_rows.h"
+#include "store/sqlite_store.h"
+
+namespace riskreg {
+
+namespace {
+
+/// The column a field is kept in (the target's two are written together).
+const char* column_of(const std::string& field) {
+  for (const char* c : {"title", "heading", "vulnerability", "triggers", "consequences", "controls", "status",
+                        "next_review", "last_review"})
+    if (field == c) return c;
+  return nullptr;
+}
+
+class SqliteChanges : public changes::ChangeBackend {
+ public:
+  SqliteChanges(SQLite::Database& db, std::function<int64_t(const ChangeRow&, const std::string&)> audit)
+      : db_(db), audit_(std::move(audit)) {}
+
+  std::optional<std::map<std::string, std::string>> read_fields(const std::string& id) override {
+    SQLite::Statement st(db_, R"sql(SELECT key, title, heading, vulnerability, triggers, consequences, controls,
+        target_likelihood, target_impact, status, next_review, last_review FROM risks WHERE id = ?)sql");
+    st.bind(1, id);
+    if (!st.executeStep()) return std::nullopt;
+    key_ = st.getColumn(0).getInt64();
+    std::map<std::string, std::string> out;
+    const char* names[] = {"title", "heading", "vulnerability", "triggers", "consequences", "controls"};
+    for (int i = 0; i < 6; ++i) out[names[i]] = st.getColumn(1 + i).getString();
+    for (const char* list : {"triggers", "consequences", "controls"})
+      if (out[list].empty()) out[list] = "[]";
+    out["target"] = st.getColumn(7).isNull()
+                        ? ""
+                        : changes::score_text(ScoreCodes{st.getColumn(7).getString(), st.getColumn(8).getString()});
+    out["status"] = st.getColumn(9).getString();
+    out["next_review"] = st.getColumn(10).getString();
+    out["last_review"] = st.getColumn(11).getString();
+    return out;
+  }
+
+  void write_field(const std::string&, const std::string& field, const std::string& value) override {
+    if (field == "target") {
+      auto s = changes::score_from_text(value);
+      SQLite::Statement st(db_, "UPDATE risks SET target_likelihood = ?, target_impact = ? WHERE key = ?");
+      if (s) {
+        st.bind(1, s->likelihood);
+        st.bind(2, s->impact);
+      } else {
+        st.bind(1);
+        st.bind(2);
+      }
+      st.bind(3, key_);
+      st.exec();
+      return;
+    }
+    const char* column = column_of(field);
+    if (!column) throw Error(ErrorKind::Internal, "no column for the field '" + field + "'");
+    SQLite::Statement st(db_, std::string("UPDATE risks SET ") + column + " = ? WHERE key = ?");
+    st.bind(1, value);
+    st.bind(2, key_);
+    st.exec();
+  }
+
+  int64_t version(const std::string&) override {
+    SQLite::Statement st(db_, R"sql(SELECT (SELECT count(*) FROM assessments WHERE risk = ?1)
+        + (SELECT count(*) FROM owner_changes WHERE risk = ?1) + (SELECT count(*) FROM changes WHERE risk = ?1))sql");
+    st.bind(1, key_);
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+  }
+
+  int64_t insert_change(const ChangeRow& r) override {
+    SQLite::Statement st(db_, R"sql(INSERT INTO changes (risk, kind, field, from_value, to_value, changed_by,
+        changed_at, reason) VALUES (?,?,?,?,?,?,?,?))sql");
+    st.bind(1, key_);
+    st.bind(2, r.kind);
+    st.bind(3, r.field);
+    st.bind(4, r.from);
+    st.bind(5, r.to);
+    st.bind(6, r.by);
+    st.bind(7, r.at);
+    st.bind(8, r.reason);
+    st.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  int64_t append_audit(const ChangeRow& row, const std::string& detail) override { return audit_(row, detail); }
+
+  void set_key(int64_t key) { key_ = key; }
+
+ private:
+  SQLite::Database& db_;
+  std::function<int64_t(const ChangeRow&, const std::string&)> audit_;
+  int64_t key_ = 0;  ///< of the risk read_fields found
+};
+
+ChangeRow read_change(SQLite::Statement& st) {
+  ChangeRow r;
+  r.id = st.getColumn(0).getInt64();
+  r.subject = st.getColumn(1).getString();
+  r.kind = st.getColumn(2).getString();
+  r.field = st.getColumn(3).getString();
+  r.from = st.getColumn(4).getString();
+  r.to = st.getColumn(5).getString();
+  r.by = st.getColumn(6).getString();
+  r.at = st.getColumn(7).getString();
+  r.reason = st.getColumn(8).getString();
+  return r;
+}
+
+constexpr const char* kChangeSelect = R"sql(SELECT c.id, r.id, c.kind, c.field, c.from_value, c.to_value,
+    c.changed_by, c.changed_at, c.reason FROM changes c JOIN risks r ON r.key = c.risk)sql";
+
+}  // namespace
+
+AppliedChange SqliteStore::apply_change(const ChangeRequest& c) {
+  return sqlite_rows::guarded(path_, [&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SqliteChanges b(*db_, [&](const ChangeRow& row, const std::string& detail) {
+      return append_audit(row.at, row.by, row.kind, row.subject, detail);
+    });
+    auto out = changes::apply(b, c);
+    tx.commit();
+    for (const auto& row : out.rows) events::log_committed(row.kind.c_str(), row.subject, row.audit_seq, path_);
+    return out;
+  });
+}
+
+ChangeRow SqliteStore::add_risk(const NewRisk& n) {
+  return sqlite_rows::guarded(path_, [&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    {
+      SQLite::Statement held(*db_, "SELECT 1 FROM risks WHERE id = ?");
+      held.bind(1, n.risk.id);
+      if (held.executeStep()) throw Error(ErrorKind::Conflict, events::risk_exists(n.risk.id));
+    }
+    std::string at = format_timestamp(n.at);
+    ListsJson lists;
+    encode_lists(n.risk, lists);
+    SQLite::Statement ins(*db_, sqlite_rows::kInsertRisk);
+    sqlite_rows::bind_risk_row(ins, n.risk, lists);
+    ins.bind(14);
+    ins.exec();
+    int64_t key = db_->getLastInsertRowid();
+    {
+      SQLite::Statement rev(*db_, "UPDATE risks SET next_review = ? WHERE key = ?");
+      rev.bind(1, n.next_review);
+      rev.bind(2, key);
+      rev.exec();
+    }
+    SqliteChanges b(*db_, [&](const ChangeRow& row, const std::string& detail) {
+      return append_audit(row.at, row.by, row.kind, row.subject, detail);
+    });
+    b.set_key(key);
+    ChangeRow added = changes::record_add(b, n);
+    if (n.risk.current) {
+      AssessmentRow row{0, n.risk.id, *n.risk.current, n.by, at, n.reason};
+      SQLite::Statement a(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at,
+          reason) VALUES (?,?,?,?,?,?))sql");
+      a.bind(1, key);
+      a.bind(2, row.score.likelihood);
+      a.bind(3, row.score.impact);
+      a.bind(4, row.by);
+      a.bind(5, row.at);
+      a.bind(6, row.reason);
+      a.exec();
+      row.id = db_->getLastInsertRowid();
+      SQLite::Statement cur(*db_, "UPDATE risks SET current_assessment = ? WHERE key = ?");
+      cur.bind(1, row.id);
+      cur.bind(2, key);
+      cur.exec();
+      append_audit(at, n.by, events::kScore, n.risk.id, events::score_detail(row, std::nullopt));
+    }
+    if (n.risk.owner) {
+      OwnerChange o{0, n.risk.id, *n.risk.owner, n.by, at, n.reason};
+      SQLite::Statement ins_o(
+          *db_, "INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason) VALUES (?,?,?,?,?)");
+      ins_o.bind(1, key);
+      ins_o.bind(2, o.owner);
+      ins_o.bind(3, o.by);
+      ins_o.bind(4, o.at);
+      ins_o.bind(5, o.reason);
+      ins_o.exec();
+      o.id = db_->getLastInsertRowid();
+      append_audit(at, n.by, events::kOwner, n.risk.id, events::owner_detail(o));
+    }
+    tx.commit();
+    events::log_committed(events::kAdd, n.risk.id, added.audit_seq, path_);
+    return added;
+  });
+}
+
+std::vector<ChangeRow> SqliteStore::changes(const std::string& risk_id) {
+  return sqlite_rows::guarded(path_, [&] {
+    std::vector<ChangeRow> out;
+    SQLite::Statement st(*db_, std::string(kChangeSelect) + " WHERE r.id = ? ORDER BY c.id");
+    st.bind(1, risk_id);
+    while (st.executeStep()) out.push_back(read_change(st));
+    return out;
+  });
+}
+
+void SqliteStore::for_each_change(const std::function<void(const ChangeRow&)>& visit) {
+  sqlite_rows::guarded(path_, [&] {
+    SQLite::Statement st(*db_, std::string(kChangeSelect) + " ORDER BY c.id");
+    while (st.executeStep()) visit(read_change(st));
+  });
+}
+
+int64_t SqliteStore::risk_version(const std::string& risk_id) {
+  return sqlite_rows::guarded(path_, [&]() -> int64_t {
+    SQLite::Statement st(*db_, R"sql(SELECT (SELECT count(*) FROM assessments a WHERE a.risk = r.key)
+        + (SELECT count(*) FROM owner_changes o WHERE o.risk = r.key)
+        + (SELECT count(*) FROM changes c WHERE c.risk = r.key) FROM risks r WHERE r.id = ?)sql");
+    st.bind(1, risk_id);
+    if (!st.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    return st.getColumn(0).getInt64();
+  });
+}
+
+}  // namespace riskreg
