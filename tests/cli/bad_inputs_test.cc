@@ -746,7 +746,7 @@ const std::vector<Row>& rows() {
            {},
            4,
            "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, UNMITIGATED, "
-           "STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
+           "STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
           {"arg-same-owner",
            "re-assigning a risk to the owner it already has",
            [](const TempDir&, const std::string& db) {

@@ -52,7 +52,7 @@ TEST_CASE("flags: --rule and --severity filter", "[cli][flags]") {
   CHECK(bad.exit_code == 4);
   CHECK(bad.err ==
         "riskreg: --rule 'UNMITIGATD' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, "
-        "UNMITIGATED, STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'UNMITIGATED'?\n");
+        "UNMITIGATED, STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'UNMITIGATED'?\n");
   auto sev = run_riskreg({"--db", db, "flags", "--severity", "urgent"});
   CHECK(sev.exit_code == 4);
   CHECK(sev.err == "riskreg: --severity 'urgent' is not a severity (valid: info, warning, critical)\n");

@@ -298,7 +298,7 @@ TEST_CASE("one vocabulary: a band by name or label in any case, unknown values r
   CHECK(rule.exit_code == 4);
   CHECK(rule.err ==
         "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, UNMITIGATED, "
-        "STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n");
+        "STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n");
   // A rule's name in another case is the same rule.
   CHECK(must({"--db", db, "flags", "--rule", "no_owner"}).out == must({"--db", db, "flags", "--rule", "NO_OWNER"}).out);
   // Owners match whatever their case; bands are written by name everywhere.
