@@ -151,7 +151,7 @@ std::string graph_dot(const RegisterNetwork& net, const Matrix& m, const DotOpti
   out << "digraph register {\n"
       << "  graph [rankdir=LR, newrank=true, nodesep=0.05, ranksep=0.25, size=\"16.5,25\"];\n"
       << "  node [fontname=\"Helvetica\", fontsize=18, margin=\"0.06,0.03\"];\n"
-      << "  edge [fontname=\"Helvetica\", fontsize=14, arrowsize=0.8];\n";
+      << "  edge [fontname=\"Helvetica\", fontsize=18, arrowsize=0.8];\n";
   std::string first_column, priorities;
   for (NodeId n = 0; n < g.node_count(); ++n) {
     if (!keep[n]) continue;
