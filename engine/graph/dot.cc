@@ -192,7 +192,8 @@ std::string graph_dot(const RegisterNetwork& net, const Matrix& m, const DotOpti
     }
     out << "];\n";
   }
-  if (!first_column.empty()) out << "  {rank=same;" << first_column << "}\n";
+  // Risks alone are left to follow their feed links left to right; with the priorities they share one column.
+  if (!o.risks_only && !first_column.empty()) out << "  {rank=same;" << first_column << "}\n";
   if (!priorities.empty()) out << "  {rank=same;" << priorities << "}\n";
   out << "}\n";
   return out.str();
