@@ -1,5 +1,7 @@
 // Golden tests of the graph commands on the Darlington register.
 #include <cstdlib>
+#include <filesystem>
+#include <regex>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -116,6 +118,71 @@ TEST_CASE("graph --dot --risks-only and --depth N", "[cli][graph]") {
   CHECK(bad.exit_code == 2);
   auto neg = run_riskreg({"--db", db, "graph", "--dot", "5", "--depth", "-1"});
   CHECK(neg.exit_code == 2);
+}
+
+namespace {
+struct PngSize {
+  unsigned width = 0, height = 0;
+};
+
+/// `dot -Tpng` (Graphviz's own binary, as a user would run it) of the DOT file, with extra
+/// options; the PNG's size from its IHDR chunk.
+PngSize render_png(const TempDir& dir, const std::string& dot_file, const std::string& options) {
+  REQUIRE(std::filesystem::exists("/usr/bin/dot"));  // Debian's graphviz package (scripts/setup.sh)
+  auto png = dir.file("graph.png");
+  std::filesystem::remove(png);
+  REQUIRE(std::system(("/usr/bin/dot -Tpng " + options + " " + dot_file + " -o " + png).c_str()) == 0);
+  std::string bytes = read_file(png);
+  REQUIRE(bytes.size() > 24);
+  REQUIRE(bytes.compare(1, 3, "PNG") == 0);
+  REQUIRE(bytes.compare(12, 4, "IHDR") == 0);
+  auto be32 = [&](size_t at) {
+    unsigned v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  return {be32(16), be32(20)};
+}
+}  // namespace
+
+TEST_CASE("graph --dot of the whole register renders at most 1600 px wide with legible text", "[cli][graph]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto d = run_riskreg({"--db", db, "graph", "--dot"});
+  INFO(d.err);
+  REQUIRE(d.exit_code == 0);
+  auto dot_file = dir.file("graph.dot");
+  write_file(dot_file, d.out);
+
+  // As the DOT says (its size attribute): at most 1600 px wide, not taller than 2400 px.
+  PngSize page = render_png(dir, dot_file, "");
+  INFO("rendered " << page.width << "x" << page.height << " px (was 2858x8576 before issue 22)");
+  CHECK(page.width <= 1600);
+  CHECK(page.height <= 2400);
+  CHECK(page.width >= 1200);  // the page is used, not a strip
+
+  // Legible: the layout's own size (size lifted), the factor the size attribute scales it by, and
+  // the smallest font the DOT sets (points; 96 px to 72 pt) at that factor: at least 10 px.
+  PngSize natural = render_png(dir, dot_file, "-Gsize=1000,1000");
+  REQUIRE(natural.width >= page.width);
+  double scale = static_cast<double>(page.width) / natural.width;
+  double smallest = 1e9;
+  std::regex fontsize("fontsize=([0-9.]+)");
+  for (std::sregex_iterator i(d.out.begin(), d.out.end(), fontsize), end; i != end; ++i)
+    smallest = std::min(smallest, std::stod((*i)[1]));
+  REQUIRE(smallest < 1e9);
+  INFO("natural " << natural.width << "x" << natural.height << " px, scale " << scale << ", smallest font " << smallest
+                  << " pt");
+  CHECK(smallest * scale * 96 / 72 >= 10.0);
+  CHECK(static_cast<double>(natural.height) * scale <= page.height + 1);  // one factor for both sides
+
+  // The columns that keep it on a page: risks and objectives ranked together first, top-level
+  // priorities together next, and actions reaching up to three columns beyond them.
+  CHECK(d.out.find("{rank=same; \"risk:R1\"") != std::string::npos);
+  CHECK(d.out.find("\"objective:O6\"}") != std::string::npos);
+  CHECK(d.out.find("{rank=same; \"priority:P1\"") != std::string::npos);
+  CHECK(d.out.find("minlen=3") != std::string::npos);
+  CHECK(d.out.find("size=\"16.5,25\"") != std::string::npos);
 }
 
 TEST_CASE("network on the register and on a file (golden)", "[cli][network]") {
