@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "store/schema.h"
 #include "support.h"
@@ -307,6 +308,52 @@ TEST_CASE("one vocabulary: a band by name or label in any case, unknown values r
   CHECK(must({"--db", db, "show", "R6"}).out.find("Band:          very-high  ABOVE the appetite line\n") !=
         std::string::npos);
   CHECK(snapshot(db) != before);  // the owner was written; the refusals before it wrote nothing
+}
+
+TEST_CASE("list --owner: a name that owns no risk is refused with the owners", "[cli][vocabulary]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  // Darlington's seed names no owner.
+  std::string before = snapshot(db);
+  auto none = run_riskreg({"--db", db, "list", "--owner", "Jan Lefevre"});
+  CHECK(none.exit_code == 4);
+  CHECK(none.err == "riskreg: --owner 'Jan Lefevre' owns no risk of this register (no risk has an owner yet)\n");
+  CHECK(none.out.empty());
+  CHECK(snapshot(db) == before);
+  must({"--db", db, "owner", "R5", "Jan Lefevre", "--as", "manager"});
+  must({"--db", db, "owner", "R2", "Ann Nobody", "--as", "manager"});
+  must({"--db", db, "owner", "R9", "jan lefevre", "--as", "manager"});
+  before = snapshot(db);
+  // Every output format refuses alike, before printing anything.
+  for (const char* format : {"--csv", "--json", "--above-appetite"}) {
+    INFO(format);
+    auto typo = run_riskreg({"--db", db, "list", "--owner", "jan lefevr", format});
+    CHECK(typo.exit_code == 4);
+    CHECK(typo.err ==
+          "riskreg: --owner 'jan lefevr' owns no risk of this register (owners: Ann Nobody, Jan Lefevre, jan lefevre); "
+          "did you mean 'Jan Lefevre'?\n");
+    CHECK(typo.out.empty());
+  }
+  // Given, even empty, the option is checked.
+  auto empty = run_riskreg({"--db", db, "list", "--owner", ""});
+  CHECK(empty.exit_code == 4);
+  CHECK(empty.err ==
+        "riskreg: --owner '' owns no risk of this register (owners: Ann Nobody, Jan Lefevre, jan lefevre)\n");
+  CHECK(snapshot(db) == before);
+  // A known owner in any case, blanks around it ignored: every risk owned by that name in any case.
+  std::string all = must({"--db", db, "list", "--csv"}).out, expected;
+  std::istringstream lines(all);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("id,", 0) == 0 || line.rfind("R5,", 0) == 0 || line.rfind("R9,", 0) == 0) expected += line + "\n";
+  CHECK(must({"--db", db, "list", "--owner", " JAN LEFEVRE ", "--csv"}).out == expected);
+  // In a register of many owners the message names the first twelve and counts the rest.
+  TempDir big;
+  REQUIRE(run_riskreg({"--db", big.file("g.db"), "generate", "--risks", "300", "--seed", "1"}).exit_code == 0);
+  auto many = run_riskreg({"--db", big.file("g.db"), "list", "--owner", "nobody at all"});
+  CHECK(many.exit_code == 4);
+  INFO(many.err);
+  CHECK(std::regex_match(many.err, std::regex("riskreg: --owner 'nobody at all' owns no risk of this register "
+                                              "\\(owners: ([^,]+, ){11}[^,]+ and [0-9]+ more\\)\n")));
 }
 
 TEST_CASE("owner: re-assigning the same owner is refused", "[cli][vocabulary]") {
