@@ -585,8 +585,8 @@ TEST_CASE("completion: a real zsh completes commands, options, files and risk id
   CHECK(complete("riskreg help fl") == V{"flags"});
   CHECK(complete("riskreg --") == V{"--db", "--help", "--version"});
   // An option's value is a file, and no positional word: the risk id after it is still the first.
-  CHECK(complete("riskreg --db ") == V{"reports/", "risks.csv"});
-  CHECK(complete("riskreg list --band ") == V{"reports/", "risks.csv"});
+  CHECK(complete("riskreg --db ") == V{"reports", "risks.csv"});
+  CHECK(complete("riskreg list --band ") == V{"reports", "risks.csv"});
   CHECK(complete("riskreg score --reason why ") == ids);
   // Every command the help lists is offered, and nothing else (the completion command is hidden).
   auto all = complete("riskreg ");
