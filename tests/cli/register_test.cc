@@ -351,7 +351,9 @@ TEST_CASE("list --owner: a name that owns no risk is refused with the owners", "
   CHECK(must({"--db", db, "list", "--owner", " JAN LEFEVRE ", "--csv"}).out == expected);
   // In a register of many owners the message names the first twelve and counts the rest.
   TempDir big;
-  REQUIRE(run_riskreg({"--db", big.file("g.db"), "generate", "--risks", "300", "--seed", "1"}).exit_code == 0);
+  REQUIRE(
+      run_riskreg({"--db", big.file("g.db"), "generate", "--risks", "300", "--seed", "1", "--bodies", "3"}).exit_code ==
+      0);
   auto many = run_riskreg({"--db", big.file("g.db"), "list", "--owner", "nobody at all"});
   CHECK(many.exit_code == 4);
   INFO(many.err);
