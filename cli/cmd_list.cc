@@ -19,7 +19,7 @@ struct ListOptions {
   bool all = false;
   bool json = false;
   bool csv = false;
-  std::string owner;
+  std::optional<std::string> owner;  // given, even empty, it must name an owner
   std::string band;
 };
 
@@ -124,10 +124,12 @@ void add_list(CLI::App& app, Context& ctx) {
   cmd->callback([opt, &ctx] {
     const Matrix& m = ctx.matrix();
     const Band* band = opt->band.empty() ? nullptr : &band_named(m, opt->band);
+    const std::optional<std::string> owner =
+        opt->owner ? std::optional(owner_named(ctx.store().owners(), *opt->owner)) : std::nullopt;
     auto keep = [&](const RiskView& v) {
       if (v.state.closed && !opt->all) return false;
       if (opt->above && !v.above_appetite) return false;
-      if (!opt->owner.empty() && !same_owner(v.state.owner.value_or(""), opt->owner)) return false;
+      if (owner && !same_owner(v.state.owner.value_or(""), *owner)) return false;
       if (band && (!v.band || v.band->name != band->name)) return false;
       return true;
     };

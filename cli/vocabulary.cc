@@ -1,5 +1,6 @@
 #include "vocabulary.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/error.h"
@@ -25,6 +26,22 @@ const Band& band_named(const Matrix& m, std::string_view text, std::string_view 
   std::string shown = trim(text);
   throw Error(ErrorKind::InvalidInput, std::string(option) + " '" + shown + "' is not a band of this matrix (valid: " +
                                            join(names, ", ") + ")" + did_you_mean_suffix(want, names));
+}
+
+std::string owner_named(const std::vector<std::string>& owners, std::string_view text, std::string_view option) {
+  for (const auto& o : owners)
+    if (same_owner(o, text)) return o;
+  std::string shown = trim(text);
+  std::string valid;
+  if (owners.empty()) {
+    valid = "no risk has an owner yet";
+  } else {
+    std::vector<std::string> first(owners.begin(), owners.begin() + std::min(owners.size(), kOwnersShown));
+    valid = "owners: " + join(first, ", ");
+    if (owners.size() > first.size()) valid += " and " + std::to_string(owners.size() - first.size()) + " more";
+  }
+  throw Error(ErrorKind::InvalidInput, std::string(option) + " '" + shown + "' owns no risk of this register (" +
+                                           valid + ")" + did_you_mean_suffix(shown, owners));
 }
 
 bool same_owner(std::string_view a, std::string_view b) { return to_lower(trim(a)) == to_lower(trim(b)); }

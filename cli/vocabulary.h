@@ -6,6 +6,7 @@
 /// matching nothing.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/matrix.h"
 
@@ -14,6 +15,17 @@ namespace riskreg::cli {
 /// The band named or labelled `text` (any case, surrounding blanks ignored); throws
 /// Error(InvalidInput) naming `option`, the valid names and the closest one otherwise.
 const Band& band_named(const Matrix& m, std::string_view text, std::string_view option = "--band");
+
+/// The owner among `owners` (Store::owners()) that `text` names, as the register writes it:
+/// any case, blanks around it ignored. Throws Error(InvalidInput) naming `option`, the owners
+/// (the first kOwnersShown of them, then how many more) and the closest one otherwise; an
+/// owner filter that names nobody would silently match nothing.
+std::string owner_named(const std::vector<std::string>& owners, std::string_view text,
+                        std::string_view option = "--owner");
+
+/// How many owners an owner_named error lists: the message stays one readable line in a
+/// register with thousands of owners.
+inline constexpr size_t kOwnersShown = 12;
 
 /// True if two owner names are the same person's as written, ignoring case and blanks
 /// around them (ASCII case only: names are compared as the register holds them).

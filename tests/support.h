@@ -1,6 +1,8 @@
 #pragma once
-// Test support: temporary directories, running the built riskreg as a real process, and
-// golden files (tests/golden/). Set RISKREG_UPDATE_GOLDEN=1 to rewrite golden files.
+// Test support: temporary directories, running the built riskreg as a real process, golden
+// files (tests/golden/), shell commands, headless Chromium and its PNG screenshots. Set
+// RISKREG_UPDATE_GOLDEN=1 to rewrite golden files.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,5 +62,30 @@ std::string darlington_with_history(const TempDir& dir);
 /// Runs `sql` on the SQLite register at `db` over a raw connection, as a tamperer would: the
 /// append-only triggers of assessments and owner_changes dropped, no foreign keys.
 void tamper_sql(const std::string& db, const std::string& sql);
+
+/// A shell command's exit code (-1 if it did not exit) and its stdout.
+struct Shell {
+  int exit_code = -1;
+  std::string out;
+};
+
+/// Runs a shell command (paths in it come from TempDir: no quoting needed), its stdout.
+Shell shell(const std::string& cmd);
+
+/// Headless Chromium (Debian's `chromium`, scripts/setup.sh installs it) on the file `html`
+/// with the switches `what` (--dump-dom, --screenshot=..., --print-to-pdf=...), bounded by a
+/// timeout, its profile in `dir`. Its absence or failure fails the test.
+Shell chromium(const TempDir& dir, const std::string& html, const std::string& what);
+
+struct Image {
+  uint32_t width = 0, height = 0;
+  std::vector<uint8_t> rgb;  ///< 3 bytes a pixel
+};
+
+/// Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium and pdftoppm write).
+Image decode_png(const std::string& png);
+
+/// The band colours of the matrix the register was created with (rules/matrix.toml).
+std::vector<uint32_t> band_colours();
 
 }  // namespace riskreg::test

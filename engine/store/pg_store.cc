@@ -521,6 +521,18 @@ std::vector<std::string> PgStore::risk_ids() {
   });
 }
 
+std::vector<std::string> PgStore::owners() {
+  return guarded(where_, conn_.get(), [&] {
+    pqxx::read_transaction tx(*conn_);
+    std::vector<std::string> out;
+    // COLLATE "C": byte order whatever the database's collation, as SqliteStore sorts.
+    for (const auto& r :
+         tx.exec("SELECT DISTINCT owner COLLATE \"C\" AS o FROM risks WHERE owner IS NOT NULL ORDER BY o"))
+      out.push_back(str(r[0]));
+    return out;
+  });
+}
+
 std::optional<Risk> PgStore::risk(const std::string& id) {
   return guarded(where_, conn_.get(), [&]() -> std::optional<Risk> {
     pqxx::read_transaction tx(*conn_);

@@ -50,6 +50,7 @@ class PgStore : public Store {
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;
   std::vector<std::string> risk_ids() override;
+  std::vector<std::string> owners() override;
   std::optional<Risk> risk(const std::string& id) override;
   std::optional<RiskState> risk_state(const std::string& id) override;
   std::unordered_map<std::string, std::pair<Risk, RiskState>> existing_risks(

@@ -504,6 +504,16 @@ std::vector<std::string> SqliteStore::risk_ids() {
   });
 }
 
+std::vector<std::string> SqliteStore::owners() {
+  return guarded(path_, [&] {
+    std::vector<std::string> out;
+    // BINARY collation: byte order, as PgStore sorts.
+    SQLite::Statement st(*db_, "SELECT DISTINCT owner FROM risks WHERE owner IS NOT NULL ORDER BY owner");
+    while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+    return out;
+  });
+}
+
 std::optional<Risk> SqliteStore::risk(const std::string& id) {
   return guarded(path_, [&]() -> std::optional<Risk> {
     // Prepared once: an import looks up every row of its file.

@@ -33,6 +33,7 @@ class SqliteStore : public Store {
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;
   std::vector<std::string> risk_ids() override;
+  std::vector<std::string> owners() override;
   std::optional<Risk> risk(const std::string& id) override;
   std::optional<RiskState> risk_state(const std::string& id) override;
   void for_each_risk(const std::function<void(const RiskState&)>& visit) override;

@@ -286,6 +286,9 @@ class Store {
   virtual std::vector<RulesFile> rules() = 0;
   virtual RegisterCounts counts() = 0;
   virtual std::vector<std::string> risk_ids() = 0;
+  /// The names that own a risk now, each once, sorted by byte value (the same in every store):
+  /// what an --owner filter may name.
+  virtual std::vector<std::string> owners() = 0;
   virtual std::optional<Risk> risk(const std::string& id) = 0;
   virtual std::optional<RiskState> risk_state(const std::string& id) = 0;
   /// The risks among `ids` the register holds, each with its state (what risk() and

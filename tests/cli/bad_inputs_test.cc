@@ -746,7 +746,30 @@ const std::vector<Row>& rows() {
            {},
            4,
            "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, UNMITIGATED, "
+<<<<<<< HEAD
            "STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
+=======
+           "STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
+          {"arg-unknown-owner",
+           "a --owner filter naming nobody who owns a risk",
+           [](const TempDir&, const std::string& db) {
+             for (auto [id, name] : {std::pair<const char*, const char*>{"R5", "Jan Lefevre"}, {"R2", "Ann Nobody"}})
+               if (run_riskreg({"--db", db, "owner", id, name, "--as", "manager"}).exit_code != 0)
+                 throw std::runtime_error("could not assign an owner");
+           },
+           {"--db", "{db}", "list", "--owner", "jan lefevr"},
+           {},
+           4,
+           "riskreg: --owner 'jan lefevr' owns no risk of this register (owners: Ann Nobody, Jan Lefevre); did you "
+           "mean 'Jan Lefevre'?\n"},
+          {"arg-owner-no-owners",
+           "a --owner filter on a register where no risk has an owner",
+           nullptr,
+           {"--db", "{db}", "list", "--owner", "Jan Lefevre"},
+           {},
+           4,
+           "riskreg: --owner 'Jan Lefevre' owns no risk of this register (no risk has an owner yet)\n"},
+>>>>>>> a
           {"arg-same-owner",
            "re-assigning a risk to the owner it already has",
            [](const TempDir&, const std::string& db) {
@@ -943,6 +966,8 @@ TEST_CASE("bad input init-template-broken", "[bad-inputs]") { check_row("init-te
 TEST_CASE("bad input env-postgres-unreachable", "[bad-inputs]") { check_row("env-postgres-unreachable"); }
 TEST_CASE("bad input arg-unknown-band", "[bad-inputs]") { check_row("arg-unknown-band"); }
 TEST_CASE("bad input arg-unknown-rule", "[bad-inputs]") { check_row("arg-unknown-rule"); }
+TEST_CASE("bad input arg-unknown-owner", "[bad-inputs]") { check_row("arg-unknown-owner"); }
+TEST_CASE("bad input arg-owner-no-owners", "[bad-inputs]") { check_row("arg-owner-no-owners"); }
 TEST_CASE("bad input arg-same-owner", "[bad-inputs]") { check_row("arg-same-owner"); }
 TEST_CASE("bad input arg-unknown-option", "[bad-inputs]") { check_row("arg-unknown-option"); }
 

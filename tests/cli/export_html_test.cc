@@ -1,9 +1,5 @@
 // riskreg export --format html on a real Darlington register: one self-contained page,
 // rendered in headless Chromium (Debian `chromium`), with the register text escaped.
-#include <sys/wait.h>
-#include <zlib.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -41,112 +37,6 @@ std::string row_of(const std::string& html, const std::string& id) {
   auto b = html.find("<tr id=\"" + id + "\"");
   if (b == std::string::npos) return "";
   return html.substr(b, html.find("</tr>\n", b) - b);
-}
-
-struct Shell {
-  int exit_code = -1;
-  std::string out;
-};
-
-/// Runs a shell command (paths in it come from TempDir: no quoting needed), its stdout.
-Shell shell(const std::string& cmd) {
-  Shell s;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) s.out.append(buf, n);
-  int st = pclose(p);
-  s.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return s;
-}
-
-/// Headless Chromium on a file, bounded by a timeout. Its absence or failure fails the test.
-Shell chromium(const TempDir& dir, const std::string& html, const std::string& what) {
-  REQUIRE(fs::exists("/usr/bin/chromium"));  // Debian's `chromium` package (scripts/setup.sh installs it)
-  auto err = dir.file("chromium.err");
-  auto s = shell(
-      "timeout -k 10 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
-      "--disable-background-networking --disable-component-update --disable-sync --no-first-run "
-      "--user-data-dir=" +
-      dir.file("chromium-profile") + " " + what + " file://" + html + " 2>" + err);
-  INFO("chromium stderr:\n" << read_file(err));
-  REQUIRE(s.exit_code == 0);
-  return s;
-}
-
-struct Image {
-  uint32_t width = 0, height = 0;
-  std::vector<uint8_t> rgb;  ///< 3 bytes a pixel
-};
-
-uint32_t be32(const std::string& s, size_t at) {
-  return (uint32_t(uint8_t(s[at])) << 24) | (uint32_t(uint8_t(s[at + 1])) << 16) | (uint32_t(uint8_t(s[at + 2])) << 8) |
-         uint32_t(uint8_t(s[at + 3]));
-}
-
-/// Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes).
-Image decode_png(const std::string& png) {
-  REQUIRE(png.size() > 8);
-  REQUIRE(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
-  Image img;
-  int colour_type = -1, depth = -1, interlace = -1;
-  std::string idat;
-  for (size_t at = 8; at + 8 <= png.size();) {
-    uint32_t len = be32(png, at);
-    std::string type = png.substr(at + 4, 4);
-    REQUIRE(at + 12 + len <= png.size());
-    if (type == "IHDR") {
-      img.width = be32(png, at + 8);
-      img.height = be32(png, at + 12);
-      depth = uint8_t(png[at + 16]);
-      colour_type = uint8_t(png[at + 17]);
-      interlace = uint8_t(png[at + 20]);
-    } else if (type == "IDAT") {
-      idat += png.substr(at + 8, len);
-    }
-    at += 12 + len;
-  }
-  REQUIRE(depth == 8);
-  REQUIRE((colour_type == 2 || colour_type == 6));
-  REQUIRE(interlace == 0);
-  const size_t bpp = colour_type == 6 ? 4 : 3, stride = img.width * bpp;
-  std::vector<uint8_t> raw((stride + 1) * img.height);
-  uLongf raw_len = raw.size();
-  REQUIRE(uncompress(raw.data(), &raw_len, reinterpret_cast<const Bytef*>(idat.data()), idat.size()) == Z_OK);
-  REQUIRE(raw_len == raw.size());
-  std::vector<uint8_t> prev(stride, 0), cur(stride);
-  img.rgb.reserve(size_t(img.width) * img.height * 3);
-  for (uint32_t y = 0; y < img.height; ++y) {
-    const uint8_t* line = raw.data() + y * (stride + 1);
-    uint8_t filter = line[0];
-    REQUIRE(filter <= 4);
-    for (size_t i = 0; i < stride; ++i) {
-      int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0, x = line[1 + i];
-      int pred = 0;
-      if (filter == 1) pred = a;
-      if (filter == 2) pred = b;
-      if (filter == 3) pred = (a + b) / 2;
-      if (filter == 4) {
-        int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
-        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      cur[i] = uint8_t(x + pred);
-    }
-    for (size_t px = 0; px < img.width; ++px) img.rgb.insert(img.rgb.end(), &cur[px * bpp], &cur[px * bpp] + 3);
-    std::swap(prev, cur);
-  }
-  return img;
-}
-
-/// The band colours of the matrix the register was created with (rules/matrix.toml).
-std::vector<uint32_t> band_colours() {
-  auto toml = read_file(source_path("rules/matrix.toml"));
-  std::vector<uint32_t> out;
-  std::regex re("colour = \"#([0-9a-fA-F]{6})\"");
-  for (std::sregex_iterator it(toml.begin(), toml.end(), re), end; it != end; ++it)
-    out.push_back(uint32_t(std::stoul((*it)[1].str(), nullptr, 16)));
-  return out;
 }
 
 }  // namespace

@@ -1,10 +1,7 @@
 // Installing riskreg like any Debian tool: `cmake --install` under a prefix, and the .deb CPack
 // builds (dependencies computed by dpkg-shlibdeps), unpacked into a temporary root and run from
 // there. Neither refers to the source tree: riskreg finds its data and modules from its own place.
-#include <sys/wait.h>
 #include <cstdlib>
-
-#include <cstdio>
 #include <filesystem>
 
 #include <catch2/catch.hpp>
@@ -16,23 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Shell {
-  int exit_code = -1;
-  std::string out;
-};
-
 /// Runs a shell command (its paths come from TempDir: no quoting needed); stdout and stderr.
-Shell sh(const std::string& cmd) {
-  Shell s;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) s.out.append(buf, n);
-  int st = pclose(p);
-  s.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return s;
-}
+Shell sh(const std::string& cmd) { return shell(cmd + " 2>&1"); }
 
 /// The sanitizers' settings, passed through as riskreg_env does (scripts/sanitize.sh).
 std::string sanitizer_env() {

@@ -142,6 +142,12 @@ TEST_CASE("riskreg generate on PostgreSQL: the same register as on SQLite for th
     CHECK(rb.out == ra.out);
     CHECK_FALSE(rb.out.empty());
   }
+  // Store::owners(): the same owners in the same order (byte order whatever the collation).
+  auto nobody_l = run_riskreg({"--db", lite, "list", "--owner", "nobody"});
+  auto nobody_p = run_riskreg({"--db", url, "list", "--owner", "nobody"});
+  CHECK(nobody_p.exit_code == 4);
+  CHECK(nobody_p.err == nobody_l.err);
+  CHECK_THAT(nobody_p.err, Catch::StartsWith("riskreg: --owner 'nobody' owns no risk of this register (owners: "));
   REQUIRE(run_riskreg({"--db", lite, "export", "--format", "csv", "--out", dir.file("l")}).exit_code == 0);
   REQUIRE(run_riskreg({"--db", url, "export", "--format", "csv", "--out", dir.file("p")}).exit_code == 0);
   for (const char* f : {"risks.csv", "assessments.csv", "feeds.csv"}) {

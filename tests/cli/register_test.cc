@@ -1,14 +1,18 @@
 // End-to-end: the built riskreg on a fresh Darlington register, compared with golden files,
 // and every bad input leaving the register's bytes unchanged.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "store/schema.h"
 #include "support.h"
 
 using namespace riskreg::test;
+namespace fs = std::filesystem;
 
 namespace {
 /// The register's bytes and its WAL, so "unchanged" means unchanged.
@@ -309,6 +313,54 @@ TEST_CASE("one vocabulary: a band by name or label in any case, unknown values r
   CHECK(snapshot(db) != before);  // the owner was written; the refusals before it wrote nothing
 }
 
+TEST_CASE("list --owner: a name that owns no risk is refused with the owners", "[cli][vocabulary]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  // Darlington's seed names no owner.
+  std::string before = snapshot(db);
+  auto none = run_riskreg({"--db", db, "list", "--owner", "Jan Lefevre"});
+  CHECK(none.exit_code == 4);
+  CHECK(none.err == "riskreg: --owner 'Jan Lefevre' owns no risk of this register (no risk has an owner yet)\n");
+  CHECK(none.out.empty());
+  CHECK(snapshot(db) == before);
+  must({"--db", db, "owner", "R5", "Jan Lefevre", "--as", "manager"});
+  must({"--db", db, "owner", "R2", "Ann Nobody", "--as", "manager"});
+  must({"--db", db, "owner", "R9", "jan lefevre", "--as", "manager"});
+  before = snapshot(db);
+  // Every output format refuses alike, before printing anything.
+  for (const char* format : {"--csv", "--json", "--above-appetite"}) {
+    INFO(format);
+    auto typo = run_riskreg({"--db", db, "list", "--owner", "jan lefevr", format});
+    CHECK(typo.exit_code == 4);
+    CHECK(typo.err ==
+          "riskreg: --owner 'jan lefevr' owns no risk of this register (owners: Ann Nobody, Jan Lefevre, jan lefevre); "
+          "did you mean 'Jan Lefevre'?\n");
+    CHECK(typo.out.empty());
+  }
+  // Given, even empty, the option is checked.
+  auto empty = run_riskreg({"--db", db, "list", "--owner", ""});
+  CHECK(empty.exit_code == 4);
+  CHECK(empty.err ==
+        "riskreg: --owner '' owns no risk of this register (owners: Ann Nobody, Jan Lefevre, jan lefevre)\n");
+  CHECK(snapshot(db) == before);
+  // A known owner in any case, blanks around it ignored: every risk owned by that name in any case.
+  std::string all = must({"--db", db, "list", "--csv"}).out, expected;
+  std::istringstream lines(all);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("id,", 0) == 0 || line.rfind("R5,", 0) == 0 || line.rfind("R9,", 0) == 0) expected += line + "\n";
+  CHECK(must({"--db", db, "list", "--owner", " JAN LEFEVRE ", "--csv"}).out == expected);
+  // In a register of many owners the message names the first twelve and counts the rest.
+  TempDir big;
+  REQUIRE(
+      run_riskreg({"--db", big.file("g.db"), "generate", "--risks", "300", "--seed", "1", "--bodies", "3"}).exit_code ==
+      0);
+  auto many = run_riskreg({"--db", big.file("g.db"), "list", "--owner", "nobody at all"});
+  CHECK(many.exit_code == 4);
+  INFO(many.err);
+  CHECK(std::regex_match(many.err, std::regex("riskreg: --owner 'nobody at all' owns no risk of this register "
+                                              "\\(owners: ([^,]+, ){11}[^,]+ and [0-9]+ more\\)\n")));
+}
+
 TEST_CASE("owner: re-assigning the same owner is refused", "[cli][vocabulary]") {
   TempDir dir;
   std::string db = init_darlington(dir);
@@ -485,15 +537,9 @@ TEST_CASE("completion: a real bash completes commands, options and risk ids", "[
                        "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
                        "_riskreg\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
     write_file(dir.file("complete.sh"), prog);
-    std::string cmd =
-        "env -i PATH=/usr/bin:/bin RISKREG_DB=" + sh(db) + " bash --norc --noprofile " + sh(dir.file("complete.sh"));
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    ::pclose(p);
-    return out;
+    return shell("env -i PATH=/usr/bin:/bin RISKREG_DB=" + sh(db) + " bash --norc --noprofile " +
+                 sh(dir.file("complete.sh")))
+        .out;
   };
   CHECK(complete(std::string(RISKREG_BINARY) + " sc") == "score\n");
   CHECK(complete(std::string(RISKREG_BINARY) + " s").find("show\nscore\n") != std::string::npos);
@@ -501,7 +547,54 @@ TEST_CASE("completion: a real bash completes commands, options and risk ids", "[
   CHECK(complete(std::string(RISKREG_BINARY) + " --db " + db + " score R") == "R1\nR2\nR3\nR4\nR5\nR6\nR7\nR8\nR9\n");
   CHECK(complete(std::string(RISKREG_BINARY) + " list --b") == "--band\n");
   CHECK(complete(std::string(RISKREG_BINARY) + " help fl") == "flags\n");
-  auto zsh = must({"completion", "zsh"}).out;
-  CHECK(zsh.rfind("#compdef riskreg\n", 0) == 0);
-  CHECK(zsh.find("show:0) _riskreg_ids") != std::string::npos);
+}
+
+TEST_CASE("completion: a real zsh completes commands, options, files and risk ids", "[cli][completion]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  // The generated _riskreg in a folder of its own (compinit's $fpath), and `riskreg` on PATH:
+  // the completion runs the command line's first word to read the risk ids.
+  fs::create_directories(dir.file("functions"));
+  fs::create_directories(dir.file("bin"));
+  auto script = must({"completion", "zsh"}).out;
+  REQUIRE(script.rfind("#compdef riskreg\n", 0) == 0);
+  write_file(dir.file("functions/_riskreg"), script);
+  fs::create_symlink(RISKREG_BINARY, dir.file("bin/riskreg"));
+  fs::create_directories(dir.file("files/reports"));
+  write_file(dir.file("files/risks.csv"), "id\n");
+  // What zsh offers on TAB after `line` (tests/fixtures/completion/zsh_complete.zsh): the
+  // candidates' names, sorted; from the folder files/ (what file completion lists).
+  auto complete = [&](const std::string& line) {
+    auto r = shell("cd " + sh(dir.file("files")) + " && env -i PATH=" + sh(dir.file("bin")) +
+                   ":/usr/bin:/bin HOME=" + sh(dir.path()) + " TERM=xterm RISKREG_DB=" + sh(db) +
+                   " timeout -k 5 60 zsh -f " + sh(source_path("tests/fixtures/completion/zsh_complete.zsh")) + " " +
+                   sh(line) + " " + sh(dir.file("functions")) + " 2>&1");
+    INFO(line << "\n" << r.out);
+    REQUIRE(r.exit_code == 0);
+    std::set<std::string> names;
+    std::istringstream lines(r.out);
+    for (std::string l; std::getline(lines, l);) names.insert(l.substr(0, l.find(" -- ")));
+    return std::vector<std::string>(names.begin(), names.end());
+  };
+  using V = std::vector<std::string>;
+  const V ids = {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"};
+  CHECK(complete("riskreg sc") == V{"score"});
+  CHECK(complete("riskreg s") == V{"score", "show"});
+  CHECK(complete("riskreg show ") == ids);
+  CHECK(complete("riskreg --db " + db + " score R") == ids);
+  CHECK(complete("riskreg list --b") == V{"--band"});
+  CHECK(complete("riskreg list --") == V{"--above-appetite", "--band", "--csv", "--help", "--json", "--owner"});
+  CHECK(complete("riskreg help fl") == V{"flags"});
+  CHECK(complete("riskreg --") == V{"--db", "--help", "--version"});
+  // An option's value is a file, and no positional word: the risk id after it is still the first.
+  CHECK(complete("riskreg --db ") == V{"reports", "risks.csv"});
+  CHECK(complete("riskreg list --band ") == V{"reports", "risks.csv"});
+  CHECK(complete("riskreg score --reason why ") == ids);
+  // Every command the help lists is offered, and nothing else (the completion command is hidden).
+  auto all = complete("riskreg ");
+  CHECK(std::find(all.begin(), all.end(), "completion") == all.end());
+  for (const char* c : {"init", "list", "show", "score", "owner", "flags", "matrix", "help"}) {
+    INFO(c);
+    CHECK(std::find(all.begin(), all.end(), c) != all.end());
+  }
 }
