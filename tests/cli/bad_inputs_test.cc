@@ -746,10 +746,7 @@ const std::vector<Row>& rows() {
            {},
            4,
            "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, UNMITIGATED, "
-<<<<<<< HEAD
            "STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
-=======
-           "STALE_REVIEW, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
           {"arg-unknown-owner",
            "a --owner filter naming nobody who owns a risk",
            [](const TempDir&, const std::string& db) {
@@ -769,7 +766,6 @@ const std::vector<Row>& rows() {
            {},
            4,
            "riskreg: --owner 'Jan Lefevre' owns no risk of this register (no risk has an owner yet)\n"},
->>>>>>> a
           {"arg-same-owner",
            "re-assigning a risk to the owner it already has",
            [](const TempDir&, const std::string& db) {
