@@ -1,4 +1,5 @@
 // riskreg show ID: everything about one risk, its links and its whole history.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -8,6 +9,7 @@
 
 #include "commands.h"
 #include "graph/rank_register.h"
+#include "register/lifecycle.h"
 #include "register/risk_view.h"
 #include "render.h"
 #include "rules/flags.h"
@@ -18,6 +20,7 @@ namespace {
 struct ShowOptions {
   std::string id;
   bool full = false;
+  bool history = false;
   bool json = false;
 };
 
@@ -62,6 +65,8 @@ void add_show(CLI::App& app, Context& ctx) {
   cmd->add_flag("--full", opt->full,
                 "Everything: vulnerability, triggers, consequences, the seed's evidence for each link, notes, "
                 "the whole history and owner changes");
+  cmd->add_flag("--history", opt->history,
+                "Its whole history: every score, owner change, edit, target, status, review and note, oldest first");
   cmd->add_flag("--json", opt->json, "JSON output (always everything)");
   cmd->callback([opt, &ctx] {
     const Matrix& m = ctx.matrix();
@@ -73,6 +78,13 @@ void add_show(CLI::App& app, Context& ctx) {
     auto links = st.links(id);
     auto hist = st.history(id);
     auto owners = st.owner_history(id);
+    auto changes = st.changes(id);
+    std::vector<const ChangeRow*> notes;
+    const ChangeRow* status_change = nullptr;
+    for (const auto& c : changes) {
+      if (c.field == "note") notes.push_back(&c);
+      if (c.field == "status") status_change = &c;
+    }
     auto rule_set = rules::rule_set_from(st.rules(), m);
     // The feeders' scores are one more query (748 risks feed R5 on a generated 1,000,000):
     // read only when a rule uses them.
@@ -123,6 +135,22 @@ void add_show(CLI::App& app, Context& ctx) {
       auto o = nlohmann::json::array();
       for (const auto& c : owners) o.push_back({{"owner", c.owner}, {"by", c.by}, {"at", c.at}, {"reason", c.reason}});
       j["owner_history"] = o;
+      j["status"] = v.state.closed ? "closed" : "open";
+      j["next_review"] = v.state.next_review.empty() ? nlohmann::json() : nlohmann::json(v.state.next_review);
+      j["last_review"] = v.state.last_review.empty() ? nlohmann::json() : nlohmann::json(v.state.last_review);
+      j["version"] = st.risk_version(id);
+      auto ch = nlohmann::json::array();
+      for (const auto& c : changes)
+        ch.push_back({{"change", c.id},
+                      {"kind", c.kind},
+                      {"field", c.field},
+                      {"from", c.from},
+                      {"to", c.to},
+                      {"what", lifecycle::describe(m, c)},
+                      {"by", c.by},
+                      {"at", c.at},
+                      {"reason", c.reason}});
+      j["changes"] = ch;
       auto fl = nlohmann::json::array();
       for (const auto* rule : fired)
         fl.push_back({{"rule", rule->name},
@@ -146,10 +174,23 @@ void add_show(CLI::App& app, Context& ctx) {
         << (v.above_appetite ? alarm("ABOVE", depth) + " the appetite line" : "within appetite") << "\n";
     field(out, "Target", describe(m, v.target), width);
     field(out, "Owner", r.owner.value_or("(unassigned)"), width);
-    // The next review: the last assessment plus the rules' review period (stale_days), when
-    // the rules set one.
+    if (v.state.closed)
+      field(out, "Status",
+            "CLOSED" + (status_change ? " since " + status_change->at.substr(0, 10) + " (by " + status_change->by +
+                                            ": " + status_change->reason + ")"
+                                      : std::string()),
+            width);
+    // The next review: the date set by `review` or `add`; else the last assessment plus the
+    // rules' review period (stale_days), when the rules set one.
+    if (!v.state.next_review.empty()) {
+      auto due = parse_timestamp(v.state.next_review);
+      field(out, "Next review",
+            v.state.next_review + (due && *due < now ? " (overdue)" : "") +
+                (v.state.last_review.empty() ? "" : "  (last reviewed " + v.state.last_review + ")"),
+            width);
+    }
     for (const auto& p : rule_set.params)
-      if (p.name == "stale_days" && !hist.empty())
+      if (v.state.next_review.empty() && p.name == "stale_days" && !hist.empty())
         if (auto last = parse_timestamp(hist.back().at)) {
           auto due = *last + std::chrono::days(static_cast<long>(p.num));
           field(out, "Next review",
@@ -209,6 +250,35 @@ void add_show(CLI::App& app, Context& ctx) {
       }
     }
     if (opt->full && !r.notes.empty()) list_block(out, "Notes", r.notes, width);
+    if (!notes.empty()) {
+      std::vector<std::string> lines;
+      for (const auto* n : notes) lines.push_back(n->at.substr(0, 10) + "  " + n->by + ": " + n->to);
+      list_block(out, opt->full ? "Notes added" : "Notes", lines, width);
+    }
+    if (opt->history) {
+      // Every event of the risk, oldest first: scores, owners and changes merged by time.
+      struct Event {
+        std::string at, by, what, reason;
+      };
+      std::vector<Event> all;
+      for (const auto& c : changes)  // "added" before the first score it came with
+        if (c.field == "risk") all.push_back({c.at, c.by, lifecycle::describe(m, c), c.reason});
+      for (const auto& a : hist) {
+        auto c = m.cell(a.score);
+        all.push_back({a.at, a.by, "score " + (c ? m.format(*c) : a.score.likelihood + a.score.impact), a.reason});
+      }
+      for (const auto& o : owners) all.push_back({o.at, o.by, "owner " + o.owner, o.reason});
+      for (const auto& c : changes)
+        if (c.field != "risk") all.push_back({c.at, c.by, lifecycle::describe(m, c), c.reason});
+      std::stable_sort(all.begin(), all.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+      out << "History (" << all.size() << " events, version " << st.risk_version(id) << "):\n";
+      for (const auto& e : all) {
+        std::string head = "  " + e.at + "  " + e.by + "  ";
+        out << head << wrap(e.what + (e.reason.empty() ? "" : "  \"" + e.reason + "\""), width, 6, text_width(head))
+            << "\n";
+      }
+      return;
+    }
     // Numbered per risk (#1 is the risk's first assessment), the last five unless --full.
     size_t first = opt->full || hist.size() <= kRecentHistory ? 0 : hist.size() - kRecentHistory;
     out << "History";

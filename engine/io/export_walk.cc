@@ -61,6 +61,7 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     r.target = v.target ? m.format(*v.target) : "";
     r.band = v.band ? v.band->name : "";
     r.above_appetite = v.above_appetite;
+    r.status = s.closed ? "closed" : "open";
     // The row's texts and lists are taken, not copied: the store sets every part afresh.
     r.heading.swap(e.heading);
     r.vulnerability.swap(e.vulnerability);
@@ -75,7 +76,7 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     r.feeds.swap(e.feeds);
     r.flags.clear();
     r.flag_severities.clear();
-    if (!set.rules.empty()) {
+    if (!set.rules.empty() && !s.closed) {  // a closed risk carries no flag
       rules::RiskFacts f = rules::facts_of(v, m, now);
       for (const auto& up : e.upstream) {
         ++f.upstream;

@@ -17,6 +17,7 @@ namespace riskreg::exporting {
 struct RiskRow {
   std::string id, title, owner, current, target, band;
   bool above_appetite = false;
+  std::string status;  ///< "open" or "closed" (riskreg close)
   std::string heading, vulnerability;
   std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
   std::vector<Feed> feeds;         ///< the links from it (feeds_to's), as the export's feed table lists them
