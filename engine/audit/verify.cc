@@ -152,6 +152,12 @@ void check_changes(Store& store, const std::vector<AuditEntry>& log, std::vector
     auto s = store.risk_state(risk_id);
     if (!r || !s) continue;  // (its changes name it: a deleted risk fails their join, above)
     auto have = changes::fields_of(*r, *s);
+    std::optional<RiskLinks> links;
+    for (const auto& [field, value] : want)
+      if (changes::is_link_field(field)) {
+        if (!links) links = store.links(risk_id);
+        have[field] = changes::link_value(*links, field);
+      }
     for (const auto& [field, value] : want) {
       auto it = have.find(field);
       if (it != have.end() && it->second != value) {

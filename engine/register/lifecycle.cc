@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -107,6 +110,14 @@ ChangeRow add(Store& store, const std::vector<RulesFile>& rules, const Matrix& m
   return store.add_risk(n);
 }
 
+namespace {
+std::string fixed_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+}  // namespace
+
 std::string score_shown(const Matrix& m, const std::string& stored) {
   auto codes = changes::score_from_text(stored);
   if (!codes) return "none";
@@ -122,6 +133,17 @@ std::string describe(const Matrix& m, const ChangeRow& row) {
     return "added: " + title;
   }
   if (row.field == "note") return "note " + quoted(row.to);
+  if (row.field.rfind("priority:", 0) == 0)
+    return (row.to.empty() ? "unlinked from " : "linked to ") + row.field.substr(9);
+  if (row.field.rfind("feed:", 0) == 0) {
+    std::string to = row.field.substr(5);
+    if (row.to.empty()) return "no longer feeds " + to;
+    auto v = nlohmann::json::parse(row.to, nullptr, false);
+    std::string how = v.is_object() && v.contains("basis") && v["basis"].is_string() ? v["basis"].get<std::string>() : "";
+    if (v.is_object() && v.contains("probability") && v["probability"].is_number())
+      how += ", probability " + fixed_text(v["probability"].get<double>());
+    return (row.from.empty() ? "feeds " : "feed changed: ") + to + " (" + how + ")";
+  }
   if (row.field == "status") return row.to == "closed" ? "closed" : "reopened";
   if (row.field == "target") return "target " + score_shown(m, row.from) + " -> " + score_shown(m, row.to);
   if (row.field == "last_review") return "reviewed";

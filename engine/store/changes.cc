@@ -32,6 +32,27 @@ std::string shown(const std::string& field, const std::string& value) {
 
 }  // namespace
 
+bool is_link_field(const std::string& field) { return field.rfind("priority:", 0) == 0 || field.rfind("feed:", 0) == 0; }
+
+std::string feed_value(const std::string& basis, const std::optional<double>& probability) {
+  json v = {{"basis", basis}};
+  if (probability) v["probability"] = *probability;
+  return v.dump();
+}
+
+std::string link_value(const RiskLinks& links, const std::string& field) {
+  if (field.rfind("priority:", 0) == 0) {
+    std::string id = field.substr(9);
+    for (const auto& p : links.priorities)
+      if (p.id == id) return "linked";
+    return "";
+  }
+  std::string to = field.substr(5);
+  for (const auto& f : links.feeds_out)
+    if (f.to == to) return feed_value(f.basis, f.transition_probability);
+  return "";
+}
+
 std::string score_text(const std::optional<ScoreCodes>& s) { return s ? s->likelihood + "/" + s->impact : ""; }
 
 std::optional<ScoreCodes> score_from_text(const std::string& text) {
@@ -88,6 +109,17 @@ AppliedChange apply(ChangeBackend& b, const ChangeRequest& req) {
     row.reason = req.reason;
     if (e.field == "note") {
       row.to = e.value;
+    } else if (is_link_field(e.field)) {
+      row.from = b.read_link(id, e.field);
+      row.to = e.value;
+      if (row.from == row.to) {
+        bool priority = e.field.rfind("priority:", 0) == 0;
+        std::string other = e.field.substr(e.field.find(':') + 1);
+        std::string state = priority ? (row.to.empty() ? " is not linked to " : " is already linked to ")
+                                     : (row.to.empty() ? " does not feed " : " already feeds ");
+        throw Error(ErrorKind::InvalidInput, id + state + other + "; nothing was written");
+      }
+      b.write_link(id, e.field, row.to, req.reason);
     } else {
       auto it = fields->find(e.field);
       if (it == fields->end()) throw Error(ErrorKind::Internal, "a change to an unknown field '" + e.field + "'");

@@ -21,7 +21,18 @@ namespace riskreg::changes {
 /// - "next_review", "last_review": YYYY-MM-DD, "" for none.
 /// "note" is appended (its row holds the text; no column) and "risk" is the "add" change,
 /// whose `to` is the JSON object of every field the risk started with (add_value).
+/// Links are fields too, named by what they link to:
+/// - "priority:P3.1": "linked" while the risk is linked to that priority, "" when not;
+/// - "feed:R3": while the risk feeds R3, `{"basis":"stated","probability":0.3}` (probability
+///   only when set: feed_value), "" when not.
 extern const std::vector<std::string> kFields;
+
+/// True for "priority:..." and "feed:..." fields.
+bool is_link_field(const std::string& field);
+/// A feed link's value as a "feed:..." field holds it.
+std::string feed_value(const std::string& basis, const std::optional<double>& probability);
+/// The value a link field has by `links` (Store::links of the risk).
+std::string link_value(const RiskLinks& links, const std::string& field);
 
 /// The text a target is stored as, and back (none for "").
 std::string score_text(const std::optional<ScoreCodes>& s);
@@ -42,6 +53,13 @@ class ChangeBackend {
   /// The risk's fields (kFields) now; none for an unknown risk.
   virtual std::optional<std::map<std::string, std::string>> read_fields(const std::string& risk_id) = 0;
   virtual void write_field(const std::string& risk_id, const std::string& field, const std::string& value) = 0;
+  /// A link field's value now (is_link_field). Throws Error(NotFound) when what it names (the
+  /// priority, the risk fed) is not in the register, with the valid ones or a "did you mean".
+  virtual std::string read_link(const std::string& risk_id, const std::string& field) = 0;
+  /// Makes a link field hold `value`: inserts, updates or deletes the priority_risks or feeds
+  /// row. A new feed's evidence is `evidence`.
+  virtual void write_link(const std::string& risk_id, const std::string& field, const std::string& value,
+                          const std::string& evidence) = 0;
   /// Its events so far: assessments, owner changes and changes.
   virtual int64_t version(const std::string& risk_id) = 0;
   /// Appends the row; returns its id.

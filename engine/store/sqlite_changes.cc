@@ -1,8 +1,11 @@
 // SqliteStore's lifecycle: the SQL behind store/changes.h.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/events.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "store/changes.h"
 #include "store/json_list.h"
 #include "store/sqlite_rows.h"
@@ -68,6 +71,78 @@ class SqliteChanges : public changes::ChangeBackend {
     st.exec();
   }
 
+  std::string read_link(const std::string& id, const std::string& field) override {
+    if (field.rfind("priority:", 0) == 0) {
+      std::string priority = field.substr(9);
+      SQLite::Statement known(db_, "SELECT 1 FROM priorities WHERE id = ?");
+      known.bind(1, priority);
+      if (!known.executeStep()) {
+        std::vector<std::string> ids;
+        SQLite::Statement all(db_, "SELECT id FROM priorities ORDER BY pos");
+        while (all.executeStep()) ids.push_back(all.getColumn(0).getString());
+        throw Error(ErrorKind::NotFound, "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, ids) +
+                                             (ids.empty() ? " (the register has no priorities)"
+                                                          : " (priorities: " + join(ids, ", ") + ")"));
+      }
+      SQLite::Statement st(db_, "SELECT 1 FROM priority_risks WHERE priority = ? AND risk = ?");
+      st.bind(1, priority);
+      st.bind(2, key_);
+      return st.executeStep() ? "linked" : "";
+    }
+    std::string to = field.substr(5);
+    to_key_ = other_risk(to);
+    if (to_key_ == key_) throw Error(ErrorKind::InvalidInput, id + " cannot feed itself; nothing was written");
+    SQLite::Statement st(db_, "SELECT basis, transition_probability FROM feeds WHERE from_risk = ? AND to_risk = ?");
+    st.bind(1, key_);
+    st.bind(2, to_key_);
+    if (!st.executeStep()) return "";
+    return changes::feed_value(st.getColumn(0).getString(), st.getColumn(1).isNull()
+                                                                ? std::nullopt
+                                                                : std::optional(st.getColumn(1).getDouble()));
+  }
+
+  void write_link(const std::string& id, const std::string& field, const std::string& value,
+                  const std::string& evidence) override {
+    if (field.rfind("priority:", 0) == 0) {
+      std::string priority = field.substr(9);
+      if (value.empty()) {
+        SQLite::Statement del(db_, "DELETE FROM priority_risks WHERE priority = ? AND risk = ?");
+        del.bind(1, priority);
+        del.bind(2, key_);
+        del.exec();
+      } else {
+        SQLite::Statement ins(db_, R"sql(INSERT INTO priority_risks VALUES (?1, ?2,
+            (SELECT coalesce(max(pos), -1) + 1 FROM priority_risks WHERE priority = ?1)))sql");
+        ins.bind(1, priority);
+        ins.bind(2, key_);
+        ins.exec();
+      }
+      return;
+    }
+    read_link(id, field);  // sets to_key_
+    if (value.empty()) {
+      SQLite::Statement del(db_, "DELETE FROM feeds WHERE from_risk = ? AND to_risk = ?");
+      del.bind(1, key_);
+      del.bind(2, to_key_);
+      del.exec();
+      return;
+    }
+    auto v = nlohmann::json::parse(value);
+    std::string basis = v["basis"].get<std::string>();
+    SQLite::Statement up(db_, R"sql(INSERT INTO feeds (from_risk, to_risk, basis, evidence, transition_probability)
+        VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (from_risk, to_risk) DO UPDATE SET basis = ?3,
+        transition_probability = ?5)sql");
+    up.bind(1, key_);
+    up.bind(2, to_key_);
+    up.bind(3, basis);
+    up.bind(4, evidence);
+    if (v.contains("probability"))
+      up.bind(5, v["probability"].get<double>());
+    else
+      up.bind(5);
+    up.exec();
+  }
+
   int64_t version(const std::string&) override {
     SQLite::Statement st(db_, R"sql(SELECT (SELECT count(*) FROM assessments WHERE risk = ?1)
         + (SELECT count(*) FROM owner_changes WHERE risk = ?1) + (SELECT count(*) FROM changes WHERE risk = ?1))sql");
@@ -96,9 +171,17 @@ class SqliteChanges : public changes::ChangeBackend {
   void set_key(int64_t key) { key_ = key; }
 
  private:
+  int64_t other_risk(const std::string& id) {
+    SQLite::Statement st(db_, "SELECT key FROM risks WHERE id = ?");
+    st.bind(1, id);
+    if (!st.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+    return st.getColumn(0).getInt64();
+  }
+
   SQLite::Database& db_;
   std::function<int64_t(const ChangeRow&, const std::string&)> audit_;
-  int64_t key_ = 0;  ///< of the risk read_fields found
+  int64_t key_ = 0;     ///< of the risk read_fields found
+  int64_t to_key_ = 0;  ///< of the risk a "feed:" field names (read_link)
 };
 
 ChangeRow read_change(SQLite::Statement& st) {
