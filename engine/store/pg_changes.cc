@@ -124,7 +124,8 @@ AppliedChange PgStore::apply_change(const ChangeRequest& c) {
       // Row-level security (an owner's change to another's risk, or a close, reopen by an
       // owner) or a column the role may not update.
       throw Error(ErrorKind::Conflict, c.risk_id + ": refused by the database: user '" + conn_->username() +
-                                           "' may not " + c.kind + " this risk (risk owners may edit, target, "
+                                           "' may not " + c.kind +
+                                           " this risk (risk owners may edit, target, "
                                            "review and note only the risks they own; adding, closing and "
                                            "reopening are a risk manager's; see docs/postgresql.md)");
     }
@@ -204,9 +205,8 @@ void PgStore::for_each_change(const std::function<void(const ChangeRow&)>& visit
   for (;;) {
     auto page = pg::guarded(where_, conn_.get(), [&] {
       pqxx::read_transaction tx(*conn_);
-      return tx.exec_params(std::string(kChangeSelect) + " WHERE c.id > $1 ORDER BY c.id LIMIT " +
-                                std::to_string(kChangePage),
-                            after);
+      return tx.exec_params(
+          std::string(kChangeSelect) + " WHERE c.id > $1 ORDER BY c.id LIMIT " + std::to_string(kChangePage), after);
     });
     for (const auto& row : page) visit(read_change(row));
     if (page.size() < static_cast<size_t>(kChangePage)) return;

@@ -109,31 +109,35 @@ CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& 
                                              (chain.ok ? "head " + chain.head + " != " + before.head : chain.problem) +
                                              "); nothing was written");
     }
-    // The copied history, row by row against the source's, before commit: with the same
-    // chain (above) and the source's history verified against its chain, the target's is
-    // verified too, without a query per risk. Read in pages of ids: bounded memory.
-    {
-      SQLite::Statement src(db, R"sql(SELECT a.id, r.id, a.likelihood, a.impact, a.assessed_by, a.assessed_at,
-          a.reason FROM assessments a JOIN risks r ON r.key = a.risk ORDER BY a.id)sql");
+    // The copied history (assessments and the lifecycle's changes), row by row against the
+    // source's, before commit: with the same chain (above) and the source's history verified
+    // against its chain, the target's is verified too, without a query per risk. Read in pages
+    // of ids: bounded memory.
+    auto same_rows = [&](const std::string& select, int columns, const std::string& what) {
+      SQLite::Statement src(db, select + " ORDER BY t.id");
       int64_t after = 0;
       for (;;) {
-        auto page = tx.exec_params(R"sql(SELECT a.id, r.id, a.likelihood, a.impact, a.assessed_by, a.assessed_at,
-            a.reason FROM assessments a JOIN risks r ON r.key = a.risk WHERE a.id > $1 ORDER BY a.id LIMIT 50000)sql",
-                                   after);
+        auto page = tx.exec_params(select + " WHERE t.id > $1 ORDER BY t.id LIMIT 50000", after);
         for (const auto& row : page) {
           bool same = src.executeStep();
-          for (int i = 0; same && i < 7; ++i) same = src.getColumn(i).getString() == row[i].c_str();
+          for (int i = 0; same && i < columns; ++i) same = src.getColumn(i).getString() == row[i].c_str();
           if (!same)
-            throw Error(ErrorKind::Tampered, where + ": assessment " + row[0].c_str() +
+            throw Error(ErrorKind::Tampered, where + ": " + what + " " + row[0].c_str() +
                                                  " differs from the source's after the copy; nothing was written");
           after = row[0].as<int64_t>();
         }
         if (page.size() < 50000) break;
       }
       if (src.executeStep())
-        throw Error(ErrorKind::Tampered,
-                    where + ": the copy lacks assessments after id " + std::to_string(after) + "; nothing was written");
-    }
+        throw Error(ErrorKind::Tampered, where + ": the copy lacks " + what + "s after id " + std::to_string(after) +
+                                             "; nothing was written");
+    };
+    same_rows(R"sql(SELECT t.id, r.id, t.likelihood, t.impact, t.assessed_by, t.assessed_at, t.reason
+        FROM assessments t JOIN risks r ON r.key = t.risk)sql",
+              7, "assessment");
+    same_rows(R"sql(SELECT t.id, r.id, t.kind, t.field, t.from_value, t.to_value, t.changed_by, t.changed_at, t.reason
+        FROM changes t JOIN risks r ON r.key = t.risk)sql",
+              9, "change");
     // Identity columns continue after the copied ids.
     for (const auto& row : tx.exec(R"sql(SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = current_schema() AND is_identity = 'YES')sql")) {

@@ -4,7 +4,7 @@
 /// audit chain's head is the same on both sides. Verifies the chain and the history against
 /// it on the source (one read snapshot) before copying; before committing, checks each
 /// table's row count, walks the copied chain to the source's head and compares the copied
-/// history with the source's row by row.
+/// history (assessments and changes) with the source's row by row.
 #include <cstdint>
 #include <string>
 

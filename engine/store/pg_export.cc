@@ -78,7 +78,8 @@ void PgStore::for_each_export(const std::optional<std::string>& as_of, bool upst
     // A lifecycle field as it stood then: the last change of it made by then (as SqliteStore's
     // kRisksAsOf reads it), `none` before any.
     auto status_then = [&](const char* field, const char* none) {
-      return std::string("\n       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = '") +
+      return std::string(
+                 "\n       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = '") +
              field + "' AND ch.changed_at COLLATE \"C\" <= " + then + " ORDER BY ch.id DESC LIMIT 1), '" + none + "')";
     };
     const std::string risks_sql =

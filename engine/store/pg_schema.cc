@@ -147,11 +147,13 @@ CREATE TRIGGER changes_append_only_t BEFORE TRUNCATE ON changes
   return m;
 }
 
-const char* kTables[] = {
-    "riskreg_users", "imports",     "alert_deliveries",    "audit_head",     "audit",      "outcome_priorities",
-    "outcomes",      "actions",     "priority_objectives", "priority_risks", "priorities", "concepts",
-    "objectives",    "feeds",       "changes",             "owner_changes",       "assessments",    "risks",      "rules_files",
-    "meta",          "riskreg_meta"};
+const char* kTables[] = {"riskreg_users",  "imports",     "alert_deliveries",
+                         "audit_head",     "audit",       "outcome_priorities",
+                         "outcomes",       "actions",     "priority_objectives",
+                         "priority_risks", "priorities",  "concepts",
+                         "objectives",     "feeds",       "changes",
+                         "owner_changes",  "assessments", "risks",
+                         "rules_files",    "meta",        "riskreg_meta"};
 
 }  // namespace
 

@@ -175,11 +175,12 @@ TEST_CASE("PostgreSQL roles: an owner edits, reviews and notes only their own ri
   std::string db = test::pg_db_name(url);
   auto& cl = pg_cluster();
   apply_pg_roles(url);
+  // Roles are cluster-wide: other names than the re-score test's, which may run in this process.
   cl.exec(url, R"sql(
-CREATE ROLE jane LOGIN IN ROLE riskreg_owner;
-CREATE ROLE mo LOGIN IN ROLE riskreg_manager;
-CREATE ROLE audrey LOGIN IN ROLE riskreg_auditor;
-INSERT INTO riskreg_users VALUES ('jane', 'Jane Owner');
+CREATE ROLE jo LOGIN IN ROLE riskreg_owner;
+CREATE ROLE mel LOGIN IN ROLE riskreg_manager;
+CREATE ROLE ava LOGIN IN ROLE riskreg_auditor;
+INSERT INTO riskreg_users VALUES ('jo', 'Jane Owner');
 )sql");
   auto change = [](const char* kind, const char* id, const char* field, const char* value, const char* by) {
     return ChangeRequest{kind, id, {{field, EditOp::Set, value, 0}}, std::nullopt, by, at("2026-02-01"), "why"};
@@ -193,58 +194,58 @@ INSERT INTO riskreg_users VALUES ('jane', 'Jane Owner');
       CHECK_THAT(e.what(), Catch::Contains(message));
     }
   };
-  PgStore jane(cl.url(db, "jane"), PgStore::Mode::Open);
-  // R2 is Jane's: she edits, re-targets, reviews and notes it.
-  jane.apply_change(change("edit", "R2", "title", "Second, reworded", "jane"));
-  jane.apply_change(change("target", "R2", "target", "E/4", "jane"));
-  jane.apply_change(change("review", "R2", "last_review", "2026-02-01", "jane"));
-  jane.apply_change(
-      {"note", "R2", {{"note", EditOp::Append, "Spoke to finance", 0}}, std::nullopt, "jane", at("2026-02-01"), "n"});
-  // Not R1, and she does not close her own.
+  PgStore jo(cl.url(db, "jo"), PgStore::Mode::Open);
+  // R2 is Jo's: they edit, re-targets, reviews and notes it.
+  jo.apply_change(change("edit", "R2", "title", "Second, reworded", "jo"));
+  jo.apply_change(change("target", "R2", "target", "E/4", "jo"));
+  jo.apply_change(change("review", "R2", "last_review", "2026-02-01", "jo"));
+  jo.apply_change(
+      {"note", "R2", {{"note", EditOp::Append, "Spoke to finance", 0}}, std::nullopt, "jo", at("2026-02-01"), "n"});
+  // Not R1, and they do not close her own.
   const std::string not_hers =
-      "refused by the database: user 'jane' may not edit this risk (risk owners may edit, target, review and note "
+      "refused by the database: user 'jo' may not edit this risk (risk owners may edit, target, review and note "
       "only the risks they own; adding, closing and reopening are a risk manager's; see docs/postgresql.md)";
-  refused([&] { jane.apply_change(change("edit", "R1", "title", "Mine now", "jane")); }, "R1: " + not_hers);
-  refused([&] { jane.apply_change(change("close", "R2", "status", "closed", "jane")); },
-          "R2: refused by the database: user 'jane' may not close this risk");
+  refused([&] { jo.apply_change(change("edit", "R1", "title", "Mine now", "jo")); }, "R1: " + not_hers);
+  refused([&] { jo.apply_change(change("close", "R2", "status", "closed", "jo")); },
+          "R2: refused by the database: user 'jo' may not close this risk");
   NewRisk n;
   n.risk.id = "R3";
   n.risk.title = "Third";
   n.risk.current = ScoreCodes{"C", "3"};
-  n.by = "jane";
+  n.by = "jo";
   n.at = at("2026-02-01");
   n.reason = "new";
-  refused([&] { jane.add_risk(n); }, "R3: refused by the database: user 'jane' may not add a risk");
+  refused([&] { jo.add_risk(n); }, "R3: refused by the database: user 'jo' may not add a risk");
   // Nor past the store: row-level security on the changes table itself.
   {
-    pqxx::connection c(cl.url(db, "jane"));
+    pqxx::connection c(cl.url(db, "jo"));
     pqxx::work tx(c);
     CHECK_THROWS_WITH(tx.exec("INSERT INTO changes (risk, kind, field, from_value, to_value, changed_by, changed_at, "
-                              "reason) VALUES (1, 'edit', 'title', 'First', 'x', 'jane', 'x', 'sneaky')"),
+                              "reason) VALUES (1, 'edit', 'title', 'First', 'x', 'jo', 'x', 'sneaky')"),
                       Catch::Contains("row-level security"));
   }
   {
-    pqxx::connection c(cl.url(db, "jane"));
+    pqxx::connection c(cl.url(db, "jo"));
     pqxx::work tx(c);
     CHECK_THROWS_WITH(tx.exec("UPDATE changes SET reason = 'x'"), Catch::Contains("permission denied"));
   }
   // A manager adds and closes any risk.
-  PgStore mo(cl.url(db, "mo"), PgStore::Mode::Open);
-  n.by = "mo";
+  PgStore mel(cl.url(db, "mel"), PgStore::Mode::Open);
+  n.by = "mel";
   n.risk.owner = "Jane Owner";
-  mo.add_risk(n);
-  mo.apply_change(change("close", "R1", "status", "closed", "mo"));
-  mo.apply_change(change("edit", "R3", "heading", "Information", "mo"));
-  // Jane now owns R3 too.
-  jane.apply_change(change("edit", "R3", "vulnerability", "Old servers", "jane"));
-  PgStore audrey(cl.url(db, "audrey"), PgStore::Mode::Open);
-  refused([&] { audrey.apply_change(change("note", "R2", "note", "x", "audrey")); }, "user 'audrey' may not note");
-  CHECK(audrey.changes("R2").size() == 4);
-  CHECK(audrey.risk_state("R1")->closed);
-  auto v = verify_audit(audrey);
+  mel.add_risk(n);
+  mel.apply_change(change("close", "R1", "status", "closed", "mel"));
+  mel.apply_change(change("edit", "R3", "heading", "Information", "mel"));
+  // Jo now owns R3 too.
+  jo.apply_change(change("edit", "R3", "vulnerability", "Old servers", "jo"));
+  PgStore ava(cl.url(db, "ava"), PgStore::Mode::Open);
+  refused([&] { ava.apply_change(change("note", "R2", "note", "x", "ava")); }, "user 'ava' may not note");
+  CHECK(ava.changes("R2").size() == 4);
+  CHECK(ava.risk_state("R1")->closed);
+  auto v = verify_audit(ava);
   INFO(first(v));
   CHECK(v.ok());
-  CHECK(v.entries == 1 + 4 + 3 + 3);  // create, Jane's four, the add (add, score, owner), mo's two and Jane's last
+  CHECK(v.entries == 1 + 4 + 3 + 3);  // create, Jo's four, the add (add, score, owner), mel's two and Jo's last
 }
 
 TEST_CASE("PostgreSQL schema: versioned, and a newer one is refused", "[postgres][schema]") {

@@ -561,15 +561,15 @@ TEMPLATE_TEST_CASE("store contract: the lifecycle's changes are stored, read bac
   // and the export stream, now and then.
   std::map<std::string, std::string> exported;
   s->for_each_export(std::nullopt, false, [&](ExportRisk& e) {
-    exported[e.state.id] = std::string(e.state.closed ? "closed" : "open") + "|" + e.state.next_review + "|" +
-                           e.state.last_review;
+    exported[e.state.id] =
+        std::string(e.state.closed ? "closed" : "open") + "|" + e.state.next_review + "|" + e.state.last_review;
   });
   CHECK(exported["R1"] == "closed||");
   CHECK(exported["R3"] == "open|2026-09-01|2026-03-02");
   exported.clear();
   s->for_each_export(std::string("2026-02-10T00:00:00Z"), false, [&](ExportRisk& e) {
-    exported[e.state.id] = std::string(e.state.closed ? "closed" : "open") + "|" + e.state.next_review + "|" +
-                           e.state.last_review;
+    exported[e.state.id] =
+        std::string(e.state.closed ? "closed" : "open") + "|" + e.state.next_review + "|" + e.state.last_review;
   });
   CHECK(exported["R1"] == "open||");
   CHECK(exported["R3"] == "closed||");
@@ -626,10 +626,10 @@ TEMPLATE_TEST_CASE("store contract: a refused change writes nothing", "[store][c
 
 TEMPLATE_TEST_CASE("store contract: a risk's status or review date changed in SQL, past riskreg, fails verify",
                    "[store][contract][lifecycle][audit]", SqliteBackend, PgBackend) {
-  for (const char* tamper : {"UPDATE risks SET status = 'open' WHERE id = 'R1'",
-                             "UPDATE risks SET status = 'closed' WHERE id = 'R3'",
-                             "UPDATE risks SET next_review = '2027-01-01' WHERE id = 'R3'",
-                             "UPDATE risks SET controls = '[]' WHERE id = 'R3'"}) {
+  for (const char* tamper :
+       {"UPDATE risks SET status = 'open' WHERE id = 'R1'", "UPDATE risks SET status = 'closed' WHERE id = 'R3'",
+        "UPDATE risks SET next_review = '2027-01-01' WHERE id = 'R3'",
+        "UPDATE risks SET controls = '[]' WHERE id = 'R3'"}) {
     INFO(tamper);
     Fixture<TestType> f;
     {
@@ -683,8 +683,8 @@ TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL
     CHECK(la[i].detail == lb[i].detail);
     CHECK(la[i].hash == lb[i].hash);
   }
-  CHECK(actions ==
-        std::set<std::string>{"create", "score", "owner", "add", "edit", "target", "close", "reopen", "review", "note"});
+  CHECK(actions == std::set<std::string>{"create", "score", "owner", "add", "edit", "target", "close", "reopen",
+                                         "review", "note"});
   CHECK(a->audit_head() == b->audit_head());
   for (const char* id : {"R1", "R2", "R3"}) {
     INFO(id);
