@@ -264,6 +264,33 @@ TEST_CASE("PostgreSQL schema: versioned, and a newer one is refused", "[postgres
   }
 }
 
+TEST_CASE("PostgreSQL schema: a register made before the lifecycle is upgraded on open and takes changes",
+          "[postgres][schema][lifecycle]") {
+  std::string url = minimal_pg();
+  {
+    PgStore s(url, PgStore::Mode::Open);
+    s.append_assessment({"R1", {"B", "2"}, "alice", at("2026-02-01"), "before", std::nullopt});
+  }
+  // Back to schema 4: no changes table, no status or review dates.
+  pg_cluster().exec(url, R"sql(DROP TABLE changes; ALTER TABLE risks DROP COLUMN status, DROP COLUMN next_review,
+      DROP COLUMN last_review; UPDATE riskreg_meta SET schema_version = 4)sql");
+  PgStore s(url, PgStore::Mode::Open);
+  CHECK(s.schema_version() == pg_current_schema_version());
+  CHECK(pg_current_schema_version() == 5);
+  auto st = s.risk_state("R1");
+  REQUIRE(st);
+  CHECK_FALSE(st->closed);
+  CHECK(st->next_review.empty());
+  CHECK(s.risk_version("R1") == 2);
+  s.apply_change(
+      {"close", "R1", {{"status", EditOp::Set, "closed", 0}}, std::nullopt, "mgr", at("2026-03-01"), "done"});
+  CHECK(s.risk_state("R1")->closed);
+  auto v = verify_audit(s);
+  INFO(first(v));
+  CHECK(v.ok());
+  CHECK(v.entries == 3);
+}
+
 TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit head", "[postgres][migrate]") {
   test::TempDir dir;
   std::string lite = dir.file("r.db");
