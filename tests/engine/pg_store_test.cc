@@ -110,6 +110,50 @@ TEST_CASE("eight writers on separate connections: every re-score recorded once, 
   CHECK(v.entries == 1 + kWriters * kEach);
 }
 
+TEST_CASE("eight writers on separate connections edit one risk's controls: every item kept, none lost",
+          "[postgres][concurrency][lifecycle]") {
+  // Each change reads the list under the risk's row lock (SELECT ... FOR UPDATE), so an
+  // append made by another connection meanwhile is always in the list this one extends.
+  std::string url = minimal_pg();
+  constexpr int kWriters = 8, kEach = 10;
+  std::vector<std::string> errors(kWriters);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        PgStore s(url, PgStore::Mode::Open);  // its own connection
+        for (int i = 0; i < kEach; ++i) {
+          const std::string item = "w" + std::to_string(w) + "-" + std::to_string(i);
+          s.apply_change({"edit",
+                          "R1",
+                          {{"controls", EditOp::Append, item, 0}},
+                          std::nullopt,
+                          "owner" + std::to_string(w),
+                          at("2026-02-01"),
+                          item});
+        }
+      } catch (const std::exception& e) {
+        errors[w] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int w = 0; w < kWriters; ++w) {
+    INFO("writer " << w);
+    CHECK(errors[w].empty());
+  }
+  PgStore s(url, PgStore::Mode::Open);
+  auto controls = s.risk("R1")->controls;
+  std::set<std::string> items(controls.begin(), controls.end());
+  CHECK(controls.size() == kWriters * kEach);
+  CHECK(items.size() == kWriters * kEach);
+  CHECK(s.changes("R1").size() == kWriters * kEach);
+  CHECK(s.risk_version("R1") == 1 + kWriters * kEach);
+  auto v = verify_audit(s);
+  INFO(first(v));
+  CHECK(v.ok());
+}
+
 TEST_CASE("PostgreSQL roles: an owner re-scores only their own risks, a manager any, an auditor none",
           "[postgres][roles]") {
   std::string url = minimal_pg();
