@@ -90,6 +90,49 @@ TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused 
   CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
 }
 
+TEST_CASE("riskreg on PostgreSQL: an owner editing another's risk, or closing their own, is refused with exit 8",
+          "[cli][postgres][roles][lifecycle]") {
+  auto& cl = pg_cluster();
+  std::string url = cl.fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", url, "owner", "5", "Jan Lefevre", "--reason", "named"}).exit_code == 0);
+  REQUIRE(run_riskreg({"migrate", "--roles", "--to", url}).exit_code == 0);
+  // (Roles are cluster-wide: not the re-score test's name, which may run in this process.)
+  cl.exec(url,
+          "CREATE ROLE janl LOGIN IN ROLE riskreg_owner; INSERT INTO riskreg_users VALUES ('janl', 'Jan Lefevre')");
+  std::string as_jan = cl.url(pg_db_name(url), "janl");
+  for (const std::vector<std::string>& mine :
+       {std::vector<std::string>{"edit", "5", "--heading", "Finance", "--reason", "clearer"},
+        std::vector<std::string>{"review", "5", "--next", "2027-03-01", "--reason", "clinic"},
+        std::vector<std::string>{"note", "5", "Asked finance"}}) {
+    auto r = run_riskreg([&] {
+      auto a = mine;
+      a.insert(a.begin(), {"--db", as_jan});
+      return a;
+    }());
+    INFO(mine[0] << ": " << r.err);
+    CHECK(r.exit_code == 0);
+  }
+  auto head = run_riskreg({"--db", url, "audit", "verify"}).out;
+  auto other = run_riskreg({"--db", as_jan, "edit", "4", "--title", "Mine now", "--reason", "grab"});
+  CHECK(other.exit_code == 8);
+  CHECK(other.err ==
+        "riskreg: R4: refused by the database: user 'janl' may not edit this risk (risk owners may edit, target, "
+        "review and note only the risks they own; adding, closing and reopening are a risk manager's; see "
+        "docs/postgresql.md)\n");
+  auto close = run_riskreg({"--db", as_jan, "close", "5", "--reason", "done"});
+  CHECK(close.exit_code == 8);
+  CHECK_THAT(close.err, Catch::StartsWith("riskreg: R5: refused by the database: user 'janl' may not close this risk"));
+  auto add = run_riskreg({"--db", as_jan, "add", "--title", "New", "--current", "C3"});
+  CHECK(add.exit_code == 8);
+  CHECK_THAT(add.err, Catch::Contains("user 'janl' may not add a risk"));
+  // The register unchanged by the refusals: the same chain head, and it verifies.
+  auto after = run_riskreg({"--db", url, "audit", "verify"});
+  CHECK(after.exit_code == 0);
+  CHECK(after.out == head);
+  CHECK(run_riskreg({"--db", url, "show", "4"}).out.find("Mine now") == std::string::npos);
+}
+
 TEST_CASE("riskreg lifecycle on PostgreSQL: the same output, log, history and audit head as on SQLite",
           "[cli][postgres][lifecycle]") {
   TempDir dir;
