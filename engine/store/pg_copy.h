@@ -24,6 +24,13 @@ struct CopyReport {
 /// (the copy is then rolled back).
 CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& pg_url);
 
+/// `riskreg migrate` the other way: copies the PostgreSQL register at `pg_url` into a new
+/// SQLite file, every table of the SQLite schema from its counterpart (ids, times and audit
+/// entries verbatim), in one read snapshot and one write transaction. Throws Error(Tampered)
+/// if the source does not verify or the copy does not verify with the source's head (the
+/// file is then removed), Error(Conflict) if `sqlite_path` exists.
+CopyReport copy_pg_to_sqlite(const std::string& pg_url, const std::string& sqlite_path);
+
 /// Creates the riskreg roles and applies the grants and row-level security of
 /// docs/postgresql.md to the register at `pg_url` (which needs a role that may create roles).
 void apply_pg_roles(const std::string& pg_url);

@@ -197,6 +197,18 @@ TEST_CASE("riskreg lifecycle on PostgreSQL: the same output, log, history and au
   CHECK(run_riskreg({"--db", copy, "audit", "verify"}).out == va.out);
   CHECK(run_riskreg({"--db", copy, "show", "R10", "--history"}, {{"COLUMNS", "200"}}).out ==
         run_riskreg({"--db", lite, "show", "R10", "--history"}, {{"COLUMNS", "200"}}).out);
+  // and back into a new SQLite file.
+  const std::string back = "sqlite:" + dir.file("back.db");
+  auto mb = run_riskreg({"migrate", "--from", url, "--to", back});
+  INFO(mb.err);
+  REQUIRE(mb.exit_code == 0);
+  CHECK_THAT(mb.out, Catch::Contains("Audit chain verified on both sides; head "));
+  CHECK(run_riskreg({"--db", back, "audit", "verify"}).out == va.out);
+  CHECK(run_riskreg({"--db", back, "log"}, {{"COLUMNS", "200"}}).out ==
+        run_riskreg({"--db", lite, "log"}, {{"COLUMNS", "200"}}).out);
+  auto again = run_riskreg({"migrate", "--from", url, "--to", back});
+  CHECK(again.exit_code == 8);
+  CHECK_THAT(again.err, Catch::Contains("already exists; migrate copies into a new file"));
 }
 
 TEST_CASE("riskreg import writes into PostgreSQL as into SQLite", "[cli][postgres][import]") {

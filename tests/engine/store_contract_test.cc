@@ -659,7 +659,7 @@ TEMPLATE_TEST_CASE("store contract: a risk's status or review date changed in SQ
   }
 }
 
-TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL, and verifies after migrate",
+TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL, and verifies after migrate both ways",
           "[store][contract][postgres][lifecycle]") {
   Fixture<SqliteBackend> lite;
   Fixture<PgBackend> pg;
@@ -719,10 +719,35 @@ TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL
   auto cc = c->changes("R3");
   REQUIRE(cc.size() == b->changes("R3").size());
   for (size_t i = 0; i < cc.size(); ++i) CHECK(change_text(cc[i]) == change_text(b->changes("R3")[i]));
-  for (Store* s : {a.get(), b.get(), c.get()})
+  // and back: the PostgreSQL register copied into a new SQLite file verifies there too.
+  TempDir back_dir;
+  const std::string back = back_dir.file("back.db");
+  auto returned = postgres().copy_to_sqlite(pg.backend.db, back);
+  CHECK(returned.head == vb.head);
+  auto d = open_store("sqlite:" + back, StoreMode::Open);
+  auto vd = verify_audit(*d);
+  for (const auto& p : vd.problems) UNSCOPED_INFO(p.message);
+  CHECK(vd.ok());
+  CHECK(vd.head == va.head);
+  CHECK(d->risk_state("R1")->closed);
+  auto dc = d->changes("R3");
+  REQUIRE(dc.size() == a->changes("R3").size());
+  for (size_t i = 0; i < dc.size(); ++i) CHECK(change_text(dc[i]) == change_text(a->changes("R3")[i]));
+  CHECK(d->risk("R3")->controls == a->risk("R3")->controls);
+  for (Store* s : {a.get(), b.get(), c.get(), d.get()})
     s->apply_change(change(events::kReopen, "R1", {{"status", EditOp::Set, "open", 0}}, "2026-06-01"));
   CHECK(a->audit_head() == b->audit_head());
   CHECK(c->audit_head() == b->audit_head());
+  CHECK(d->audit_head() == b->audit_head());
   CHECK(c->changes("R1").back().id == a->changes("R1").back().id);
+  CHECK(d->changes("R1").back().id == a->changes("R1").back().id);
   CHECK(verify_audit(*c).ok());
+  CHECK(verify_audit(*d).ok());
+  // A file that exists is not overwritten.
+  try {
+    postgres().copy_to_sqlite(pg.backend.db, back);
+    FAIL("copied over an existing file");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+  }
 }
