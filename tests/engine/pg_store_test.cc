@@ -309,7 +309,7 @@ TEST_CASE("PostgreSQL schema: versioned, and a newer one is refused", "[postgres
 }
 
 TEST_CASE("PostgreSQL schema: a register made before the lifecycle is upgraded on open and takes changes",
-          "[postgres][schema][lifecycle]") {
+          "[postgres][upgrade][lifecycle]") {
   std::string url = minimal_pg();
   {
     PgStore s(url, PgStore::Mode::Open);
