@@ -2,6 +2,7 @@
 // and row-level security, schema versions, and `migrate` from SQLite. Against a real server
 // in a throw-away cluster (tests/pg_cluster.h); if it cannot start these tests fail.
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -373,6 +374,33 @@ TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit
     CHECK(e.kind() == ErrorKind::Conflict);
   }
   CHECK(b.counts().audit == a.counts().audit + 1);
+}
+
+TEST_CASE("migrate from PostgreSQL into SQLite: a register that does not verify is not copied, no file is left",
+          "[postgres][migrate][lifecycle]") {
+  std::string url = minimal_pg();
+  {
+    PgStore s(url, PgStore::Mode::Open);
+    s.apply_change({"close", "R1", {{"status", EditOp::Set, "closed", 0}}, std::nullopt, "mgr", at("2026-02-01"), "x"});
+  }
+  pg_cluster().exec(url, "UPDATE risks SET status = 'open' WHERE id = 'R1'");
+  test::TempDir dir;
+  std::string lite = dir.file("copy.db");
+  try {
+    copy_pg_to_sqlite(url, lite);
+    FAIL("copied a register that does not verify");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Tampered);
+    CHECK_THAT(e.what(), Catch::Contains("the audit chain does not verify, so it is not copied: R1: its status is"));
+  }
+  CHECK_FALSE(std::filesystem::exists(lite));
+  // Put right through riskreg's own log of it, it copies.
+  pg_cluster().exec(url, "UPDATE risks SET status = 'closed' WHERE id = 'R1'");
+  auto r = copy_pg_to_sqlite(url, lite);
+  SqliteStore b(lite, SqliteStore::Mode::Open);
+  CHECK(b.risk_state("R1")->closed);
+  CHECK(verify_audit(b).head == r.head);
+  CHECK(r.counts.risks == 2);
 }
 
 namespace {
