@@ -212,6 +212,16 @@ GRANT INSERT ON risks TO riskreg_manager;
 GRANT UPDATE (title, heading, vulnerability, triggers, consequences, controls, target_likelihood, target_impact,
               next_review, last_review) ON risks TO riskreg_owner, riskreg_manager;
 GRANT UPDATE (status) ON risks TO riskreg_manager;
+-- Row-level security on the risks themselves: an owner's UPDATE (a change's field, a re-score's
+-- pointers) must leave a risk they own, so no owner rewrites another's risk past riskreg either.
+ALTER TABLE risks ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS riskreg_read ON risks;
+CREATE POLICY riskreg_read ON risks FOR SELECT USING (true);
+DROP POLICY IF EXISTS riskreg_manager_write ON risks;
+CREATE POLICY riskreg_manager_write ON risks FOR ALL TO riskreg_manager USING (true) WITH CHECK (true);
+DROP POLICY IF EXISTS riskreg_owner_update ON risks;
+CREATE POLICY riskreg_owner_update ON risks FOR UPDATE TO riskreg_owner USING (true) WITH CHECK (
+  EXISTS (SELECT 1 FROM riskreg_users u WHERE u.owner_name = risks.owner AND u.db_role = current_user));
 ALTER TABLE changes ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS riskreg_read ON changes;
 CREATE POLICY riskreg_read ON changes FOR SELECT USING (true);

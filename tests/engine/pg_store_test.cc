@@ -274,6 +274,13 @@ INSERT INTO riskreg_users VALUES ('jo', 'Jane Owner');
     pqxx::work tx(c);
     CHECK_THROWS_WITH(tx.exec("UPDATE changes SET reason = 'x'"), Catch::Contains("permission denied"));
   }
+  {
+    // Nor another's risk itself, which (never changed by riskreg) verify could not hold to a change.
+    pqxx::connection c(cl.url(db, "jo"));
+    pqxx::work tx(c);
+    CHECK_THROWS_WITH(tx.exec("UPDATE risks SET title = 'Mine now' WHERE id = 'R1'"),
+                      Catch::Contains("row-level security"));
+  }
   // A manager adds and closes any risk.
   PgStore mel(cl.url(db, "mel"), PgStore::Mode::Open);
   n.by = "mel";
