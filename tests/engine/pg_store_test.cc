@@ -3,6 +3,7 @@
 // in a throw-away cluster (tests/pg_cluster.h); if it cannot start these tests fail.
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "audit/verify.h"
 #include "core/error.h"
 #include "data/register_loader.h"
+#include "io/import.h"
 #include "pg_cluster.h"
 #include "register/generate.h"
 #include "register/rules_bundle.h"
@@ -290,6 +292,29 @@ INSERT INTO riskreg_users VALUES ('jo', 'Jane Owner');
   mel.apply_change(change("edit", "R3", "heading", "Information", "mel"));
   // Jo now owns R3 too.
   jo.apply_change(change("edit", "R3", "vulnerability", "Old servers", "jo"));
+  // A manager's import of a new risk: staged past COPY (risks are under row-level security
+  // for them), then refused where the grants stop it (the import log is the tables' owner's),
+  // whole: nothing of it is written.
+  {
+    test::TempDir dir;
+    std::string csv = dir.file("new.csv");
+    {
+      std::ofstream f(csv, std::ios::binary);
+      f << "id,title,current,reason\nR7,Imported,C3,batch\n";
+    }
+    auto rules = read_rules_dir(source_path("rules"));
+    auto before = mel.counts();
+    try {
+      import_csv(mel, matrix_from(rules), csv, "mel", at("2026-02-02"));
+      FAIL("a manager imported");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Conflict);
+      CHECK_THAT(e.what(), Catch::Contains("refused by the database for user 'mel'"));
+      CHECK_THAT(e.what(), Catch::Contains("nothing was imported"));
+    }
+    CHECK(mel.counts().risks == before.risks);
+    CHECK(mel.counts().audit == before.audit);
+  }
   PgStore ava(cl.url(db, "ava"), PgStore::Mode::Open);
   refused([&] { ava.apply_change(change("note", "R2", "note", "x", "ava")); }, "user 'ava' may not note");
   CHECK(ava.changes("R2").size() == 4);
