@@ -1,6 +1,6 @@
-// riskreg migrate: copy an SQLite register into PostgreSQL, verified by the audit chain on
-// both sides (engine/store/pg_copy.h); or, with --roles, set up the database roles and
-// row-level security of docs/postgresql.md.
+// riskreg migrate: copy an SQLite register into PostgreSQL, or a PostgreSQL one into a new
+// SQLite file, verified by the audit chain on both sides (engine/store/pg_copy.h); or, with --roles, set up the
+// database roles and row-level security of docs/postgresql.md.
 #include <ostream>
 
 #include "commands.h"
@@ -21,9 +21,12 @@ struct MigrateOptions {
 void add_migrate(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<MigrateOptions>();
   auto* cmd = app.add_subcommand(
-      "migrate", "Copy an SQLite register into PostgreSQL (--from sqlite:PATH --to postgresql://...), or set up roles");
-  cmd->add_option("--from", opt->from, "The SQLite register to copy (sqlite:PATH or PATH)");
-  cmd->add_option("--to", opt->to, "An empty PostgreSQL database (postgresql://USER@HOST:PORT/DB)");
+      "migrate",
+      "Copy an SQLite register into PostgreSQL (--from sqlite:PATH --to postgresql://...) or back into a new "
+      "SQLite file (--from postgresql://... --to sqlite:PATH), or set up roles");
+  cmd->add_option("--from", opt->from, "The register to copy (sqlite:PATH or PATH, or postgresql://...)");
+  cmd->add_option("--to", opt->to,
+                  "An empty PostgreSQL database (postgresql://USER@HOST:PORT/DB), or a new SQLite file (sqlite:PATH)");
   cmd->add_flag("--roles", opt->roles,
                 "Create the roles riskreg_owner, riskreg_manager, riskreg_auditor and apply their grants and "
                 "row-level security to the register at --to (default: --db)");
@@ -38,6 +41,15 @@ void add_migrate(CLI::App& app, Context& ctx) {
     }
     if (opt->from.empty() || opt->to.empty())
       throw Error(ErrorKind::Usage, "migrate needs --from sqlite:PATH and --to postgresql://... (or --roles)");
+    if (is_postgres_url(opt->from) && backend_of(opt->to) == Backend::Sqlite) {
+      // Back from PostgreSQL into a new SQLite file.
+      auto r = postgres().copy_to_sqlite(opt->from, sqlite_path(opt->to));
+      ctx.out << "Migrated " << redact_url(opt->from) << " to " << sqlite_path(opt->to) << ": " << r.counts.risks
+              << " risks, " << r.counts.assessments << " assessments, " << r.counts.audit << " audit entries ("
+              << r.rows << " rows)\n"
+              << "Audit chain verified on both sides; head " << r.head << "\n";
+      return;
+    }
     if (backend_of(opt->from) != Backend::Sqlite)
       throw Error(ErrorKind::Usage,
                   "--from must be an SQLite register (sqlite:PATH), not '" + redact_url(opt->from) + "'");

@@ -4,7 +4,7 @@
 /// audit chain's head is the same on both sides. Verifies the chain and the history against
 /// it on the source (one read snapshot) before copying; before committing, checks each
 /// table's row count, walks the copied chain to the source's head and compares the copied
-/// history with the source's row by row.
+/// history (assessments and changes) with the source's row by row.
 #include <cstdint>
 #include <string>
 
@@ -23,6 +23,13 @@ struct CopyReport {
 /// schema does not (nothing is then written), Error(Tampered) if the copy does not verify
 /// (the copy is then rolled back).
 CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& pg_url);
+
+/// `riskreg migrate` the other way: copies the PostgreSQL register at `pg_url` into a new
+/// SQLite file, every table of the SQLite schema from its counterpart (ids, times and audit
+/// entries verbatim), in one read snapshot and one write transaction. Throws Error(Tampered)
+/// if the source does not verify or the copy does not verify with the source's head (the
+/// file is then removed), Error(Conflict) if `sqlite_path` exists.
+CopyReport copy_pg_to_sqlite(const std::string& pg_url, const std::string& sqlite_path);
 
 /// Creates the riskreg roles and applies the grants and row-level security of
 /// docs/postgresql.md to the register at `pg_url` (which needs a role that may create roles).

@@ -30,6 +30,7 @@ const PostgresModule kTable{
       return store.counts();
     },
     copy_sqlite_to_pg,
+    copy_pg_to_sqlite,
     apply_pg_roles,
 };
 

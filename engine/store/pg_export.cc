@@ -75,6 +75,13 @@ void PgStore::for_each_export(const std::optional<std::string>& as_of, bool upst
     auto t0 = std::chrono::steady_clock::now();
     // Times compare as text, byte by byte, as SQLite compares them.
     const std::string then = as_of ? tx.quote(*as_of) + " COLLATE \"C\"" : std::string();
+    // A lifecycle field as it stood then: the last change of it made by then (as SqliteStore's
+    // kRisksAsOf reads it), `none` before any.
+    auto status_then = [&](const char* field, const char* none) {
+      return std::string(
+                 "\n       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = '") +
+             field + "' AND ch.changed_at COLLATE \"C\" <= " + then + " ORDER BY ch.id DESC LIMIT 1), '" + none + "')";
+    };
     const std::string risks_sql =
         as_of ? R"sql(SELECT r.key, r.id, r.title, r.target_likelihood, r.target_impact, r.heading, r.vulnerability,
        r.triggers, r.consequences, r.controls, r.notes,
@@ -83,10 +90,12 @@ void PgStore::for_each_export(const std::optional<std::string>& as_of, bool upst
        (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at COLLATE "C" <= )sql" +
                     then + R"sql( ORDER BY a.id DESC LIMIT 1) AS cur,
        (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at COLLATE "C" <= )sql" +
-                    then + R"sql( ORDER BY a.id DESC LIMIT 1 OFFSET 1)
+                    then + R"sql( ORDER BY a.id DESC LIMIT 1 OFFSET 1),)sql" + status_then("status", "open") + ", " +
+                    status_then("next_review", "") + ", " + status_then("last_review", "") + R"sql(
 FROM risks r ORDER BY r.key)sql"
               : R"sql(SELECT r.key, r.id, r.title, r.target_likelihood, r.target_impact, r.heading, r.vulnerability,
-       r.triggers, r.consequences, r.controls, r.notes, r.owner, r.current_assessment, r.previous_assessment
+       r.triggers, r.consequences, r.controls, r.notes, r.owner, r.current_assessment, r.previous_assessment,
+       r.status, r.next_review, r.last_review
 FROM risks r ORDER BY r.key)sql";
     const std::string when = as_of ? " WHERE a.assessed_at COLLATE \"C\" <= " + then : std::string();
     PgCursor risks(tx, "riskreg_x_risks", risks_sql);
@@ -134,6 +143,9 @@ ORDER BY f.to_risk, f.from_risk)sql");
       r.consequences = from_json(text(row[8]));
       r.controls = from_json(text(row[9]));
       r.notes = from_json(text(row[10]));
+      s.closed = text(row[14]) == "closed";
+      s.next_review = text(row[15]);
+      s.last_review = text(row[16]);
       s.owner.reset();
       if (!row[11].is_null()) s.owner = text(row[11]);
       r.history.clear();

@@ -101,20 +101,36 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
 
     if (new_risks > 0) {
       // New risks carry their current assessment and owner in the row itself (the
-      // references are checked at commit).
-      CopyIn out(tx, "risks",
-                 {"key", "id", "number", "title", "heading", "vulnerability", "triggers", "consequences", "controls",
-                  "target_likelihood", "target_impact", "notes", "owner", "current_assessment"});
-      for (size_t i = 0; i < b.risks.size(); ++i) {
-        const Planned& p = plan[i];
-        if (p.found) continue;
-        const Risk& r = b.risks[i].risk;
-        out.row({p.key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers),
-                 to_json(r.consequences), to_json(r.controls), r.target ? r.target->likelihood.c_str() : nullptr,
-                 r.target ? r.target->impact.c_str() : nullptr, to_json(r.notes), p.change ? opt_c(r.owner) : nullptr,
-                 p.assessment ? CopyField(p.assessment) : CopyField(nullptr)});
+      // references are checked at commit). COPY cannot write into a table under row-level
+      // security (a manager's import, docs/postgresql.md): for such a user the rows are
+      // staged and inserted from there, checked by the policies; the tables' owner copies
+      // straight in.
+      const bool rls = tx.exec("SELECT row_security_active('risks')")[0][0].as<bool>();
+      const std::vector<std::string> columns = {"key",           "id",
+                                                "number",        "title",
+                                                "heading",       "vulnerability",
+                                                "triggers",      "consequences",
+                                                "controls",      "target_likelihood",
+                                                "target_impact", "notes",
+                                                "owner",         "current_assessment"};
+      std::string names;
+      for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c;
+      if (rls)
+        tx.exec("CREATE TEMP TABLE riskreg_stage_risks ON COMMIT DROP AS SELECT " + names + " FROM risks WITH NO DATA");
+      {
+        CopyIn out(tx, rls ? "riskreg_stage_risks" : "risks", columns);
+        for (size_t i = 0; i < b.risks.size(); ++i) {
+          const Planned& p = plan[i];
+          if (p.found) continue;
+          const Risk& r = b.risks[i].risk;
+          out.row({p.key, r.id, r.number, r.title, r.heading, r.vulnerability, to_json(r.triggers),
+                   to_json(r.consequences), to_json(r.controls), r.target ? r.target->likelihood.c_str() : nullptr,
+                   r.target ? r.target->impact.c_str() : nullptr, to_json(r.notes), p.change ? opt_c(r.owner) : nullptr,
+                   p.assessment ? CopyField(p.assessment) : CopyField(nullptr)});
+        }
+        out.complete();
       }
-      out.complete();
+      if (rls) tx.exec("INSERT INTO risks (" + names + ") SELECT " + names + " FROM riskreg_stage_risks ORDER BY key");
     }
     // Updates of existing risks: one statement each (an import of updates is a register's
     // own size, not a sector's).

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "store/json_list.h"
 #include "store/pg_bulk.h"
+#include "store/pg_guard.h"
 #include "store/pg_schema.h"
 
 using nlohmann::json;
@@ -37,33 +38,7 @@ std::optional<std::string> opt_str(const pqxx::field& f) {
   return str(f);
 }
 
-/// Runs `f`, turning libpqxx's errors into typed ones.
-template <typename F>
-auto guarded(const std::string& where, pqxx::connection* conn, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const pqxx::broken_connection& e) {
-    throw Error(ErrorKind::Environment, where + ": lost the connection to the PostgreSQL server (" +
-                                            std::string(e.what()).substr(0, std::string(e.what()).find('\n')) + ")");
-  } catch (const pqxx::sql_error& e) {
-    // libpqxx 6.4 leaves sqlstate() empty for parameterised statements; its exception
-    // classes carry the state instead.
-    std::string msg = e.what();
-    msg = msg.substr(0, msg.find('\n'));
-    const std::string& state = e.sqlstate();
-    if (dynamic_cast<const pqxx::serialization_failure*>(&e) || dynamic_cast<const pqxx::deadlock_detected*>(&e) ||
-        state == "55P03")
-      throw Error(ErrorKind::Busy, where + ": the register stayed locked by another writer; try again (" + msg + ")");
-    if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) || state == "42501")
-      throw Error(ErrorKind::Conflict, where + ": refused by the database for user '" +
-                                           std::string(conn ? conn->username() : "?") + "': " + msg);
-    if (dynamic_cast<const pqxx::undefined_table*>(&e) || dynamic_cast<const pqxx::undefined_column*>(&e))
-      throw Error(ErrorKind::Schema, where + ": not a riskreg register, or damaged (" + msg + ")");
-    throw Error(ErrorKind::Internal, where + ": " + msg);
-  } catch (const pqxx::failure& e) {
-    throw Error(ErrorKind::Internal, where + ": " + std::string(e.what()));
-  }
-}
+using pg::guarded;
 
 AssessmentRow read_assessment(const pqxx::row& r, int first, const std::string& risk_id) {
   AssessmentRow a;
@@ -76,14 +51,15 @@ AssessmentRow read_assessment(const pqxx::row& r, int first, const std::string& 
   return a;
 }
 
-// The same columns as SqliteStore's state query; column 19 is the risk's key (for paging).
+// The same columns as SqliteStore's state query; column 19 is the risk's key (for paging),
+// 20-22 its status, next and last review.
 const char* kStateSelect = R"sql(
 SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
        (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key),
-       r.key
+       r.key, r.status, r.next_review, r.last_review
 FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
@@ -196,6 +172,9 @@ RiskState read_state(const pqxx::row& r) {
   if (!r[11].is_null()) s.previous = read_assessment(r, 11, s.id);
   s.priorities = r[17].as<int>();
   s.actions = r[18].as<int>();
+  s.closed = str(r[20]) == "closed";
+  s.next_review = str(r[21]);
+  s.last_review = str(r[22]);
   return s;
 }
 
@@ -602,7 +581,9 @@ void PgStore::for_each_risk(const std::function<void(const RiskState&)>& visit) 
 }
 
 void PgStore::for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) {
-  // The same columns as kStateSelect, with current/previous/owner taken from history as of $1.
+  // The same columns as kStateSelect, with current/previous/owner taken from history as of $1,
+  // and the status and review dates from the last change of each made by then (as SqliteStore
+  // reads them; times compare byte by byte, COLLATE "C", as SQLite compares them).
   const char* sql = R"sql(
 SELECT r.id, r.title,
        (SELECT o.owner FROM owner_changes o WHERE o.risk = r.key AND o.changed_at <= $1 ORDER BY o.id DESC LIMIT 1),
@@ -611,7 +592,13 @@ SELECT r.id, r.title,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
        (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key),
-       r.key
+       r.key,
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'status'
+                 AND ch.changed_at COLLATE "C" <= $1 ORDER BY ch.id DESC LIMIT 1), 'open'),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'next_review'
+                 AND ch.changed_at COLLATE "C" <= $1 ORDER BY ch.id DESC LIMIT 1), ''),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'last_review'
+                 AND ch.changed_at COLLATE "C" <= $1 ORDER BY ch.id DESC LIMIT 1), '')
 FROM risks r
 JOIN LATERAL (SELECT * FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= $1
               ORDER BY a.id DESC LIMIT 1) c ON true

@@ -26,6 +26,8 @@ struct PostgresModule {
                                         bool replace);
   /// `migrate` (store/pg_copy.h).
   CopyReport (*copy_from_sqlite)(const std::string& sqlite_path, const std::string& url);
+  /// `migrate` from PostgreSQL into a new SQLite file (store/pg_copy.h).
+  CopyReport (*copy_to_sqlite)(const std::string& url, const std::string& sqlite_path);
   /// `migrate --roles` (store/pg_copy.h).
   void (*apply_roles)(const std::string& url);
 };

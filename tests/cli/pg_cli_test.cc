@@ -1,5 +1,5 @@
 // The built riskreg against PostgreSQL: init, score, show and audit verify on a server;
-// the same output as on SQLite; migrate from an SQLite file; an owner refused by the
+// the same output as on SQLite (the lifecycle commands too); migrate from an SQLite file; an owner refused by the
 // database's row-level security (exit 8).
 #include <catch2/catch.hpp>
 
@@ -88,6 +88,127 @@ TEST_CASE("riskreg on PostgreSQL: an owner re-scoring another's risk is refused 
         "riskreg: R4: refused by the database: user 'jan' may not re-score this risk (risk owners may "
         "re-score only the risks they own; see docs/postgresql.md)\n");
   CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("riskreg on PostgreSQL: an owner editing another's risk, or closing their own, is refused with exit 8",
+          "[cli][postgres][roles][lifecycle]") {
+  auto& cl = pg_cluster();
+  std::string url = cl.fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init"}).exit_code == 0);
+  REQUIRE(run_riskreg({"--db", url, "owner", "5", "Jan Lefevre", "--reason", "named"}).exit_code == 0);
+  REQUIRE(run_riskreg({"migrate", "--roles", "--to", url}).exit_code == 0);
+  // (Roles are cluster-wide: not the re-score test's name, which may run in this process.)
+  cl.exec(url,
+          "CREATE ROLE janl LOGIN IN ROLE riskreg_owner; INSERT INTO riskreg_users VALUES ('janl', 'Jan Lefevre')");
+  std::string as_jan = cl.url(pg_db_name(url), "janl");
+  for (const std::vector<std::string>& mine :
+       {std::vector<std::string>{"edit", "5", "--heading", "Finance", "--reason", "clearer"},
+        std::vector<std::string>{"review", "5", "--next", "2027-03-01", "--reason", "clinic"},
+        std::vector<std::string>{"note", "5", "Asked finance"}}) {
+    auto r = run_riskreg([&] {
+      auto a = mine;
+      a.insert(a.begin(), {"--db", as_jan});
+      return a;
+    }());
+    INFO(mine[0] << ": " << r.err);
+    CHECK(r.exit_code == 0);
+  }
+  auto head = run_riskreg({"--db", url, "audit", "verify"}).out;
+  auto other = run_riskreg({"--db", as_jan, "edit", "4", "--title", "Mine now", "--reason", "grab"});
+  CHECK(other.exit_code == 8);
+  CHECK(other.err ==
+        "riskreg: R4: refused by the database: user 'janl' may not edit this risk (risk owners may edit, target, "
+        "review and note only the risks they own; adding, closing and reopening are a risk manager's; see "
+        "docs/postgresql.md)\n");
+  auto close = run_riskreg({"--db", as_jan, "close", "5", "--reason", "done"});
+  CHECK(close.exit_code == 8);
+  CHECK_THAT(close.err, Catch::StartsWith("riskreg: R5: refused by the database: user 'janl' may not close this risk"));
+  auto add = run_riskreg({"--db", as_jan, "add", "--title", "New", "--current", "C3"});
+  CHECK(add.exit_code == 8);
+  CHECK_THAT(add.err, Catch::Contains("user 'janl' may not add a risk"));
+  // The register unchanged by the refusals: the same chain head, and it verifies.
+  auto after = run_riskreg({"--db", url, "audit", "verify"});
+  CHECK(after.exit_code == 0);
+  CHECK(after.out == head);
+  CHECK(run_riskreg({"--db", url, "show", "4"}).out.find("Mine now") == std::string::npos);
+}
+
+TEST_CASE("riskreg lifecycle on PostgreSQL: the same output, log, history and audit head as on SQLite",
+          "[cli][postgres][lifecycle]") {
+  TempDir dir;
+  std::string lite = init_darlington(dir);
+  std::string url = pg_cluster().fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init", "--as", "loader"}).exit_code == 0);
+  const std::vector<std::vector<std::string>> commands = {
+      {"add", "--title", "Loss of key staff", "--current", "C2", "--owner", "Ann Lee", "--target", "D3", "--control",
+       "Succession plan", "--reason", "New risk", "--as", "manager"},
+      {"edit", "R10", "--title", "Loss of key staff in children's services", "--add-control", "Exit interviews",
+       "--remove-control", "1", "--reason", "Refined", "--as", "ann"},
+      {"target", "R10", "E4", "--reason", "Plan agreed"},
+      {"close", "R6", "--reason", "Merged into R5", "--as", "manager"},
+      {"review", "R10", "--next", "2027-03-01", "--reason", "Q3 clinic", "--as", "ann"},
+      {"note", "R10", "Met the workforce board", "--as", "ann"},
+      {"reopen", "R6", "--reason", "Split again", "--as", "manager"},
+      {"close", "R6", "--reason", "Merged for good", "--as", "manager"},
+  };
+  for (const auto& cmd : commands) {
+    INFO(cmd[0]);
+    std::vector<std::string> a = cmd, b = cmd;
+    a.insert(a.begin(), {"--db", lite});
+    b.insert(b.begin(), {"--db", url});
+    auto ra = run_riskreg(a), rb = run_riskreg(b);
+    INFO(ra.err << rb.err);
+    REQUIRE(ra.exit_code == 0);
+    REQUIRE(rb.exit_code == 0);
+    CHECK(rb.out.substr(0, rb.out.find(url)) == ra.out.substr(0, ra.out.find(lite)));
+  }
+  // Refusals alike: closing a closed risk.
+  auto ca = run_riskreg({"--db", lite, "close", "R6", "--reason", "again"});
+  auto cb = run_riskreg({"--db", url, "close", "R6", "--reason", "again"});
+  CHECK(cb.exit_code == ca.exit_code);
+  CHECK(cb.err == ca.err);
+  std::string seen;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"show", "R10", "--history"}, {"show", "R6"}, {"log"}, {"log", "R10", "--json"}, {"list", "--all"}}) {
+    INFO(args[0] << " " << (args.size() > 1 ? args[1] : ""));
+    auto a = args, b = args;
+    a.insert(a.begin(), {"--db", lite});
+    b.insert(b.begin(), {"--db", url});
+    auto ra = run_riskreg(a, {{"COLUMNS", "200"}}), rb = run_riskreg(b, {{"COLUMNS", "200"}});
+    INFO(rb.err);
+    CHECK(rb.exit_code == 0);
+    CHECK(rb.out == ra.out);
+    seen += rb.out;
+  }
+  CHECK_THAT(seen, Catch::Contains("Exit interviews"));
+  CHECK_THAT(seen, Catch::Contains("Met the workforce board"));
+  CHECK_THAT(seen, Catch::Contains("manager  R6  closed"));
+  CHECK_THAT(seen, Catch::Contains("Merged for good"));
+  auto va = run_riskreg({"--db", lite, "audit", "verify"}), vb = run_riskreg({"--db", url, "audit", "verify"});
+  INFO(vb.err);
+  CHECK(vb.exit_code == 0);
+  CHECK_THAT(vb.out, Catch::StartsWith("audit verify: ok"));
+  CHECK(vb.out == va.out);  // the same chain, the same head
+  // migrate carries the changes: the copy verifies with the same head.
+  std::string copy = pg_cluster().fresh_database();
+  auto m = run_riskreg({"migrate", "--from", "sqlite:" + lite, "--to", copy});
+  INFO(m.err);
+  REQUIRE(m.exit_code == 0);
+  CHECK(run_riskreg({"--db", copy, "audit", "verify"}).out == va.out);
+  CHECK(run_riskreg({"--db", copy, "show", "R10", "--history"}, {{"COLUMNS", "200"}}).out ==
+        run_riskreg({"--db", lite, "show", "R10", "--history"}, {{"COLUMNS", "200"}}).out);
+  // and back into a new SQLite file.
+  const std::string back = "sqlite:" + dir.file("back.db");
+  auto mb = run_riskreg({"migrate", "--from", url, "--to", back});
+  INFO(mb.err);
+  REQUIRE(mb.exit_code == 0);
+  CHECK_THAT(mb.out, Catch::Contains("Audit chain verified on both sides; head "));
+  CHECK(run_riskreg({"--db", back, "audit", "verify"}).out == va.out);
+  CHECK(run_riskreg({"--db", back, "log"}, {{"COLUMNS", "200"}}).out ==
+        run_riskreg({"--db", lite, "log"}, {{"COLUMNS", "200"}}).out);
+  auto again = run_riskreg({"migrate", "--from", url, "--to", back});
+  CHECK(again.exit_code == 8);
+  CHECK_THAT(again.err, Catch::Contains("already exists; migrate copies into a new file"));
 }
 
 TEST_CASE("riskreg import writes into PostgreSQL as into SQLite", "[cli][postgres][import]") {

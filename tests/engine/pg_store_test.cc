@@ -2,6 +2,8 @@
 // and row-level security, schema versions, and `migrate` from SQLite. Against a real server
 // in a throw-away cluster (tests/pg_cluster.h); if it cannot start these tests fail.
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -17,6 +19,7 @@
 #include "audit/verify.h"
 #include "core/error.h"
 #include "data/register_loader.h"
+#include "io/import.h"
 #include "pg_cluster.h"
 #include "register/generate.h"
 #include "register/rules_bundle.h"
@@ -110,6 +113,50 @@ TEST_CASE("eight writers on separate connections: every re-score recorded once, 
   CHECK(v.entries == 1 + kWriters * kEach);
 }
 
+TEST_CASE("eight writers on separate connections edit one risk's controls: every item kept, none lost",
+          "[postgres][concurrency][lifecycle]") {
+  // Each change reads the list under the risk's row lock (SELECT ... FOR UPDATE), so an
+  // append made by another connection meanwhile is always in the list this one extends.
+  std::string url = minimal_pg();
+  constexpr int kWriters = 8, kEach = 10;
+  std::vector<std::string> errors(kWriters);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        PgStore s(url, PgStore::Mode::Open);  // its own connection
+        for (int i = 0; i < kEach; ++i) {
+          const std::string item = "w" + std::to_string(w) + "-" + std::to_string(i);
+          s.apply_change({"edit",
+                          "R1",
+                          {{"controls", EditOp::Append, item, 0}},
+                          std::nullopt,
+                          "owner" + std::to_string(w),
+                          at("2026-02-01"),
+                          item});
+        }
+      } catch (const std::exception& e) {
+        errors[w] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int w = 0; w < kWriters; ++w) {
+    INFO("writer " << w);
+    CHECK(errors[w].empty());
+  }
+  PgStore s(url, PgStore::Mode::Open);
+  auto controls = s.risk("R1")->controls;
+  std::set<std::string> items(controls.begin(), controls.end());
+  CHECK(controls.size() == kWriters * kEach);
+  CHECK(items.size() == kWriters * kEach);
+  CHECK(s.changes("R1").size() == kWriters * kEach);
+  CHECK(s.risk_version("R1") == 1 + kWriters * kEach);
+  auto v = verify_audit(s);
+  INFO(first(v));
+  CHECK(v.ok());
+}
+
 TEST_CASE("PostgreSQL roles: an owner re-scores only their own risks, a manager any, an auditor none",
           "[postgres][roles]") {
   std::string url = minimal_pg();
@@ -169,6 +216,115 @@ INSERT INTO riskreg_users VALUES ('jane', 'Jane Owner');
   CHECK(v.entries == 4);  // create, jane's, mo's score and owner change
 }
 
+TEST_CASE("PostgreSQL roles: an owner edits, reviews and notes only their own risks, a manager adds and closes",
+          "[postgres][roles][lifecycle]") {
+  std::string url = minimal_pg();
+  std::string db = test::pg_db_name(url);
+  auto& cl = pg_cluster();
+  apply_pg_roles(url);
+  // Roles are cluster-wide: other names than the re-score test's, which may run in this process.
+  cl.exec(url, R"sql(
+CREATE ROLE jo LOGIN IN ROLE riskreg_owner;
+CREATE ROLE mel LOGIN IN ROLE riskreg_manager;
+CREATE ROLE ava LOGIN IN ROLE riskreg_auditor;
+INSERT INTO riskreg_users VALUES ('jo', 'Jane Owner');
+)sql");
+  auto change = [](const char* kind, const char* id, const char* field, const char* value, const char* by) {
+    return ChangeRequest{kind, id, {{field, EditOp::Set, value, 0}}, std::nullopt, by, at("2026-02-01"), "why"};
+  };
+  auto refused = [](const std::function<void()>& write, const std::string& message) {
+    try {
+      write();
+      FAIL("the database accepted it");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Conflict);
+      CHECK_THAT(e.what(), Catch::Contains(message));
+    }
+  };
+  PgStore jo(cl.url(db, "jo"), PgStore::Mode::Open);
+  // R2 is Jo's: they edit, re-targets, reviews and notes it.
+  jo.apply_change(change("edit", "R2", "title", "Second, reworded", "jo"));
+  jo.apply_change(change("target", "R2", "target", "E/4", "jo"));
+  jo.apply_change(change("review", "R2", "last_review", "2026-02-01", "jo"));
+  jo.apply_change(
+      {"note", "R2", {{"note", EditOp::Append, "Spoke to finance", 0}}, std::nullopt, "jo", at("2026-02-01"), "n"});
+  // Not R1, and they do not close her own.
+  const std::string not_hers =
+      "refused by the database: user 'jo' may not edit this risk (risk owners may edit, target, review and note "
+      "only the risks they own; adding, closing and reopening are a risk manager's; see docs/postgresql.md)";
+  refused([&] { jo.apply_change(change("edit", "R1", "title", "Mine now", "jo")); }, "R1: " + not_hers);
+  refused([&] { jo.apply_change(change("close", "R2", "status", "closed", "jo")); },
+          "R2: refused by the database: user 'jo' may not close this risk");
+  NewRisk n;
+  n.risk.id = "R3";
+  n.risk.title = "Third";
+  n.risk.current = ScoreCodes{"C", "3"};
+  n.by = "jo";
+  n.at = at("2026-02-01");
+  n.reason = "new";
+  refused([&] { jo.add_risk(n); }, "R3: refused by the database: user 'jo' may not add a risk");
+  // Nor past the store: row-level security on the changes table itself.
+  {
+    pqxx::connection c(cl.url(db, "jo"));
+    pqxx::work tx(c);
+    CHECK_THROWS_WITH(tx.exec("INSERT INTO changes (risk, kind, field, from_value, to_value, changed_by, changed_at, "
+                              "reason) VALUES (1, 'edit', 'title', 'First', 'x', 'jo', 'x', 'sneaky')"),
+                      Catch::Contains("row-level security"));
+  }
+  {
+    pqxx::connection c(cl.url(db, "jo"));
+    pqxx::work tx(c);
+    CHECK_THROWS_WITH(tx.exec("UPDATE changes SET reason = 'x'"), Catch::Contains("permission denied"));
+  }
+  {
+    // Nor another's risk itself, which (never changed by riskreg) verify could not hold to a change.
+    pqxx::connection c(cl.url(db, "jo"));
+    pqxx::work tx(c);
+    CHECK_THROWS_WITH(tx.exec("UPDATE risks SET title = 'Mine now' WHERE id = 'R1'"),
+                      Catch::Contains("row-level security"));
+  }
+  // A manager adds and closes any risk.
+  PgStore mel(cl.url(db, "mel"), PgStore::Mode::Open);
+  n.by = "mel";
+  n.risk.owner = "Jane Owner";
+  mel.add_risk(n);
+  mel.apply_change(change("close", "R1", "status", "closed", "mel"));
+  mel.apply_change(change("edit", "R3", "heading", "Information", "mel"));
+  // Jo now owns R3 too.
+  jo.apply_change(change("edit", "R3", "vulnerability", "Old servers", "jo"));
+  // A manager's import of a new risk: staged past COPY (risks are under row-level security
+  // for them), then refused where the grants stop it (the import log is the tables' owner's),
+  // whole: nothing of it is written.
+  {
+    test::TempDir dir;
+    std::string csv = dir.file("new.csv");
+    {
+      std::ofstream f(csv, std::ios::binary);
+      f << "id,title,current,reason\nR7,Imported,C3,batch\n";
+    }
+    auto rules = read_rules_dir(source_path("rules"));
+    auto before = mel.counts();
+    try {
+      import_csv(mel, matrix_from(rules), csv, "mel", at("2026-02-02"));
+      FAIL("a manager imported");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Conflict);
+      CHECK_THAT(e.what(), Catch::Contains("refused by the database for user 'mel'"));
+      CHECK_THAT(e.what(), Catch::Contains("nothing was imported"));
+    }
+    CHECK(mel.counts().risks == before.risks);
+    CHECK(mel.counts().audit == before.audit);
+  }
+  PgStore ava(cl.url(db, "ava"), PgStore::Mode::Open);
+  refused([&] { ava.apply_change(change("note", "R2", "note", "x", "ava")); }, "user 'ava' may not note");
+  CHECK(ava.changes("R2").size() == 4);
+  CHECK(ava.risk_state("R1")->closed);
+  auto v = verify_audit(ava);
+  INFO(first(v));
+  CHECK(v.ok());
+  CHECK(v.entries == 1 + 4 + 3 + 3);  // create, Jo's four, the add (add, score, owner), mel's two and Jo's last
+}
+
 TEST_CASE("PostgreSQL schema: versioned, and a newer one is refused", "[postgres][schema]") {
   std::string url = minimal_pg();
   {
@@ -183,6 +339,33 @@ TEST_CASE("PostgreSQL schema: versioned, and a newer one is refused", "[postgres
     CHECK(e.kind() == ErrorKind::Schema);
     CHECK_THAT(e.what(), Catch::Contains("the register has schema version 99, newer than this riskreg understands"));
   }
+}
+
+TEST_CASE("PostgreSQL schema: a register made before the lifecycle is upgraded on open and takes changes",
+          "[postgres][upgrade][lifecycle]") {
+  std::string url = minimal_pg();
+  {
+    PgStore s(url, PgStore::Mode::Open);
+    s.append_assessment({"R1", {"B", "2"}, "alice", at("2026-02-01"), "before", std::nullopt});
+  }
+  // Back to schema 4: no changes table, no status or review dates.
+  pg_cluster().exec(url, R"sql(DROP TABLE changes; ALTER TABLE risks DROP COLUMN status, DROP COLUMN next_review,
+      DROP COLUMN last_review; UPDATE riskreg_meta SET schema_version = 4)sql");
+  PgStore s(url, PgStore::Mode::Open);
+  CHECK(s.schema_version() == pg_current_schema_version());
+  CHECK(pg_current_schema_version() == 5);
+  auto st = s.risk_state("R1");
+  REQUIRE(st);
+  CHECK_FALSE(st->closed);
+  CHECK(st->next_review.empty());
+  CHECK(s.risk_version("R1") == 2);
+  s.apply_change(
+      {"close", "R1", {{"status", EditOp::Set, "closed", 0}}, std::nullopt, "mgr", at("2026-03-01"), "done"});
+  CHECK(s.risk_state("R1")->closed);
+  auto v = verify_audit(s);
+  INFO(first(v));
+  CHECK(v.ok());
+  CHECK(v.entries == 3);
 }
 
 TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit head", "[postgres][migrate]") {
@@ -223,6 +406,33 @@ TEST_CASE("migrate copies an SQLite register verbatim: same ids, times and audit
     CHECK(e.kind() == ErrorKind::Conflict);
   }
   CHECK(b.counts().audit == a.counts().audit + 1);
+}
+
+TEST_CASE("migrate from PostgreSQL into SQLite: a register that does not verify is not copied, no file is left",
+          "[postgres][migrate][lifecycle]") {
+  std::string url = minimal_pg();
+  {
+    PgStore s(url, PgStore::Mode::Open);
+    s.apply_change({"close", "R1", {{"status", EditOp::Set, "closed", 0}}, std::nullopt, "mgr", at("2026-02-01"), "x"});
+  }
+  pg_cluster().exec(url, "UPDATE risks SET status = 'open' WHERE id = 'R1'");
+  test::TempDir dir;
+  std::string lite = dir.file("copy.db");
+  try {
+    copy_pg_to_sqlite(url, lite);
+    FAIL("copied a register that does not verify");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Tampered);
+    CHECK_THAT(e.what(), Catch::Contains("the audit chain does not verify, so it is not copied: R1: its status is"));
+  }
+  CHECK_FALSE(std::filesystem::exists(lite));
+  // Put right through riskreg's own log of it, it copies.
+  pg_cluster().exec(url, "UPDATE risks SET status = 'closed' WHERE id = 'R1'");
+  auto r = copy_pg_to_sqlite(url, lite);
+  SqliteStore b(lite, SqliteStore::Mode::Open);
+  CHECK(b.risk_state("R1")->closed);
+  CHECK(verify_audit(b).head == r.head);
+  CHECK(r.counts.risks == 2);
 }
 
 namespace {

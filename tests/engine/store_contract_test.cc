@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "audit/chain.h"
+#include "audit/events.h"
 #include "audit/verify.h"
 #include "core/error.h"
 #include "data/register_loader.h"
@@ -443,5 +444,310 @@ TEMPLATE_TEST_CASE("store contract: a deleted or edited owner change made by 'ri
     bool named = false;
     for (const auto& p : v.problems) named |= p.message.find("owner change") != std::string::npos;
     CHECK(named);
+  }
+}
+
+namespace {
+ChangeRequest change(const char* kind, const char* id, std::vector<FieldEdit> edits, const char* when,
+                     std::optional<int64_t> expect = std::nullopt) {
+  return {kind, id, std::move(edits), expect, "mgr", at(when), std::string("why ") + kind};
+}
+
+/// The lifecycle on any store: a risk added (R3, owned, with a target, a control and a next
+/// review), edited (title, a control added and the first removed), re-targeted, closed,
+/// reopened, closed again, reviewed and noted; each change dated so that every as-of read
+/// between them has one answer.
+void lifecycle_scenario(Store& s) {
+  NewRisk n;
+  n.risk.id = "R3";
+  n.risk.title = "Data breach";
+  n.risk.current = ScoreCodes{"C", "3"};
+  n.risk.target = ScoreCodes{"D", "4"};
+  n.risk.owner = "Jane Owner";
+  n.risk.controls = {"Encryption"};
+  n.risk.triggers = {"Phishing"};
+  n.next_review = "2026-06-01";
+  n.by = "mgr";
+  n.at = at("2026-02-01");
+  n.reason = "new threat";
+  s.add_risk(n);
+  s.apply_change(change(events::kEdit, "R3",
+                        {{"title", EditOp::Set, "Data breach of case records", 0},
+                         {"controls", EditOp::Append, "Weekly audit", 0},
+                         {"controls", EditOp::RemoveAt, "", 0}},
+                        "2026-02-02"));
+  s.apply_change(change(events::kTarget, "R3", {{"target", EditOp::Set, "D/3", 0}}, "2026-02-03"));
+  s.apply_change(change(events::kClose, "R3", {{"status", EditOp::Set, "closed", 0}}, "2026-02-04"));
+  s.apply_change(change(events::kReopen, "R3", {{"status", EditOp::Set, "open", 0}}, "2026-03-01"));
+  s.apply_change(change(events::kReview, "R3",
+                        {{"last_review", EditOp::Set, "2026-03-02", 0}, {"next_review", EditOp::Set, "2026-09-01", 0}},
+                        "2026-03-02"));
+  s.apply_change(change(events::kNote, "R1", {{"note", EditOp::Append, "Met the auditors", 0}}, "2026-03-03"));
+  s.apply_change(change(events::kClose, "R1", {{"status", EditOp::Set, "closed", 0}}, "2026-03-04"));
+}
+
+std::string change_text(const ChangeRow& c) {
+  return std::to_string(c.id) + "|" + c.kind + "|" + c.subject + "|" + c.field + "|" + c.from + "|" + c.to + "|" +
+         c.by + "|" + c.at + "|" + c.reason;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("store contract: the lifecycle's changes are stored, read back, versioned and verified",
+                   "[store][contract][lifecycle]", SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  lifecycle_scenario(*s);
+  auto r3 = s->risk("R3");
+  REQUIRE(r3);
+  CHECK(r3->title == "Data breach of case records");
+  CHECK(r3->controls == std::vector<std::string>{"Weekly audit"});
+  CHECK(r3->triggers == std::vector<std::string>{"Phishing"});
+  CHECK(r3->target == std::optional<ScoreCodes>(ScoreCodes{"D", "3"}));
+  CHECK(r3->owner == std::optional<std::string>("Jane Owner"));
+  auto st = s->risk_state("R3");
+  REQUIRE(st);
+  CHECK_FALSE(st->closed);
+  CHECK(st->next_review == "2026-09-01");
+  CHECK(st->last_review == "2026-03-02");
+  CHECK(st->current->score == ScoreCodes{"C", "3"});
+  CHECK(s->risk_state("R1")->closed);
+  // Its version: its first assessment, its owner, and 1 + 3 + 1 + 1 + 1 + 2 changes.
+  CHECK(s->risk_version("R3") == 11);
+  CHECK(s->risk_version("R1") == 3);
+  CHECK_THROWS_AS(s->risk_version("R9"), Error);
+  auto rows = s->changes("R3");
+  REQUIRE(rows.size() == 9);
+  CHECK(rows[0].kind == "add");
+  CHECK(rows[0].field == "risk");
+  CHECK(rows[2].field == "controls");
+  CHECK(rows[2].from == R"(["Encryption"])");
+  CHECK(rows[2].to == R"(["Encryption","Weekly audit"])");
+  CHECK(rows[3].to == R"(["Weekly audit"])");
+  CHECK(rows[4].from == "D/4");
+  CHECK(rows[4].to == "D/3");
+  CHECK(rows[5].to == "closed");
+  CHECK(rows[8].field == "next_review");
+  CHECK(rows[8].from == "2026-06-01");
+  CHECK(s->changes("R9").empty());
+  int64_t all = 0;
+  s->for_each_change([&](const ChangeRow&) { ++all; });
+  CHECK(all == 11);
+  // Every read of the state carries the lifecycle: the whole-register walk and the scan.
+  std::map<std::string, bool> closed;
+  s->for_each_risk([&](const RiskState& x) { closed[x.id] = x.closed; });
+  CHECK(closed == std::map<std::string, bool>{{"R1", true}, {"R2", false}, {"R3", false}});
+  auto v = verify_audit(*s);
+  for (const auto& p : v.problems) UNSCOPED_INFO(p.message);
+  CHECK(v.ok());
+  CHECK(v.entries == 1 + 3 + 10);
+
+  // As of a time: the last status and review change made by then.
+  auto as_of = [&](const char* t) {
+    std::map<std::string, RiskState> out;
+    s->for_each_risk_as_of(t, [&](const RiskState& r) { out[r.id] = r; });
+    return out;
+  };
+  auto feb = as_of("2026-02-10T00:00:00Z");
+  REQUIRE(feb.count("R3"));
+  CHECK(feb["R3"].closed);
+  CHECK(feb["R3"].last_review.empty());
+  CHECK_FALSE(feb["R1"].closed);
+  auto march = as_of("2026-03-02T12:00:00Z");
+  CHECK_FALSE(march["R3"].closed);
+  CHECK(march["R3"].last_review == "2026-03-02");
+  CHECK(march["R3"].next_review == "2026-09-01");
+  CHECK_FALSE(march["R1"].closed);
+  CHECK(as_of("2026-12-31T00:00:00Z")["R1"].closed);
+  // and the export stream, now and then.
+  std::map<std::string, std::string> exported;
+  s->for_each_export(std::nullopt, false, [&](ExportRisk& e) {
+    exported[e.state.id] =
+        std::string(e.state.closed ? "closed" : "open") + "|" + e.state.next_review + "|" + e.state.last_review;
+  });
+  CHECK(exported["R1"] == "closed||");
+  CHECK(exported["R3"] == "open|2026-09-01|2026-03-02");
+  exported.clear();
+  s->for_each_export(std::string("2026-02-10T00:00:00Z"), false, [&](ExportRisk& e) {
+    exported[e.state.id] =
+        std::string(e.state.closed ? "closed" : "open") + "|" + e.state.next_review + "|" + e.state.last_review;
+  });
+  CHECK(exported["R1"] == "open||");
+  CHECK(exported["R3"] == "closed||");
+}
+
+TEMPLATE_TEST_CASE("store contract: a refused change writes nothing", "[store][contract][lifecycle][errors]",
+                   SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  lifecycle_scenario(*s);
+  auto before = s->audit_head();
+  auto refused = [&](const ChangeRequest& c, ErrorKind kind, const std::string& message) {
+    try {
+      s->apply_change(c);
+      FAIL("applied " << c.kind << " of " << c.risk_id);
+    } catch (const Error& e) {
+      CHECK(e.kind() == kind);
+      CHECK(std::string(e.what()) == message);
+    }
+  };
+  refused(change(events::kClose, "R1", {{"status", EditOp::Set, "closed", 0}}, "2026-04-01"), ErrorKind::InvalidInput,
+          "R1 is already closed; nothing was written");
+  refused(change(events::kEdit, "R3", {{"controls", EditOp::RemoveAt, "", 4}}, "2026-04-01"), ErrorKind::InvalidInput,
+          "R3: there is no controls item 5 (it has 1: 1 to 1); nothing was written");
+  refused(change(events::kEdit, "R3", {{"title", EditOp::Set, "Another", 0}}, "2026-04-01", 10), ErrorKind::Conflict,
+          "R3: its version is 11, not the expected 10 (someone changed it); check it with 'riskreg show R3 "
+          "--history' and try again");
+  refused(change(events::kEdit, "R9", {{"title", EditOp::Set, "Another", 0}}, "2026-04-01"), ErrorKind::NotFound,
+          "unknown risk 'R9'");
+  // Two edits, the second refused: the first is not written either.
+  refused(change(events::kEdit, "R3",
+                 {{"heading", EditOp::Set, "Information", 0}, {"title", EditOp::Set, "Data breach of case records", 0}},
+                 "2026-04-01"),
+          ErrorKind::InvalidInput, "R3: the title is already 'Data breach of case records'; nothing was written");
+  NewRisk again;
+  again.risk.id = "R3";
+  again.risk.title = "Twice";
+  again.risk.current = ScoreCodes{"E", "4"};
+  again.by = "mgr";
+  again.at = at("2026-04-01");
+  again.reason = "again";
+  try {
+    s->add_risk(again);
+    FAIL("added R3 twice");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
+    CHECK(std::string(e.what()) == events::risk_exists("R3"));
+  }
+  CHECK(s->audit_head() == before);
+  CHECK(s->risk("R3")->heading.empty());
+  CHECK(s->risk_version("R3") == 11);
+  CHECK(verify_audit(*s).ok());
+}
+
+TEMPLATE_TEST_CASE("store contract: a risk's status or review date changed in SQL, past riskreg, fails verify",
+                   "[store][contract][lifecycle][audit]", SqliteBackend, PgBackend) {
+  for (const char* tamper :
+       {"UPDATE risks SET status = 'open' WHERE id = 'R1'", "UPDATE risks SET status = 'closed' WHERE id = 'R3'",
+        "UPDATE risks SET next_review = '2027-01-01' WHERE id = 'R3'",
+        "UPDATE risks SET controls = '[]' WHERE id = 'R3'"}) {
+    INFO(tamper);
+    Fixture<TestType> f;
+    {
+      auto s = f.open();
+      lifecycle_scenario(*s);
+      REQUIRE(verify_audit(*s).ok());
+    }
+    f.backend.raw(tamper);
+    auto v = verify_audit(*f.open());
+    REQUIRE_FALSE(v.ok());
+    bool named = false;
+    for (const auto& p : v.problems) named |= p.message.find("the risks table was edited") != std::string::npos;
+    CHECK(named);
+  }
+  // and a change row edited or deleted past the append-only triggers
+  for (const char* tamper : {"UPDATE changes SET to_value = 'open' WHERE kind = 'close' AND to_value = 'closed'",
+                             "DELETE FROM changes WHERE kind = 'note'"}) {
+    INFO(tamper);
+    Fixture<TestType> f;
+    lifecycle_scenario(*f.open());
+    CHECK_THROWS_WITH(f.backend.raw(tamper), Catch::Contains("append-only"));
+    if constexpr (std::is_same_v<TestType, SqliteBackend>)
+      f.backend.raw("DROP TRIGGER changes_append_only_u; DROP TRIGGER changes_append_only_d; " + std::string(tamper));
+    else
+      f.backend.raw("ALTER TABLE changes DISABLE TRIGGER USER; " + std::string(tamper));
+    CHECK_FALSE(verify_audit(*f.open()).ok());
+  }
+}
+
+TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL, and verifies after migrate both ways",
+          "[store][contract][postgres][lifecycle]") {
+  Fixture<SqliteBackend> lite;
+  Fixture<PgBackend> pg;
+  auto a = lite.open();
+  auto b = pg.open();
+  for (Store* s : {a.get(), b.get()}) {
+    scenario(*s, lite.matrix);
+    lifecycle_scenario(*s);
+  }
+  auto la = a->audit_log(), lb = b->audit_log();
+  REQUIRE(la.size() == 1 + 4 + 3 + 10);
+  REQUIRE(la.size() == lb.size());
+  std::set<std::string> actions;
+  for (size_t i = 0; i < la.size(); ++i) {
+    INFO("entry " << la[i].seq << " " << la[i].action);
+    actions.insert(la[i].action);
+    CHECK(la[i].action == lb[i].action);
+    CHECK(la[i].entity == lb[i].entity);
+    CHECK(la[i].actor == lb[i].actor);
+    CHECK(la[i].at == lb[i].at);
+    CHECK(la[i].detail == lb[i].detail);
+    CHECK(la[i].hash == lb[i].hash);
+  }
+  CHECK(actions == std::set<std::string>{"create", "score", "owner", "add", "edit", "target", "close", "reopen",
+                                         "review", "note"});
+  CHECK(a->audit_head() == b->audit_head());
+  for (const char* id : {"R1", "R2", "R3"}) {
+    INFO(id);
+    auto ca = a->changes(id), cb = b->changes(id);
+    REQUIRE(ca.size() == cb.size());
+    for (size_t i = 0; i < ca.size(); ++i) CHECK(change_text(ca[i]) == change_text(cb[i]));
+    CHECK(a->risk_version(id) == b->risk_version(id));
+    auto sa = a->risk_state(id), sb = b->risk_state(id);
+    CHECK(sa->closed == sb->closed);
+    CHECK(sa->next_review == sb->next_review);
+    CHECK(sa->last_review == sb->last_review);
+    CHECK(a->history(id).size() == b->history(id).size());
+  }
+  auto va = verify_audit(*a), vb = verify_audit(*b);
+  for (const auto& p : vb.problems) UNSCOPED_INFO(p.message);
+  CHECK(va.ok());
+  CHECK(vb.ok());
+  CHECK(va.head == vb.head);
+
+  // migrate: the changes and the risks' status and review dates are copied; the copy verifies
+  // with the same head, and a change after it continues the same chain on all three.
+  std::string copy = test::pg_cluster().fresh_database();
+  auto report = postgres().copy_from_sqlite(sqlite_path(lite.backend.db), copy);
+  CHECK(report.head == va.head);
+  auto c = open_store(copy, StoreMode::Open);
+  auto vc = verify_audit(*c);
+  for (const auto& p : vc.problems) UNSCOPED_INFO(p.message);
+  CHECK(vc.ok());
+  CHECK(vc.head == vb.head);
+  CHECK(c->risk_state("R1")->closed);
+  CHECK(c->risk_state("R3")->last_review == "2026-03-02");
+  auto cc = c->changes("R3");
+  REQUIRE(cc.size() == b->changes("R3").size());
+  for (size_t i = 0; i < cc.size(); ++i) CHECK(change_text(cc[i]) == change_text(b->changes("R3")[i]));
+  // and back: the PostgreSQL register copied into a new SQLite file verifies there too.
+  TempDir back_dir;
+  const std::string back = back_dir.file("back.db");
+  auto returned = postgres().copy_to_sqlite(pg.backend.db, back);
+  CHECK(returned.head == vb.head);
+  auto d = open_store("sqlite:" + back, StoreMode::Open);
+  auto vd = verify_audit(*d);
+  for (const auto& p : vd.problems) UNSCOPED_INFO(p.message);
+  CHECK(vd.ok());
+  CHECK(vd.head == va.head);
+  CHECK(d->risk_state("R1")->closed);
+  auto dc = d->changes("R3");
+  REQUIRE(dc.size() == a->changes("R3").size());
+  for (size_t i = 0; i < dc.size(); ++i) CHECK(change_text(dc[i]) == change_text(a->changes("R3")[i]));
+  CHECK(d->risk("R3")->controls == a->risk("R3")->controls);
+  for (Store* s : {a.get(), b.get(), c.get(), d.get()})
+    s->apply_change(change(events::kReopen, "R1", {{"status", EditOp::Set, "open", 0}}, "2026-06-01"));
+  CHECK(a->audit_head() == b->audit_head());
+  CHECK(c->audit_head() == b->audit_head());
+  CHECK(d->audit_head() == b->audit_head());
+  CHECK(c->changes("R1").back().id == a->changes("R1").back().id);
+  CHECK(d->changes("R1").back().id == a->changes("R1").back().id);
+  CHECK(verify_audit(*c).ok());
+  CHECK(verify_audit(*d).ok());
+  // A file that exists is not overwritten.
+  try {
+    postgres().copy_to_sqlite(pg.backend.db, back);
+    FAIL("copied over an existing file");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Conflict);
   }
 }
