@@ -42,8 +42,9 @@ std::vector<std::string> path(Store& st, const std::string& from, const std::str
 
 void add_feed(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<FeedOptions>();
-  auto* cmd = app.add_subcommand("feed", "Record that one risk feeds another (its occurrence raises the other's "
-                                         "likelihood), or change how");
+  auto* cmd = app.add_subcommand("feed",
+                                 "Record that one risk feeds another (its occurrence raises the other's "
+                                 "likelihood), or change how");
   cmd->add_option("from", opt->from, "The risk that feeds (R5, or 5)")->required();
   cmd->add_option("to", opt->to, "The risk it feeds")->required();
   cmd->add_option("--basis", opt->basis, "stated (the plan says so) or inferred (required)")->required();
@@ -58,12 +59,12 @@ void add_feed(CLI::App& app, Context& ctx) {
     std::string to = resolve_risk_id(st, opt->to);
     std::string basis = to_lower(trim(opt->basis));
     if (basis != "stated" && basis != "inferred")
-      throw Error(ErrorKind::InvalidInput, "--basis '" + escape_controls(opt->basis) +
-                                               "' is not a basis" + did_you_mean_suffix(basis, {"stated", "inferred"}) +
+      throw Error(ErrorKind::InvalidInput, "--basis '" + escape_controls(opt->basis) + "' is not a basis" +
+                                               did_you_mean_suffix(basis, {"stated", "inferred"}) +
                                                " (valid: stated, inferred)");
     if (opt->probability && !(*opt->probability >= 0 && *opt->probability <= 1))
-      throw Error(ErrorKind::InvalidInput, "--probability " + std::to_string(*opt->probability) +
-                                               " is not a probability (0 to 1)");
+      throw Error(ErrorKind::InvalidInput,
+                  "--probability " + std::to_string(*opt->probability) + " is not a probability (0 to 1)");
     req.edits.push_back({"feed:" + to, EditOp::Set, changes::feed_value(basis, opt->probability), 0});
     auto cycle = path(st, to, req.risk_id);  // read before: the new link closes it
     run_change(ctx, req, opt->change, "");

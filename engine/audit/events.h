@@ -30,8 +30,8 @@ inline constexpr const char* kUnlink = "unlink";
 inline constexpr const char* kFeed = "feed";
 inline constexpr const char* kUnfeed = "unfeed";
 /// Every kind a ChangeRow may have, in the order `riskreg log --kind` lists them.
-inline constexpr const char* kChangeKinds[] = {kAdd,    kEdit,   kTarget, kClose, kReopen, kReview,
-                                               kNote,   kLink,   kUnlink, kFeed,  kUnfeed};
+inline constexpr const char* kChangeKinds[] = {kAdd,  kEdit, kTarget, kClose, kReopen, kReview,
+                                               kNote, kLink, kUnlink, kFeed,  kUnfeed};
 bool is_change_kind(const std::string& action);
 
 /// "create" (entity "register"): the register's name, each rules file's SHA-256 by name, the

@@ -32,7 +32,8 @@ const std::vector<std::string>& import_columns() {
 }
 
 const std::vector<std::string>& import_ignored_columns() {
-  static const std::vector<std::string> c = {"band", "above_appetite", "priorities", "actions", "feeds_to", "flags"};
+  static const std::vector<std::string> c = {"band",     "above_appetite", "priorities", "actions",
+                                             "feeds_to", "flags",          "status"};
   return c;
 }
 

@@ -139,7 +139,8 @@ std::string describe(const Matrix& m, const ChangeRow& row) {
     std::string to = row.field.substr(5);
     if (row.to.empty()) return "no longer feeds " + to;
     auto v = nlohmann::json::parse(row.to, nullptr, false);
-    std::string how = v.is_object() && v.contains("basis") && v["basis"].is_string() ? v["basis"].get<std::string>() : "";
+    std::string how =
+        v.is_object() && v.contains("basis") && v["basis"].is_string() ? v["basis"].get<std::string>() : "";
     if (v.is_object() && v.contains("probability") && v["probability"].is_number())
       how += ", probability " + fixed_text(v["probability"].get<double>());
     return (row.from.empty() ? "feeds " : "feed changed: ") + to + " (" + how + ")";

@@ -32,7 +32,9 @@ std::string shown(const std::string& field, const std::string& value) {
 
 }  // namespace
 
-bool is_link_field(const std::string& field) { return field.rfind("priority:", 0) == 0 || field.rfind("feed:", 0) == 0; }
+bool is_link_field(const std::string& field) {
+  return field.rfind("priority:", 0) == 0 || field.rfind("feed:", 0) == 0;
+}
 
 std::string feed_value(const std::string& basis, const std::optional<double>& probability) {
   json v = {{"basis", basis}};

@@ -4,8 +4,11 @@
 // then the chain head (append_audit): the lock order of every PgStore write.
 #include <pqxx/pqxx>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/events.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "store/changes.h"
 #include "store/json_list.h"
 #include "store/pg_guard.h"
@@ -81,9 +84,61 @@ class PgChanges : public changes::ChangeBackend {
 
   int64_t append_audit(const ChangeRow& row, const std::string& detail) override { return audit_(row, detail); }
 
+  std::string read_link(const std::string& id, const std::string& field) override {
+    if (field.rfind("priority:", 0) == 0) {
+      std::string priority = field.substr(9);
+      if (tx_.exec_params("SELECT 1 FROM priorities WHERE id = $1", priority).empty()) {
+        std::vector<std::string> ids;
+        for (const auto& r : tx_.exec("SELECT id FROM priorities ORDER BY pos")) ids.push_back(str(r[0]));
+        throw Error(ErrorKind::NotFound,
+                    "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, ids) +
+                        (ids.empty() ? " (the register has no priorities)" : " (priorities: " + join(ids, ", ") + ")"));
+      }
+      return tx_.exec_params("SELECT 1 FROM priority_risks WHERE priority = $1 AND risk = $2", priority, key_).empty()
+                 ? ""
+                 : "linked";
+    }
+    std::string to = field.substr(5);
+    auto k = tx_.exec_params("SELECT key FROM risks WHERE id = $1", to);
+    if (k.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + to + "'");
+    to_key_ = k[0][0].as<int64_t>();
+    if (to_key_ == key_) throw Error(ErrorKind::InvalidInput, id + " cannot feed itself; nothing was written");
+    auto f = tx_.exec_params("SELECT basis, transition_probability FROM feeds WHERE from_risk = $1 AND to_risk = $2",
+                             key_, to_key_);
+    if (f.empty()) return "";
+    return changes::feed_value(str(f[0][0]), f[0][1].is_null() ? std::nullopt : std::optional(f[0][1].as<double>()));
+  }
+
+  void write_link(const std::string& id, const std::string& field, const std::string& value,
+                  const std::string& evidence) override {
+    if (field.rfind("priority:", 0) == 0) {
+      std::string priority = field.substr(9);
+      if (value.empty())
+        tx_.exec_params("DELETE FROM priority_risks WHERE priority = $1 AND risk = $2", priority, key_);
+      else
+        tx_.exec_params(R"sql(INSERT INTO priority_risks VALUES ($1, $2,
+            (SELECT coalesce(max(pos), -1) + 1 FROM priority_risks WHERE priority = $1)))sql",
+                        priority, key_);
+      return;
+    }
+    read_link(id, field);  // sets to_key_
+    if (value.empty()) {
+      tx_.exec_params("DELETE FROM feeds WHERE from_risk = $1 AND to_risk = $2", key_, to_key_);
+      return;
+    }
+    auto v = nlohmann::json::parse(value);
+    std::optional<double> p;
+    if (v.contains("probability")) p = v["probability"].get<double>();
+    tx_.exec_params(R"sql(INSERT INTO feeds (from_risk, to_risk, basis, evidence, transition_probability)
+        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (from_risk, to_risk) DO UPDATE SET basis = $3,
+        transition_probability = $5)sql",
+                    key_, to_key_, v["basis"].get<std::string>(), evidence, p);
+  }
+
   void set_key(int64_t key) { key_ = key; }
 
  private:
+  int64_t to_key_ = 0;  ///< of the risk a "feed:" field names (read_link)
   pqxx::dbtransaction& tx_;
   std::function<int64_t(const ChangeRow&, const std::string&)> audit_;
   int64_t key_ = 0;  ///< of the risk read_fields found

@@ -212,6 +212,9 @@ GRANT INSERT ON risks TO riskreg_manager;
 GRANT UPDATE (title, heading, vulnerability, triggers, consequences, controls, target_likelihood, target_impact,
               next_review, last_review) ON risks TO riskreg_owner, riskreg_manager;
 GRANT UPDATE (status) ON risks TO riskreg_manager;
+-- Linking (riskreg link/unlink, feed/unfeed) is the manager's.
+GRANT INSERT, DELETE ON priority_risks, feeds TO riskreg_manager;
+GRANT UPDATE (basis, transition_probability) ON feeds TO riskreg_manager;
 -- Row-level security on the risks themselves: an owner's UPDATE (a change's field, a re-score's
 -- pointers) must leave a risk they own, so no owner rewrites another's risk past riskreg either.
 ALTER TABLE risks ENABLE ROW LEVEL SECURITY;

@@ -80,9 +80,9 @@ class SqliteChanges : public changes::ChangeBackend {
         std::vector<std::string> ids;
         SQLite::Statement all(db_, "SELECT id FROM priorities ORDER BY pos");
         while (all.executeStep()) ids.push_back(all.getColumn(0).getString());
-        throw Error(ErrorKind::NotFound, "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, ids) +
-                                             (ids.empty() ? " (the register has no priorities)"
-                                                          : " (priorities: " + join(ids, ", ") + ")"));
+        throw Error(ErrorKind::NotFound,
+                    "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, ids) +
+                        (ids.empty() ? " (the register has no priorities)" : " (priorities: " + join(ids, ", ") + ")"));
       }
       SQLite::Statement st(db_, "SELECT 1 FROM priority_risks WHERE priority = ? AND risk = ?");
       st.bind(1, priority);
@@ -96,9 +96,8 @@ class SqliteChanges : public changes::ChangeBackend {
     st.bind(1, key_);
     st.bind(2, to_key_);
     if (!st.executeStep()) return "";
-    return changes::feed_value(st.getColumn(0).getString(), st.getColumn(1).isNull()
-                                                                ? std::nullopt
-                                                                : std::optional(st.getColumn(1).getDouble()));
+    return changes::feed_value(st.getColumn(0).getString(),
+                               st.getColumn(1).isNull() ? std::nullopt : std::optional(st.getColumn(1).getDouble()));
   }
 
   void write_link(const std::string& id, const std::string& field, const std::string& value,

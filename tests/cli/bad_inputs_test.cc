@@ -572,7 +572,7 @@ const std::vector<Row>& rows() {
                    {"--db", "{db}", "list"},
                    {},
                    7,
-                   "riskreg: {db}: the register's schema version -1 is out of range (0 to 3); the file is damaged or "
+                   "riskreg: {db}: the register's schema version -1 is out of range (0 to 4); the file is damaged or "
                    "was "
                    "edited "
                    "by hand\n",
@@ -864,7 +864,7 @@ const std::vector<Row>& rows() {
                    {"--db", "{db}", "add", "--title", "Loss of key staff", "--current", "G9"},
                    {},
                    4,
-                   "riskreg: unknown score 'G9'…"},
+                   "riskreg: 'G9' is not a score on the matrix…"},
                   {"life-add-blank-title",
                    "add with a blank title",
                    nullptr,
@@ -910,7 +910,7 @@ const std::vector<Row>& rows() {
                     "same"},
                    {},
                    4,
-                   "riskreg: R5: the title is already 'Capacity to deliver the financial plan'; nothing was written\n"},
+                   "riskreg: R5: the title is already 'Capacity to deliver MTFP'; nothing was written\n"},
                   {"life-edit-no-such-control",
                    "edit removing a control number the risk does not have",
                    nullptr,
@@ -933,7 +933,7 @@ const std::vector<Row>& rows() {
                    {"--db", "{db}", "target", "R5", "Z9", "--reason", "plan"},
                    {},
                    4,
-                   "riskreg: unknown score 'Z9'…"},
+                   "riskreg: 'Z9' is not a score on the matrix…"},
                   {"life-close-closed",
                    "closing a risk that is already closed",
                    [](const TempDir&, const std::string& db) {
@@ -974,7 +974,8 @@ const std::vector<Row>& rows() {
                    4,
                    "riskreg: --kind 'scroe' is not a kind of event; did you mean 'score'? (valid: create, score, "
                    "owner, "
-                   "import, alert, rules, add, edit, target, close, reopen, review, note)\n"},
+                   "import, alert, rules, add, edit, target, close, reopen, review, note, link, unlink, feed, "
+                   "unfeed)\n"},
               };
   return r;
 }
