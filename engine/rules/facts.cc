@@ -150,10 +150,11 @@ void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, co
   f.next_review.reset();
   f.days_to_review.reset();
   f.days_since_review.reset();
+  // Whole calendar days (UTC) from today to a date: 0 on the day itself, -1 the day after.
   auto days_from_now = [&](const std::string& date) -> std::optional<double> {
     auto t = parse_timestamp(date);
     if (!t) return std::nullopt;
-    return std::floor(static_cast<double>((*t - now).count()) / 86400.0);
+    return std::floor(static_cast<double>((*t - std::chrono::floor<std::chrono::days>(now)).count()) / 86400.0);
   };
   if (!s.next_review.empty()) {
     f.next_review = s.next_review;
@@ -161,7 +162,8 @@ void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, co
   }
   if (!s.last_review.empty())
     if (auto t = parse_timestamp(s.last_review))
-      f.days_since_review = std::floor(static_cast<double>((now - *t).count()) / 86400.0);
+      f.days_since_review =
+          std::floor(static_cast<double>((std::chrono::floor<std::chrono::days>(now) - *t).count()) / 86400.0);
   if (v.current) {
     f.likelihood = v.current->likelihood;
     f.impact = v.current->impact;

@@ -39,7 +39,7 @@ TEST_CASE("export --format csv writes risks, history and manifest", "[cli][expor
   auto risks = read_file(out + "/risks.csv");
   auto hist = read_file(out + "/assessments.csv");
   CHECK(risks.rfind("id,title,owner,current,target,band,above_appetite,controls,heading,vulnerability,triggers,"
-                    "consequences,notes,priorities,actions,feeds_to,flags\r\n",
+                    "consequences,notes,priorities,actions,feeds_to,flags,status\r\n",
                     0) == 0);
   CHECK(read_file(out + "/feeds.csv").rfind("from,to,basis,transition_probability\r\n", 0) == 0);
   CHECK(count_lines(read_file(out + "/feeds.csv")) == man["rows"]["feeds"].get<int>() + 1);
@@ -251,7 +251,7 @@ print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c
                     dir);
   INFO(got);
   CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history\n") == 0);
-  CHECK(got.find("Risks 9 A2 A1:Q10\n") != std::string::npos);
+  CHECK(got.find("Risks 9 A2 A1:R10\n") != std::string::npos);
   CHECK(got.find("Assessments 10 A2 A1:I11\n") != std::string::npos);
   CHECK(got.find("R5 B2 ") != std::string::npos);
   // Stored as text, so a spreadsheet shows it and does not run it.
@@ -283,8 +283,9 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
   REQUIRE(
       run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
           .exit_code == 0);
-  CHECK(read_file(csv + "/risks.csv").find(",\"ABOVE_APPETITE\nNO_TARGET\nUNMITIGATED\nWORSENED\nNO_OWNER\"\r\n") !=
-        std::string::npos);
+  CHECK(
+      read_file(csv + "/risks.csv").find(",\"ABOVE_APPETITE\nNO_TARGET\nUNMITIGATED\nWORSENED\nNO_OWNER\",open\r\n") !=
+      std::string::npos);
 
   // As of 30 November R5 had its seed score only: not worsened then.
   auto then = dir.file("then.json");

@@ -70,7 +70,7 @@ TEST_CASE("flags: most severe first, grouped by rule, and --summary", "[cli][fla
   CHECK(all.find("  R5  R5 is above appetite") < all.find("  R6  R6 is above appetite"));
   check_golden("flags-darlington-summary.txt", ok({"--db", db, "flags", "--summary"}).out);
   auto j = nlohmann::json::parse(ok({"--db", db, "flags", "--summary", "--json"}).out);
-  REQUIRE(j.size() == 6);
+  REQUIRE(j.size() == 7);
   CHECK(j[0]["rule"] == "UNMITIGATED");
   CHECK(j[0]["flags"] == 3);
   // The message never says a risk with controls has nothing mitigating it.
@@ -120,7 +120,7 @@ TEST_CASE("rules check: the default rules and what they flag now", "[cli][rules]
   // Validating against a matrix file needs no register.
   auto alone = ok({"--db", dir.file("none.db"), "rules", "check", "--matrix", source_path("rules/matrix.toml"),
                    source_path("rules/flags.toml")});
-  CHECK(relative(alone.out) == "rules/flags.toml: 6 rules, 1 param: OK\n");
+  CHECK(relative(alone.out) == "rules/flags.toml: 7 rules, 2 params: OK\n");
 }
 
 TEST_CASE("rules check: every error message, with position, line and caret", "[cli][rules]") {
@@ -134,7 +134,7 @@ TEST_CASE("rules check: every error message, with position, line and caret", "[c
   auto r = run_riskreg(args);
   CHECK(r.exit_code == 5);
   check_golden("rules-check-errors.txt", relative(r.err));
-  CHECK(relative(r.out).find("rules/flags.toml: 6 rules, 1 param: OK") == 0);  // good files still checked
+  CHECK(relative(r.out).find("rules/flags.toml: 7 rules, 2 params: OK") == 0);  // good files still checked
 }
 
 TEST_CASE("rules explain: each rule's value and its sub-expressions", "[cli][rules]") {

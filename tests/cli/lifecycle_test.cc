@@ -60,11 +60,11 @@ TEST_CASE("lifecycle: edit appends one change per field, with the value before, 
           "[cli][lifecycle]") {
   TempDir dir;
   std::string db = init_darlington(dir);
-  auto before = show(db, "R5");
+  auto before = show(db, "R1");
   size_t controls = before["controls"].size();
   REQUIRE(controls >= 2);
   auto r =
-      ok({"--db", db, "edit", "r5", "--title", "Capacity to deliver the savings plan", "--add-control",
+      ok({"--db", db, "edit", "r1", "--title", "Capacity to deliver the savings plan", "--add-control",
           "Monthly budget clinic", "--remove-control", "1", "--reason", "Plan refreshed", "--as", "ann", "--json"});
   auto j = json::parse(r.out);
   REQUIRE(j["changes"].size() == 3);
@@ -73,21 +73,21 @@ TEST_CASE("lifecycle: edit appends one change per field, with the value before, 
   CHECK(j["changes"][0]["to"] == "Capacity to deliver the savings plan");
   CHECK(j["changes"][1]["field"] == "controls");  // the removal first: numbers as `show` listed them
   CHECK(j["version"] == 4);
-  auto after = show(db, "R5");
+  auto after = show(db, "R1");
   CHECK(after["title"] == "Capacity to deliver the savings plan");
   CHECK(after["controls"].size() == controls);
   CHECK(after["controls"][0] == before["controls"][1]);
   CHECK(after["controls"].back() == "Monthly budget clinic");
-  auto hist = ok({"--db", db, "show", "R5", "--history"}, {{"COLUMNS", "200"}}).out;
+  auto hist = ok({"--db", db, "show", "R1", "--history"}, {{"COLUMNS", "200"}}).out;
   CHECK(hist.find("title '" + before["title"].get<std::string>() + "' -> 'Capacity to deliver the savings plan'") !=
         std::string::npos);
   CHECK(hist.find("controls + 'Monthly budget clinic'") != std::string::npos);
   CHECK(hist.find("\"Plan refreshed\"") != std::string::npos);
   CHECK(hist.find("version 4") != std::string::npos);
   // The lost-update guard: version 4 now, so 3 is refused.
-  auto stale = run_riskreg({"--db", db, "edit", "R5", "--heading", "X", "--reason", "r", "--expect-version", "3"});
+  auto stale = run_riskreg({"--db", db, "edit", "R1", "--heading", "X", "--reason", "r", "--expect-version", "3"});
   CHECK(stale.exit_code == 8);
-  CHECK(ok({"--db", db, "edit", "R5", "--heading", "X", "--reason", "r", "--expect-version", "4"}).exit_code == 0);
+  CHECK(ok({"--db", db, "edit", "R1", "--heading", "X", "--reason", "r", "--expect-version", "4"}).exit_code == 0);
   CHECK(ok({"--db", db, "audit", "verify"}).exit_code == 0);
 }
 
@@ -111,12 +111,13 @@ TEST_CASE("lifecycle: a closed risk leaves list, matrix and flags, stays in show
   auto shown = ok({"--db", db, "show", "R6"}, {{"COLUMNS", "200"}}).out;
   CHECK(shown.find("Status:        CLOSED since 2026-12-01 (by manager: Merged into R5)") != std::string::npos);
   auto log = ok({"--db", db, "log", "R6"}, {{"COLUMNS", "200"}}).out;
-  CHECK(log.find("2026-12-01 09:00  manager  R6  closed  \"Merged into R5\"") == 0);
+  CHECK(log.find("2026-12-01 09:00  manager  R6  closed \"Merged into R5\"") == 0);
   // The exports carry the status, and as of before the close it was open (point-in-time).
   ok({"--db", db, "export", "--format", "json", "--out", dir.file("now.json")});
   ok({"--db", db, "export", "--format", "json", "--as-of", "2026-11-30", "--out", dir.file("then.json")});
   auto status_in = [&](const std::string& file) {
-    for (const auto& r : json::parse(read_file(dir.file(file)))["risks"])
+    const json doc = json::parse(read_file(dir.file(file)));  // kept: the loop reads into it
+    for (const auto& r : doc["risks"])
       if (r["id"] == "R6") return r["status"].get<std::string>();
     return std::string("(missing)");
   };
@@ -148,7 +149,7 @@ TEST_CASE("lifecycle: review sets the next date, REVIEW_OVERDUE fires after it, 
   CHECK(show(db, "R2")["target"].is_null());
   ok({"--db", db, "note", "R2", "Met the fostering panel", "--as", "ann"});
   auto text = ok({"--db", db, "show", "R2"}, {{"COLUMNS", "200"}}).out;
-  CHECK(text.find("2026-11-23  ann: Met the fostering panel") != std::string::npos);
+  CHECK(text.find("2026-11-23 ann: Met the fostering panel") != std::string::npos);
   auto kinds = json::parse(ok({"--db", db, "log", "R2", "--json"}).out);
   std::vector<std::string> seen;
   for (const auto& e : kinds) seen.push_back(e["kind"]);
@@ -224,4 +225,54 @@ TEST_CASE("lifecycle: 8 processes editing different fields of one risk at once l
   CHECK(s["changes"].size() == 8);
   CHECK(s["version"] == 9);
   CHECK(ok({"--db", db, "audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("lifecycle: link and feed are versioned, change what the rules see, and a new cycle is reported",
+          "[cli][lifecycle]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  auto unmitigated = [&] {
+    return ok({"--db", db, "flags", "--rule", "UNMITIGATED"}, {{"COLUMNS", "200"}}).out.find("R6 ") !=
+           std::string::npos;
+  };
+  REQUIRE(unmitigated());
+  ok({"--db", db, "link", "R6", "P3.1", "--reason", "Budget clinics cover it", "--as", "manager"});
+  CHECK(!unmitigated());
+  auto s = show(db, "R6");
+  bool linked = false;
+  for (const auto& p : s["priorities"]) linked |= p["id"] == "P3.1";  // (s is kept: the loop reads into it)
+  CHECK(linked);
+  auto again = run_riskreg({"--db", db, "link", "R6", "P3.1", "--reason", "again"});
+  CHECK(again.exit_code == 4);
+  CHECK(again.err == "riskreg: R6 is already linked to P3.1; nothing was written\n");
+  auto unknown = run_riskreg({"--db", db, "link", "R6", "P3.9", "--reason", "typo"});
+  CHECK(unknown.exit_code == 3);
+  CHECK(unknown.err.find("unknown priority 'P3.9'") != std::string::npos);
+  ok({"--db", db, "unlink", "R6", "P3.1", "--reason", "Clinics wound up"});
+  CHECK(unmitigated());
+  // R5 feeds R3 in the seed: R3 -> R5 closes a loop, which is allowed and said.
+  auto fed = ok({"--db", db, "feed", "R3", "R5", "--basis", "inferred", "--probability", "0.2", "--reason",
+                 "Placements overspend hits the MTFP"},
+                {{"COLUMNS", "200"}});
+  CHECK(fed.out.find("feeds R5 (inferred, probability 0.2)") != std::string::npos);
+  CHECK(fed.out.find("This link closes a cycle: R3 -> R5 -> R3") != std::string::npos);
+  bool feeds = false;
+  const json r3 = show(db, "R3");
+  for (const auto& f : r3["feeds"]) feeds |= f["to"] == "R5";
+  CHECK(feeds);
+  ok({"--db", db, "unfeed", "R3", "R5", "--reason", "Not borne out"});
+  auto bad_basis = run_riskreg({"--db", db, "feed", "R3", "R5", "--basis", "stat", "--reason", "x"});
+  CHECK(bad_basis.exit_code == 4);
+  CHECK(bad_basis.err == "riskreg: --basis 'stat' is not a basis; did you mean 'stated'? (valid: stated, inferred)\n");
+  auto log = json::parse(ok({"--db", db, "log", "--json"}).out);
+  std::vector<std::string> kinds;
+  for (size_t i = 0; i < 4; ++i) kinds.push_back(log[i]["kind"]);
+  CHECK(kinds == std::vector<std::string>{"unfeed", "feed", "unlink", "link"});
+  CHECK(ok({"--db", db, "audit", "verify"}).exit_code == 0);
+  // A link riskreg changed, then removed behind its back, fails verify.
+  ok({"--db", db, "link", "R6", "P3.1", "--reason", "Back on"});
+  tamper_sql(db, "DELETE FROM priority_risks WHERE priority = 'P3.1' AND risk = 6");
+  auto v2 = run_riskreg({"--db", db, "audit", "verify"});
+  CHECK(v2.exit_code == 11);
+  CHECK(v2.out.find("R6: its priority:P3.1 is '', not what its last change recorded, 'linked'") != std::string::npos);
 }

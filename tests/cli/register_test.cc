@@ -580,10 +580,12 @@ TEST_CASE("completion: a real zsh completes commands, options, files and risk id
   const V ids = {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"};
   CHECK(complete("riskreg sc") == V{"score"});
   CHECK(complete("riskreg s") == V{"score", "show"});
+  CHECK(complete("riskreg re") == V{"reopen", "review"});
   CHECK(complete("riskreg show ") == ids);
   CHECK(complete("riskreg --db " + db + " score R") == ids);
   CHECK(complete("riskreg list --b") == V{"--band"});
-  CHECK(complete("riskreg list --") == V{"--above-appetite", "--band", "--csv", "--help", "--json", "--owner"});
+  CHECK(complete("riskreg list --") ==
+        V{"--above-appetite", "--all", "--band", "--csv", "--help", "--json", "--owner"});
   CHECK(complete("riskreg help fl") == V{"flags"});
   CHECK(complete("riskreg --") == V{"--db", "--help", "--version"});
   // An option's value is a file, and no positional word: the risk id after it is still the first.
