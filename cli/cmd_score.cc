@@ -36,10 +36,13 @@ std::string expect_refusal(Store& st, const Matrix& m, const std::string& given_
   auto now = m.cell(a.score);
   auto want = m.parse(expected);
   std::string now_text = now ? m.format(*now) : a.score.likelihood + a.score.impact;
-  if (want && now && *want == *now) return fallback;  // another kind of conflict
-  return id + ": the score is no longer the expected one: --expect " + (want ? m.format(*want) : expected) +
-         ", but it is now " + now_text + ", set by " + a.by + " at " + a.at + " (\"" + a.reason +
-         "\"); check it with 'riskreg show " + id + "' and try again";
+  // Another owner's re-score may have moved it away and back to the expected score between the
+  // refusal and this read: it was still re-scored under our feet, so say so with who did it.
+  std::string now_is = want && now && *want == *now ? "it was re-scored meanwhile and is " + now_text + " again"
+                                                    : "it is now " + now_text;
+  return id + ": the score is no longer the expected one: --expect " + (want ? m.format(*want) : expected) + ", but " +
+         now_is + ", set by " + a.by + " at " + a.at + " (\"" + a.reason + "\"); check it with 'riskreg show " + id +
+         "' and try again";
 }
 
 /// The cascade of a real re-score in a line or two: advisory, since nothing but the
