@@ -4,7 +4,9 @@
 #include <ostream>
 
 #include "commands.h"
+#include "core/error.h"
 #include "core/text.h"
+#include "domain/response.h"
 #include "io/csv.h"
 #include "register/risk_view.h"
 #include "render.h"
@@ -21,7 +23,25 @@ struct ListOptions {
   bool csv = false;
   std::optional<std::string> owner;  // given, even empty, it must name an owner
   std::string band;
+  std::optional<std::string> response;
 };
+
+/// The decision's name (treat, tolerate, ...), "" for none.
+std::string decision_of(const RiskState& s) {
+  auto r = parse_response(s.response);
+  return r ? r->decision : "";
+}
+
+/// `--response` as given: one of the four decisions or none, any case; refused otherwise.
+std::string response_named(const std::string& text) {
+  std::string t = to_lower(trim(text));
+  std::vector<std::string> valid = response_kinds();
+  valid.push_back("none");
+  if (std::find(valid.begin(), valid.end(), t) == valid.end())
+    throw Error(ErrorKind::InvalidInput, "--response '" + escape_controls(text) + "' is not a decision" +
+                                             did_you_mean_suffix(t, valid) + " (valid: " + join(valid, ", ") + ")");
+  return t == "none" ? "" : t;
+}
 
 std::string score_text(const Matrix& m, const std::optional<Cell>& c) { return c ? m.format(*c) : ""; }
 
@@ -41,7 +61,7 @@ struct TableCell {
 /// to `max_width` columns by cutting the titles (down to kMinTitle characters), then the flags.
 class TableStream {
  public:
-  static constexpr size_t kTitle = 1, kFlags = 7, kMinTitle = 16, kMinFlags = 12;
+  static constexpr size_t kTitle = 1, kFlags = 8, kMinTitle = 16, kMinFlags = 12;
 
   TableStream(std::ostream& out, std::vector<std::string> header, size_t max_width)
       : out_(out), header_(std::move(header)), max_width_(max_width) {}
@@ -119,6 +139,8 @@ void add_list(CLI::App& app, Context& ctx) {
   cmd->add_flag("--all", opt->all, "Closed risks too (`riskreg close`), marked closed");
   cmd->add_option("--owner", opt->owner, "Only risks owned by NAME (any case)");
   cmd->add_option("--band", opt->band, "Only risks in BAND: its name or label, any case (very-high = \"Very high\")");
+  cmd->add_option("--response", opt->response,
+                  "Only risks with this decision (`riskreg respond`): treat, tolerate, transfer, terminate, or none");
   auto* j = cmd->add_flag("--json", opt->json, "JSON output (one array)");
   cmd->add_flag("--csv", opt->csv, "CSV output (RFC 4180)")->excludes(j);
   cmd->callback([opt, &ctx] {
@@ -126,21 +148,26 @@ void add_list(CLI::App& app, Context& ctx) {
     const Band* band = opt->band.empty() ? nullptr : &band_named(m, opt->band);
     const std::optional<std::string> owner =
         opt->owner ? std::optional(owner_named(ctx.store().owners(), *opt->owner)) : std::nullopt;
+    const std::optional<std::string> response =
+        opt->response ? std::optional(response_named(*opt->response)) : std::nullopt;
     auto keep = [&](const RiskView& v) {
       if (v.state.closed && !opt->all) return false;
+      if (response && decision_of(v.state) != *response) return false;
       if (opt->above && !v.above_appetite) return false;
       if (owner && !same_owner(v.state.owner.value_or(""), *owner)) return false;
       if (band && (!v.band || v.band->name != band->name)) return false;
       return true;
     };
     if (opt->csv) {
-      write_csv_row(ctx.out, {"id", "title", "owner", "current", "target", "band", "above_appetite", "status"});
+      write_csv_row(ctx.out,
+                    {"id", "title", "owner", "current", "target", "band", "above_appetite", "status", "response"});
       ctx.store().for_each_risk([&](const RiskState& s) {
         auto v = view_of(s, m);
         if (!keep(v)) return;
         write_csv_row(ctx.out,
                       {s.id, s.title, s.owner.value_or(""), score_text(m, v.current), score_text(m, v.target),
-                       v.band ? v.band->name : "", v.above_appetite ? "yes" : "no", s.closed ? "closed" : "open"});
+                       v.band ? v.band->name : "", v.above_appetite ? "yes" : "no", s.closed ? "closed" : "open",
+                       decision_of(s)});
       });
       return;
     }
@@ -167,7 +194,12 @@ void add_list(CLI::App& app, Context& ctx) {
                             {"band", v.band ? nlohmann::json(v.band->name) : nlohmann::json()},
                             {"above_appetite", v.above_appetite},
                             {"status", s.closed ? "closed" : "open"},
+                            {"response", s.response.empty() ? nlohmann::json() : nlohmann::json(decision_of(s))},
                             {"flags", flags_of(s)}};
+        if (auto r = parse_response(s.response); r && r->decision == "tolerate") {
+          e["accepted_by"] = r->approver;
+          e["accepted_until"] = r->until;
+        }
         ctx.out << (first ? "\n  " : ",\n  ") << e.dump();
         first = false;
       });
@@ -176,7 +208,8 @@ void add_list(CLI::App& app, Context& ctx) {
     }
     const ColourDepth depth = ctx.colour_depth();
     const std::string above_colour = alarm_code(depth);
-    TableStream table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "FLAGS"}, ctx.width());
+    TableStream table(ctx.out, {"ID", "TITLE", "OWNER", "CURRENT", "TARGET", "BAND", "APPETITE", "RESPONSE", "FLAGS"},
+                      ctx.width());
     ctx.store().for_each_risk([&](const RiskState& s) {
       auto v = view_of(s, m);
       if (!keep(v)) return;
@@ -191,6 +224,7 @@ void add_list(CLI::App& app, Context& ctx) {
                   : v.above_appetite ? "ABOVE"
                                      : "within",
                   !s.closed && v.above_appetite ? above_colour : ""},
+                 {s.response.empty() ? "-" : decision_of(s), ""},
                  {flags.empty() ? "-" : join(flags, ","), ""}});
     });
     size_t rows = table.finish();

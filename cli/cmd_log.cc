@@ -25,6 +25,7 @@ std::vector<std::string> kinds() {
   std::vector<std::string> out = {events::kCreate, events::kScore, events::kOwner,
                                   events::kImport, events::kAlert, "rules"};
   for (const char* k : events::kChangeKinds) out.emplace_back(k);
+  out.emplace_back(events::kAction);
   return out;
 }
 
@@ -49,9 +50,10 @@ std::string what(const Matrix& m, const AuditEntry& e) {
            std::to_string(d.value("updated", 0)) + " updated";
   if (e.action == events::kAlert && d.is_object())
     return "alert to " + text(d, "recipient") + " by " + text(d, "channel") + ": " + text(d, "status");
-  if (events::is_change_kind(e.action))
+  if (events::is_change_kind(e.action) || e.action == events::kAction)
     if (auto c = events::change_of(e.detail)) {
       ChangeRow row;
+      row.kind = e.action;
       row.field = c->field;
       row.from = c->from;
       row.to = c->to;
@@ -71,7 +73,7 @@ void add_log(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("log",
                                  "Every change to the register, newest first, one line each (from the "
                                  "audit log that `audit verify` checks)");
-  cmd->add_option("id", opt->id, "Only this risk's events (R5, or 5)");
+  cmd->add_option("id", opt->id, "Only this risk's (R5, or 5) or this action's (P3.1-A2) events");
   cmd->add_option("--since", opt->since, "Only events on or after this date, YYYY-MM-DD");
   cmd->add_option("--by", opt->by, "Only events by this person (any case)");
   cmd->add_option("--kind", opt->kind, "Only this kind of event: " + join(kinds(), ", "));
@@ -80,7 +82,12 @@ void add_log(CLI::App& app, Context& ctx) {
   cmd->callback([opt, &ctx] {
     Store& st = ctx.store();
     const Matrix& m = ctx.matrix();
-    std::string id = opt->id.empty() ? "" : resolve_risk_id(st, opt->id);
+    std::string id;
+    if (!opt->id.empty()) {
+      // An action's id (P3.1-A2) names its events; anything else is a risk's.
+      auto action = opt->id.find('-') != std::string::npos ? st.action(trim(opt->id)) : std::nullopt;
+      id = action ? action->id : resolve_risk_id(st, opt->id);
+    }
     std::string since = opt->since ? lifecycle::parse_date("--since", *opt->since) : "";
     if (opt->kind) {
       auto all = kinds();

@@ -100,7 +100,8 @@ void add_score(CLI::App& app, Context& ctx) {
                                 {"assessment", r.assessment.id},
                                 {"by", r.assessment.by},
                                 {"at", r.assessment.at},
-                                {"cascade", c ? cascade_json(m, *c) : nlohmann::json()}}
+                                {"cascade", c ? cascade_json(m, *c) : nlohmann::json()},
+                                {"acceptance_ended", r.lapse.empty() ? nlohmann::json() : nlohmann::json(r.lapse)}}
                      .dump(2)
               << "\n";
       return;
@@ -114,6 +115,11 @@ void add_score(CLI::App& app, Context& ctx) {
     if (r.crossed == "down") ctx.out << "  crossed the appetite line: now within appetite\n";
     ctx.out << "  recorded as assessment #" << r.assessment.id << " by " << r.assessment.by << " at " << r.assessment.at
             << "\n";
+    if (!r.lapse.empty())
+      ctx.out << "  " << wrap(alarm("Acceptance ended", depth) + r.lapse.substr(r.lapse.find(':')) +
+                                  "; the risk needs a decision again (riskreg respond)",
+                              width, 4, 2)
+              << "\n";
     if (c)
       ctx.out << "  "
               << wrap(cascade_summary(m, *c, "riskreg cascade " + r.risk_id + " " + m.format(r.to)), width, 4, 2)

@@ -9,7 +9,9 @@
 
 #include "commands.h"
 #include "graph/rank_register.h"
+#include "domain/response.h"
 #include "register/lifecycle.h"
+#include "register/respond.h"
 #include "register/risk_view.h"
 #include "render.h"
 #include "rules/flags.h"
@@ -81,9 +83,11 @@ void add_show(CLI::App& app, Context& ctx) {
     auto changes = st.changes(id);
     std::vector<const ChangeRow*> notes;
     const ChangeRow* status_change = nullptr;
+    std::vector<const ChangeRow*> decisions;
     for (const auto& c : changes) {
       if (c.field == "note") notes.push_back(&c);
       if (c.field == "status") status_change = &c;
+      if (c.field == "response") decisions.push_back(&c);
     }
     auto rule_set = rules::rule_set_from(st.rules(), m);
     // The feeders' scores are one more query (748 risks feed R5 on a generated 1,000,000):
@@ -138,6 +142,23 @@ void add_show(CLI::App& app, Context& ctx) {
       j["status"] = v.state.closed ? "closed" : "open";
       j["next_review"] = v.state.next_review.empty() ? nlohmann::json() : nlohmann::json(v.state.next_review);
       j["last_review"] = v.state.last_review.empty() ? nlohmann::json() : nlohmann::json(v.state.last_review);
+      {
+        auto d = parse_response(v.state.response);
+        nlohmann::json decision;
+        if (d) {
+          decision = {{"decision", d->decision}};
+          if (d->decision == "tolerate")
+            decision.update({{"approver", d->approver},
+                             {"until", d->until},
+                             {"accepted_score", lifecycle::score_shown(m, d->score)}});
+          if (d->decision == "transfer") decision["to"] = d->to;
+          if (!decisions.empty())
+            decision.update({{"since", decisions.back()->at},
+                             {"by", decisions.back()->by},
+                             {"reason", decisions.back()->reason}});
+        }
+        j["response"] = decision;
+      }
       j["version"] = st.risk_version(id);
       auto ch = nlohmann::json::array();
       for (const auto& c : changes)
@@ -180,6 +201,16 @@ void add_show(CLI::App& app, Context& ctx) {
                                             ": " + status_change->reason + ")"
                                       : std::string()),
             width);
+    // The decision above appetite, with when and why (its history is in --history and `log`).
+    if (!v.state.response.empty() || v.above_appetite) {
+      std::string d = lifecycle::response_shown(m, v.state.response);
+      if (!decisions.empty() && !v.state.response.empty())
+        d += "  (since " + decisions.back()->at.substr(0, 10) + ", by " + decisions.back()->by + ": " +
+             decisions.back()->reason + ")";
+      else if (v.state.response.empty())
+        d = "none recorded (`riskreg respond " + r.id + " treat|tolerate|transfer|terminate`)";
+      field(out, "Decision", d, width);
+    }
     // The next review: the date set by `review` or `add`; else the last assessment plus the
     // rules' review period (stale_days), when the rules set one.
     if (!v.state.next_review.empty()) {

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "core/text.h"
+#include "domain/action_status.h"
 #include "graph/trace.h"
 #include "render.h"
 
@@ -17,32 +18,35 @@ struct TraceOptions {
   bool json = false;
 };
 
-std::string line_of(const TraceItem& it) {
+std::string line_of(const TraceItem& it, const std::string& today) {
   std::string s = it.id;
   if (it.kind == NodeKind::Risk) {
     s += "  " + it.title;
     if (!it.score.empty()) s += "  [" + it.score + " " + it.band + (it.above_appetite ? ", above appetite]" : "]");
   } else if (it.kind == NodeKind::Action) {
     s += "  " + clip(it.title, 60) + "  [lead: " + (it.lead_officers.empty() ? "none" : join(it.lead_officers, ", ")) +
-         "; due: " + (it.completion.empty() ? "none" : it.completion) +
-         "; PIs: " + (it.pis.empty() ? "none" : join(it.pis, ", ")) + "]";
+         "; due: " + (it.due.empty() ? "none" : it.due) +
+         (it.completion.empty() ? "" : " (as written: " + it.completion + ")") +
+         "; status: " + (it.status.empty() ? "not recorded" : it.status) +
+         "; PIs: " + (it.pis.empty() ? "none" : join(it.pis, ", ")) + "]" +
+         (action_overdue(it.status, it.due, today) ? "  OVERDUE" : "");
   } else if (!it.title.empty()) {
     s += "  " + clip(it.title, 80);
   }
   return s;
 }
 
-void print(std::ostream& out, const std::vector<TraceNode>& nodes, int depth) {
+void print(std::ostream& out, const std::vector<TraceNode>& nodes, int depth, const std::string& today) {
   for (const auto& n : nodes) {
-    out << std::string(2 * depth, ' ') << n.relation << " " << line_of(n.item);
+    out << std::string(2 * depth, ' ') << n.relation << " " << line_of(n.item, today);
     if (!n.basis.empty()) out << "  (" << n.basis << ")";
     if (n.repeated) out << "  (see above)";
     out << "\n";
-    print(out, n.children, depth + 1);
+    print(out, n.children, depth + 1, today);
   }
 }
 
-nlohmann::json item_json(const TraceItem& it) {
+nlohmann::json item_json(const TraceItem& it, const std::string& today) {
   nlohmann::json j{{"kind", kind_name(it.kind)}, {"id", it.id}, {"title", it.title}};
   if (it.kind == NodeKind::Risk) {
     j["score"] = it.score.empty() ? nlohmann::json() : nlohmann::json(it.score);
@@ -52,19 +56,22 @@ nlohmann::json item_json(const TraceItem& it) {
   if (it.kind == NodeKind::Action) {
     j["lead_officers"] = it.lead_officers;
     j["completion"] = it.completion;
+    j["due"] = it.due;
+    j["status"] = it.status;
+    j["overdue"] = action_overdue(it.status, it.due, today);
     j["pis"] = it.pis;
   }
   return j;
 }
 
-nlohmann::json tree_json(const std::vector<TraceNode>& nodes) {
+nlohmann::json tree_json(const std::vector<TraceNode>& nodes, const std::string& today) {
   auto a = nlohmann::json::array();
   for (const auto& n : nodes) {
-    auto j = item_json(n.item);
+    auto j = item_json(n.item, today);
     j["relation"] = n.relation;
     if (!n.basis.empty()) j["basis"] = n.basis;
     if (n.repeated) j["repeated"] = true;
-    j["children"] = tree_json(n.children);
+    j["children"] = tree_json(n.children, today);
     a.push_back(std::move(j));
   }
   return a;
@@ -82,27 +89,28 @@ void add_trace(CLI::App& app, Context& ctx) {
     RegisterNetwork net = build_network(ctx.store().load());
     NodeId node = net.resolve(opt->id);
     Trace t = trace(net, m, node, opt->stated_only);
+    const std::string today = format_date(ctx.clock().now());
     if (opt->json) {
-      auto j = item_json(t.root);
+      auto j = item_json(t.root, today);
       j["stated_only"] = opt->stated_only;
-      j["upstream"] = tree_json(t.upstream);
-      j["downstream"] = tree_json(t.downstream);
+      j["upstream"] = tree_json(t.upstream, today);
+      j["downstream"] = tree_json(t.downstream, today);
       ctx.out << j.dump(2) << "\n";
       return;
     }
     auto& out = ctx.out;
-    out << line_of(t.root) << "\n";
+    out << line_of(t.root, today) << "\n";
     if (opt->stated_only) out << "(stated links only)\n";
     out << "Upstream:\n";
     if (t.upstream.empty()) out << "  (none)\n";
-    print(out, t.upstream, 1);
+    print(out, t.upstream, 1, today);
     out << "Downstream:\n";
     if (t.root.kind == NodeKind::Risk && std::none_of(t.downstream.begin(), t.downstream.end(),
                                                       [](const TraceNode& n) { return n.relation == "mitigated by"; }))
       out << "  (no priority mitigates " << t.root.id << ")\n";
     else if (t.downstream.empty())
       out << "  (none)\n";
-    print(out, t.downstream, 1);
+    print(out, t.downstream, 1, today);
   });
 }
 

@@ -108,6 +108,28 @@ SQL = {
                   hash, hex(randomblob(32)) FROM audit ORDER BY seq DESC LIMIT 1;
                 COMMIT;""",
 }
+# The lifecycle's writes (issues 19 and 25): one change row, the field it sets and its audit entry, in one
+# transaction, as riskreg writes them; each alternates between two values so every run is a real change.
+def change_sql(table, key_sql, field_col, kind, field, value):
+    return f"""BEGIN IMMEDIATE;
+                INSERT INTO {table} SELECT NULL, {key_sql}, '{kind}', '{field}', {field_col}, '{value}', 'bench',
+                  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bench' {'FROM risks WHERE id = ' + chr(39) + 'R5' + chr(39) if table == 'changes' else 'FROM actions WHERE id = (SELECT min(id) FROM actions)'};
+                UPDATE {'risks' if table == 'changes' else 'actions'} SET {field_col} = '{value}'
+                  WHERE {'id = ' + chr(39) + 'R5' + chr(39) if table == 'changes' else 'id = (SELECT min(id) FROM actions)'};
+                INSERT INTO audit SELECT seq + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'bench', '{kind}', 'R5', '{{}}',
+                  hash, hex(randomblob(32)) FROM audit ORDER BY seq DESC LIMIT 1;
+                COMMIT;"""
+LIFECYCLE = {
+    # command: (riskreg arguments, run by run, alternating; the sqlite3 transaction's SQL, alternating)
+    "edit": ([["edit", "R5", "--title", "Bench A", "--reason", "bench"], ["edit", "R5", "--title", "Bench B", "--reason", "bench"]],
+             [change_sql("changes", "key", "title", "edit", "title", v) for v in ("Bench A", "Bench B")]),
+    # (The first run takes the second arguments: treat before none.)
+    "respond": ([["respond", "R5", "none", "--reason", "bench"], ["respond", "R5", "treat", "--reason", "bench"]],
+                [change_sql("changes", "key", "response", "respond", "response", v) for v in ("", '{"decision":"treat"}')]),
+    "action": ([["action", "{action}", "--status", "in-progress", "--reason", "bench"],
+                ["action", "{action}", "--status", "done", "--reason", "bench"]],
+               [change_sql("action_changes", "id", "status", "action", "status", v) for v in ("in-progress", "done")]),
+}
 ARGS = {"show": ["show", "R5"], "list": ["list"], "list --above-appetite": ["list", "--above-appetite"],
         "matrix": ["matrix"]}
 
@@ -131,6 +153,7 @@ for n in sizes:
 # Whole-command timings, each against sqlite3 in the same run.
 rows = []   # (register, command, ours_s, base_s)
 firsts = []  # (register, ours_s, base_s) time to the first above-appetite row
+decisions = []  # (register, with_s, without_s) whole-register flags with decisions on 10% of risks
 for name, n, db, _ in registers:
     k = runs if n <= 100000 else max(3, runs // 2)
     log(f"commands on {name}")
@@ -150,9 +173,39 @@ for name, n, db, _ in registers:
         return wall([riskreg, "score", "R5", "B2" if flip[0] else "C3", "--reason", "bench", "--as", "bench"], mine)
     ours, base = paired(score_once, lambda: wall(["sqlite3", "-batch", theirs], theirs, SQL["score"].encode()), k)
     rows.append((name, "score", ours, base))
+    # The lifecycle's writes, on the same scratch copies.
+    first_action = subprocess.run(["sqlite3", db, "SELECT min(id) FROM actions"], capture_output=True,
+                                  text=True).stdout.strip()
+    for cmd, (argv, sql) in LIFECYCLE.items():
+        if cmd == "action" and not first_action:
+            continue
+        turn = [0, 0]
+        def ours_once(argv=argv):
+            turn[0] ^= 1
+            return wall([riskreg] + [a.replace("{action}", first_action) for a in argv[turn[0]]], mine)
+        def base_once(sql=sql):
+            turn[1] ^= 1
+            return wall(["sqlite3", "-batch", theirs], theirs, sql[turn[1]].encode())
+        ours, base = paired(ours_once, base_once, k)
+        ARGS[cmd] = [a.replace("{action}", first_action or "ACTION") for a in argv[0]]
+        rows.append((name, cmd, ours, base))
     for p in (mine, theirs):
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(p + suffix): os.remove(p + suffix)
+    # Whole-register `flags` with a decision on 10% of the risks against the same register without any
+    # (issue 25: within 10%). The decisions are set in SQL on a scratch copy: only their evaluation is timed.
+    if n > 9:
+        decided = f"{work}/scratch-decided.db"
+        shutil.copyfile(db, decided)
+        subprocess.run(["sqlite3", decided, """UPDATE risks SET response = CASE key % 30
+              WHEN 0 THEN '{"decision":"treat"}' WHEN 10 THEN '{"decision":"transfer","to":"Insurer"}'
+              ELSE '{"approver":"Director","decision":"tolerate","score":"C/2","until":"2099-12-31"}' END
+            WHERE key % 10 = 0"""], check=True)
+        ours, base = paired(lambda: wall([riskreg, "flags", "--summary"], decided),
+                            lambda: wall([riskreg, "flags", "--summary"], db), k)
+        decisions.append((name, ours, base))
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(decided + suffix): os.remove(decided + suffix)
     # Time to the first above-appetite row (table: the line after the header).
     ours, base = paired(lambda: first_line([riskreg, "list", "--above-appetite"], db, lambda l: l.startswith(b"R")),
                         lambda: first_line(["sqlite3", "-batch", db, SQL["list --above-appetite"]], db, lambda l: True), k)
@@ -208,6 +261,16 @@ w("|---|---|---|---|---|---|---|---|---|")
 for name, cmd, ours, base in rows:
     w(f"| {name} | `{cmd}` | {ms(ours[0])} | {ms(base[0])} | {ratio(ours[0], base[0])} | {ms(ours[1])} | {ms(base[1])} "
       f"| {ratio(ours[1], max(base[1], 1e-4))} | `RISKREG_DB=<db> riskreg {' '.join(ARGS.get(cmd, ['score', 'R5', 'B2', '--reason', 'bench']))}` |")
+w("")
+w("## `flags` with decisions on 10% of the risks (target: within 10% of `flags` without them)")
+w("")
+w("Whole-register `riskreg flags --summary` on a copy of the register where every tenth risk has a decision")
+w("(treat, transfer or tolerate), against the register without any, alternated in the same run.")
+w("")
+w("| register | with decisions (wall, CPU) | without (wall, CPU) | ratio (CPU) |")
+w("|---|---|---|---|")
+for name, ours, base in decisions:
+    w(f"| {name} | {ms(ours[0])}, {ms(ours[1])} | {ms(base[0])}, {ms(base[1])} | {ratio(ours[1], max(base[1], 1e-4))} |")
 w("")
 w("## `list --above-appetite`: time to the first row")
 w("")

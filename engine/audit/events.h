@@ -29,9 +29,16 @@ inline constexpr const char* kLink = "link";
 inline constexpr const char* kUnlink = "unlink";
 inline constexpr const char* kFeed = "feed";
 inline constexpr const char* kUnfeed = "unfeed";
+/// An action's status or due date (`riskreg action`): a ChangeRow whose subject is the action,
+/// kept apart from the risks' changes (action_changes), with the same detail (change_detail).
+inline constexpr const char* kAction = "action";
 /// Every kind a ChangeRow may have, in the order `riskreg log --kind` lists them.
-inline constexpr const char* kChangeKinds[] = {kAdd,  kEdit, kTarget, kClose, kReopen, kReview,
-                                               kNote, kLink, kUnlink, kFeed,  kUnfeed};
+/// A decision above the appetite line (`riskreg respond`), and its end when a re-score to a
+/// worse cell ends an acceptance (written in the re-score's transaction).
+inline constexpr const char* kRespond = "respond";
+inline constexpr const char* kLapse = "lapse";
+inline constexpr const char* kChangeKinds[] = {kAdd,  kEdit, kTarget, kClose,  kReopen,  kReview, kNote,
+                                               kLink, kUnlink, kFeed, kUnfeed, kRespond, kLapse};
 bool is_change_kind(const std::string& action);
 
 /// "create" (entity "register"): the register's name, each rules file's SHA-256 by name, the

@@ -169,6 +169,69 @@ void check_changes(Store& store, const std::vector<AuditEntry>& log, std::vector
   }
 }
 
+/// Each action change against its audit entry, and each action's status and due date against
+/// its last change (as check_changes does for the risks').
+void check_action_changes(Store& store, const std::vector<AuditEntry>& log, std::vector<AuditProblem>& problems) {
+  auto problem = [&](std::optional<int64_t> entry, std::string message) {
+    problems.push_back({entry, std::nullopt, std::move(message)});
+  };
+  std::map<int64_t, std::pair<const AuditEntry*, events::RecordedChange>> recorded;
+  for (const auto& e : log) {
+    if (e.action != events::kAction) continue;
+    auto c = events::change_of(e.detail);
+    if (!c) {
+      problem(e.seq, "entry " + std::to_string(e.seq) + " was edited: it names no action change");
+      continue;
+    }
+    if (!recorded.emplace(c->change, std::pair{&e, *c}).second)
+      problem(e.seq, "entry " + std::to_string(e.seq) + " records action change " + std::to_string(c->change) +
+                         " a second time (inserted)");
+  }
+  std::set<int64_t> matched;
+  std::map<std::string, std::map<std::string, std::string>> expected;
+  for (const auto& row : store.action_changes("")) {
+    const std::string name = "action change " + std::to_string(row.id) + " (" + row.subject + " " + row.field + ")";
+    auto it = recorded.find(row.id);
+    if (it == recorded.end()) {
+      problem(std::nullopt, name + " has no audit entry (inserted outside riskreg, or its entry was deleted)");
+    } else {
+      matched.insert(row.id);
+      const AuditEntry& e = *it->second.first;
+      const auto& c = it->second.second;
+      const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
+          {"kind", {row.kind, e.action}},  {"action", {row.subject, e.entity}},
+          {"field", {row.field, c.field}}, {"from", {row.from, c.from}},
+          {"to", {row.to, c.to}},          {"reason", {row.reason, c.reason}},
+          {"by", {row.by, e.actor}},       {"at", {row.at, e.at}},
+      };
+      for (const auto& [field, v] : fields)
+        if (v.first != v.second) {
+          problem(e.seq, name + " was edited: " + field + " is " + q(v.first) + ", audit entry " +
+                             std::to_string(e.seq) + " recorded " + q(v.second));
+          break;
+        }
+    }
+    expected[row.subject][row.field] = row.to;
+  }
+  for (const auto& [id, rec] : recorded)
+    if (!matched.count(id))
+      problem(rec.first->seq, "entry " + std::to_string(rec.first->seq) + " records action change " +
+                                  std::to_string(id) + " (" + rec.first->entity +
+                                  "), which is missing from the history (deleted)");
+  for (const auto& [action_id, want] : expected) {
+    auto a = store.action(action_id);
+    if (!a) continue;  // (a deleted action fails its changes' foreign key)
+    for (const auto& [field, value] : want) {
+      const std::string& have = field == "status" ? a->status : a->due;
+      if (have != value) {
+        problem(std::nullopt, action_id + ": its " + field + " is " + q(have) + ", not what its last change recorded, " +
+                                  q(value) + " (the actions table was edited)");
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 AuditVerification verify_audit(Store& store, const std::vector<Anchor>& anchors) {
@@ -391,6 +454,7 @@ AuditVerification verify_audit(Store& store, const std::vector<Anchor>& anchors)
   }
   check_rules(store, log, out.problems);
   check_changes(store, log, out.problems);
+  check_action_changes(store, log, out.problems);
 
   // Each risk's current score is its latest assessment (the pointer lives in a table
   // that is not append-only).

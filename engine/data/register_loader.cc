@@ -1,5 +1,7 @@
 #include "data/register_loader.h"
 
+#include "domain/action_status.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -239,6 +241,7 @@ RegisterData load_register_dir(const std::string& dir, const Matrix& m) {
         x.lead_officers = a.strs("lead_officers");
         x.milestones = a.strs("milestones");
         x.completion = a.str_or("completion", "");
+        x.due = due_from_completion(x.completion);
         x.resources = a.str_or("resources", "");
         x.pis_as_written = a.str_or("pis_as_written", "");
         x.pis = a.strs("pis");

@@ -62,6 +62,11 @@ struct Action {
   std::vector<std::string> lead_officers;
   std::vector<std::string> milestones;
   std::string completion;  ///< as written ("Sept 09")
+  /// When it is due, YYYY-MM-DD ("" for none): read from `completion` when the register is
+  /// created (domain/action_status.h), then as `riskreg action --due` sets it.
+  std::string due = {};
+  /// "" (not recorded: the plan records none), or one of action_statuses().
+  std::string status = {};
   std::string resources;
   std::string pis_as_written;
   std::vector<std::string> pis;

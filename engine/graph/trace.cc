@@ -25,6 +25,8 @@ TraceItem item_of(const RegisterNetwork& net, const Matrix& m, NodeId n) {
     it.title = a->text;
     it.lead_officers = a->lead_officers;
     it.completion = a->completion;
+    it.due = a->due;
+    it.status = a->status;
     it.pis = a->pis;
   } else if (const Objective* o = net.objective(n)) {
     it.title = o->title;

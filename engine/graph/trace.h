@@ -21,6 +21,8 @@ struct TraceItem {
   bool above_appetite = false;
   std::vector<std::string> lead_officers;  ///< actions
   std::string completion;                  ///< actions, as written
+  std::string due;                         ///< actions: YYYY-MM-DD, "" for none
+  std::string status;                      ///< actions: "" (not recorded) or an action status
   std::vector<std::string> pis;            ///< actions
 };
 

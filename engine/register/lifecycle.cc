@@ -7,8 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "audit/events.h"
 #include "core/text.h"
+#include "domain/action_status.h"
 #include "domain/risk_id.h"
+#include "register/respond.h"
 #include "register/risk_view.h"
 #include "rules/rule_set.h"
 #include "store/changes.h"
@@ -125,8 +128,54 @@ std::string score_shown(const Matrix& m, const std::string& stored) {
   return c ? m.format(*c) : codes->likelihood + codes->impact;
 }
 
+ChangeRequest action_change(const ActionRequest& req) {
+  ChangeRequest c;
+  c.kind = events::kAction;
+  c.risk_id = trim(req.id);
+  check_text("the action id", c.risk_id, false, true);
+  if (!req.status && !req.due)
+    throw Error(ErrorKind::Usage, c.risk_id + ": nothing to change: give --status (" +
+                                             join(action_statuses(), ", ") + ") or --due YYYY-MM-DD|none");
+  if (req.status) {
+    std::string s = to_lower(trim(*req.status));
+    std::replace(s.begin(), s.end(), ' ', '-');
+    std::replace(s.begin(), s.end(), '_', '-');
+    const auto& valid = action_statuses();
+    if (std::find(valid.begin(), valid.end(), s) == valid.end())
+      throw Error(ErrorKind::InvalidInput, c.risk_id + ": --status '" + escape_controls(*req.status) +
+                                               "' is not a status" + did_you_mean_suffix(s, valid) +
+                                               " (valid: " + join(valid, ", ") + ")");
+    c.edits.push_back({"status", EditOp::Set, s, 0});
+  }
+  if (req.due) {
+    std::string d = to_lower(trim(*req.due)) == "none" ? "" : parse_date(c.risk_id + ": --due", *req.due);
+    c.edits.push_back({"due", EditOp::Set, d, 0});
+  }
+  return c;
+}
+
+std::string action_state(const Action& a, const std::string& today) {
+  std::string out = a.status.empty() ? "status not recorded" : a.status;
+  if (!action_open(a.status)) return out;
+  if (a.due.empty())
+    out += a.completion.empty() ? ", no due date" : ", no due date (completion as written: '" + a.completion + "')";
+  else
+    out += ", due " + a.due +
+           (a.completion.empty() || due_from_completion(a.completion) != a.due
+                ? ""
+                : " (completion as written: '" + a.completion + "')");
+  if (action_overdue(a.status, a.due, today)) out += ": OVERDUE";
+  return out;
+}
+
 std::string describe(const Matrix& m, const ChangeRow& row) {
   auto quoted = [](const std::string& s) { return s.empty() ? std::string("none") : "'" + s + "'"; };
+  if (row.kind == events::kAction) {
+    if (row.field == "status")
+      return "status " + (row.from.empty() ? std::string("not recorded") : row.from) + " -> " + row.to;
+    return "due " + (row.from.empty() ? std::string("none") : row.from) + " -> " +
+           (row.to.empty() ? std::string("none") : row.to);
+  }
   if (row.field == "risk") {
     auto start = changes::fields_of_add(row.to);
     std::string title = start && start->count("title") ? start->at("title") : "";
@@ -145,6 +194,9 @@ std::string describe(const Matrix& m, const ChangeRow& row) {
       how += ", probability " + fixed_text(v["probability"].get<double>());
     return (row.from.empty() ? "feeds " : "feed changed: ") + to + " (" + how + ")";
   }
+  if (row.field == "response")
+    return std::string(row.kind == events::kLapse ? "acceptance ended: " : "decision ") + response_shown(m, row.from) +
+           " -> " + response_shown(m, row.to);
   if (row.field == "status") return row.to == "closed" ? "closed" : "reopened";
   if (row.field == "target") return "target " + score_shown(m, row.from) + " -> " + score_shown(m, row.to);
   if (row.field == "last_review") return "reviewed";

@@ -47,6 +47,22 @@ void check_text(const std::string& what, const std::string& value, bool multi_li
 /// A reason given with --reason: blank is refused (every change says why).
 std::string require_reason(const std::string& risk_id, const std::string& reason);
 
+/// `riskreg action ID [--status S] [--due DATE|none]`, as given.
+struct ActionRequest {
+  std::string id;
+  std::optional<std::string> status, due;
+};
+
+/// The action change `req` asks for (kind events::kAction; who, when and why left to fill):
+/// the status as one of action_statuses() (any case; "in progress" = in-progress), the due date
+/// as YYYY-MM-DD or "" for `none`. Throws Error(InvalidInput) naming the option and the valid
+/// values, or when neither is given.
+ChangeRequest action_change(const ActionRequest& req);
+
+/// An action's state as a person reads it: "done", "in progress, due 2010-03-31: overdue",
+/// "status not recorded, due 2010-03-31 (completion as written: 'March 2010'): overdue".
+std::string action_state(const Action& a, const std::string& today);
+
 /// One change as a person reads it, without who or when: "title 'Old' -> 'New'",
 /// "controls + 'Weekly audit'", "target C3 -> none", "closed", "note 'Met the auditors'",
 /// "added: Title (C3)". Scores in the matrix's notation.

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "graph/build.h"
+#include "register/respond.h"
 #include "register/risk_view.h"
 
 namespace riskreg {
@@ -24,12 +25,19 @@ RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, co
   if (req.expect) expect = m.codes(parse_score(m, *req.expect));
 
   // The one write: it checks `expect` under the risk's lock and returns the score it replaced.
-  auto written = store.append_assessment({id, m.codes(to), req.by, clock.now(), trim(req.reason), expect});
+  NewAssessment a{id, m.codes(to), req.by, clock.now(), trim(req.reason), expect};
+  // An acceptance given at a better score ends with this one (register/respond.h).
+  if (auto lapse = lifecycle::acceptance_lapse(m, id, state.response, a.score)) {
+    a.lapse_from = state.response;
+    a.lapse_reason = lapse->reason;
+  }
+  auto written = store.append_assessment(a);
   RescoreResult r;
   r.risk_id = id;
   r.title = written.title;
   r.audit_seq = written.audit_seq;
   r.assessment = static_cast<const AssessmentRow&>(written);
+  if (written.lapsed) r.lapse = a.lapse_reason;
   // On the matrix: checked before the write, or written by a riskreg of the same rules since.
   if (written.from)
     if (auto from = m.cell(*written.from)) r.from = *from;

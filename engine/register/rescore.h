@@ -38,6 +38,9 @@ struct RescoreResult {
   /// What the re-score does to the risks it feeds (nothing else is written); none when the
   /// register's rules have no cascade.toml, or none were given.
   std::optional<CascadeResult> cascade;
+  /// The acceptance this re-score ended (a worse cell than the one tolerated): why, as the
+  /// "lapse" change records it; "" when it ended none.
+  std::string lapse;
 };
 
 /// Validates everything before writing (unknown risk, bad score, blank reason, the

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "domain/response.h"
 
 namespace riskreg::rules {
 
@@ -82,6 +83,18 @@ Value field_value(Field f, const RiskFacts& r) {
       return opt(r.days_to_review);
     case Field::DaysSinceReview:
       return opt(r.days_since_review);
+    case Field::OpenActions:
+      return num(r.open_actions);
+    case Field::OverdueActions:
+      return num(r.overdue_actions);
+    case Field::Response:
+      return r.response ? Value{0, response_kinds()[r.response - 1], false} : Value{0, {}, true};
+    case Field::AcceptedBy:
+      return r.accepted_by.empty() ? Value{0, {}, true} : Value{0, r.accepted_by, false};
+    case Field::AcceptedUntil:
+      return r.accepted_until.empty() ? Value{0, {}, true} : Value{0, r.accepted_until, false};
+    case Field::DaysToAcceptanceExpiry:
+      return opt(r.days_to_acceptance_expiry);
   }
   return {0, {}, true};
 }

@@ -2,11 +2,14 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "domain/action_status.h"
+#include "domain/response.h"
 
 namespace riskreg::rules {
 
@@ -71,6 +74,12 @@ const std::vector<FieldInfo>& fields() {
       {Field::NextReview, "next_review", Type::String, true, false},
       {Field::DaysToReview, "days_to_review", Type::Number, true, false},
       {Field::DaysSinceReview, "days_since_review", Type::Number, true, false},
+      {Field::OpenActions, "open_actions", Type::Number, false, false},
+      {Field::OverdueActions, "overdue_actions", Type::Number, false, false},
+      {Field::Response, "response", Type::String, true, false},
+      {Field::AcceptedBy, "accepted_by", Type::String, true, false},
+      {Field::AcceptedUntil, "accepted_until", Type::String, true, false},
+      {Field::DaysToAcceptanceExpiry, "days_to_acceptance_expiry", Type::Number, true, false},
   };
   return all;
 }
@@ -133,9 +142,16 @@ class TimestampCache {
     return last_;
   }
 
+  /// `now` as YYYY-MM-DD.
+  const std::string& today(Timestamp now) {
+    if (!today_ || today_->first != now) today_.emplace(now, format_date(now));
+    return today_->second;
+  }
+
  private:
   std::string last_text_ = "\x01";  // never a timestamp, so the first call parses
   std::optional<Timestamp> last_;
+  std::optional<std::pair<Timestamp, std::string>> today_;
 };
 
 void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, const Matrix& m, Timestamp now,
@@ -145,6 +161,8 @@ void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, co
   f.owner = s.owner;
   f.priorities = s.priorities;
   f.actions = s.actions;
+  f.open_actions = s.open_actions;
+  f.overdue_actions = s.open_action_dues.empty() ? 0 : count_before(s.open_action_dues, times.today(now));
   f.above_appetite = above;
   f.closed = s.closed;
   f.next_review.reset();
@@ -160,6 +178,20 @@ void fill_facts(RiskFacts& f, const RiskBrief& s, const Cells& v, bool above, co
     f.next_review = s.next_review;
     f.days_to_review = days_from_now(s.next_review);
   }
+  f.response = 0;
+  f.accepted_by.clear();
+  f.accepted_until.clear();
+  f.days_to_acceptance_expiry.reset();
+  if (!s.response.empty())
+    if (auto r = parse_response(s.response)) {
+      const auto& kinds = response_kinds();
+      f.response = static_cast<uint8_t>(1 + (std::find(kinds.begin(), kinds.end(), r->decision) - kinds.begin()));
+      if (r->decision == "tolerate") {
+        f.accepted_by = r->approver;
+        f.accepted_until = r->until;
+        f.days_to_acceptance_expiry = days_from_now(r->until);
+      }
+    }
   if (!s.last_review.empty())
     if (auto t = parse_timestamp(s.last_review))
       f.days_since_review =
@@ -212,9 +244,12 @@ RiskFacts facts_of(const RiskView& v, const Matrix& m, Timestamp now) {
               s.current ? s.current->at : "",
               s.priorities,
               s.actions,
+              s.open_actions,
+              s.open_action_dues,
               s.closed,
               s.next_review,
-              s.last_review};
+              s.last_review,
+              s.response};
   fill_facts(f, b, {v.current, v.previous, v.target}, v.above_appetite, m, now, times);
   return f;
 }

@@ -58,6 +58,12 @@ enum class Field : uint8_t {
   NextReview,
   DaysToReview,
   DaysSinceReview,
+  OpenActions,
+  OverdueActions,
+  Response,
+  AcceptedBy,
+  AcceptedUntil,
+  DaysToAcceptanceExpiry,
 };
 
 struct FieldInfo {
@@ -91,6 +97,14 @@ struct RiskFacts {
   std::optional<double> days_since_assessment;
   Direction direction = Direction::None;
   int priorities = 0, actions = 0;
+  /// Actions under its priorities not done or dropped, and those of them past their due date.
+  int open_actions = 0, overdue_actions = 0;
+  /// The decision above appetite: 0 for none, else 1 + its index in response_kinds()
+  /// (domain/response.h); an acceptance's approver and expiry ("" when not tolerated) and the
+  /// whole days from now to that expiry (negative once it has passed).
+  uint8_t response = 0;
+  std::string accepted_by, accepted_until;
+  std::optional<double> days_to_acceptance_expiry;
   int upstream = 0, upstream_above = 0;
   bool closed = false;
   std::optional<std::string> next_review;  ///< YYYY-MM-DD

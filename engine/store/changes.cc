@@ -1,19 +1,21 @@
 #include "store/changes.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <nlohmann/json.hpp>
 
 #include "audit/events.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "store/json_list.h"
 
 namespace riskreg::changes {
 
 using nlohmann::json;
 
-const std::vector<std::string> kFields = {"title",    "heading", "vulnerability", "triggers",    "consequences",
-                                          "controls", "target",  "status",        "next_review", "last_review"};
+const std::vector<std::string> kFields = {"title",  "heading",     "vulnerability", "triggers", "consequences", "controls",
+                                          "target", "status",      "next_review",   "last_review", "response"};
 
 namespace {
 
@@ -73,14 +75,17 @@ std::map<std::string, std::string> fields_of(const Risk& r, const RiskState& s) 
           {"target", score_text(r.target)},
           {"status", s.closed ? "closed" : "open"},
           {"next_review", s.next_review},
-          {"last_review", s.last_review}};
+          {"last_review", s.last_review},
+          {"response", s.response}};
 }
 
 std::string add_value(const NewRisk& n) {
   RiskState s;
   s.next_review = n.next_review;
   json out = json::object();
-  for (const auto& [field, value] : fields_of(n.risk, s)) out[field] = value;
+  // (A new risk has no decision: "response" is left out, as it was before decisions existed.)
+  for (const auto& [field, value] : fields_of(n.risk, s))
+    if (field != "response") out[field] = value;
   return out.dump();
 }
 
@@ -158,6 +163,77 @@ AppliedChange apply(ChangeBackend& b, const ChangeRequest& req) {
   }
   out.version = version + static_cast<int64_t>(out.rows.size());
   return out;
+}
+
+std::string unknown_action(const std::string& id, const std::vector<std::string>& ids) {
+  std::string listed;
+  for (size_t i = 0; i < ids.size() && i < 6; ++i) listed += (i ? ", " : "") + ids[i];
+  if (ids.size() > 6) listed += ", ... " + std::to_string(ids.size()) + " in all; `riskreg trace RISK` lists a risk's";
+  return "unknown action '" + escape_controls(id) + "'" + did_you_mean_suffix(id, ids) +
+         (ids.empty() ? " (the register has no actions)" : " (actions: " + listed + ")");
+}
+
+AppliedChange apply_action(ActionBackend& b, const ChangeRequest& req) {
+  std::string id = req.risk_id;
+  auto fields = b.read_action(id);
+  if (!fields) {
+    auto ids = b.action_ids();
+    for (const auto& known : ids)
+      if (known.size() == id.size() &&
+          std::equal(known.begin(), known.end(), id.begin(), [](char a, char c) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(c));
+          })) {
+        id = known;
+        fields = b.read_action(id);
+        break;
+      }
+    if (!fields) throw Error(ErrorKind::NotFound, unknown_action(req.risk_id, ids));
+  }
+  int64_t version = b.action_version(id);
+  if (req.expect_version && *req.expect_version != version)
+    throw Error(ErrorKind::Conflict, events::version_conflict(id, *req.expect_version, version));
+  AppliedChange out;
+  for (const auto& e : req.edits) {
+    auto it = fields->find(e.field);
+    if (it == fields->end() || e.op != EditOp::Set)
+      throw Error(ErrorKind::Internal, "an action change to the field '" + e.field + "'");
+    ChangeRow row;
+    row.kind = req.kind;
+    row.subject = id;
+    row.field = e.field;
+    row.from = it->second;
+    row.to = e.value;
+    row.by = req.by;
+    row.at = format_timestamp(req.at);
+    row.reason = req.reason;
+    if (row.from == row.to)
+      throw Error(ErrorKind::InvalidInput, id + ": the " + e.field + " is already " +
+                                               (row.to.empty() ? std::string("not recorded") : row.to) +
+                                               "; nothing was written");
+    it->second = row.to;
+    b.write_action(id, e.field, row.to);
+    row.id = b.insert_action_change(row);
+    row.audit_seq = b.append_audit(row, events::change_detail(row));
+    out.rows.push_back(std::move(row));
+  }
+  out.version = version + static_cast<int64_t>(out.rows.size());
+  return out;
+}
+
+std::optional<ChangeRow> apply_lapse(ChangeBackend& b, const std::string& risk_id, const std::string& from,
+                                     const std::string& by, Timestamp at, const std::string& reason) {
+  if (from.empty()) return std::nullopt;
+  auto fields = b.read_fields(risk_id);
+  if (!fields || fields->at("response") != from) return std::nullopt;
+  ChangeRequest req;
+  req.kind = events::kLapse;
+  req.risk_id = risk_id;
+  req.edits.push_back({"response", EditOp::Set, "", 0});
+  req.by = by;
+  req.at = at;
+  req.reason = reason;
+  auto out = apply(b, req);
+  return out.rows.front();
 }
 
 ChangeRow record_add(ChangeBackend& b, const NewRisk& r) {

@@ -18,7 +18,8 @@ namespace riskreg::changes {
 /// - "triggers", "consequences", "controls": JSON arrays (store/json_list.h);
 /// - "target": "L/I" (likelihood code, '/', impact code), "" for none;
 /// - "status": "open" or "closed";
-/// - "next_review", "last_review": YYYY-MM-DD, "" for none.
+/// - "next_review", "last_review": YYYY-MM-DD, "" for none;
+/// - "response": the decision above appetite, as domain/response.h stores it, "" for none.
 /// "note" is appended (its row holds the text; no column) and "risk" is the "add" change,
 /// whose `to` is the JSON object of every field the risk started with (add_value).
 /// Links are fields too, named by what they link to:
@@ -68,8 +69,35 @@ class ChangeBackend {
   virtual int64_t append_audit(const ChangeRow& row, const std::string& detail) = 0;
 };
 
+/// What a store does inside its write transaction for apply_action_change.
+class ActionBackend {
+ public:
+  virtual ~ActionBackend() = default;
+  /// The action's "status" and "due" now; none for an unknown action.
+  virtual std::optional<std::map<std::string, std::string>> read_action(const std::string& action_id) = 0;
+  /// Every action's id, in the register's order (for a refusal's "did you mean").
+  virtual std::vector<std::string> action_ids() = 0;
+  virtual void write_action(const std::string& action_id, const std::string& field, const std::string& value) = 0;
+  /// Its changes so far.
+  virtual int64_t action_version(const std::string& action_id) = 0;
+  virtual int64_t insert_action_change(const ChangeRow& row) = 0;
+  virtual int64_t append_audit(const ChangeRow& row, const std::string& detail) = 0;
+};
+
+/// The refusal of an unknown action id: "unknown action 'P3.1-A9'; did you mean ...? (actions: ...)".
+std::string unknown_action(const std::string& id, const std::vector<std::string>& ids);
+
+/// The one implementation of Store::apply_action_change, inside the caller's transaction. The
+/// action id is matched as written, then ignoring case; the rows' subject is the id as stored.
+AppliedChange apply_action(ActionBackend& b, const ChangeRequest& req);
+
 /// The one implementation of Store::apply_change, inside the caller's transaction.
 AppliedChange apply(ChangeBackend& b, const ChangeRequest& req);
+
+/// Ends an acceptance inside a re-score's transaction (NewAssessment::lapse_from): when the
+/// risk's response is still `from`, sets it to none with a "lapse" change; else does nothing.
+std::optional<ChangeRow> apply_lapse(ChangeBackend& b, const std::string& risk_id, const std::string& from,
+                                     const std::string& by, Timestamp at, const std::string& reason);
 
 /// Records the "add" change of a risk the caller has just inserted; returns it.
 ChangeRow record_add(ChangeBackend& b, const NewRisk& r);

@@ -23,7 +23,7 @@ std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std
 /// The column a field is kept in (the target's two are written together).
 const char* column_of(const std::string& field) {
   for (const char* c : {"title", "heading", "vulnerability", "triggers", "consequences", "controls", "status",
-                        "next_review", "last_review"})
+                        "next_review", "last_review", "response"})
     if (field == c) return c;
   return nullptr;
 }
@@ -36,7 +36,8 @@ class PgChanges : public changes::ChangeBackend {
   std::optional<std::map<std::string, std::string>> read_fields(const std::string& id) override {
     // The row lock first: what is read is what no other writer can change before commit.
     auto res = tx_.exec_params(R"sql(SELECT key, title, heading, vulnerability, triggers, consequences, controls,
-        target_likelihood, target_impact, status, next_review, last_review FROM risks WHERE id = $1 FOR UPDATE)sql",
+        target_likelihood, target_impact, status, next_review, last_review, response FROM risks WHERE id = $1
+        FOR UPDATE)sql",
                                id);
     if (res.empty()) return std::nullopt;
     const pqxx::row& r = res[0];
@@ -50,6 +51,7 @@ class PgChanges : public changes::ChangeBackend {
     out["status"] = str(r[9]);
     out["next_review"] = str(r[10]);
     out["last_review"] = str(r[11]);
+    out["response"] = str(r[12]);
     return out;
   }
 
@@ -144,6 +146,50 @@ class PgChanges : public changes::ChangeBackend {
   int64_t key_ = 0;  ///< of the risk read_fields found
 };
 
+class PgActions : public changes::ActionBackend {
+ public:
+  PgActions(pqxx::dbtransaction& tx, std::function<int64_t(const ChangeRow&, const std::string&)> audit)
+      : tx_(tx), audit_(std::move(audit)) {}
+
+  std::optional<std::map<std::string, std::string>> read_action(const std::string& id) override {
+    // The row lock first, as for a risk's change.
+    auto res = tx_.exec_params("SELECT status, due FROM actions WHERE id = $1 FOR UPDATE", id);
+    if (res.empty()) return std::nullopt;
+    return std::map<std::string, std::string>{{"status", str(res[0][0])}, {"due", str(res[0][1])}};
+  }
+
+  std::vector<std::string> action_ids() override {
+    std::vector<std::string> out;
+    for (const auto& r : tx_.exec("SELECT a.id FROM actions a JOIN priorities p ON p.id = a.priority "
+                                  "ORDER BY p.pos, a.pos"))
+      out.push_back(str(r[0]));
+    return out;
+  }
+
+  void write_action(const std::string& id, const std::string& field, const std::string& value) override {
+    if (field != "status" && field != "due") throw Error(ErrorKind::Internal, "no action column '" + field + "'");
+    tx_.exec_params("UPDATE actions SET " + field + " = $1 WHERE id = $2", value, id);
+  }
+
+  int64_t action_version(const std::string& id) override {
+    return tx_.exec_params("SELECT count(*) FROM action_changes WHERE action = $1", id)[0][0].as<int64_t>();
+  }
+
+  int64_t insert_action_change(const ChangeRow& r) override {
+    return tx_
+        .exec_params(R"sql(INSERT INTO action_changes (action, kind, field, from_value, to_value, changed_by,
+        changed_at, reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id)sql",
+                     r.subject, r.kind, r.field, r.from, r.to, r.by, r.at, r.reason)[0][0]
+        .as<int64_t>();
+  }
+
+  int64_t append_audit(const ChangeRow& row, const std::string& detail) override { return audit_(row, detail); }
+
+ private:
+  pqxx::dbtransaction& tx_;
+  std::function<int64_t(const ChangeRow&, const std::string&)> audit_;
+};
+
 ChangeRow read_change(const pqxx::row& r) {
   ChangeRow c;
   c.id = r[0].as<int64_t>();
@@ -186,6 +232,53 @@ AppliedChange PgStore::apply_change(const ChangeRequest& c) {
     }
     tx.commit();
     for (const auto& row : out.rows) events::log_committed(row.kind.c_str(), row.subject, row.audit_seq, where_);
+    return out;
+  });
+}
+
+bool PgStore::lapse(pqxx::dbtransaction& tx, const NewAssessment& a) {
+  PgChanges b(tx, [&](const ChangeRow& row, const std::string& detail) {
+    return append_audit(tx, row.at, row.by, row.kind, row.subject, detail);
+  });
+  return changes::apply_lapse(b, a.risk_id, a.lapse_from, a.by, a.at, a.lapse_reason).has_value();
+}
+
+AppliedChange PgStore::apply_action_change(const ChangeRequest& c) {
+  return pg::guarded(where_, conn_.get(), [&] {
+    pqxx::work tx(*conn_);
+    PgActions b(tx, [&](const ChangeRow& row, const std::string& detail) {
+      return append_audit(tx, row.at, row.by, row.kind, row.subject, detail);
+    });
+    AppliedChange out;
+    try {
+      out = changes::apply_action(b, c);
+    } catch (const pqxx::insufficient_privilege&) {
+      throw Error(ErrorKind::Conflict, c.risk_id + ": refused by the database: user '" + conn_->username() +
+                                           "' may not set an action's status or due date (that is a risk "
+                                           "manager's; see docs/postgresql.md)");
+    }
+    tx.commit();
+    for (const auto& row : out.rows) events::log_committed(row.kind.c_str(), row.subject, row.audit_seq, where_);
+    return out;
+  });
+}
+
+std::vector<std::string> PgStore::action_ids() {
+  return pg::guarded(where_, conn_.get(), [&] {
+    pqxx::read_transaction tx(*conn_);
+    return PgActions(tx, nullptr).action_ids();
+  });
+}
+
+std::vector<ChangeRow> PgStore::action_changes(const std::string& action_id) {
+  return pg::guarded(where_, conn_.get(), [&] {
+    pqxx::read_transaction tx(*conn_);
+    std::vector<ChangeRow> out;
+    std::string sql = R"sql(SELECT id, action, kind, field, from_value, to_value, changed_by, changed_at, reason
+        FROM action_changes)sql";
+    auto res = action_id.empty() ? tx.exec(sql + " ORDER BY id")
+                                 : tx.exec_params(sql + " WHERE action = $1 ORDER BY id", action_id);
+    for (const auto& r : res) out.push_back(read_change(r));
     return out;
   });
 }

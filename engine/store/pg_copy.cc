@@ -140,6 +140,9 @@ CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& 
     same_rows(R"sql(SELECT t.id, r.id, t.kind, t.field, t.from_value, t.to_value, t.changed_by, t.changed_at, t.reason
         FROM changes t JOIN risks r ON r.key = t.risk)sql",
               9, "change");
+    same_rows(R"sql(SELECT t.id, t.action, t.kind, t.field, t.from_value, t.to_value, t.changed_by, t.changed_at,
+        t.reason FROM action_changes t)sql",
+              9, "action change");
     // Identity columns continue after the copied ids.
     for (const auto& row : tx.exec(R"sql(SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = current_schema() AND is_identity = 'YES')sql")) {

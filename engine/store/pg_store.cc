@@ -59,7 +59,12 @@ SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
        (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key),
-       r.key, r.status, r.next_review, r.last_review
+       r.key, r.status, r.next_review, r.last_review,
+       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key
+        AND a.status NOT IN ('done', 'dropped')),
+       (SELECT coalesce(string_agg(a.due, ','), '') FROM priority_risks pr JOIN actions a ON a.priority = pr.priority
+        WHERE pr.risk = r.key AND a.status NOT IN ('done', 'dropped') AND a.due <> ''),
+       r.response
 FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
@@ -140,7 +145,7 @@ Priority read_priority(const pqxx::row& row) {
 // An action; column 0 is its priority (for grouping), then the columns read_action reads.
 const char* kActionSelect = R"sql(
 SELECT x.priority, x.id, x.text, x.lead_officers_as_written, x.lead_officers, x.milestones, x.completion,
-       x.resources, x.pis_as_written, x.pis, x.targets, x.notes
+       x.resources, x.pis_as_written, x.pis, x.targets, x.notes, x.status, x.due
 FROM actions x
 )sql";
 
@@ -159,6 +164,8 @@ Action read_action(const pqxx::row& r) {
   a.pis = from_json(r[j++]);
   a.targets = str(r[j++]);
   a.notes = from_json(r[j++]);
+  a.status = str(r[j++]);
+  a.due = str(r[j++]);
   return a;
 }
 
@@ -175,6 +182,9 @@ RiskState read_state(const pqxx::row& r) {
   s.closed = str(r[20]) == "closed";
   s.next_review = str(r[21]);
   s.last_review = str(r[22]);
+  s.open_actions = r[23].as<int>();
+  s.open_action_dues = str(r[24]);
+  s.response = str(r[25]);
   return s;
 }
 
@@ -405,12 +415,13 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
   {
     CopyIn out(tx, "actions",
                {"id", "priority", "pos", "text", "lead_officers_as_written", "lead_officers", "milestones",
-                "completion", "resources", "pis_as_written", "pis", "targets", "notes"});
+                "completion", "resources", "pis_as_written", "pis", "targets", "notes", "status", "due"});
     for (const auto& p : d.priorities) {
       int k = 0;
       for (const auto& a : p.actions)
         out.row({a.id, p.id, k++, a.text, a.lead_officers_as_written, to_json(a.lead_officers), to_json(a.milestones),
-                 a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets, to_json(a.notes)});
+                 a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets, to_json(a.notes),
+                 a.status, a.due});
     }
     out.complete();
   }
@@ -598,6 +609,12 @@ SELECT r.id, r.title,
        coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'next_review'
                  AND ch.changed_at COLLATE "C" <= $1 ORDER BY ch.id DESC LIMIT 1), ''),
        coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'last_review'
+                 AND ch.changed_at COLLATE "C" <= $1 ORDER BY ch.id DESC LIMIT 1), ''),
+       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key
+        AND a.status NOT IN ('done', 'dropped')),
+       (SELECT coalesce(string_agg(a.due, ','), '') FROM priority_risks pr JOIN actions a ON a.priority = pr.priority
+        WHERE pr.risk = r.key AND a.status NOT IN ('done', 'dropped') AND a.due <> ''),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'response'
                  AND ch.changed_at COLLATE "C" <= $1 ORDER BY ch.id DESC LIMIT 1), '')
 FROM risks r
 JOIN LATERAL (SELECT * FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= $1
@@ -707,6 +724,7 @@ AppendedAssessment PgStore::append_assessment(const NewAssessment& a) {
     pqxx::work tx(*conn_);
     auto [row, detail] = append_one(tx, a);
     row.audit_seq = append_audit(tx, row.at, row.by, events::kScore, row.risk_id, detail);
+    if (!a.lapse_from.empty()) row.lapsed = lapse(tx, a);
     tx.commit();
     spdlog::debug("postgresql: re-score transaction took {:.1f} ms",
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -997,6 +1015,17 @@ RegisterData PgStore::load() {
       d.outcomes.push_back(std::move(o));
     }
     return d;
+  });
+}
+
+std::optional<Action> PgStore::action(const std::string& action_id) {
+  return pg::guarded(where_, conn_.get(), [&]() -> std::optional<Action> {
+    pqxx::read_transaction tx(*conn_);
+    auto res = tx.exec_params(std::string(kActionSelect) +
+                                  " WHERE lower(x.id) = lower($1) ORDER BY x.id = $1 DESC LIMIT 1",
+                              action_id);
+    if (res.empty()) return std::nullopt;
+    return read_action(res[0]);
   });
 }
 

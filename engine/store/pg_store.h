@@ -80,6 +80,10 @@ class PgStore : public Store {
   std::vector<ChangeRow> changes(const std::string& risk_id) override;
   void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
   int64_t risk_version(const std::string& risk_id) override;
+  AppliedChange apply_action_change(const ChangeRequest& c) override;
+  std::optional<Action> action(const std::string& action_id) override;
+  std::vector<std::string> action_ids() override;
+  std::vector<ChangeRow> action_changes(const std::string& action_id) override;
   /// In store/pg_import.cc.
   ImportResult import_risks(const ImportBatch& batch) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,
@@ -89,6 +93,9 @@ class PgStore : public Store {
   pqxx::connection& connection() { return *conn_; }
 
  private:
+  /// Ends the acceptance `a` names (NewAssessment::lapse_from) inside `tx`; true when it did
+  /// (store/pg_changes.cc).
+  bool lapse(pqxx::dbtransaction& tx, const NewAssessment& a);
   void fill(pqxx::dbtransaction& tx, const RegisterData& data, const std::vector<RulesFile>& rules,
             const std::string& by, const std::string& at, const std::string& reason);
   /// Checks `expect`, appends the assessment and moves the risk's pointers, under the

@@ -121,6 +121,25 @@ CREATE TRIGGER changes_append_only_u BEFORE UPDATE ON changes
 CREATE TRIGGER changes_append_only_d BEFORE DELETE ON changes
   BEGIN SELECT RAISE(ABORT, 'changes are append-only'); END;
 )sql",
+      // 5: each action's status and due date (domain/action_status.h; '' on a register made
+      // before: `riskreg action ID --due` sets it) and the append-only changes that set them.
+      R"sql(
+ALTER TABLE actions ADD COLUMN status TEXT NOT NULL DEFAULT '';
+ALTER TABLE actions ADD COLUMN due TEXT NOT NULL DEFAULT '';
+CREATE TABLE action_changes (
+  id INTEGER PRIMARY KEY, action TEXT NOT NULL REFERENCES actions(id), kind TEXT NOT NULL, field TEXT NOT NULL,
+  from_value TEXT NOT NULL, to_value TEXT NOT NULL, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL,
+  reason TEXT NOT NULL);
+CREATE INDEX action_changes_by_action ON action_changes(action, id);
+CREATE TRIGGER action_changes_append_only_u BEFORE UPDATE ON action_changes
+  BEGIN SELECT RAISE(ABORT, 'action changes are append-only'); END;
+CREATE TRIGGER action_changes_append_only_d BEFORE DELETE ON action_changes
+  BEGIN SELECT RAISE(ABORT, 'action changes are append-only'); END;
+)sql",
+      // 6: the decision above appetite (domain/response.h; `riskreg respond`), set by changes.
+      R"sql(
+ALTER TABLE risks ADD COLUMN response TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return m;
 }

@@ -18,7 +18,7 @@ namespace {
 /// The column a field is kept in (the target's two are written together).
 const char* column_of(const std::string& field) {
   for (const char* c : {"title", "heading", "vulnerability", "triggers", "consequences", "controls", "status",
-                        "next_review", "last_review"})
+                        "next_review", "last_review", "response"})
     if (field == c) return c;
   return nullptr;
 }
@@ -30,7 +30,7 @@ class SqliteChanges : public changes::ChangeBackend {
 
   std::optional<std::map<std::string, std::string>> read_fields(const std::string& id) override {
     SQLite::Statement st(db_, R"sql(SELECT key, title, heading, vulnerability, triggers, consequences, controls,
-        target_likelihood, target_impact, status, next_review, last_review FROM risks WHERE id = ?)sql");
+        target_likelihood, target_impact, status, next_review, last_review, response FROM risks WHERE id = ?)sql");
     st.bind(1, id);
     if (!st.executeStep()) return std::nullopt;
     key_ = st.getColumn(0).getInt64();
@@ -45,6 +45,7 @@ class SqliteChanges : public changes::ChangeBackend {
     out["status"] = st.getColumn(9).getString();
     out["next_review"] = st.getColumn(10).getString();
     out["last_review"] = st.getColumn(11).getString();
+    out["response"] = st.getColumn(12).getString();
     return out;
   }
 
@@ -183,6 +184,64 @@ class SqliteChanges : public changes::ChangeBackend {
   int64_t to_key_ = 0;  ///< of the risk a "feed:" field names (read_link)
 };
 
+class SqliteActions : public changes::ActionBackend {
+ public:
+  SqliteActions(SQLite::Database& db, std::function<int64_t(const ChangeRow&, const std::string&)> audit)
+      : db_(db), audit_(std::move(audit)) {}
+
+  std::optional<std::map<std::string, std::string>> read_action(const std::string& id) override {
+    SQLite::Statement st(db_, "SELECT status, due FROM actions WHERE id = ?");
+    st.bind(1, id);
+    if (!st.executeStep()) return std::nullopt;
+    return std::map<std::string, std::string>{{"status", st.getColumn(0).getString()},
+                                              {"due", st.getColumn(1).getString()}};
+  }
+
+  std::vector<std::string> action_ids() override {
+    std::vector<std::string> out;
+    SQLite::Statement st(db_, R"sql(SELECT a.id FROM actions a JOIN priorities p ON p.id = a.priority
+        ORDER BY p.pos, a.pos)sql");
+    while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+    return out;
+  }
+
+  void write_action(const std::string& id, const std::string& field, const std::string& value) override {
+    if (field != "status" && field != "due") throw Error(ErrorKind::Internal, "no action column '" + field + "'");
+    SQLite::Statement st(db_, "UPDATE actions SET " + field + " = ? WHERE id = ?");
+    st.bind(1, value);
+    st.bind(2, id);
+    st.exec();
+  }
+
+  int64_t action_version(const std::string& id) override {
+    SQLite::Statement st(db_, "SELECT count(*) FROM action_changes WHERE action = ?");
+    st.bind(1, id);
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+  }
+
+  int64_t insert_action_change(const ChangeRow& r) override {
+    SQLite::Statement st(db_, R"sql(INSERT INTO action_changes (action, kind, field, from_value, to_value,
+        changed_by, changed_at, reason) VALUES (?,?,?,?,?,?,?,?))sql");
+    st.bind(1, r.subject);
+    st.bind(2, r.kind);
+    st.bind(3, r.field);
+    st.bind(4, r.from);
+    st.bind(5, r.to);
+    st.bind(6, r.by);
+    st.bind(7, r.at);
+    st.bind(8, r.reason);
+    st.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  int64_t append_audit(const ChangeRow& row, const std::string& detail) override { return audit_(row, detail); }
+
+ private:
+  SQLite::Database& db_;
+  std::function<int64_t(const ChangeRow&, const std::string&)> audit_;
+};
+
 ChangeRow read_change(SQLite::Statement& st) {
   ChangeRow r;
   r.id = st.getColumn(0).getInt64();
@@ -211,6 +270,71 @@ AppliedChange SqliteStore::apply_change(const ChangeRequest& c) {
     auto out = changes::apply(b, c);
     tx.commit();
     for (const auto& row : out.rows) events::log_committed(row.kind.c_str(), row.subject, row.audit_seq, path_);
+    return out;
+  });
+}
+
+bool SqliteStore::lapse(const NewAssessment& a) {
+  SqliteChanges b(*db_, [&](const ChangeRow& row, const std::string& detail) {
+    return append_audit(row.at, row.by, row.kind, row.subject, detail);
+  });
+  return changes::apply_lapse(b, a.risk_id, a.lapse_from, a.by, a.at, a.lapse_reason).has_value();
+}
+
+AppliedChange SqliteStore::apply_action_change(const ChangeRequest& c) {
+  return sqlite_rows::guarded(path_, [&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SqliteActions b(*db_, [&](const ChangeRow& row, const std::string& detail) {
+      return append_audit(row.at, row.by, row.kind, row.subject, detail);
+    });
+    auto out = changes::apply_action(b, c);
+    tx.commit();
+    for (const auto& row : out.rows) events::log_committed(row.kind.c_str(), row.subject, row.audit_seq, path_);
+    return out;
+  });
+}
+
+std::optional<Action> SqliteStore::action(const std::string& action_id) {
+  return sqlite_rows::guarded(path_, [&]() -> std::optional<Action> {
+    SQLite::Statement st(*db_, R"sql(SELECT id, priority, text, lead_officers_as_written, lead_officers,
+        milestones, completion, resources, pis_as_written, pis, targets, notes, status, due FROM actions
+        WHERE id = ? COLLATE NOCASE ORDER BY id = ? DESC LIMIT 1)sql");
+    st.bind(2, action_id);
+    st.bind(1, action_id);
+    if (!st.executeStep()) return std::nullopt;
+    Action a;
+    int j = 0;
+    a.id = st.getColumn(j++).getString();
+    a.priority_id = st.getColumn(j++).getString();
+    a.text = st.getColumn(j++).getString();
+    a.lead_officers_as_written = st.getColumn(j++).getString();
+    a.lead_officers = from_json(st.getColumn(j++).getString());
+    a.milestones = from_json(st.getColumn(j++).getString());
+    a.completion = st.getColumn(j++).getString();
+    a.resources = st.getColumn(j++).getString();
+    a.pis_as_written = st.getColumn(j++).getString();
+    a.pis = from_json(st.getColumn(j++).getString());
+    a.targets = st.getColumn(j++).getString();
+    a.notes = from_json(st.getColumn(j++).getString());
+    a.status = st.getColumn(j++).getString();
+    a.due = st.getColumn(j++).getString();
+    return a;
+  });
+}
+
+std::vector<std::string> SqliteStore::action_ids() {
+  return sqlite_rows::guarded(path_, [&] { return SqliteActions(*db_, nullptr).action_ids(); });
+}
+
+std::vector<ChangeRow> SqliteStore::action_changes(const std::string& action_id) {
+  return sqlite_rows::guarded(path_, [&] {
+    std::vector<ChangeRow> out;
+    std::string sql = R"sql(SELECT id, action, kind, field, from_value, to_value, changed_by, changed_at, reason
+        FROM action_changes)sql";
+    if (!action_id.empty()) sql += " WHERE action = ?";
+    SQLite::Statement st(*db_, sql + " ORDER BY id");
+    if (!action_id.empty()) st.bind(1, action_id);
+    while (st.executeStep()) out.push_back(read_change(st));
     return out;
   });
 }

@@ -118,7 +118,8 @@ struct Layout {
   int64_t first_key = 0;
   bool dense = false;                    // keys first_key .. first_key + n - 1, as riskreg writes them
   std::vector<int64_t> keys;             // in order, when they are not dense (rows inserted with keys of their own)
-  std::vector<int> priorities, actions;  // by position
+  std::vector<int> priorities, actions, open_actions;  // by position
+  std::vector<std::string> open_dues;                   // by position (RiskBrief::open_action_dues)
   std::vector<std::pair<size_t, size_t>> feeds;
 
   int64_t key_at(size_t pos) const { return dense ? first_key + static_cast<int64_t>(pos) : keys[pos]; }
@@ -148,17 +149,34 @@ struct Layout {
   }
 
   void read_links(SQLite::Database& db) {
-    TextMap<int> actions_of;
-    Rows counts(db, "SELECT priority, count(*) FROM actions GROUP BY priority");
-    while (counts.step()) actions_of.emplace(counts.text(0), static_cast<int>(counts.integer(1)));
+    struct Tally {
+      int all = 0, open = 0;
+      std::string dues;
+    };
+    TextMap<Tally> actions_of;
+    Rows counts(db, R"sql(SELECT priority, count(*), sum(status NOT IN ('done', 'dropped')),
+        coalesce(group_concat(CASE WHEN status NOT IN ('done', 'dropped') AND due <> '' THEN due END, ','), '')
+        FROM actions GROUP BY priority)sql");
+    while (counts.step())
+      actions_of.emplace(counts.text(0), Tally{static_cast<int>(counts.integer(1)),
+                                               static_cast<int>(counts.integer(2)), std::string(counts.text(3))});
     priorities.assign(n, 0);
     actions.assign(n, 0);
+    open_actions.assign(n, 0);
+    open_dues.assign(n, std::string());
     Rows mitigations(db, "SELECT risk, priority FROM priority_risks");
     while (mitigations.step()) {
       auto at = position(mitigations.integer(0));
       if (!at) continue;
       ++priorities[*at];
-      if (auto it = actions_of.find(mitigations.text(1)); it != actions_of.end()) actions[*at] += it->second;
+      if (auto it = actions_of.find(mitigations.text(1)); it != actions_of.end()) {
+        actions[*at] += it->second.all;
+        open_actions[*at] += it->second.open;
+        if (!it->second.dues.empty()) {
+          if (!open_dues[*at].empty()) open_dues[*at] += ',';
+          open_dues[*at] += it->second.dues;
+        }
+      }
     }
     Rows links(db, "SELECT from_risk, to_risk FROM feeds ORDER BY from_risk, to_risk");
     while (links.step()) {
@@ -175,7 +193,8 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
   if (first >= last) return;
   Rows st(db,
           "SELECT key, id, title, owner, target_likelihood, target_impact, current_assessment, "
-          "previous_assessment, status, next_review, last_review FROM risks WHERE key BETWEEN ? AND ? ORDER BY key");
+          "previous_assessment, status, next_review, last_review, response FROM risks WHERE key BETWEEN ? AND ? "
+          "ORDER BY key");
   st.bind(1, layout.key_at(first));
   st.bind(2, layout.key_at(last - 1));
   RiskBrief b;
@@ -215,9 +234,12 @@ void read_risks(SQLite::Database& db, const std::string& path, const Layout& lay
       b.assessed_at.clear();
     b.priorities = layout.priorities[pos];
     b.actions = layout.actions[pos];
+    b.open_actions = layout.open_actions[pos];
+    b.open_action_dues.assign(layout.open_dues[pos]);
     b.closed = st.text(8) == "closed";
     b.next_review.assign(st.text(9));
     b.last_review.assign(st.text(10));
+    b.response.assign(st.text(11));
     risk(worker, pos, b);
   }
   if (pos != last) throw Error(ErrorKind::Internal, path + ": the register changed under a read transaction");

@@ -67,7 +67,12 @@ SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason,
        (SELECT count(*) FROM priority_risks pr WHERE pr.risk = r.key),
        (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key),
-       r.status, r.next_review, r.last_review
+       r.status, r.next_review, r.last_review,
+       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key
+        AND a.status NOT IN ('done', 'dropped')),
+       (SELECT coalesce(group_concat(a.due, ','), '') FROM priority_risks pr JOIN actions a ON a.priority = pr.priority
+        WHERE pr.risk = r.key AND a.status NOT IN ('done', 'dropped') AND a.due <> ''),
+       r.response
 FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
@@ -104,7 +109,7 @@ const char* kStateScan = R"sql(
 SELECT r.id, r.title, r.owner, r.target_likelihood, r.target_impact,
        c.id, c.likelihood, c.impact, c.assessed_by, c.assessed_at, c.reason,
        p.id, p.likelihood, p.impact, p.assessed_by, p.assessed_at, p.reason, r.key,
-       r.status, r.next_review, r.last_review
+       r.status, r.next_review, r.last_review, r.response
 FROM risks r
 LEFT JOIN assessments c ON c.id = r.current_assessment
 LEFT JOIN assessments p ON p.id = r.previous_assessment
@@ -117,7 +122,10 @@ ORDER BY r.key
 /// (`list --above-appetite` shows its first row at once), and the whole pass is faster than
 /// counting every priority's actions up front (0.57 s against 0.85 s CPU on 1,000,000 risks).
 const char* kCountsByRisk = R"sql(
-SELECT pr.risk, count(*), sum((SELECT count(*) FROM actions a WHERE a.priority = pr.priority))
+SELECT pr.risk, count(*), sum((SELECT count(*) FROM actions a WHERE a.priority = pr.priority)),
+       sum((SELECT count(*) FROM actions a WHERE a.priority = pr.priority AND a.status NOT IN ('done', 'dropped'))),
+       coalesce(group_concat((SELECT group_concat(a.due, ',') FROM actions a WHERE a.priority = pr.priority
+                              AND a.status NOT IN ('done', 'dropped') AND a.due <> ''), ','), '')
 FROM priority_risks pr
 GROUP BY pr.risk ORDER BY pr.risk
 )sql";
@@ -140,6 +148,9 @@ RiskState read_state(SQLite::Statement& st) {
   s.priorities = st.getColumn(17).getInt();
   s.actions = st.getColumn(18).getInt();
   read_lifecycle(st, 19, s);
+  s.open_actions = st.getColumn(22).getInt();
+  s.open_action_dues = st.getColumn(23).getString();
+  s.response = st.getColumn(24).getString();
   return s;
 }
 
@@ -358,7 +369,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     SQLite::Statement ins_pri(*db_, "INSERT INTO priorities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     SQLite::Statement ins_pr(*db_, "INSERT INTO priority_risks VALUES (?,?,?)");
     SQLite::Statement ins_po(*db_, "INSERT INTO priority_objectives VALUES (?,?,?)");
-    SQLite::Statement ins_act(*db_, "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement ins_act(*db_, "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& p : d.priorities) {
       ins_pri.reset();
       int i = 1;
@@ -409,6 +420,8 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
         ins_act.bind(j++, to_json(a.pis));
         ins_act.bind(j++, a.targets);
         ins_act.bind(j++, to_json(a.notes));
+        ins_act.bind(j++, a.status);
+        ins_act.bind(j++, a.due);
         ins_act.exec();
       }
     }
@@ -558,6 +571,12 @@ void SqliteStore::for_each_risk_as_of(const std::string& as_of, const std::funct
        coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'next_review'
                  AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), ''),
        coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'last_review'
+                 AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), ''),
+       (SELECT count(*) FROM priority_risks pr JOIN actions a ON a.priority = pr.priority WHERE pr.risk = r.key
+        AND a.status NOT IN ('done', 'dropped')),
+       (SELECT coalesce(group_concat(a.due, ','), '') FROM priority_risks pr JOIN actions a ON a.priority = pr.priority
+        WHERE pr.risk = r.key AND a.status NOT IN ('done', 'dropped') AND a.due <> ''),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'response'
                  AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), '')
 FROM risks r JOIN at_time t ON t.key = r.key
 JOIN assessments c ON c.id = t.cur
@@ -583,7 +602,13 @@ void SqliteStore::for_each_risk(const std::function<void(const RiskState&)>& vis
       bool here = more_counts && counts.getColumn(0).getInt64() == key;
       s.priorities = here ? counts.getColumn(1).getInt() : 0;
       s.actions = here ? counts.getColumn(2).getInt() : 0;
+      s.open_actions = here ? counts.getColumn(3).getInt() : 0;
+      if (here)
+        assign_text(counts, 4, s.open_action_dues);
+      else
+        s.open_action_dues.clear();
       read_lifecycle(st, 18, s);
+      assign_text(st, 21, s.response);
       visit(s);
     }
   });
@@ -666,6 +691,7 @@ AppendedAssessment SqliteStore::append_assessment(const NewAssessment& a) {
     upd.bind(2, key);
     upd.exec();
     row.audit_seq = append_audit(row.at, row.by, events::kScore, row.risk_id, events::score_detail(row, current));
+    if (!a.lapse_from.empty()) row.lapsed = lapse(a);
     tx.commit();
     events::log_committed(events::kScore, row.risk_id, row.audit_seq, path_);
     return row;
@@ -801,7 +827,8 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
                           "WHERE p.priority = ? ORDER BY p.pos");
   SQLite::Statement objs(*db_, "SELECT objective FROM priority_objectives WHERE priority = ? ORDER BY pos");
   SQLite::Statement acts(*db_, R"sql(SELECT id, text, lead_officers_as_written, lead_officers, milestones,
-      completion, resources, pis_as_written, pis, targets, notes FROM actions WHERE priority = ? ORDER BY pos)sql");
+      completion, resources, pis_as_written, pis, targets, notes, status, due FROM actions WHERE priority = ?
+      ORDER BY pos)sql");
   while (st.executeStep()) {
     Priority p;
     int i = 0;
@@ -841,6 +868,8 @@ void SqliteStore::read_priorities(const std::string& where, const std::string& a
       a.pis = from_json(acts.getColumn(j++).getString());
       a.targets = acts.getColumn(j++).getString();
       a.notes = from_json(acts.getColumn(j++).getString());
+      a.status = acts.getColumn(j++).getString();
+      a.due = acts.getColumn(j++).getString();
       p.actions.push_back(std::move(a));
     }
     out.push_back(std::move(p));

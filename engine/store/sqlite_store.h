@@ -67,6 +67,10 @@ class SqliteStore : public Store {
   std::vector<ChangeRow> changes(const std::string& risk_id) override;
   void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
   int64_t risk_version(const std::string& risk_id) override;
+  AppliedChange apply_action_change(const ChangeRequest& c) override;
+  std::optional<Action> action(const std::string& action_id) override;
+  std::vector<std::string> action_ids() override;
+  std::vector<ChangeRow> action_changes(const std::string& action_id) override;
 
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }
@@ -77,6 +81,9 @@ class SqliteStore : public Store {
   void set_parallel_scan_from(size_t risks) { parallel_scan_from_ = risks; }
 
  private:
+  /// Ends the acceptance `a` names (NewAssessment::lapse_from) inside the caller's transaction;
+  /// true when it did (store/sqlite_changes.cc).
+  bool lapse(const NewAssessment& a);
   /// Appends one chained entry inside the caller's transaction; returns its sequence number.
   int64_t append_audit(const std::string& at, const std::string& actor, const std::string& action,
                        const std::string& entity, const std::string& detail);

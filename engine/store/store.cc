@@ -84,6 +84,9 @@ void Store::scan_register(const std::function<void(size_t risks, unsigned worker
     b.assessed_at = s.current ? s.current->at : std::string();
     b.priorities = s.priorities;
     b.actions = s.actions;
+    b.open_actions = s.open_actions;
+    b.open_action_dues = s.open_action_dues;
+    b.response = s.response;
     b.closed = s.closed;
     b.next_review = s.next_review;
     b.last_review = s.last_review;

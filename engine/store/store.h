@@ -58,9 +58,12 @@ struct RiskState {
   std::optional<ScoreCodes> target;
   int priorities = 0;       ///< priorities that mitigate it
   int actions = 0;          ///< actions under those priorities
+  int open_actions = 0;     ///< of those, the ones not done or dropped (domain/action_status.h action_open)
+  std::string open_action_dues = {};  ///< the due dates (YYYY-MM-DD) of the open ones that have one, joined by ','
   bool closed = false;      ///< `riskreg close`d (and not reopened)
   std::string next_review;  ///< YYYY-MM-DD, "" for none
   std::string last_review;  ///< YYYY-MM-DD of its last `riskreg review`, "" for none
+  std::string response = {};  ///< the decision above appetite (domain/response.h), "" for none
 };
 
 /// What whole-register evaluation (flags, the matrix counts) reads of one risk: its
@@ -76,9 +79,12 @@ struct RiskBrief {
   std::string assessed_at;  ///< of `current` (ISO 8601 UTC); empty when it is unscored
   int priorities = 0;       ///< as in RiskState
   int actions = 0;
-  bool closed = false;      ///< as in RiskState
+  int open_actions = 0;          ///< as in RiskState
+  std::string open_action_dues = {};  ///< as in RiskState
+  bool closed = false;           ///< as in RiskState
   std::string next_review;  ///< as in RiskState
   std::string last_review;
+  std::string response = {};  ///< as in RiskState
 };
 
 struct AuditEntry {
@@ -141,6 +147,10 @@ struct NewAssessment {
   Timestamp at;
   std::string reason;
   std::optional<ScoreCodes> expect;
+  /// An acceptance this re-score ends (register/respond.h acceptance_lapse): when the risk's
+  /// response is still `lapse_from` under the write lock, the same transaction sets it to none
+  /// with a "lapse" change giving `lapse_reason`. Empty: none.
+  std::string lapse_from = {}, lapse_reason = {};
 };
 
 /// What append_assessment wrote, with what its transaction read under the write lock: the
@@ -150,6 +160,7 @@ struct AppendedAssessment : AssessmentRow {
   std::string title;
   std::optional<ScoreCodes> from;
   int64_t audit_seq = 0;
+  bool lapsed = false;  ///< it ended an acceptance (NewAssessment::lapse_from) with a "lapse" change
 };
 
 /// What `show` needs to link one risk, without loading the register.
@@ -384,6 +395,19 @@ class Store {
   virtual void for_each_change(const std::function<void(const ChangeRow&)>& visit) = 0;
   /// A risk's version: how many events it has (assessments, owner changes, changes).
   virtual int64_t risk_version(const std::string& risk_id) = 0;
+  /// Sets an action's "status" and/or "due" (`c.risk_id` names the action, `c.kind` is
+  /// events::kAction, each edit an EditOp::Set of one of them) in one transaction: a ChangeRow
+  /// (subject the action) and an audit entry per changed field (store/changes.h apply_action).
+  /// Throws Error(NotFound) for an unknown action, with a "did you mean"; Error(Conflict) when
+  /// `expect_version` is not the action's count of changes; Error(InvalidInput) when nothing changes.
+  virtual AppliedChange apply_action_change(const ChangeRequest& c) = 0;
+  /// One action as the register holds it (its status and due date now), its id matched in any
+  /// case; none when unknown.
+  virtual std::optional<Action> action(const std::string& action_id) = 0;
+  /// Every action's id, in the register's order.
+  virtual std::vector<std::string> action_ids() = 0;
+  /// An action's changes, oldest first; all actions' changes (in order) when `action_id` is empty.
+  virtual std::vector<ChangeRow> action_changes(const std::string& action_id) = 0;
 };
 
 }  // namespace riskreg

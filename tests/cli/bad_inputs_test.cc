@@ -965,6 +965,89 @@ const std::vector<Row>& rows() {
                    {},
                    4,
                    "riskreg: R5: the note cannot be blank\n"},
+                  {"life-action-unknown",
+                   "action naming no action of the register",
+                   nullptr,
+                   {"--db", "{db}", "action", "P3.1-A9", "--status", "done", "--reason", "x"},
+                   {},
+                   3,
+                   "riskreg: unknown action 'P3.1-A9'; did you mean 'P3.1-A1'? (actions: P1-A1, P1-A2, P2-A1, "
+                   "P3.1-A1, P3.1-A2, P3.1-A3, ... 88 in all; `riskreg trace RISK` lists a risk's)\n"},
+                  {"life-action-bad-status",
+                   "action --status naming no status",
+                   nullptr,
+                   {"--db", "{db}", "action", "P3.1-A2", "--status", "finished", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: P3.1-A2: --status 'finished' is not a status (valid: not-started, in-progress, done, "
+                   "dropped)\n"},
+                  {"life-action-bad-due",
+                   "action --due that is not a date",
+                   nullptr,
+                   {"--db", "{db}", "action", "P3.1-A2", "--due", "March 2027", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: P3.1-A2: --due 'March 2027' is not a date (YYYY-MM-DD)\n"},
+                  {"life-action-blank-reason",
+                   "action --status without a reason",
+                   nullptr,
+                   {"--db", "{db}", "action", "P3.1-A2", "--status", "done"},
+                   {},
+                   4,
+                   "riskreg: P3.1-A2: the reason cannot be blank\n"},
+                  {"resp-unknown",
+                   "respond with a decision that is not one",
+                   nullptr,
+                   {"--db", "{db}", "respond", "R5", "accept", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: R5: 'accept' is not a response (valid: treat, tolerate, transfer, terminate, none)\n"},
+                  {"resp-tolerate-no-approver",
+                   "respond tolerate without --approver",
+                   nullptr,
+                   {"--db", "{db}", "respond", "R5", "tolerate", "--until", "2027-03-31", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: R5: tolerate needs --approver WHO (who accepts the risk) and --until YYYY-MM-DD\n"},
+                  {"resp-until-past",
+                   "respond tolerate with an expiry that is not after today",
+                   nullptr,
+                   {"--db", "{db}", "respond", "R5", "tolerate", "--approver", "Director", "--until", "2026-01-31",
+                    "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: R5: --until 2026-01-31 is not after today (2026-11-23); an acceptance must expire later\n"},
+                  {"resp-until-too-far",
+                   "respond tolerate with an expiry past the rules' maximum",
+                   nullptr,
+                   {"--db", "{db}", "respond", "R5", "tolerate", "--approver", "Director", "--until", "2028-01-31",
+                    "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: R5: --until 2028-01-31 is more than 12 months ahead (latest 2027-11-23; the rules' "
+                   "acceptance_max_months)\n"},
+                  {"resp-to-on-treat",
+                   "respond treat with --to",
+                   nullptr,
+                   {"--db", "{db}", "respond", "R5", "treat", "--to", "Insurer", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: R5: --to goes with transfer only, not treat\n"},
+                  {"resp-unknown-risk",
+                   "respond on a risk the register does not have",
+                   nullptr,
+                   {"--db", "{db}", "respond", "R99", "treat", "--reason", "x"},
+                   {},
+                   3,
+                   "riskreg: unknown risk 'R99'…"},
+                  {"list-bad-response",
+                   "list --response naming no decision",
+                   nullptr,
+                   {"--db", "{db}", "list", "--response", "tolerated"},
+                   {},
+                   4,
+                   "riskreg: --response 'tolerated' is not a decision; did you mean 'tolerate'? (valid: treat, "
+                   "tolerate, transfer, terminate, none)\n"},
                   {"life-log-bad-kind",
                    "log --kind naming no kind of event",
                    nullptr,
@@ -974,7 +1057,7 @@ const std::vector<Row>& rows() {
                    "riskreg: --kind 'scroe' is not a kind of event; did you mean 'score'? (valid: create, score, "
                    "owner, "
                    "import, alert, rules, add, edit, target, close, reopen, review, note, link, unlink, feed, "
-                   "unfeed)\n"},
+                   "unfeed, respond, lapse, action)\n"},
               };
   return r;
 }
@@ -1141,6 +1224,17 @@ TEST_CASE("bad input life-close-unknown", "[bad-inputs]") { check_row("life-clos
 TEST_CASE("bad input life-review-past", "[bad-inputs]") { check_row("life-review-past"); }
 TEST_CASE("bad input life-note-blank", "[bad-inputs]") { check_row("life-note-blank"); }
 TEST_CASE("bad input life-log-bad-kind", "[bad-inputs]") { check_row("life-log-bad-kind"); }
+TEST_CASE("bad input resp-unknown", "[bad-inputs]") { check_row("resp-unknown"); }
+TEST_CASE("bad input resp-tolerate-no-approver", "[bad-inputs]") { check_row("resp-tolerate-no-approver"); }
+TEST_CASE("bad input resp-until-past", "[bad-inputs]") { check_row("resp-until-past"); }
+TEST_CASE("bad input resp-until-too-far", "[bad-inputs]") { check_row("resp-until-too-far"); }
+TEST_CASE("bad input resp-to-on-treat", "[bad-inputs]") { check_row("resp-to-on-treat"); }
+TEST_CASE("bad input resp-unknown-risk", "[bad-inputs]") { check_row("resp-unknown-risk"); }
+TEST_CASE("bad input list-bad-response", "[bad-inputs]") { check_row("list-bad-response"); }
+TEST_CASE("bad input life-action-unknown", "[bad-inputs]") { check_row("life-action-unknown"); }
+TEST_CASE("bad input life-action-bad-status", "[bad-inputs]") { check_row("life-action-bad-status"); }
+TEST_CASE("bad input life-action-bad-due", "[bad-inputs]") { check_row("life-action-bad-due"); }
+TEST_CASE("bad input life-action-blank-reason", "[bad-inputs]") { check_row("life-action-blank-reason"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));

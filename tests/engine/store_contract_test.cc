@@ -1,6 +1,7 @@
 // The store contract, run against both implementations: an SQLite file in a temporary
 // directory and a database in a throw-away PostgreSQL cluster (tests/pg_cluster.h). The
 // same calls must give the same answers, down to the audit chain's hashes.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -14,10 +15,12 @@
 #include "audit/verify.h"
 #include "core/error.h"
 #include "data/register_loader.h"
+#include "domain/action_status.h"
 #include "io/import.h"
 #include "pg_cluster.h"
 #include "register/rescore.h"
 #include "register/rules_bundle.h"
+#include "rules/facts.h"
 #include "store/open.h"
 #include "store/postgres.h"
 #include "support.h"
@@ -750,4 +753,118 @@ TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::Conflict);
   }
+}
+
+namespace {
+/// An action change as `riskreg action` makes it.
+ChangeRequest action_request(const std::string& id, const std::string& field, const std::string& value,
+                             const char* when, std::optional<int64_t> expect = std::nullopt) {
+  ChangeRequest c;
+  c.kind = events::kAction;
+  c.risk_id = id;
+  c.edits.push_back({field, EditOp::Set, value, 0});
+  c.by = "mgr";
+  c.at = at(when);
+  c.reason = "progress meeting";
+  c.expect_version = expect;
+  return c;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("store contract: an action's status and due date are versioned, counted per risk and verified",
+                   "[store][contract][actions]", SqliteBackend, PgBackend) {
+  Fixture<TestType> f("data/darlington-2009");
+  auto s = f.open();
+  // R4 is mitigated by P3.1 alone, whose three actions are due (by the plan's completion
+  // text) 2010-04-30 ("2010 April"), 2009-07-31 ("July 2009") and 2010-04-30 ("April 2010").
+  auto a1 = s->action("P3.1-A1");
+  REQUIRE(a1);
+  CHECK(a1->completion == "2010 April");
+  CHECK(a1->due == "2010-04-30");
+  CHECK(a1->status.empty());
+  auto r4 = s->risk_state("R4");
+  REQUIRE(r4);
+  CHECK(r4->actions == 3);
+  CHECK(r4->open_actions == 3);
+  CHECK(count_before(r4->open_action_dues, "2010-01-01") == 1);
+  CHECK(count_before(r4->open_action_dues, "2026-01-01") == 3);
+
+  auto done = s->apply_action_change(action_request("P3.1-A2", "status", "done", "2026-02-01T10:00:00Z", 0));
+  REQUIRE(done.rows.size() == 1);
+  CHECK(done.rows[0].subject == "P3.1-A2");
+  CHECK(done.rows[0].from.empty());
+  CHECK(done.version == 1);
+  // Any case names the action; the row keeps the id as stored.
+  auto moved = s->apply_action_change(action_request("p3.1-a1", "due", "2027-01-31", "2026-02-02T10:00:00Z"));
+  CHECK(moved.rows[0].subject == "P3.1-A1");
+  CHECK(moved.rows[0].from == "2010-04-30");
+  CHECK(s->action("p3.1-a1")->due == "2027-01-31");
+
+  // Refusals write nothing.
+  CHECK_THROWS_WITH(s->apply_action_change(action_request("P3.1-A2", "status", "dropped", "2026-02-03T00:00:00Z", 0)),
+                    Catch::Contains("P3.1-A2: its version is 1, not the expected 0"));
+  CHECK_THROWS_WITH(s->apply_action_change(action_request("P3.1-A2", "status", "done", "2026-02-03T00:00:00Z")),
+                    "P3.1-A2: the status is already done; nothing was written");
+  CHECK_THROWS_WITH(s->apply_action_change(action_request("P3.1-A9", "status", "done", "2026-02-03T00:00:00Z")),
+                    Catch::StartsWith("unknown action 'P3.1-A9'; did you mean"));
+  CHECK(s->action_changes("").size() == 2);
+  CHECK(s->action_changes("P3.1-A2").size() == 1);
+
+  // The risk's counts follow, in the single read and in the whole-register scan.
+  r4 = s->risk_state("R4");
+  CHECK(r4->open_actions == 2);
+  CHECK(count_before(r4->open_action_dues, "2026-06-01") == 1);
+  auto facts = rules::load_facts(*s, f.matrix, at("2026-06-01"));
+  auto it = std::find_if(facts.begin(), facts.end(), [](const rules::RiskFacts& x) { return x.id == "R4"; });
+  REQUIRE(it != facts.end());
+  CHECK(it->open_actions == 2);
+  CHECK(it->overdue_actions == 1);
+  auto one = rules::load_risk_facts(*s, f.matrix, "R4", at("2026-06-01"));
+  CHECK(one.open_actions == 2);
+  CHECK(one.overdue_actions == 1);
+  // load() carries them to the graph (trace).
+  auto data = s->load();
+  for (const auto& p : data.priorities)
+    for (const auto& a : p.actions)
+      if (a.id == "P3.1-A2") CHECK(a.status == "done");
+
+  auto v = verify_audit(*s);
+  for (const auto& p : v.problems) UNSCOPED_INFO(p.message);
+  CHECK(v.ok());
+  // An action's status changed past riskreg fails verify, naming the action.
+  f.backend.raw("UPDATE actions SET status = 'in-progress' WHERE id = 'P3.1-A2'");
+  v = verify_audit(*s);
+  REQUIRE_FALSE(v.ok());
+  bool named = false;
+  for (const auto& p : v.problems)
+    named = named || p.message.find("P3.1-A2: its status is 'in-progress', not what its last change recorded, "
+                                    "'done' (the actions table was edited)") != std::string::npos;
+  CHECK(named);
+}
+
+TEST_CASE("action changes are written byte for byte alike by SQLite and PostgreSQL, and survive migrate",
+          "[store][contract][postgres][actions]") {
+  Fixture<SqliteBackend> lite("data/darlington-2009");
+  Fixture<PgBackend> pg("data/darlington-2009");
+  auto a = lite.open();
+  auto b = pg.open();
+  for (Store* s : {a.get(), b.get()}) {
+    s->apply_action_change(action_request("P3.1-A2", "status", "in-progress", "2026-02-01T10:00:00Z"));
+    s->apply_action_change(action_request("P3.1-A2", "status", "done", "2026-03-01T10:00:00Z"));
+    s->apply_action_change(action_request("P1-A1", "due", "", "2026-03-02T10:00:00Z"));
+  }
+  auto la = a->audit_log(), lb = b->audit_log();
+  REQUIRE(la.size() == lb.size());
+  CHECK(la.back().action == "action");
+  CHECK(la.back().detail == lb.back().detail);
+  CHECK(a->audit_head() == b->audit_head());
+  std::string copy = test::pg_cluster().fresh_database();
+  auto report = postgres().copy_from_sqlite(sqlite_path(lite.backend.db), copy);
+  auto c = open_store(copy, StoreMode::Open);
+  auto vc = verify_audit(*c);
+  for (const auto& p : vc.problems) UNSCOPED_INFO(p.message);
+  CHECK(vc.ok());
+  CHECK(report.head == b->audit_head());
+  CHECK(c->action("P3.1-A2")->status == "done");
+  CHECK(c->action_changes("").size() == 3);
 }
