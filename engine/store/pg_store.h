@@ -80,6 +80,11 @@ class PgStore : public Store {
   std::vector<ChangeRow> changes(const std::string& risk_id) override;
   void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
   int64_t risk_version(const std::string& risk_id) override;
+  // store/pg_rules.cc
+  std::vector<RulesFile> rules_as_of(const std::string& as_of) override;
+  std::vector<StoredRulesFile> rules_rows() override;
+  std::vector<AuditEntry> audit_entries(const std::vector<std::string>& actions) override;
+  AppliedRules apply_rules(const NewRulesVersion& v) override;
   /// In store/pg_import.cc.
   ImportResult import_risks(const ImportBatch& batch) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,

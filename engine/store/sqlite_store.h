@@ -67,6 +67,11 @@ class SqliteStore : public Store {
   std::vector<ChangeRow> changes(const std::string& risk_id) override;
   void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
   int64_t risk_version(const std::string& risk_id) override;
+  // store/sqlite_rules.cc
+  std::vector<RulesFile> rules_as_of(const std::string& as_of) override;
+  std::vector<StoredRulesFile> rules_rows() override;
+  std::vector<AuditEntry> audit_entries(const std::vector<std::string>& actions) override;
+  AppliedRules apply_rules(const NewRulesVersion& v) override;
 
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }
