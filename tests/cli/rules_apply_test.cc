@@ -287,7 +287,7 @@ TEST_CASE("audit verify holds every stored rules version to the entry that appli
     tamper_sql(db, "UPDATE rules_files SET loaded_at = '2026-11-01T00:00:00Z' WHERE loaded_by = 'manager'");
     CHECK(verify_error(db) ==
           "riskreg: audit verify: the rules file 'flags.toml' in force was edited: loaded_at is "
-          "'2026-11-01T00:00:00Z', entry 2 recorded '2026-12-01T10:00:00Z'\n");
+          "'2026-11-01T00:00:00Z', entry 2 recorded '2026-12-01T10:00:00Z' (and 1 more)\n");
   }
   SECTION("the applied version deleted") {
     tamper_sql(db, "DELETE FROM rules_files WHERE loaded_by = 'manager' AND name = 'matrix.toml'");
