@@ -66,7 +66,7 @@ const std::map<std::string, std::string>& examples() {
        "  riskreg flags --summary"},
       {"rules",
        "riskreg rules check rules/flags.toml\n"
-       "  riskreg rules apply rules/ --reason \"Appetite lowered\"   # a new, audited version"},
+       "  riskreg rules apply rules/ --reason \"Appetite lowered\""},
       {"trace", "riskreg trace 5"},
       {"cascade", "riskreg cascade 5 B1               # what-if: nothing is written"},
       {"graph", "riskreg graph check"},
