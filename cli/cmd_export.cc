@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "io/export.h"
 #include "progress.h"
+#include "register/rules_apply.h"
+#include "register/rules_bundle.h"
 
 namespace riskreg::cli {
 
@@ -54,8 +56,11 @@ void add_export(CLI::App& app, Context& ctx) {
     std::optional<std::string> as_of;
     if (!opt->as_of.empty()) as_of = as_of_time(opt->as_of);
     TerminalProgress progress(ctx.err, "export", TerminalProgress::stderr_is_terminal());
-    auto s = export_register(ctx.store(), ctx.matrix(), format, opt->out, opt->force, as_of, ctx.clock().now(),
-                             &progress, mode);
+    // As of a time, the matrix in force then (rules apply versions it).
+    std::optional<Matrix> then;
+    if (as_of) then = matrix_from(rules_in_force(ctx.store(), as_of));
+    auto s = export_register(ctx.store(), then ? *then : ctx.matrix(), format, opt->out, opt->force, as_of,
+                             ctx.clock().now(), &progress, mode);
     ctx.out << "exported " << s.risks << (s.risks == 1 ? " risk" : " risks") << " and " << s.assessments
             << (s.assessments == 1 ? " assessment" : " assessments");
     if (as_of) ctx.out << " as of " << *as_of;

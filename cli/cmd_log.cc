@@ -23,7 +23,7 @@ struct LogOptions {
 /// Every kind of event `--kind` accepts, as the audit log names them.
 std::vector<std::string> kinds() {
   std::vector<std::string> out = {events::kCreate, events::kScore, events::kOwner,
-                                  events::kImport, events::kAlert, "rules"};
+                                  events::kImport, events::kAlert, events::kRules};
   for (const char* k : events::kChangeKinds) out.emplace_back(k);
   out.emplace_back(events::kAction);
   return out;
@@ -48,6 +48,12 @@ std::string what(const Matrix& m, const AuditEntry& e) {
   if (e.action == events::kImport && d.is_object())
     return "import " + text(d, "file") + ": " + std::to_string(d.value("created", 0)) + " added, " +
            std::to_string(d.value("updated", 0)) + " updated";
+  if (e.action == events::kRules)
+    if (auto r = events::rules_of(e)) {
+      std::vector<std::string> names;
+      for (const auto& [name, sha] : r->sha256) names.push_back(name);
+      return "rules version " + std::to_string(r->version) + ": " + join(names, ", ");
+    }
   if (e.action == events::kAlert && d.is_object())
     return "alert to " + text(d, "recipient") + " by " + text(d, "channel") + ": " + text(d, "status");
   if (events::is_change_kind(e.action) || e.action == events::kAction)

@@ -1,10 +1,13 @@
-// riskreg rules check|explain: validate rules files, and show why a rule fires on a risk.
+// riskreg rules check|explain|apply|history: validate rules files, show why a rule fires on a
+// risk, store a new version of the rules as an audited event, and list the versions.
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "commands.h"
 #include "core/text.h"
 #include "register/risk_view.h"
+#include "register/rules_apply.h"
 #include "register/rules_bundle.h"
 #include "render.h"
 #include "rules/flags.h"
@@ -22,6 +25,22 @@ struct ExplainOptions {
   std::string id;
   std::string rule;
 };
+
+struct ApplyOptions {
+  std::string dir;
+  std::string reason;
+  std::optional<std::string> as;
+  bool json = false;
+};
+
+/// The first 12 hexadecimal digits of a SHA-256: enough to tell versions apart on screen.
+std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
+
+std::string files_text(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> parts;
+  for (const auto& [name, sha] : files) parts.push_back(name + " " + short_sha(sha));
+  return join(parts, ", ");
+}
 
 /// Prints what each rule of `set` flags over `facts`.
 void print_check(std::ostream& out, const rules::RuleSet& set, const std::vector<rules::RiskFacts>* facts) {
@@ -41,7 +60,8 @@ void print_check(std::ostream& out, const rules::RuleSet& set, const std::vector
 }  // namespace
 
 void add_rules(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("rules", "Check rules files and explain how rules evaluate on a risk");
+  auto* cmd = app.add_subcommand(
+      "rules", "Check rules files, explain how rules evaluate on a risk, apply a new version, list the versions");
   cmd->require_subcommand(1);
 
   auto check = std::make_shared<CheckOptions>();
@@ -107,6 +127,68 @@ void add_rules(CLI::App& app, Context& ctx) {
       print_table(out, {"  EXPRESSION", "VALUE"}, rows);
       if (fires) out << "  message: " << set.message(rule, facts, m) << "\n";
     }
+  });
+
+  auto apply = std::make_shared<ApplyOptions>();
+  auto* a = cmd->add_subcommand(
+      "apply", "Store a new version of the rules from a rules folder (the files that changed), as one audited event");
+  a->add_option("dir", apply->dir, "Rules folder holding matrix.toml (default: the rules/ folder init reads)");
+  a->add_option("--reason", apply->reason, "Why the rules change (required)")->required();
+  a->add_option("--as", apply->as, "Who is applying them (default: the OS user)");
+  a->add_flag("--json", apply->json, "JSON output");
+  a->callback([apply, &ctx] {
+    RulesApplyRequest req;
+    req.dir = apply->dir.empty() ? ctx.default_rules_dir() : apply->dir;
+    req.by = ctx.actor(apply->as);
+    req.at = ctx.clock().now();
+    req.reason = apply->reason;
+    auto r = apply_rules_dir(ctx.store(), req);
+    const auto& v = r.applied;
+    if (apply->json) {
+      auto files = nlohmann::json::array();
+      for (const auto& f : v.rows) files.push_back({{"name", f.name}, {"sha256", f.sha256}, {"row", f.seq}});
+      ctx.out << nlohmann::json{{"version", v.version},
+                                {"at", v.rows.front().loaded_at},
+                                {"by", v.rows.front().loaded_by},
+                                {"reason", trim(req.reason)},
+                                {"files", files},
+                                {"unchanged", r.unchanged},
+                                {"audit_seq", v.audit_seq}}
+                     .dump(2)
+              << "\n";
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& f : v.rows) files.emplace_back(f.name, f.sha256);
+    ctx.out << "rules version " << v.version << ": " << files_text(files) << "  (audit seq " << v.audit_seq << " by "
+            << v.rows.front().loaded_by << " at " << v.rows.front().loaded_at << ")\n";
+    if (!r.unchanged.empty()) ctx.out << "unchanged: " << join(r.unchanged, ", ") << "\n";
+  });
+
+  auto history_json = std::make_shared<bool>(false);
+  auto* h = cmd->add_subcommand("history", "List the versions of the rules: when, who, why and the files each stored");
+  h->add_flag("--json", *history_json, "JSON output");
+  h->callback([history_json, &ctx] {
+    auto versions = rules_history(ctx.store());
+    if (*history_json) {
+      auto rows = nlohmann::json::array();
+      for (const auto& v : versions) {
+        auto files = nlohmann::json::array();
+        for (const auto& [name, sha] : v.files) files.push_back({{"name", name}, {"sha256", sha}});
+        rows.push_back({{"version", v.version},
+                        {"at", v.at},
+                        {"by", v.by},
+                        {"reason", v.reason},
+                        {"files", files},
+                        {"audit_seq", v.audit_seq}});
+      }
+      ctx.out << rows.dump(2) << "\n";
+      return;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& v : versions)
+      rows.push_back({std::to_string(v.version), v.at, v.by, v.reason, files_text(v.files)});
+    print_table(ctx.out, {"VERSION", "AT", "BY", "REASON", "FILES"}, rows);
   });
 }
 

@@ -64,7 +64,9 @@ const std::map<std::string, std::string>& examples() {
       {"flags",
        "riskreg flags --severity critical\n"
        "  riskreg flags --summary"},
-      {"rules", "riskreg rules check rules/flags.toml"},
+      {"rules",
+       "riskreg rules check rules/flags.toml\n"
+       "  riskreg rules apply rules/ --reason \"Appetite lowered\""},
       {"trace", "riskreg trace 5"},
       {"cascade", "riskreg cascade 5 B1               # what-if: nothing is written"},
       {"graph", "riskreg graph check"},

@@ -81,6 +81,32 @@ std::string alert_detail(const AlertDelivery& d) {
       .dump();
 }
 
+std::string rules_detail(int64_t version, const std::vector<StoredRulesFile>& rows, const std::string& reason) {
+  json files = json::object(), seqs = json::object();
+  for (const auto& r : rows) {
+    files[r.name] = r.sha256;
+    seqs[r.name] = r.seq;
+  }
+  return json{{"version", version}, {"rules", files}, {"rows", seqs}, {"reason", reason}}.dump();
+}
+
+std::optional<RecordedRules> rules_of(const AuditEntry& e) {
+  if (e.action != kCreate && e.action != kRules) return std::nullopt;
+  json d = json::parse(e.detail, nullptr, false);
+  if (!d.is_object() || !d.contains("rules") || !d["rules"].is_object()) return std::nullopt;
+  RecordedRules r;
+  r.version = e.action == kCreate                                         ? 1
+              : d.contains("version") && d["version"].is_number_integer() ? d["version"].get<int64_t>()
+                                                                          : 0;
+  for (const auto& [name, hash] : d["rules"].items())
+    if (hash.is_string()) r.sha256[name] = hash.get<std::string>();
+  if (d.contains("rows") && d["rows"].is_object())
+    for (const auto& [name, seq] : d["rows"].items())
+      if (seq.is_number_integer()) r.rows[name] = seq.get<int64_t>();
+  if (d.contains("reason") && d["reason"].is_string()) r.reason = d["reason"].get<std::string>();
+  return r;
+}
+
 void log_committed(const char* action, const std::string& entity, int64_t seq, const std::string& where) {
   spdlog::info("committed {} {}, audit seq {} ({})", action, entity, seq, where);
 }
@@ -107,6 +133,11 @@ std::string import_removed_since(const std::string& id) {
 }
 std::string import_rescored_since(const std::string& id) {
   return id + " was re-scored since the file was checked; nothing was imported, try again";
+}
+
+std::string rules_version_conflict(int64_t expected, int64_t actual) {
+  return "the rules in force are version " + std::to_string(actual) + ", not the " + std::to_string(expected) +
+         " they were compared with (someone applied rules meanwhile); check 'riskreg rules history' and try again";
 }
 
 std::string register_exists(const std::string& where) {

@@ -4,6 +4,8 @@
 /// SqliteStore and PgStore build their entries only through these, so a register copied
 /// between them (`migrate`) verifies byte for byte; `audit verify` reads the same fields back.
 /// The "import" event's detail is ImportRecord's (audit/chain.h).
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@ inline constexpr const char* kScore = "score";
 inline constexpr const char* kOwner = "owner";
 inline constexpr const char* kImport = "import";
 inline constexpr const char* kAlert = "alert";
+inline constexpr const char* kRules = "rules";
 // The lifecycle's events: one ChangeRow each (store/changes.h), the entry's action its kind.
 inline constexpr const char* kAdd = "add";
 inline constexpr const char* kEdit = "edit";
@@ -77,6 +80,22 @@ struct RecordedOwner {
 };
 std::optional<RecordedOwner> owner_of(const std::string& detail);
 
+/// "rules" (entity "register", actor and time the rows'): a new version of the stored rules
+/// (`riskreg rules apply`): its version number, each file it stored by name with its SHA-256
+/// ("rules", as the "create" entry records the first version) and with its row in
+/// `rules_files` ("rows"), and the reason.
+std::string rules_detail(int64_t version, const std::vector<StoredRulesFile>& rows, const std::string& reason);
+/// What a "create" or "rules" entry records of the rules, read back from its detail (audit
+/// verify, `rules history`); none when the detail records no rules. A "create" entry is
+/// version 1 and names no rows.
+struct RecordedRules {
+  int64_t version = 0;
+  std::map<std::string, std::string> sha256;  ///< by file name
+  std::map<std::string, int64_t> rows;        ///< by file name (empty for "create")
+  std::string reason;
+};
+std::optional<RecordedRules> rules_of(const AuditEntry& entry);
+
 /// Logs at info on stderr (spdlog) that a write committed, with its audit entry's sequence
 /// number: "committed score R5, audit seq 12 (reg.db)". `where` names the register, never
 /// with a password.
@@ -92,6 +111,8 @@ std::string risk_exists(const std::string& risk_id);
 std::string import_created_since(const std::string& risk_id);
 std::string import_removed_since(const std::string& risk_id);
 std::string import_rescored_since(const std::string& risk_id);
+/// `rules apply` found the rules in force changed by another apply since it compared them.
+std::string rules_version_conflict(int64_t expected, int64_t actual);
 /// A register already exists where a new one was to be created.
 std::string register_exists(const std::string& where);
 

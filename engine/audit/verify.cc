@@ -39,52 +39,114 @@ std::string first_difference(const AssessmentRow& row, const AuditEntry& e, cons
   return "";
 }
 
-/// The rules files in force (the latest stored version of each) against the SHA-256 their
-/// entry recorded: the "create" entry's "rules" member, or a later "rules" entry's, name by
-/// name. Editing a stored file (the matrix's appetite line, say) changes what every command
-/// scores with; the stored `sha256` column is no witness, since it sits beside the content.
+/// Every stored version of every rules file (each row of `rules_files`) against the audit
+/// entry that stored it: a "rules" entry (`rules apply`) names its rows by number with their
+/// SHA-256; the "create" entry names the first version's files by name, and its rows are the
+/// first of each name that no "rules" entry claims. Each row's content must hash to what its
+/// entry recorded, its sha256 column agree, and its loader and time be the entry's actor and
+/// time (`--as-of` reads the rules by that time); a row no entry claims was inserted, an
+/// entry's row that is gone was deleted. Editing a stored file (the matrix's appetite line,
+/// say) changes what every command scores with; the sha256 column is no witness, since it
+/// sits beside the content.
 void check_rules(Store& store, const std::vector<AuditEntry>& log, std::vector<AuditProblem>& problems) {
-  auto problem = [&](std::optional<int64_t> entry, std::optional<int64_t> row, std::string message) {
-    problems.push_back({entry, row, std::move(message)});
+  auto problem = [&](const AuditEntry* entry, std::string message) {
+    problems.push_back({entry ? std::optional(entry->seq) : std::nullopt, std::nullopt, std::move(message)});
   };
-  struct Recorded {
-    std::string sha256;
+  auto entry_name = [](const AuditEntry& e) { return "entry " + std::to_string(e.seq); };
+  struct Claim {
     const AuditEntry* entry;
+    std::string name, sha256;
+    int64_t version;
   };
-  std::map<std::string, Recorded> recorded;
+  std::map<int64_t, Claim> claimed;  // rows of `rules_files` by number, as "rules" entries recorded them
+  const AuditEntry* create = nullptr;
+  std::map<std::string, std::string> first;             // the "create" entry's files: name -> SHA-256
+  std::map<std::string, const AuditEntry*> last_entry;  // the last entry that recorded each name
+  bool any = false;
   for (const auto& e : log) {
-    if (e.action != "create" && e.action != "rules") continue;
-    json d = json::parse(e.detail, nullptr, false);
-    if (!d.is_object() || !d.contains("rules") || !d["rules"].is_object()) continue;
-    for (const auto& [name, hash] : d["rules"].items())
-      if (hash.is_string()) recorded[name] = {hash.get<std::string>(), &e};
-  }
-  if (recorded.empty()) return;  // a log whose entries recorded no rules: nothing to hold them to
-  std::set<std::string> in_force;
-  for (const auto& f : store.rules()) {
-    in_force.insert(f.name);
-    auto it = recorded.find(f.name);
-    if (it == recorded.end()) {
-      problem(std::nullopt, std::nullopt,
-              "the rules file " + q(f.name) + " is in force but no audit entry recorded it (inserted outside riskreg)");
+    auto r = events::rules_of(e);
+    if (!r) continue;
+    any = true;
+    for (const auto& [name, sha] : r->sha256) last_entry[name] = &e;
+    if (e.action == events::kCreate) {
+      if (!create) create = &e, first = r->sha256;
       continue;
     }
-    const std::string entry = "entry " + std::to_string(it->second.entry->seq);
-    std::string actual = sha256_hex(f.content);
-    if (actual != it->second.sha256)
-      problem(it->second.entry->seq, std::nullopt,
-              "the rules file " + q(f.name) + " in force was edited: its content's SHA-256 is " + actual + ", " +
-                  entry + " recorded " + it->second.sha256);
-    else if (f.sha256 != actual)
-      problem(it->second.entry->seq, std::nullopt,
-              "the rules file " + q(f.name) + " was edited: its stored sha256 is " + f.sha256 +
-                  ", but its content (as " + entry + " recorded it) hashes to " + actual);
+    for (const auto& [name, sha] : r->sha256) {
+      auto row = r->rows.find(name);
+      if (row == r->rows.end()) {
+        problem(&e, entry_name(e) + " was edited: it records the rules file " + q(name) + " without its row");
+        continue;
+      }
+      if (!claimed.emplace(row->second, Claim{&e, name, sha, r->version}).second)
+        problem(&e, entry_name(e) + " records the rules file row " + std::to_string(row->second) +
+                        " a second time (inserted)");
+    }
   }
-  for (const auto& [name, r] : recorded)
-    if (!in_force.count(name))
-      problem(r.entry->seq, std::nullopt,
-              "the rules file " + q(name) + " recorded by entry " + std::to_string(r.entry->seq) +
-                  " is missing from the register (deleted)");
+  if (!any) return;  // a log whose entries recorded no rules: nothing to hold them to
+
+  const auto rows = store.rules_rows();
+  std::map<std::string, int64_t> in_force;  // the latest row of each name
+  for (const auto& f : rows) in_force[f.name] = f.seq;
+  auto file = [&](const StoredRulesFile& f, int64_t version) {
+    return "the rules file " + q(f.name) +
+           (in_force[f.name] == f.seq ? std::string(" in force") : " of rules version " + std::to_string(version));
+  };
+  // One row against what `e` recorded of it (version `version`, SHA-256 `recorded`).
+  auto hold = [&](const StoredRulesFile& f, const AuditEntry& e, const std::string& recorded, int64_t version) {
+    const std::string actual = sha256_hex(f.content);
+    if (actual != recorded)
+      problem(&e, file(f, version) + " was edited: its content's SHA-256 is " + actual + ", " + entry_name(e) +
+                      " recorded " + recorded);
+    else if (f.sha256 != actual)
+      problem(&e, "the rules file " + q(f.name) + " was edited: its stored sha256 is " + f.sha256 +
+                      ", but its content (as " + entry_name(e) + " recorded it) hashes to " + actual);
+    else if (f.loaded_by != e.actor)
+      problem(&e, file(f, version) + " was edited: loaded_by is " + q(f.loaded_by) + ", " + entry_name(e) +
+                      " recorded " + q(e.actor));
+    else if (f.loaded_at != e.at)
+      problem(&e, file(f, version) + " was edited: loaded_at is " + q(f.loaded_at) + ", " + entry_name(e) +
+                      " recorded " + q(e.at));
+  };
+
+  std::set<int64_t> seen;
+  std::set<std::string> first_found;
+  for (const auto& f : rows) {
+    if (auto c = claimed.find(f.seq); c != claimed.end()) {
+      seen.insert(f.seq);
+      const Claim& claim = c->second;
+      if (claim.name != f.name)
+        problem(claim.entry, "the rules file row " + std::to_string(f.seq) + " was edited: its name is " + q(f.name) +
+                                 ", " + entry_name(*claim.entry) + " recorded " + q(claim.name));
+      else
+        hold(f, *claim.entry, claim.sha256, claim.version);
+      continue;
+    }
+    if (create && first.count(f.name) && first_found.insert(f.name).second) {
+      hold(f, *create, first[f.name], 1);
+      continue;
+    }
+    auto last = last_entry.find(f.name);
+    if (last == last_entry.end())
+      problem(nullptr, "the rules file " + q(f.name) +
+                           (in_force[f.name] == f.seq ? std::string(" is in force but")
+                                                      : " (row " + std::to_string(f.seq) + ") is in the register but") +
+                           " no audit entry recorded it (inserted outside riskreg)");
+    else
+      problem(last->second, "the rules file " + q(f.name) + (in_force[f.name] == f.seq ? " in force" : "") + " (row " +
+                                std::to_string(f.seq) + ", loaded by " + q(f.loaded_by) +
+                                ") has no audit entry (inserted outside riskreg); " + entry_name(*last->second) +
+                                " recorded its last version");
+  }
+  for (const auto& [name, sha] : first)
+    if (!first_found.count(name))
+      problem(create, "the rules file " + q(name) + " recorded by " + entry_name(*create) +
+                          " is missing from the register (deleted)");
+  for (const auto& [seq, claim] : claimed)
+    if (!seen.count(seq))
+      problem(claim.entry, "the rules file " + q(claim.name) + " of rules version " + std::to_string(claim.version) +
+                               " (row " + std::to_string(seq) + ") recorded by " + entry_name(*claim.entry) +
+                               " is missing from the register (deleted)");
 }
 
 /// The lifecycle's changes (store/changes.h): each row against its own entry, each entry

@@ -2,8 +2,9 @@
 /// `audit verify`: the SHA-256 chain, and the append-only history cross-checked against
 /// it. The chain alone cannot see a deleted last entry, nor an assessment edited in its
 /// own table; the cross-check can, because every assessment row is recorded by exactly
-/// one audit entry ("score", or the "create" entry's digest for the initial ones). The
-/// rules files in force are checked against the hashes their entry recorded. Neither sees
+/// one audit entry ("score", or the "create" entry's digest for the initial ones). Every
+/// stored version of the rules files is checked against the hashes the entry that stored it
+/// recorded ("create", or a "rules" entry of `rules apply`). Neither sees
 /// a chain recomputed after an edit, nor the newest entries deleted with their rows: the
 /// anchors given (audit/anchor.h), heads kept outside the register, do (docs/audit.md).
 #include <cstdint>

@@ -21,6 +21,7 @@
 #include "io/export_walk.h"
 #include "io/xlsx_export.h"
 #include "register/risk_view.h"
+#include "register/rules_apply.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -58,9 +59,11 @@ void close_out(std::ofstream& f, const fs::path& p) {
 json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSummary& sum,
               const std::optional<std::string>& as_of) {
   json rules = json::array();
-  // The hash of what is in force (the content stored now), not the one recorded beside it
-  // when it was stored: an edit made behind riskreg's back shows here and in `audit verify`.
-  for (const auto& f : store.rules()) rules.push_back({{"name", f.name}, {"sha256", sha256_hex(f.content)}});
+  // The hash of what is in force (the content stored now, or at the as-of time), not the one
+  // recorded beside it when it was stored: an edit made behind riskreg's back shows here and in
+  // `audit verify`.
+  for (const auto& f : rules_in_force(store, as_of))
+    rules.push_back({{"name", f.name}, {"sha256", sha256_hex(f.content)}});
   json j = {{"riskreg_version", RISKREG_VERSION},
             {"format", format == ExportFormat::Csv    ? "csv"
                        : format == ExportFormat::Json ? "json"

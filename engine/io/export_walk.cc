@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "register/risk_view.h"
+#include "register/rules_apply.h"
 #include "rules/facts.h"
 #include "rules/rule_set.h"
 
@@ -41,7 +42,8 @@ std::string lines(const std::vector<std::string>& v) { return join(v, "\n"); }
 void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of, Timestamp now,
           const std::function<void(const RiskRow&)>& on_risk,
           const std::function<void(const AssessmentRow&)>& on_assessment) {
-  const rules::RuleSet set = rules::rule_set_from(store.rules(), m);
+  // The rules in force at the as-of time (rules apply versions them), as the matrix `m` is.
+  const rules::RuleSet set = rules::rule_set_from(rules_in_force(store, as_of), m);
   // Feed counts cost a fifth cursor: read only when some rule names them (as RiskFlagger).
   const bool upstream = set.needs_upstream();
   if (as_of) {

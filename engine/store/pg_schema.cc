@@ -242,6 +242,8 @@ GRANT UPDATE (status, due) ON actions TO riskreg_manager;
 -- Linking (riskreg link/unlink, feed/unfeed) is the manager's.
 GRANT INSERT, DELETE ON priority_risks, feeds TO riskreg_manager;
 GRANT UPDATE (basis, transition_probability) ON feeds TO riskreg_manager;
+-- Applying rules (riskreg rules apply: a new version of the stored rules files) is the manager's.
+GRANT INSERT ON rules_files TO riskreg_manager;
 -- Row-level security on the risks themselves: an owner's UPDATE (a change's field, a re-score's
 -- pointers) must leave a risk they own, so no owner rewrites another's risk past riskreg either.
 ALTER TABLE risks ENABLE ROW LEVEL SECURITY;

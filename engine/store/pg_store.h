@@ -84,6 +84,11 @@ class PgStore : public Store {
   std::optional<Action> action(const std::string& action_id) override;
   std::vector<std::string> action_ids() override;
   std::vector<ChangeRow> action_changes(const std::string& action_id) override;
+  // store/pg_rules.cc
+  std::vector<RulesFile> rules_as_of(const std::string& as_of) override;
+  std::vector<StoredRulesFile> rules_rows() override;
+  std::vector<AuditEntry> audit_entries(const std::vector<std::string>& actions) override;
+  AppliedRules apply_rules(const NewRulesVersion& v) override;
   /// In store/pg_import.cc.
   ImportResult import_risks(const ImportBatch& batch) override;
   OwnerChange assign_owner(const std::string& risk_id, const std::string& owner, const std::string& by, Timestamp at,

@@ -71,6 +71,11 @@ class SqliteStore : public Store {
   std::optional<Action> action(const std::string& action_id) override;
   std::vector<std::string> action_ids() override;
   std::vector<ChangeRow> action_changes(const std::string& action_id) override;
+  // store/sqlite_rules.cc
+  std::vector<RulesFile> rules_as_of(const std::string& as_of) override;
+  std::vector<StoredRulesFile> rules_rows() override;
+  std::vector<AuditEntry> audit_entries(const std::vector<std::string>& actions) override;
+  AppliedRules apply_rules(const NewRulesVersion& v) override;
 
   /// For tests that tamper with the file: the underlying connection.
   SQLite::Database& db() { return *db_; }

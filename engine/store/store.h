@@ -260,6 +260,33 @@ struct NewRisk {
   std::string reason;
 };
 
+/// One stored version of a rules file: a row of `rules_files`, appended by `init` (the
+/// register's first rules) or by `rules apply` (a new version of the files that changed).
+struct StoredRulesFile : RulesFile {
+  int64_t seq = 0;        ///< its row, in the order stored
+  std::string loaded_at;  ///< ISO 8601 UTC
+  std::string loaded_by;
+};
+
+/// A new version of the rules (`riskreg rules apply`): the files that changed, each checked
+/// with the whole bundle it belongs to. `expect_version` is the guard against a concurrent
+/// apply: refuse unless the rules in force are still that version.
+struct NewRulesVersion {
+  std::vector<RulesFile> files;  ///< by name; only those whose content differs from the stored one
+  int64_t expect_version = 0;
+  std::string by;
+  Timestamp at;
+  std::string reason;
+};
+
+/// What apply_rules wrote: the version number (the register's first rules are version 1),
+/// the rows it appended and the sequence number of its "rules" audit entry.
+struct AppliedRules {
+  int64_t version = 0;
+  std::vector<StoredRulesFile> rows;
+  int64_t audit_seq = 0;
+};
+
 struct RegisterCounts {
   int64_t risks = 0, assessments = 0, feeds = 0, priorities = 0, actions = 0, objectives = 0, outcomes = 0, audit = 0;
 };
@@ -408,6 +435,20 @@ class Store {
   virtual std::vector<std::string> action_ids() = 0;
   /// An action's changes, oldest first; all actions' changes (in order) when `action_id` is empty.
   virtual std::vector<ChangeRow> action_changes(const std::string& action_id) = 0;
+
+  // The stored rules as versions (`riskreg rules apply|history`, audit verify, --as-of).
+  /// The rules in force at `as_of` (ISO 8601 UTC, compared as text): the latest row of each
+  /// name loaded at or before then, by name. Empty before the register was created.
+  virtual std::vector<RulesFile> rules_as_of(const std::string& as_of) = 0;
+  /// Every stored version of every rules file, in the order stored (`seq`).
+  virtual std::vector<StoredRulesFile> rules_rows() = 0;
+  /// The audit entries whose action is one of `actions`, in order: what `rules history` reads
+  /// ("create" and "rules") without reading the whole log.
+  virtual std::vector<AuditEntry> audit_entries(const std::vector<std::string>& actions) = 0;
+  /// Stores a new version of the rules in one transaction: a row per file and one "rules"
+  /// audit entry (audit/events.h rules_detail). Throws Error(Conflict) when the rules in force
+  /// are no longer version `expect_version`.
+  virtual AppliedRules apply_rules(const NewRulesVersion& v) = 0;
 };
 
 }  // namespace riskreg

@@ -1058,6 +1058,47 @@ const std::vector<Row>& rows() {
                    "owner, "
                    "import, alert, rules, add, edit, target, close, reopen, review, note, link, unlink, feed, "
                    "unfeed, respond, lapse, action)\n"},
+                  {"rules-apply-unchanged",
+                   "rules apply with a folder holding the rules in force",
+                   [](const TempDir& d, const std::string&) {
+                     rules_with(d, "flags.toml", read_file(source_path("rules/flags.toml")));
+                   },
+                   {"--db", "{db}", "rules", "apply", "{dir}/rules", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: rules apply: {dir}/rules holds the rules in force (version 1); nothing to apply\n"},
+                  {"rules-apply-flags-broken",
+                   "rules apply with a folder whose flags.toml does not parse",
+                   [](const TempDir& d, const std::string&) {
+                     rules_with(d, "flags.toml",
+                                "[[rule]]\nname = \"X\"\nseverity = \"info\"\ndescription = \"d\"\nwhen = '1 +'\n"
+                                "message = \"{id}\"\n");
+                   },
+                   {"--db", "{db}", "rules", "apply", "{dir}/rules", "--reason", "x"},
+                   {},
+                   5,
+                   "riskreg: {dir}/rules/flags.toml:5:12: expected a value, a field name or '(', found the end of the "
+                   "condition\n  when = '1 +'\n             ^\n"},
+                  {"rules-apply-matrix-drops-score",
+                   "rules apply with a matrix whose likelihood C is renamed G",
+                   [](const TempDir& d, const std::string&) {
+                     std::string m = read_file(source_path("rules/matrix.toml"));
+                     for (size_t p; (p = m.find("\"C")) != std::string::npos;) m.replace(p, 2, "\"G");
+                     rules_with(d, "matrix.toml", m);
+                   },
+                   {"--db", "{db}", "rules", "apply", "{dir}/rules", "--reason", "x"},
+                   {},
+                   4,
+                   "riskreg: the new matrix '" + kMatrix +
+                       "' cannot express …R5 current C2…(likelihood is one of "
+                       "A/B/G/D/E/F and impact one of 1/2/3/4); re-score, re-target or close them first\n"},
+                  {"rules-apply-blank-reason",
+                   "rules apply with a blank reason",
+                   nullptr,
+                   {"--db", "{db}", "rules", "apply", "--reason", "  "},
+                   {},
+                   4,
+                   "riskreg: rules apply: the reason cannot be blank\n"},
               };
   return r;
 }
@@ -1235,6 +1276,10 @@ TEST_CASE("bad input life-action-unknown", "[bad-inputs]") { check_row("life-act
 TEST_CASE("bad input life-action-bad-status", "[bad-inputs]") { check_row("life-action-bad-status"); }
 TEST_CASE("bad input life-action-bad-due", "[bad-inputs]") { check_row("life-action-bad-due"); }
 TEST_CASE("bad input life-action-blank-reason", "[bad-inputs]") { check_row("life-action-blank-reason"); }
+TEST_CASE("bad input rules-apply-unchanged", "[bad-inputs]") { check_row("rules-apply-unchanged"); }
+TEST_CASE("bad input rules-apply-flags-broken", "[bad-inputs]") { check_row("rules-apply-flags-broken"); }
+TEST_CASE("bad input rules-apply-matrix-drops-score", "[bad-inputs]") { check_row("rules-apply-matrix-drops-score"); }
+TEST_CASE("bad input rules-apply-blank-reason", "[bad-inputs]") { check_row("rules-apply-blank-reason"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));

@@ -868,3 +868,70 @@ TEST_CASE("action changes are written byte for byte alike by SQLite and PostgreS
   CHECK(c->action("P3.1-A2")->status == "done");
   CHECK(c->action_changes("").size() == 3);
 }
+
+TEMPLATE_TEST_CASE(
+    "store contract: rules versions are appended, read as of a time and verified, and a tampered one "
+    "named",
+    "[store][contract][rules]", SqliteBackend, PgBackend) {
+  Fixture<TestType> f;
+  auto s = f.open();
+  std::string flags2 = "review_days = 30\n";
+  NewRulesVersion v;
+  v.files.push_back({"flags.toml", flags2, sha256_hex(flags2)});
+  v.expect_version = 1;
+  v.by = "manager";
+  v.at = at("2026-02-01T09:00:00Z");
+  v.reason = "monthly cadence";
+  auto applied = s->apply_rules(v);
+  CHECK(applied.version == 2);
+  REQUIRE(applied.rows.size() == 1);
+  CHECK(applied.rows[0].seq == static_cast<int64_t>(f.rules.size()) + 1);
+  CHECK(applied.audit_seq == 2);
+  CHECK_THROWS_AS(s->apply_rules(v), Error);  // still expects version 1
+  CHECK(s->rules_rows().size() == f.rules.size() + 1);
+
+  auto flags_of = [](const std::vector<RulesFile>& rules) {
+    for (const auto& r : rules)
+      if (r.name == "flags.toml") return r.content;
+    return std::string();
+  };
+  CHECK(flags_of(s->rules()) == flags2);
+  CHECK(flags_of(s->rules_as_of("2026-02-01T09:00:00Z")) == flags2);
+  CHECK(flags_of(s->rules_as_of("2026-01-31T23:59:59Z")) == flags_of(f.rules));
+  CHECK(s->rules_as_of("2025-12-31T00:00:00Z").empty());
+  auto entries = s->audit_entries({events::kCreate, events::kRules});
+  REQUIRE(entries.size() == 2);
+  auto recorded = events::rules_of(entries[1]);
+  REQUIRE(recorded);
+  CHECK(recorded->version == 2);
+  CHECK(recorded->rows.at("flags.toml") == applied.rows[0].seq);
+  CHECK(recorded->reason == "monthly cadence");
+  CHECK(verify_audit(*s).ok());
+
+  const std::string row = std::to_string(applied.rows[0].seq);
+  auto problem = [&](const std::string& sql) {
+    f.backend.raw(sql);
+    auto r = verify_audit(*f.open());
+    REQUIRE_FALSE(r.problems.empty());
+    return r.problems.front();
+  };
+  SECTION("UPDATE") {
+    auto p = problem("UPDATE rules_files SET content = 'review_days = 1' WHERE seq = " + row);
+    CHECK(p.entry == 2);
+    CHECK(p.message.rfind("the rules file 'flags.toml' in force was edited: its content's SHA-256 is ", 0) == 0);
+  }
+  SECTION("DELETE") {
+    auto p = problem("DELETE FROM rules_files WHERE seq = " + row);
+    CHECK(p.entry == 2);
+    CHECK(p.message == "the rules file 'flags.toml' of rules version 2 (row " + row +
+                           ") recorded by entry 2 is missing from the register (deleted)");
+  }
+  SECTION("INSERT") {
+    auto p = problem(
+        "INSERT INTO rules_files (name, content, sha256, loaded_at, loaded_by) VALUES ('flags.toml', 'x = 1', '', "
+        "'2026-02-02T00:00:00Z', 'mallory')");
+    CHECK(p.entry == 2);
+    CHECK(p.message.find("has no audit entry (inserted outside riskreg); entry 2 recorded its last version") !=
+          std::string::npos);
+  }
+}
