@@ -39,6 +39,15 @@ std::string what(const Matrix& m, const AuditEntry& e) {
     auto c = m.cell(codes);
     return c ? m.format(*c) : codes.likelihood + codes.impact;
   };
+  if (events::is_change_entry(e.action, e.entity))
+    if (auto c = events::change_of(e.detail)) {
+      ChangeRow row;
+      row.field = c->field;
+      row.from = c->from;
+      row.to = c->to;
+      // A field an import changed reads as its edit would, marked as the import's.
+      return (e.action == events::kImport ? "import: " : "") + lifecycle::describe(m, row);
+    }
   if (e.action == events::kScore && d.is_object())
     return "score " + (d.contains("from") ? score(d["from"]) : std::string("(none)")) + " -> " + score(d);
   if (e.action == events::kOwner) return "owner -> " + text(d, "owner");
@@ -49,14 +58,6 @@ std::string what(const Matrix& m, const AuditEntry& e) {
            std::to_string(d.value("updated", 0)) + " updated";
   if (e.action == events::kAlert && d.is_object())
     return "alert to " + text(d, "recipient") + " by " + text(d, "channel") + ": " + text(d, "status");
-  if (events::is_change_kind(e.action))
-    if (auto c = events::change_of(e.detail)) {
-      ChangeRow row;
-      row.field = c->field;
-      row.from = c->from;
-      row.to = c->to;
-      return lifecycle::describe(m, row);
-    }
   return e.action;
 }
 
