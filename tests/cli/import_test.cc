@@ -188,7 +188,7 @@ std::string imported_darlington(const TempDir& dir) {
   write_file(csv,
              "id,title,owner,current\r\n"
              "R10,Cyber attack on case records,Ann Smith,B2\r\n"
-             "R5,Budget cuts to preventive services,Bob Jones,A2\r\n");
+             "R5,Capacity to deliver MTFP,Bob Jones,A2\r\n");  // its title: no field change
   auto r = run_riskreg({"--db", db, "import", csv, "--as", "ann"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
