@@ -222,8 +222,11 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       CsvFile owners(tmp / "owner_history.csv"), fields(tmp / "field_history.csv");
       owners.row(exporting::owner_history_columns());
       fields.row(exporting::field_history_columns());
-      exporting::for_each_owner_row(store, as_of, [&](const OwnerChange&, const std::vector<std::string>& cells) {
-        owners.row(cells);
+      // Written field by field, not through for_each_owner_row's cells: a generated register
+      // has an owner change for most of its risks.
+      store.for_each_owner_change([&](const OwnerChange& o) {
+        if (as_of && o.at > *as_of) return;
+        owners.field(o.risk_id).field(o.owner).field(o.by).field(o.at).field(o.reason).end_row();
         ++sum.owner_history;
         tick();
       });
