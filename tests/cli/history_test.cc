@@ -82,9 +82,14 @@ TEST_CASE("history: an import's change row edited behind riskreg's back fails au
   TempDir dir;
   std::string db = init_darlington(dir);
   const std::string file = dir.file("changes.csv");
-  write_file(file, "id,heading\nR5,A new heading\n");
+  write_file(file,
+             "id,heading,title,current,status\nR5,A new heading,Capacity to deliver MTFP,,\nR10,Cyber attack,Cyber "
+             "attack,C2,closed\n");
   ok({"--db", db, "import", file});
   CHECK_THAT(ok({"--db", db, "audit", "verify"}).out, Catch::StartsWith("audit verify: ok"));
+  // A new risk imported closed is closed, and its status is a change of its own.
+  CHECK(json::parse(ok({"--db", db, "show", "R10", "--json"}).out)["status"] == "closed");
+  CHECK_THAT(ok({"--db", db, "log", "R10"}).out, Catch::Contains("R10  import: closed"));
   // A status that is not one is refused, naming the valid ones.
   write_file(file, "id,status\nR5,shut\n");
   auto bad = run_riskreg({"--db", db, "import", file});
