@@ -40,6 +40,16 @@ std::string what(const Matrix& m, const AuditEntry& e) {
     auto c = m.cell(codes);
     return c ? m.format(*c) : codes.likelihood + codes.impact;
   };
+  if (events::is_change_entry(e.action, e.entity) || e.action == events::kAction)
+    if (auto c = events::change_of(e.detail)) {
+      ChangeRow row;
+      row.kind = e.action;
+      row.field = c->field;
+      row.from = c->from;
+      row.to = c->to;
+      // A field an import changed reads as its edit would, marked as the import's.
+      return (e.action == events::kImport ? "import: " : "") + lifecycle::describe(m, row);
+    }
   if (e.action == events::kScore && d.is_object())
     return "score " + (d.contains("from") ? score(d["from"]) : std::string("(none)")) + " -> " + score(d);
   if (e.action == events::kOwner) return "owner -> " + text(d, "owner");
@@ -56,15 +66,6 @@ std::string what(const Matrix& m, const AuditEntry& e) {
     }
   if (e.action == events::kAlert && d.is_object())
     return "alert to " + text(d, "recipient") + " by " + text(d, "channel") + ": " + text(d, "status");
-  if (events::is_change_kind(e.action) || e.action == events::kAction)
-    if (auto c = events::change_of(e.detail)) {
-      ChangeRow row;
-      row.kind = e.action;
-      row.field = c->field;
-      row.from = c->from;
-      row.to = c->to;
-      return lifecycle::describe(m, row);
-    }
   return e.action;
 }
 

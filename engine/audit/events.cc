@@ -47,6 +47,10 @@ bool is_change_kind(const std::string& action) {
   return false;
 }
 
+bool is_change_entry(const std::string& action, const std::string& entity) {
+  return is_change_kind(action) || (action == kImport && entity != "register");
+}
+
 std::string change_detail(const ChangeRow& row) {
   return json{{"change", row.id}, {"field", row.field}, {"from", row.from}, {"to", row.to}, {"reason", row.reason}}
       .dump();

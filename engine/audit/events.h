@@ -43,6 +43,10 @@ inline constexpr const char* kLapse = "lapse";
 inline constexpr const char* kChangeKinds[] = {kAdd,  kEdit, kTarget, kClose,  kReopen,  kReview, kNote,
                                                kLink, kUnlink, kFeed, kUnfeed, kRespond, kLapse};
 bool is_change_kind(const std::string& action);
+/// An entry that records one ChangeRow: a lifecycle kind, or an "import" entry of a risk (not
+/// the import's own entry, whose entity is "register"): an import records each field it
+/// changes as a change of kind "import" (store/changes.h import_changes).
+bool is_change_entry(const std::string& action, const std::string& entity);
 
 /// "create" (entity "register"): the register's name, each rules file's SHA-256 by name, the
 /// reason, the counts, and the initial assessments (ids 1..last) by count and digest.

@@ -162,7 +162,7 @@ void check_changes(Store& store, const std::vector<AuditEntry>& log, std::vector
   };
   std::map<int64_t, Recorded> recorded;
   for (const auto& e : log) {
-    if (!events::is_change_kind(e.action)) continue;
+    if (!events::is_change_entry(e.action, e.entity)) continue;
     auto c = events::change_of(e.detail);
     if (!c) {
       problem(e.seq, "entry " + std::to_string(e.seq) + " was edited: it names no change");
@@ -334,7 +334,7 @@ AuditVerification verify_audit(Store& store, const std::vector<Anchor>& anchors)
         problem(e.seq, std::nullopt,
                 "entry " + std::to_string(e.seq) + " records owner change " + std::to_string(o->change) +
                     " a second time (inserted)");
-    } else if (e.action == events::kImport) {
+    } else if (e.action == events::kImport && !events::is_change_entry(e.action, e.entity)) {
       if (auto c = ImportRecord::cover(e.detail, "assessments")) import_assessments.push_back({*c, &e});
       if (auto c = ImportRecord::cover(e.detail, "owner_changes")) import_owners.push_back({*c, &e});
     }

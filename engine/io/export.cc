@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/csv.h"
+#include "io/export_history.h"
 #include "io/export_html.h"
 #include "io/export_walk.h"
 #include "io/xlsx_export.h"
@@ -76,6 +77,11 @@ json manifest(Store& store, const Matrix& m, ExportFormat format, const ExportSu
             {"rows", {{"risks", sum.risks}, {"assessments", sum.assessments}, {"feeds", sum.feeds}}},
             {"audit_head", sum.audit_head},
             {"audit_seq", sum.audit_seq}};
+  // The histories' rows (the page has no history tables of its own).
+  if (format != ExportFormat::Html) {
+    j["rows"]["owner_history"] = sum.owner_history;
+    j["rows"]["field_history"] = sum.field_history;
+  }
   // The chain as it stood then: the last entry made by the as-of time.
   if (as_of) j["audit_head_as_of"] = store.audit_head(as_of);
   return j;
@@ -91,7 +97,8 @@ void check_replaceable(const fs::path& out) {
                              " is not a riskreg export: --force replaces only a file or a folder an "
                              "earlier 'riskreg export --format csv' wrote";
   if (!fs::is_directory(st)) throw Error(ErrorKind::Conflict, refuse + " (it is a device, socket or pipe)");
-  static const std::vector<std::string> ours = {"risks.csv", "assessments.csv", "feeds.csv", "manifest.json"};
+  static const std::vector<std::string> ours = {"risks.csv",         "assessments.csv",   "feeds.csv",
+                                                "owner_history.csv", "field_history.csv", "manifest.json"};
   for (const auto& e : fs::directory_iterator(out)) {
     std::string name = e.path().filename().string();
     if (std::find(ours.begin(), ours.end(), name) == ours.end() || !e.is_regular_file())
@@ -215,6 +222,24 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       risks.close();
       hist.close();
       feeds.close();
+      CsvFile owners(tmp / "owner_history.csv"), fields(tmp / "field_history.csv");
+      owners.row(exporting::owner_history_columns());
+      fields.row(exporting::field_history_columns());
+      // Written field by field, not through for_each_owner_row's cells: a generated register
+      // has an owner change for most of its risks.
+      store.for_each_owner_change([&](const OwnerChange& o) {
+        if (as_of && o.at > *as_of) return;
+        owners.field(o.risk_id).field(o.owner).field(o.by).field(o.at).field(o.reason).end_row();
+        ++sum.owner_history;
+        tick();
+      });
+      exporting::for_each_field_row(store, m, as_of, [&](const ChangeRow&, const std::vector<std::string>& cells) {
+        fields.row(cells);
+        ++sum.field_history;
+        tick();
+      });
+      owners.close();
+      fields.close();
       auto man = open_out(tmp / "manifest.json");
       man << manifest(store, m, format, sum, as_of).dump(2) << "\n";
       close_out(man, tmp / "manifest.json");
@@ -321,6 +346,22 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
       append(side, sum.assessments);
       f << "\n],\n\"feeds\": [";
       append(side_feeds, sum.feeds);
+      // The histories, read after the walk: each row an object keyed by its columns.
+      auto object = [](const std::vector<std::string>& cols, const std::vector<std::string>& cells) {
+        json o = json::object();
+        for (size_t i = 0; i < cols.size(); ++i) o[cols[i]] = cells[i];
+        return o.dump();
+      };
+      f << "\n],\n\"owner_history\": [";
+      exporting::for_each_owner_row(store, as_of, [&](const OwnerChange&, const std::vector<std::string>& cells) {
+        f << (sum.owner_history++ ? ",\n  " : "\n  ") << object(exporting::owner_history_columns(), cells);
+        tick();
+      });
+      f << "\n],\n\"field_history\": [";
+      exporting::for_each_field_row(store, m, as_of, [&](const ChangeRow&, const std::vector<std::string>& cells) {
+        f << (sum.field_history++ ? ",\n  " : "\n  ") << object(exporting::field_history_columns(), cells);
+        tick();
+      });
       f << "\n],\n\"manifest\": " << manifest(store, m, format, sum, as_of).dump() << "\n}\n";
       close_out(f, tmp);
     }

@@ -17,9 +17,9 @@
 namespace riskreg {
 
 enum class ExportFormat {
-  Csv,   ///< a folder: risks.csv, assessments.csv, feeds.csv, manifest.json
-  Json,  ///< one file: {"risks": [...], "assessments": [...], "feeds": [...], "manifest": {...}}
-  Xlsx,  ///< one workbook: Risks, Assessments, Feeds (frozen headers, filters), Heat map, Manifest
+  Csv,   ///< a folder: risks.csv, assessments.csv, feeds.csv, owner_history.csv, field_history.csv, manifest.json
+  Json,  ///< one file: {"risks", "assessments", "feeds", "owner_history", "field_history", "manifest"}
+  Xlsx,  ///< one workbook: Risks, Assessments, Feeds, Heat map, Manifest, Owner history, Field history
   Html,  ///< one self-contained page: manifest, heat map, register table with trends, feed graph
 };
 
@@ -32,8 +32,10 @@ struct ExportSummary {
   int64_t risks = 0;
   int64_t assessments = 0;
   int64_t feeds = 0;
-  std::string audit_head;  ///< "" for an empty log
-  int64_t audit_seq = 0;   ///< the head's entry number; 0 for an empty log
+  int64_t owner_history = 0;  ///< owner changes exported (by the as-of time)
+  int64_t field_history = 0;  ///< field changes and notes exported (by the as-of time)
+  std::string audit_head;     ///< "" for an empty log
+  int64_t audit_seq = 0;      ///< the head's entry number; 0 for an empty log
 };
 
 /// Writes the export at `out_path`. An existing path is refused with Error(Conflict)
@@ -45,8 +47,9 @@ struct ExportSummary {
 ///
 /// `as_of` (ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SSZ`): each risk's score, previous score and
 /// owner as they stood then, and only the assessments made by then; risks not yet
-/// assessed then are left out. Descriptive fields (title, controls, ...) and links are
-/// not versioned by the store and are today's.
+/// assessed then are left out. Titles, texts, lists, targets, statuses, review dates and
+/// links are as they stood then, rebuilt from the changes table; the owner and field
+/// histories stop at that time.
 ///
 /// `now` is when the risks' flags are evaluated (the system clock's when not given; the
 /// as-of time with `as_of`). `progress`, when given, hears every row written.

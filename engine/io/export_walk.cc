@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "io/export_history.h"
 #include "register/risk_view.h"
 #include "register/rules_apply.h"
 #include "rules/facts.h"
@@ -52,8 +53,14 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     now = *t;
   }
 
+  // With an as-of time, the fields, texts and links changed since are put back as they were
+  // then (status and review dates the store reads as of then itself).
+  std::optional<FieldsThen> then;
+  if (as_of) then.emplace(store, *as_of);
+
   RiskRow r;  // reused: its strings and vectors keep their buffers from risk to risk
   store.for_each_export(as_of, upstream, [&](ExportRisk& e) {
+    if (then) then->apply(e);
     const RiskState& s = e.state;
     auto v = view_of(s, m);
     r.id.assign(s.id);

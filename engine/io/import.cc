@@ -25,15 +25,14 @@
 namespace riskreg {
 
 const std::vector<std::string>& import_columns() {
-  static const std::vector<std::string> c = {"id",           "title",    "heading",       "owner",
-                                             "current",      "target",   "vulnerability", "triggers",
-                                             "consequences", "controls", "notes",         "reason"};
+  static const std::vector<std::string> c = {"id",     "title",         "heading",  "owner",        "current",
+                                             "target", "vulnerability", "triggers", "consequences", "controls",
+                                             "notes",  "reason",        "status"};
   return c;
 }
 
 const std::vector<std::string>& import_ignored_columns() {
-  static const std::vector<std::string> c = {"band",     "above_appetite", "priorities", "actions",
-                                             "feeds_to", "flags",          "status"};
+  static const std::vector<std::string> c = {"band", "above_appetite", "priorities", "actions", "feeds_to", "flags"};
   return c;
 }
 
@@ -108,7 +107,8 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
   const size_t c_id = column("id"), c_title = column("title"), c_heading = column("heading"), c_owner = column("owner"),
                c_current = column("current"), c_target = column("target"), c_vulnerability = column("vulnerability"),
                c_triggers = column("triggers"), c_consequences = column("consequences"),
-               c_controls = column("controls"), c_notes = column("notes"), c_reason = column("reason");
+               c_controls = column("controls"), c_notes = column("notes"), c_reason = column("reason"),
+               c_status = column("status");
   const std::string default_reason = "import " + file;
 
   IdSet seen;  // the ids so far, with the line of each
@@ -235,6 +235,14 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
                         reader.line_text(rec.line));
       }
       if (const std::string_view owner = trim_view(cell(c_owner)); !owner.empty()) r.owner = std::string(owner);
+      // A status (the export's column): "open" or "closed", any case; blank keeps the register's.
+      if (const std::string status = to_lower(std::string(trim_view(cell(c_status)))); !status.empty()) {
+        if (status != "open" && status != "closed")
+          throw fail(c_status, "status",
+                     "risk '" + r.id + "': '" + std::string(trim_view(cell(c_status))) +
+                         "' is not a status (valid: open, closed)");
+        ir.status = status;
+      }
 
       if (existing) {
         ir.expect = state && state->current ? std::optional(state->current->score) : std::nullopt;
@@ -243,7 +251,8 @@ void check_import(const Matrix& m, std::string_view text, ImportBatch& batch, co
         const Risk& e = *existing;
         ir.fields = r.title != e.title || r.heading != e.heading || r.vulnerability != e.vulnerability ||
                     r.triggers != e.triggers || r.consequences != e.consequences || r.controls != e.controls ||
-                    r.notes != e.notes || r.target != state->target;
+                    r.notes != e.notes || r.target != state->target ||
+                    (ir.status && (*ir.status == "closed") != state->closed);
         if (!ir.rescore && !ir.new_owner && !ir.fields) continue;
       }
       encode_lists(r, ir.lists_json);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/export_history.h"
 #include "io/export_walk.h"
 #include "io/xlsx_module.h"
 
@@ -76,7 +77,8 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
   const std::vector<std::string> hist_cols = {"id",   "risk", "score", "likelihood", "impact",
                                               "band", "by",   "at",    "reason"};
   const std::vector<std::string> feed_cols = {"from", "to", "basis", "transition_probability"};
-  const std::vector<std::string> owner_cols = {"risk", "owner", "by", "at", "reason"};
+  const auto& owner_cols = owner_history_columns();
+  const auto& field_cols = field_history_columns();
   const auto& risk_cols = export_risk_columns();
   int risks = wb.sheet("Risks", risk_cols);
   int hist = wb.sheet("Assessments", hist_cols);
@@ -96,7 +98,6 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
         truncated.push_back(
             {{"sheet", sheet}, {"row", row + 1}, {"column", cols[c]}, {"risk", risk}, {"characters", n}});
   };
-  std::vector<std::string> owned;  // risks with an owner: their owner history is read after the walk
   walk(
       store, m, as_of, now,
       [&](const RiskRow& r) {
@@ -128,7 +129,6 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
         fit(row, "Risks", risk_cols, sum.risks + 1, r.id);
         wb.row(risks, static_cast<uint32_t>(++sum.risks), row);
         if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current)) ++counts[static_cast<size_t>(m.index(*c))];
-        if (!r.owner.empty()) owned.push_back(r.id);
         for (const Feed& f : r.feeds)
           wb.row(feeds, static_cast<uint32_t>(++sum.feeds),
                  {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});
@@ -155,17 +155,28 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
   wb.filter(feeds, static_cast<uint32_t>(sum.feeds), feed_cols.size());
   wb.heat_map(m, counts);
 
-  // Owner changes (by the as-of time): one query a risk that has an owner.
-  std::vector<std::vector<XlsxCell>> owner_rows;
-  int64_t changes = 0;
-  for (const auto& id : owned)
-    for (const auto& o : store.owner_history(id)) {
-      if (as_of && o.at > *as_of) continue;
-      std::vector<XlsxCell> row = {o.risk_id, o.owner, o.by, o.at, o.reason};
-      row[3].date = true;
-      fit(row, "Owner history", owner_cols, ++changes, o.risk_id);
-      owner_rows.push_back(std::move(row));
-    }
+  // The histories (by the as-of time), read after the walk, written after the Manifest sheet
+  // (whose counts they are part of).
+  std::vector<std::vector<XlsxCell>> owner_rows, field_rows;
+  auto cells_of = [](const std::vector<std::string>& texts) {
+    std::vector<XlsxCell> row;
+    for (const auto& t : texts) row.emplace_back(t);
+    return row;
+  };
+  for_each_owner_row(store, as_of, [&](const OwnerChange& o, const std::vector<std::string>& texts) {
+    auto row = cells_of(texts);
+    row[3].date = true;
+    fit(row, "Owner history", owner_cols, ++sum.owner_history, o.risk_id);
+    owner_rows.push_back(std::move(row));
+    tick();
+  });
+  for_each_field_row(store, m, as_of, [&](const ChangeRow& c, const std::vector<std::string>& texts) {
+    auto row = cells_of(texts);
+    row[0].date = true;
+    fit(row, "Field history", field_cols, ++sum.field_history, c.subject);
+    field_rows.push_back(std::move(row));
+    tick();
+  });
 
   json mj = manifest(sum);
   mj["xlsx_truncated"] = truncated;
@@ -182,6 +193,10 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
   uint32_t orow = 0;
   for (auto& row : owner_rows) wb.row(owners, ++orow, row);
   wb.filter(owners, orow, owner_cols.size());
+  int fields = wb.sheet("Field history", field_cols);
+  uint32_t frow = 0;
+  for (auto& row : field_rows) wb.row(fields, ++frow, row);
+  wb.filter(fields, frow, field_cols.size());
   wb.close();
 }
 

@@ -3,7 +3,7 @@
 /// The workbook itself is written by the riskreg-xlsx.so module (io/xlsx_module.h).
 ///
 /// Sheets: Risks, Assessments and Feeds (the CSV export's columns, frozen headers, filters),
-/// Heat map, Manifest (key, value rows), Owner history. Dates are Excel date-times, band cells
+/// Heat map, Manifest (key, value rows), Owner history, Field history. Dates are Excel date-times, band cells
 /// are filled with the band's colour, flags are coloured by their rule's severity, and each
 /// column is as wide as its content (up to a bound).
 #include <cstddef>

@@ -236,6 +236,45 @@ std::optional<ChangeRow> apply_lapse(ChangeBackend& b, const std::string& risk_i
   return out.rows.front();
 }
 
+const std::vector<std::string> kImportFields = {"title",        "heading",  "vulnerability", "triggers",
+                                                "consequences", "controls", "target",        "status"};
+
+std::vector<ChangeRow> import_changes(const std::string& risk_id, const std::map<std::string, std::string>& before,
+                                      const std::map<std::string, std::string>& after, const std::string& by,
+                                      const std::string& at, const std::string& reason) {
+  std::vector<ChangeRow> out;
+  for (const auto& field : kImportFields) {
+    auto to = after.find(field);
+    if (to == after.end()) continue;
+    auto from = before.find(field);
+    const std::string was = from == before.end() ? std::string() : from->second;
+    if (was == to->second) continue;
+    ChangeRow row;
+    row.kind = events::kImport;
+    row.subject = risk_id;
+    row.field = field;
+    row.from = was;
+    row.to = to->second;
+    row.by = by;
+    row.at = at;
+    row.reason = reason;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::map<std::string, std::string> import_values(const Risk& r, const std::optional<std::string>& status) {
+  std::map<std::string, std::string> out = {{"title", r.title},
+                                            {"heading", r.heading},
+                                            {"vulnerability", r.vulnerability},
+                                            {"triggers", to_json(r.triggers)},
+                                            {"consequences", to_json(r.consequences)},
+                                            {"controls", to_json(r.controls)},
+                                            {"target", score_text(r.target)}};
+  if (status) out["status"] = *status;
+  return out;
+}
+
 ChangeRow record_add(ChangeBackend& b, const NewRisk& r) {
   ChangeRow row;
   row.kind = events::kAdd;

@@ -99,6 +99,23 @@ AppliedChange apply(ChangeBackend& b, const ChangeRequest& req);
 std::optional<ChangeRow> apply_lapse(ChangeBackend& b, const std::string& risk_id, const std::string& from,
                                      const std::string& by, Timestamp at, const std::string& reason);
 
+/// The fields an import may change, in the order its change rows are written: the descriptive
+/// fields, the target and the status (a file's `status` column).
+extern const std::vector<std::string> kImportFields;
+
+/// The change rows (kind events::kImport, no id yet) an import writes for one risk it updates:
+/// one for each field of kImportFields whose value in `after` differs from `before` (the risk's
+/// fields as stored, read under the write lock: fields_of, or a store's row). A field `after`
+/// lacks is not changed. Fields that do not differ write nothing, so an import of an unchanged
+/// file writes no change row.
+std::vector<ChangeRow> import_changes(const std::string& risk_id, const std::map<std::string, std::string>& before,
+                                      const std::map<std::string, std::string>& after, const std::string& by,
+                                      const std::string& at, const std::string& reason);
+
+/// What an import row sets of kImportFields: every descriptive field and the target of `r`,
+/// and the status when the file gives one.
+std::map<std::string, std::string> import_values(const Risk& r, const std::optional<std::string>& status);
+
 /// Records the "add" change of a risk the caller has just inserted; returns it.
 ChangeRow record_add(ChangeBackend& b, const NewRisk& r);
 

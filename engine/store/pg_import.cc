@@ -4,6 +4,7 @@
 // one: the batch is checked against the register in one query, ids are taken from the
 // sequences in one query each, and every bulk table is written by COPY (pg_bulk.h). A
 // million-risk import is a few dozen statements.
+#include <map>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "audit/chain.h"
 #include "audit/events.h"
 #include "core/error.h"
+#include "store/changes.h"
 #include "store/json_list.h"
 #include "store/pg_bulk.h"
 #include "store/pg_store.h"
@@ -25,11 +27,12 @@ const char* opt_c(const std::optional<std::string>& v) { return v ? v->c_str() :
 
 /// What the batch does to one row of the file, decided before anything is written.
 struct Planned {
-  int64_t key = 0;                ///< the risk's key (new: from the sequence)
-  bool found = false;             ///< it was in the register
-  std::optional<ScoreCodes> now;  ///< its score before the import
-  int64_t assessment = 0;         ///< the assessment it appends (0: none)
-  int64_t change = 0;             ///< the owner change it appends (0: none)
+  int64_t key = 0;                 ///< the risk's key (new: from the sequence)
+  bool found = false;              ///< it was in the register
+  std::optional<ScoreCodes> now;   ///< its score before the import
+  int64_t assessment = 0;          ///< the assessment it appends (0: none)
+  int64_t change = 0;              ///< the owner change it appends (0: none)
+  std::vector<ChangeRow> changes;  ///< the fields it changes (changes::import_changes), ids once written
 };
 }  // namespace
 
@@ -51,14 +54,27 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
     struct Existing {
       int64_t key = 0;
       std::optional<ScoreCodes> now;
+      std::map<std::string, std::string> fields;  ///< changes::kImportFields as stored, read under the lock
     };
     std::unordered_map<std::string, Existing> existing;
-    for (const auto& r : tx.exec(R"sql(SELECT r.id, r.key, c.likelihood, c.impact FROM risks r
-        LEFT JOIN assessments c ON c.id = r.current_assessment
+    for (const auto& r : tx.exec(R"sql(SELECT r.id, r.key, c.likelihood, c.impact, r.title, r.heading,
+        r.vulnerability, r.triggers, r.consequences, r.controls, r.target_likelihood, r.target_impact, r.status
+        FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment
         WHERE r.id IN (SELECT id FROM riskreg_stage_ids) ORDER BY r.key FOR UPDATE OF r)sql")) {
       Existing e;
       e.key = r[1].as<int64_t>();
       if (!r[2].is_null()) e.now = ScoreCodes{r[2].c_str(), r[3].c_str()};
+      auto text = [&](int i) { return r[i].is_null() ? std::string() : std::string(r[i].c_str(), r[i].size()); };
+      e.fields = {{"title", text(4)},
+                  {"heading", text(5)},
+                  {"vulnerability", text(6)},
+                  {"triggers", text(7)},
+                  {"consequences", text(8)},
+                  {"controls", text(9)},
+                  {"target", r[10].is_null() ? "" : changes::score_text(ScoreCodes{text(10), text(11)})},
+                  {"status", text(12)}};
+      for (const char* list : {"triggers", "consequences", "controls"})
+        if (e.fields[list].empty()) e.fields[list] = "[]";
       existing.emplace(r[0].c_str(), std::move(e));
     }
     // Check the whole file against the register, in file order, as row-by-row writes would.
@@ -77,11 +93,16 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
       if (p.found) {
         p.now = it->second.now;
         p.key = it->second.key;
+        if (ir.fields)
+          p.changes = changes::import_changes(r.id, it->second.fields, changes::import_values(r, ir.status), b.by, at,
+                                              ir.reason);
         if (p.now != ir.expect) throw Error(ErrorKind::Conflict, events::import_rescored_since(r.id));
         ++res.updated;
       } else {
         ++new_risks;
         ++res.created;
+        if (ir.status == std::optional<std::string>("closed"))  // a new risk imported closed
+          p.changes = changes::import_changes(r.id, {{"status", "open"}}, {{"status", "closed"}}, b.by, at, ir.reason);
         existing.emplace(r.id, Existing{});  // a second row for it is a conflict, as it would be one by one
       }
       if (r.current && (!p.found || ir.rescore)) p.assessment = ++assessments;
@@ -154,6 +175,17 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
             p.assessment, p.key);
       if (p.change) tx.exec_params("UPDATE risks SET owner = $1 WHERE key = $2", *r.owner, p.key);
     }
+    // The fields each row changes (new risks' rows are in by now): the status column, then one
+    // change row each, written as SqliteStore writes them, in file order.
+    for (auto& p : plan)
+      for (auto& row : p.changes) {
+        if (row.field == "status") tx.exec_params("UPDATE risks SET status = $1 WHERE key = $2", row.to, p.key);
+        row.id = tx.exec_params(R"sql(INSERT INTO changes (risk, kind, field, from_value, to_value, changed_by,
+            changed_at, reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id)sql",
+                                p.key, row.kind, row.field, row.from, row.to, row.by, row.at, row.reason)[0][0]
+                     .as<int64_t>();
+        ++res.changes;
+      }
     if (assessments > 0) {
       // Staged, then inserted: COPY cannot write into a table under row-level security,
       // and the INSERT is checked by the owners' policy.
@@ -190,6 +222,8 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
       if (p.change) record.add(OwnerChange{p.change, r.id, *r.owner, b.by, at, ir.reason});
     }
     AuditCopy audit(tx);
+    for (const auto& p : plan)
+      for (const auto& row : p.changes) audit.add(row.at, row.by, row.kind, row.subject, events::change_detail(row));
     audit.add(at, b.by, events::kImport, "register", record.detail(b, res));
     audit.complete();
     tx.commit();

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/progress.h"
+#include "store/changes.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 
@@ -159,8 +160,33 @@ ImportResult SqliteStore::write_import(
     ImportResult res;
     const std::string at = format_timestamp(b.at);
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement find(*db_, R"sql(SELECT r.key, c.likelihood, c.impact FROM risks r
+    // An existing risk's key, score and the fields an import versions (changes::kImportFields),
+    // read under the write lock: a field change's `from` is what the risk held.
+    SQLite::Statement find(*db_, R"sql(SELECT r.key, c.likelihood, c.impact, r.title, r.heading, r.vulnerability,
+        r.triggers, r.consequences, r.controls, r.target_likelihood, r.target_impact, r.status FROM risks r
         LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
+    SQLite::Statement set_status(*db_, "UPDATE risks SET status = ? WHERE key = ?");
+    SQLite::Statement ins_change(*db_, R"sql(INSERT INTO changes (risk, kind, field, from_value, to_value,
+        changed_by, changed_at, reason) VALUES (?,?,?,?,?,?,?,?))sql");
+    // Each field the import changes: a change row and its own audit entry (the one format of a
+    // change, events::change_detail), so `audit verify`, `log` and `--as-of` read it as an edit's.
+    auto record_changes = [&](int64_t key, std::vector<ChangeRow> rows) {
+      for (auto& row : rows) {
+        ins_change.reset();
+        ins_change.bind(1, key);
+        ins_change.bind(2, row.kind);
+        ins_change.bind(3, row.field);
+        ins_change.bind(4, row.from);
+        ins_change.bind(5, row.to);
+        ins_change.bind(6, row.by);
+        ins_change.bind(7, row.at);
+        ins_change.bind(8, row.reason);
+        ins_change.exec();
+        row.id = db_->getLastInsertRowid();
+        append_audit(row.at, row.by, row.kind, row.subject, events::change_detail(row));
+        ++res.changes;
+      }
+    };
     SQLite::Statement ins_risk(*db_, sqlite_rows::kInsertRisk);
     SQLite::Statement upd_fields(*db_, R"sql(UPDATE risks SET title = ?, heading = ?, vulnerability = ?,
         triggers = ?, consequences = ?, controls = ?, target_likelihood = ?, target_impact = ?, notes = ?
@@ -215,6 +241,14 @@ ImportResult SqliteStore::write_import(
         if (db_->getLastInsertRowid() != key)
           throw Error(ErrorKind::Internal, r.id + ": the new risk's key is not the one its assessment names");
         ++res.created;
+        if (ir.status == std::optional<std::string>("closed")) {  // a new risk imported closed
+          set_status.reset();
+          set_status.bind(1, "closed");
+          set_status.bind(2, key);
+          set_status.exec();
+          record_changes(
+              key, changes::import_changes(r.id, {{"status", "open"}}, {{"status", "closed"}}, b.by, at, ir.reason));
+        }
       } else {
         find.reset();
         find.bind(1, r.id);
@@ -226,6 +260,27 @@ ImportResult SqliteStore::write_import(
         if (now != ir.expect) throw Error(ErrorKind::Conflict, events::import_rescored_since(r.id));
         ++res.updated;
         if (ir.fields) {
+          auto col = [&](int i) { return find.getColumn(i).getString(); };
+          std::map<std::string, std::string> before = {
+              {"title", col(3)},
+              {"heading", col(4)},
+              {"vulnerability", col(5)},
+              {"triggers", col(6)},
+              {"consequences", col(7)},
+              {"controls", col(8)},
+              {"target", find.getColumn(9).isNull() ? "" : changes::score_text(ScoreCodes{col(9), col(10)})},
+              {"status", col(11)}};
+          for (const char* list : {"triggers", "consequences", "controls"})
+            if (before[list].empty()) before[list] = "[]";
+          auto rows = changes::import_changes(r.id, before, changes::import_values(r, ir.status), b.by, at, ir.reason);
+          for (const auto& row : rows)
+            if (row.field == "status") {
+              set_status.reset();
+              set_status.bind(1, row.to);
+              set_status.bind(2, key);
+              set_status.exec();
+            }
+          record_changes(key, std::move(rows));
           upd_fields.reset();
           bind_risk_fields(upd_fields, 1, r, lists);
           upd_fields.bindNoCopy(9, lists[3]);

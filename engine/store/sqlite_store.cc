@@ -638,6 +638,24 @@ std::vector<OwnerChange> SqliteStore::owner_history(const std::string& risk_id) 
   });
 }
 
+void SqliteStore::for_each_owner_change(const std::function<void(const OwnerChange&)>& visit) {
+  guarded(path_, [&] {
+    // One statement over the table in id order: an export of a million risks names a million owners.
+    SQLite::Statement st(*db_, R"sql(SELECT o.id, r.id, o.owner, o.changed_by, o.changed_at, o.reason
+        FROM owner_changes o JOIN risks r ON r.key = o.risk ORDER BY o.id)sql");
+    OwnerChange o;
+    while (st.executeStep()) {
+      o.id = st.getColumn(0).getInt64();
+      o.risk_id = st.getColumn(1).getString();
+      o.owner = st.getColumn(2).getString();
+      o.by = st.getColumn(3).getString();
+      o.at = st.getColumn(4).getString();
+      o.reason = st.getColumn(5).getString();
+      visit(o);
+    }
+  });
+}
+
 std::vector<AuditEntry> SqliteStore::audit_log() {
   return guarded(path_, [&] {
     std::vector<AuditEntry> out;

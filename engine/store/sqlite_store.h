@@ -66,6 +66,7 @@ class SqliteStore : public Store {
   ChangeRow add_risk(const NewRisk& r) override;
   std::vector<ChangeRow> changes(const std::string& risk_id) override;
   void for_each_change(const std::function<void(const ChangeRow&)>& visit) override;
+  void for_each_owner_change(const std::function<void(const OwnerChange&)>& visit) override;
   int64_t risk_version(const std::string& risk_id) override;
   AppliedChange apply_action_change(const ChangeRequest& c) override;
   std::optional<Action> action(const std::string& action_id) override;

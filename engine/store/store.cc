@@ -2,6 +2,7 @@
 // risk at a time. Stores override them with fewer queries (store/sqlite_export.cc).
 #include "store/store.h"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,6 +14,14 @@ std::string Store::audit_head(const std::optional<std::string>& as_of) {
   for (const auto& e : audit_log())
     if (!as_of || e.at <= *as_of) head = e.hash;
   return head;
+}
+
+void Store::for_each_owner_change(const std::function<void(const OwnerChange&)>& visit) {
+  std::vector<OwnerChange> all;
+  for (const auto& id : risk_ids())
+    for (auto& o : owner_history(id)) all.push_back(std::move(o));
+  std::sort(all.begin(), all.end(), [](const OwnerChange& a, const OwnerChange& b) { return a.id < b.id; });
+  for (const auto& o : all) visit(o);
 }
 
 std::optional<AuditEntry> Store::audit_last() {

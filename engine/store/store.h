@@ -101,13 +101,14 @@ struct AuditEntry {
 /// One row of an import, validated against the register: a risk to insert, or an existing
 /// one to update. Updates append to the history; they never rewrite it.
 struct ImportedRisk {
-  Risk risk;                         ///< every field as the file has it; `current` is its score
-  bool exists = false;               ///< an update of a risk the register holds
-  std::optional<ScoreCodes> expect;  ///< (update) its current score when the file was validated
-  bool rescore = false;              ///< (update) append `risk.current` as an assessment
-  bool new_owner = false;            ///< (update) append `risk.owner` as an owner change
-  bool fields = false;               ///< (update) replace title, heading, texts, lists and target
-  std::string reason;                ///< on the assessment and owner change this row appends
+  Risk risk;                          ///< every field as the file has it; `current` is its score
+  bool exists = false;                ///< an update of a risk the register holds
+  std::optional<ScoreCodes> expect;   ///< (update) its current score when the file was validated
+  bool rescore = false;               ///< (update) append `risk.current` as an assessment
+  bool new_owner = false;             ///< (update) append `risk.owner` as an owner change
+  bool fields = false;                ///< (update) replace title, heading, texts, lists, target and status
+  std::optional<std::string> status;  ///< "open" or "closed" when the file's status column gives one
+  std::string reason;                 ///< on the assessment and owner change this row appends
   /// triggers, consequences, controls and notes as a store keeps them (store/json_list.h),
   /// encoded by the checking thread so that the writing one need not (SQLite uses them).
   ListsJson lists_json;
@@ -136,6 +137,7 @@ using ImportCheck =
 struct ImportResult {
   int64_t import_id = 0;  ///< the row in `imports`
   int64_t created = 0, updated = 0, assessments = 0, owner_changes = 0;
+  int64_t changes = 0;  ///< field changes (store/changes.h import_changes), each with its audit entry
 };
 
 /// A new assessment to append. `expect` is the lost-update guard: refuse unless the
@@ -420,6 +422,9 @@ class Store {
   virtual std::vector<ChangeRow> changes(const std::string& risk_id) = 0;
   /// Every change, in order.
   virtual void for_each_change(const std::function<void(const ChangeRow&)>& visit) = 0;
+  /// Every owner change of every risk, in id order (the exports' owner history). The default
+  /// reads each risk's owner_history; a store may stream it from one query.
+  virtual void for_each_owner_change(const std::function<void(const OwnerChange&)>& visit);
   /// A risk's version: how many events it has (assessments, owner changes, changes).
   virtual int64_t risk_version(const std::string& risk_id) = 0;
   /// Sets an action's "status" and/or "due" (`c.risk_id` names the action, `c.kind` is

@@ -676,6 +676,16 @@ const std::vector<Row>& rows() {
                    5,
                    "riskreg: {dir}/twice.csv:3:1: column 'id': risk 'R5' appears twice (first on line 2) ('r5' is "
                    "R5)\n…"},
+                  {"file-import-bad-status",
+                   "an import whose status column holds something other than open or closed",
+                   [](const TempDir& d, const std::string&) {
+                     write_file(d.file("status.csv"), "id,status\nR5,shut\n");
+                   },
+                   {"--db", "{db}", "import", "{dir}/status.csv"},
+                   {},
+                   5,
+                   "riskreg: {dir}/status.csv:2:4: column 'status': risk 'R5': 'shut' is not a status (valid: open, "
+                   "closed)\n…"},
                   {"export-force-foreign-folder",
                    "export --force pointed at a folder of documents riskreg did not write",
                    [](const TempDir& d, const std::string&) {
@@ -1232,6 +1242,7 @@ TEST_CASE("bad input arg-as-blank", "[bad-inputs]") { check_row("arg-as-blank");
 TEST_CASE("bad input arg-as-control", "[bad-inputs]") { check_row("arg-as-control"); }
 TEST_CASE("bad input file-import-title-control", "[bad-inputs]") { check_row("file-import-title-control"); }
 TEST_CASE("bad input file-import-id-spellings", "[bad-inputs]") { check_row("file-import-id-spellings"); }
+TEST_CASE("bad input file-import-bad-status", "[bad-inputs]") { check_row("file-import-bad-status"); }
 TEST_CASE("bad input export-force-foreign-folder", "[bad-inputs]") { check_row("export-force-foreign-folder"); }
 TEST_CASE("bad input export-bad-mode", "[bad-inputs]") { check_row("export-bad-mode"); }
 TEST_CASE("bad input env-now-leap-second", "[bad-inputs]") { check_row("env-now-leap-second"); }

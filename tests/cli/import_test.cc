@@ -143,7 +143,7 @@ TEST_CASE("import refuses bad files whole: exact message, exit 5, register uncha
   const std::vector<Refused> cases = {
       {"id,titel,current\n" + ok,
        "FILE:1:4: unknown column 'titel'; did you mean 'title'? (columns: id, title, heading, owner, current, "
-       "target, vulnerability, triggers, consequences, controls, notes, reason)\n  id,titel,current\n     ^\n"},
+       "target, vulnerability, triggers, consequences, controls, notes, reason, status)\n  id,titel,current\n     ^\n"},
       {"id,title,current\n" + ok + "R11,Bad score,G5\n",
        "FILE:3:15: column 'current': 'G5' is not a score on the matrix 'Zurich 6x4 (Darlington Children's Services "
        "Departmental Plan 2009-2013)': likelihood is one of A/B/C/D/E/F and impact one of 1/2/3/4 (e.g. D1)\n"
@@ -188,7 +188,7 @@ std::string imported_darlington(const TempDir& dir) {
   write_file(csv,
              "id,title,owner,current\r\n"
              "R10,Cyber attack on case records,Ann Smith,B2\r\n"
-             "R5,Budget cuts to preventive services,Bob Jones,A2\r\n");
+             "R5,Capacity to deliver MTFP,Bob Jones,A2\r\n");  // its title: no field change
   auto r = run_riskreg({"--db", db, "import", csv, "--as", "ann"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
