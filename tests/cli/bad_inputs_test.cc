@@ -148,6 +148,12 @@ void rules_with(const TempDir& dir, const std::string& file, const std::string& 
 
 const std::string kMatrix = "Zurich 6x4 (Darlington Children's Services Departmental Plan 2009-2013)";
 
+/// Closes R3 (for the rows about closed risks).
+void close_r3(const TempDir&, const std::string& db) {
+  if (run_riskreg({"--db", db, "close", "R3", "--reason", "merged", "--as", "manager"}).exit_code != 0)
+    throw std::runtime_error("could not close R3");
+}
+
 const std::vector<Row>& rows() {
   static const std::
       vector<Row>
@@ -975,6 +981,28 @@ const std::vector<Row>& rows() {
                    "owner, "
                    "import, alert, rules, add, edit, target, close, reopen, review, note, link, unlink, feed, "
                    "unfeed)\n"},
+                  {"closed-cascade",
+                   "a what-if cascade from a closed risk",
+                   close_r3,
+                   {"--db", "{db}", "cascade", "R3", "B1"},
+                   {},
+                   4,
+                   "riskreg: R3 is closed: closed risks take no part in cascades (riskreg reopen R3 brings it back)\n"},
+                  {"closed-trace",
+                   "trace from a closed risk",
+                   close_r3,
+                   {"--db", "{db}", "trace", "3"},
+                   {},
+                   4,
+                   "riskreg: R3 is closed: closed risks take no part in traces (riskreg reopen R3 brings it back)\n"},
+                  {"closed-network-zero",
+                   "network --zero naming a closed risk",
+                   close_r3,
+                   {"--db", "{db}", "network", "--zero", "R3", "--runs", "100"},
+                   {},
+                   4,
+                   "riskreg: R3 is closed: closed risks take no part in the network model (riskreg reopen R3 brings "
+                   "it back)\n"},
               };
   return r;
 }
@@ -1141,6 +1169,9 @@ TEST_CASE("bad input life-close-unknown", "[bad-inputs]") { check_row("life-clos
 TEST_CASE("bad input life-review-past", "[bad-inputs]") { check_row("life-review-past"); }
 TEST_CASE("bad input life-note-blank", "[bad-inputs]") { check_row("life-note-blank"); }
 TEST_CASE("bad input life-log-bad-kind", "[bad-inputs]") { check_row("life-log-bad-kind"); }
+TEST_CASE("bad input closed-cascade", "[bad-inputs]") { check_row("closed-cascade"); }
+TEST_CASE("bad input closed-trace", "[bad-inputs]") { check_row("closed-trace"); }
+TEST_CASE("bad input closed-network-zero", "[bad-inputs]") { check_row("closed-network-zero"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));
