@@ -17,7 +17,9 @@ std::string list_or_none(const std::vector<std::string>& v) { return v.empty() ?
 void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, const std::string& in) {
   out << in << "cascade from " << c.risk << " (" << (c.from ? m.format(*c.from) : "unscored") << " -> "
       << m.format(c.to) << ", " << signed_bands(c.band_change) << "):\n";
-  if (!c.propagates) {
+  if (c.closed) {
+    out << in << "  nothing propagates: " << c.risk << " is closed (riskreg reopen " << c.risk << " brings it back)\n";
+  } else if (!c.propagates) {
     out << in << "  nothing propagates: "
         << (c.band_change == 0 ? "the band did not change" : "only a worsening propagates (rules/cascade.toml)")
         << "\n";
@@ -30,6 +32,8 @@ void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, c
         << (s.now_above ? (s.was_above ? "already above appetite" : "CROSSES the appetite line") : "within appetite")
         << "  via " << join(s.path, " -> ") << " (" << s.basis << ", strength " << s.strength << ")\n";
   }
+  if (!c.closed_not_moved.empty())
+    out << in << "  closed, not moved: " << join(c.closed_not_moved, ", ") << " (closed risks leave cascades)\n";
   out << in << "  crossing the appetite line: " << list_or_none(c.crossing) << "\n";
   out << in << "  in scope: priorities " << list_or_none(c.priorities) << "\n";
   out << in << "            actions " << list_or_none(c.actions) << "\n";
@@ -62,6 +66,8 @@ nlohmann::json cascade_json(const Matrix& m, const CascadeResult& c) {
           {"propagates", c.propagates},
           {"steps", steps},
           {"crossing", c.crossing},
+          {"closed", c.closed},
+          {"closed_not_moved", c.closed_not_moved},
           {"priorities", c.priorities},
           {"actions", c.actions},
           {"officers", c.officers}};

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "graph/cascade.h"
+#include "graph/closed.h"
 #include "register/risk_view.h"
 
 namespace riskreg::cli {
@@ -36,8 +37,12 @@ void add_cascade(CLI::App& app, Context& ctx) {
                   "before it need rules/cascade.toml added");
     std::string id = resolve_risk_id(st, opt->id);
     Cell to = parse_score(m, opt->score);
+    // A closed risk is no longer managed: a what-if from it is refused (exit 4), not answered
+    // with a cascade that "moves nothing".
+    if (auto s = st.risk_state(id); s && s->closed) throw closed_risk_error(id, "cascades");
     // Only the risks the cascade can reach, and what mitigates them: not the whole register.
     RegisterNetwork net = build_network(st.downstream(id, rule->max_depth));
+    mark_closed(net, st);  // closed risks on the way are neither moved nor passed through
     NodeId node = *net.graph.find(NodeKind::Risk, id);
     const Risk* r = net.risk(node);
     std::optional<Cell> from = r->current ? m.cell(*r->current) : std::nullopt;

@@ -6,11 +6,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <set>
 #include <thread>
 
 #include "commands.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "graph/closed.h"
 #include "graph/network_file.h"
 #include "graph/rank.h"
 #include "register/risk_view.h"
@@ -53,7 +55,7 @@ constexpr const char* kColumns = R"(Columns (one row per risk; docs/graph.md):
   BEFORE/AFTER the total expected impact (or --target's frequency) now and with it (exact)
   REDUCTION    BEFORE - AFTER;  SHARE  REDUCTION / BEFORE
   AFTER(MC)    with --runs: AFTER by Monte Carlo, ± its standard error
-Closed risks: the register has no closed state yet; every risk counts.)";
+Closed risks (riskreg close) are left out of the register's network, named under the first line.)";
 
 std::string fmt(double v, int digits = 4) {
   char buf[64];
@@ -162,8 +164,13 @@ nlohmann::json step_json(const RiskNetwork& net, const Mitigation& m, const Base
   return j;
 }
 
+/// The line naming the register's closed risks, which its network leaves out (none: no line).
+void print_left_out(std::ostream& out, const std::vector<std::string>& left_out) {
+  if (!left_out.empty()) out << "closed, left out: " << join(left_out, ", ") << "\n";
+}
+
 void run_rank(Context& ctx, const NetworkOptions& opt, const RiskNetwork& net, const Bases& bases, MonteCarloOptions mc,
-              bool with_mc) {
+              bool with_mc, const std::vector<std::string>& left_out) {
   RankOptions ro;
   ro.pairs = opt.pairs;
   std::string objective = "the total expected impact (sum of frequency x impact)";
@@ -229,6 +236,7 @@ void run_rank(Context& ctx, const NetworkOptions& opt, const RiskNetwork& net, c
                         {"diverging_spectral_radius", rk.diverging_radius},
                         {"target_diverges", rk.target_diverges},
                         {"not_ranked", not_ranked},
+                        {"closed_left_out", left_out},
                         {"rows", rows}};
     if (mc_before)
       j["monte_carlo"] = {{"runs", mc.runs},
@@ -244,6 +252,7 @@ void run_rank(Context& ctx, const NetworkOptions& opt, const RiskNetwork& net, c
   out << (net.name.empty() ? opt.file : net.name) << ": " << net.risks.size() << " risks, " << net.links.size()
       << " links; " << rk.candidates << " candidate mitigations" << (opt.pairs ? " and their pairs" : "")
       << ", ranked by the reduction of " << objective << "\n";
+  print_left_out(out, left_out);
   if (!rk.diverging.empty()) {
     out << "diverging: " << join(ids, ", ") << " (downstream of a supercritical part, spectral radius "
         << fmt(rk.diverging_radius) << ", that risks occurring spontaneously reach): their expected frequencies "
@@ -311,6 +320,7 @@ void add_network(CLI::App& app, Context& ctx) {
     RiskNetwork net;
     MonteCarloOptions mc;
     Bases bases;
+    std::vector<std::string> left_out;  // closed risks, not in the network
     if (!opt->file.empty()) {
       net = load_network_file(opt->file);
     } else {
@@ -325,6 +335,17 @@ void add_network(CLI::App& app, Context& ctx) {
         }
       }
       RegisterData data = st.load();
+      // Closed risks leave the network: a what-if or a --target naming one is refused (exit 4).
+      std::set<std::string> closed = closed_risks(st);
+      auto refuse_closed = [&](const std::string& text) {
+        if (closed.count(text)) throw closed_risk_error(text, "the network model");
+      };
+      for (const auto& z : opt->zero) refuse_closed(z);
+      for (const auto& c : opt->cut)
+        if (auto colon = c.find(':'); colon != std::string::npos)
+          refuse_closed(c.substr(0, colon)), refuse_closed(c.substr(colon + 1));
+      if (opt->rank && !opt->target.empty()) refuse_closed(opt->target);
+      left_out = drop_closed(data, closed);
       net = network_from_register(data, ctx.matrix(), rules);
       mc = rules.simulation;
       for (const auto& f : data.feeds) {
@@ -342,7 +363,7 @@ void add_network(CLI::App& app, Context& ctx) {
         throw Error(ErrorKind::InvalidInput,
                     (opt->file.empty() ? std::string("the register") : opt->file) +
                         " has no links: nothing propagates, so there is nothing to rank (add [[link]] entries)");
-      run_rank(ctx, *opt, net, bases, mc, opt->runs > 0);
+      run_rank(ctx, *opt, net, bases, mc, opt->runs > 0, left_out);
       return;
     }
     RiskNetwork changed = net;
@@ -358,6 +379,7 @@ void add_network(CLI::App& app, Context& ctx) {
     if (what_if) after = analyse(changed, mc);
     if (opt->json) {
       nlohmann::json j{{"name", net.name}, {"network", analysis_json(net, base, opt->sort)}};
+      if (opt->file.empty()) j["closed_left_out"] = left_out;
       if (after) {
         j["what_if"] = {{"zero", opt->zero}, {"cut", opt->cut}, {"network", analysis_json(changed, *after, opt->sort)}};
         auto delta = nlohmann::json::object();
@@ -372,6 +394,7 @@ void add_network(CLI::App& app, Context& ctx) {
     auto& out = ctx.out;
     out << (net.name.empty() ? opt->file : net.name) << ": " << net.risks.size() << " risks, " << net.links.size()
         << " links\n";
+    print_left_out(out, left_out);
     print_analysis(out, net, base, opt->sort);
     if (after) {
       out << "\nWhat-if:";

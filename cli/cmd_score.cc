@@ -48,17 +48,19 @@ std::string expect_refusal(Store& st, const Matrix& m, const std::string& given_
 /// The cascade of a real re-score in a line or two: advisory, since nothing but the
 /// re-scored risk is written.
 std::string cascade_summary(const Matrix& m, const CascadeResult& c, const std::string& command) {
+  if (c.closed) return "cascade: nothing moves (" + c.risk + " is closed: closed risks leave cascades)";
+  std::string closed = c.closed_not_moved.empty() ? "" : "; closed, not moved: " + join(c.closed_not_moved, ", ");
   if (!c.propagates)
     return "cascade: nothing moves (" +
            std::string(c.band_change == 0 ? "the band did not change"
                                           : "an improvement does not propagate under rules/cascade.toml") +
            ")";
-  if (c.steps.empty()) return "cascade: no risk it feeds would move";
+  if (c.steps.empty()) return "cascade: no risk it feeds would move" + closed;
   std::vector<std::string> moves;
   for (const auto& s : c.steps) moves.push_back(s.risk + " " + m.format(s.from) + " -> " + m.format(s.to));
   std::string text = "would move " + join(moves, ", ");
   if (!c.crossing.empty()) text += "; " + join(c.crossing, ", ") + " would cross the appetite line";
-  return text + " (nothing written; `" + command + "` for detail)";
+  return text + closed + " (nothing written; `" + command + "` for detail)";
 }
 }  // namespace
 

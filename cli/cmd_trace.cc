@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "core/text.h"
+#include "graph/closed.h"
 #include "domain/action_status.h"
 #include "graph/trace.h"
 #include "render.h"
@@ -86,8 +87,13 @@ void add_trace(CLI::App& app, Context& ctx) {
   cmd->add_flag("--json", opt->json, "JSON output");
   cmd->callback([opt, &ctx] {
     const Matrix& m = ctx.matrix();
-    RegisterNetwork net = build_network(ctx.store().load());
+    Store& st = ctx.store();
+    RegisterNetwork net = build_network(st.load());
     NodeId node = net.resolve(opt->id);
+    // Closed risks leave the live graph: tracing from one is refused (exit 4); met on the way,
+    // they are left out and named.
+    mark_closed(net, closed_risks(st));
+    if (net.closed(node)) throw closed_risk_error(net.graph.node(node).id, "traces");
     Trace t = trace(net, m, node, opt->stated_only);
     const std::string today = format_date(ctx.clock().now());
     if (opt->json) {
@@ -95,6 +101,7 @@ void add_trace(CLI::App& app, Context& ctx) {
       j["stated_only"] = opt->stated_only;
       j["upstream"] = tree_json(t.upstream, today);
       j["downstream"] = tree_json(t.downstream, today);
+      j["closed"] = t.closed;
       ctx.out << j.dump(2) << "\n";
       return;
     }
@@ -111,6 +118,7 @@ void add_trace(CLI::App& app, Context& ctx) {
     else if (t.downstream.empty())
       out << "  (none)\n";
     print(out, t.downstream, 1, today);
+    if (!t.closed.empty()) out << "Closed, left out: " << join(t.closed, ", ") << "\n";
   });
 }
 

@@ -49,13 +49,25 @@ Period make_period(int y, unsigned mo, const date::time_zone* tz) {
   return p;
 }
 
-std::map<std::string, RiskView> read_as_of(Store& store, const Matrix& m, const std::string& at) {
+/// The open risks as they stood at `at`; the closed ones go to `closed`, when given.
+std::map<std::string, RiskView> read_as_of(Store& store, const Matrix& m, const std::string& at,
+                                           std::map<std::string, RiskState>* closed = nullptr) {
   std::map<std::string, RiskView> out;
   // A risk closed by then is no longer managed: it leaves the alert (its history stays).
   store.for_each_risk_as_of(at, [&](const RiskState& s) {
-    if (!s.closed) out.emplace(s.id, view_of(s, m));
+    if (!s.closed)
+      out.emplace(s.id, view_of(s, m));
+    else if (closed)
+      closed->emplace(s.id, s);
   });
   return out;
+}
+
+/// Whole days from `from` to `to` (both YYYY-MM-DD); 0 when either is not a date.
+int days_between(const std::string& from, const std::string& to) {
+  auto a = parse_timestamp(from), b = parse_timestamp(to);
+  if (!a || !b) return 0;
+  return static_cast<int>(std::chrono::floor<std::chrono::days>(*b - *a).count());
 }
 
 std::vector<std::string> words_of(const std::string& text) {
@@ -147,6 +159,10 @@ std::string local_time(Timestamp t, const std::string& zone) {
   return date::format("%Y-%m-%d %H:%M %Z", date::make_zoned(zone_named(zone), t));
 }
 
+std::string local_date(Timestamp t, const std::string& zone) {
+  return date::format("%Y-%m-%d", date::make_zoned(zone_named(zone), t));
+}
+
 std::string Feeder::text() const {
   std::string s = id + " (" + score + ") " + title;
   if (!via.empty()) s += ", via " + join(via, " -> ");
@@ -158,7 +174,15 @@ std::vector<std::string> Alert::owners() const {
   for (const auto* list : {&newly_above, &still_above, &dropped_below})
     for (const auto& r : *list)
       if (!r.owner.empty()) s.insert(r.owner);
+  for (const auto& c : closed)
+    if (!c.owner.empty()) s.insert(c.owner);
+  for (const auto& r : reviews)
+    if (!r.owner.empty()) s.insert(r.owner);
   return {s.begin(), s.end()};
+}
+
+int Alert::overdue_reviews() const {
+  return static_cast<int>(std::count_if(reviews.begin(), reviews.end(), [](const ReviewDue& r) { return r.overdue; }));
 }
 
 namespace {
@@ -175,10 +199,13 @@ void summarize(Alert& a) {
   for (const auto& r : a.newly_above) newly.push_back(r.id);
   std::vector<std::string> dropped;
   for (const auto& r : a.dropped_below) dropped.push_back(r.id);
+  std::vector<std::string> closed;
+  for (const auto& c : a.closed) closed.push_back(c.id);
   for (auto& c : std::vector<Change>{{"newly above appetite", newly},
                                      {"worsened", ids_where(a.still_above, "worsened")},
                                      {"improved", ids_where(a.still_above, "improved")},
-                                     {"dropped below appetite", dropped}})
+                                     {"dropped below appetite", dropped},
+                                     {"closed", closed}})
     if (!c.ids.empty()) a.changes.push_back(std::move(c));
   for (auto& row : a.heat)
     for (auto& cell : row.cells) cell.count = 0;
@@ -192,6 +219,8 @@ Alert Alert::for_owner(const std::string& owner) const {
   Alert a = *this;
   for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
     std::erase_if(*list, [&](const AlertRisk& r) { return r.owner != owner; });
+  std::erase_if(a.closed, [&](const ClosedRisk& c) { return c.owner != owner; });
+  std::erase_if(a.reviews, [&](const ReviewDue& r) { return r.owner != owner; });
   summarize(a);
   return a;
 }
@@ -206,8 +235,11 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
   a.previous_as_of = format_timestamp(period.start - seconds{1});
   a.as_of_local = local_time(end, period.zone);
   a.previous_as_of_local = local_time(period.start - seconds{1}, period.zone);
-  auto cur = read_as_of(store, m, a.as_of);
+  std::map<std::string, RiskState> closed_then;
+  auto cur = read_as_of(store, m, a.as_of, &closed_then);
   auto prev = read_as_of(store, m, a.previous_as_of);
+  a.review_by = local_date(period.next - seconds{1}, period.zone);
+  a.today = local_date(end, period.zone);
   a.held_assessment = std::any_of(cur.begin(), cur.end(), [](const auto& kv) { return kv.second.current.has_value(); });
   a.held_previous = std::any_of(prev.begin(), prev.end(), [](const auto& kv) { return kv.second.current.has_value(); });
   date::year_month period_month = date::year{std::stoi(period.name.substr(0, 4))} /
@@ -329,6 +361,38 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
 
   for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
     std::sort(list->begin(), list->end(), more_severe);
+
+  // Closed this month: the register's changes record who closed each risk, when and why. A
+  // risk closed and reopened within the period is open at its end, and listed as it is then.
+  std::map<std::string, ChangeRow> closing;  // risk -> its last close in the period
+  store.for_each_change([&](const ChangeRow& c) {
+    if (c.field == "status" && c.to == "closed" && c.at > a.previous_as_of && c.at <= a.as_of &&
+        closed_then.count(c.subject))
+      closing[c.subject] = c;
+  });
+  for (const auto& [id, c] : closing) {
+    const RiskState& s = closed_then.at(id);
+    RiskView v = view_of(s, m);
+    a.closed.push_back({id, s.title, s.owner.value_or(""), v.current ? m.format(*v.current) : "",
+                        v.band ? v.band->label : "", v.above_appetite, c.by, c.at, c.reason});
+  }
+  std::sort(a.closed.begin(), a.closed.end(), [](const ClosedRisk& x, const ClosedRisk& y) {
+    return x.at != y.at ? x.at < y.at : number_of(x.id) < number_of(y.id);
+  });
+
+  // Reviews due by the period's last day, of the risks open at its end, as they stood then.
+  for (const auto& [id, v] : cur) {
+    const auto& due = v.state.next_review;
+    if (due.empty() || due > a.review_by) continue;
+    ReviewDue r{id, v.state.title, v.state.owner.value_or(""), due, v.state.last_review, due < a.today, 0};
+    if (r.overdue) r.days_overdue = days_between(due, a.today);
+    a.reviews.push_back(std::move(r));
+  }
+  std::sort(a.reviews.begin(), a.reviews.end(), [](const ReviewDue& x, const ReviewDue& y) {
+    if (x.overdue != y.overdue) return x.overdue;
+    if (x.due != y.due) return x.due < y.due;
+    return number_of(x.id) != number_of(y.id) ? number_of(x.id) < number_of(y.id) : x.id < y.id;
+  });
   summarize(a);
   return a;
 }

@@ -37,6 +37,8 @@ Period period_of(Timestamp t, const std::string& zone = "UTC");
 Period previous_period(const Period& p);
 /// `t` as local time in `zone`: "2026-11-05 10:00 GMT".
 std::string local_time(Timestamp t, const std::string& zone);
+/// `t`'s local date in `zone`: "2026-11-05".
+std::string local_date(Timestamp t, const std::string& zone);
 
 struct AlertAction {
   std::string id;
@@ -90,10 +92,38 @@ struct AlertRisk {
   int heat_row = -1, heat_col = -1;  ///< its cell in Alert::heat; -1 when unscored
 };
 
+/// A risk closed in the period (`riskreg close`) and still closed at its end: it has left the
+/// alert's lists, and the headline says so.
+struct ClosedRisk {
+  std::string id;
+  std::string title;
+  std::string owner;            ///< at the end of the period; "" when unassigned
+  std::string score;            ///< its last score ("B2"); "" when unscored
+  std::string band;             ///< its band's label
+  bool above_appetite = false;  ///< its last score is above the appetite line
+  std::string by;               ///< who closed it
+  std::string at;               ///< when (UTC, as stored)
+  std::string reason;
+};
+
+/// An open risk whose next review (`riskreg review`, `add --review`, rules' review_days) falls
+/// by the end of the period: due, or overdue once its day has passed.
+struct ReviewDue {
+  std::string id;
+  std::string title;
+  std::string owner;        ///< "" when unassigned
+  std::string due;          ///< YYYY-MM-DD
+  std::string last_review;  ///< YYYY-MM-DD; "" when never reviewed
+  /// Its day had passed by the alert's day (the as-of time's local date: today for the current
+  /// month, the period's last day for a month that has ended). Due on the day is not overdue.
+  bool overdue = false;
+  int days_overdue = 0;  ///< whole days since it was due, when overdue
+};
+
 /// One line of the headline: a kind of change and the risks it concerns.
 struct Change {
-  std::string what;              ///< "newly above appetite", "worsened", "improved", "dropped below appetite"
-  std::vector<std::string> ids;  ///< most severe first
+  std::string what;              ///< "newly above appetite", "worsened", "improved", "dropped below appetite", "closed"
+  std::vector<std::string> ids;  ///< most severe first (closed: in the order closed)
 };
 
 /// One cell of the heat map: how many listed (above-appetite) risks sit in it.
@@ -125,22 +155,33 @@ struct Alert {
   std::vector<AlertRisk> newly_above;
   std::vector<AlertRisk> still_above;
   std::vector<AlertRisk> dropped_below;
+  std::vector<ClosedRisk> closed;  ///< closed in the period, in the order closed
+  /// Reviews due by the end of the period (`review_by`), overdue first, then by date and risk.
+  std::vector<ReviewDue> reviews;
+  std::string review_by;                  ///< the period's last day, local (YYYY-MM-DD)
+  std::string today;                      ///< the as-of time's local date: what "overdue" is counted from
   std::vector<Change> changes;            ///< the headline, in that order; kinds with no risk left out
   std::vector<std::string> common_flags;  ///< rules every risk above appetite carries, named once
   std::vector<std::string> impact_codes;  ///< heat map columns, most severe first
   std::vector<HeatRow> heat;              ///< heat map rows, most severe likelihood first
 
-  bool empty() const { return newly_above.empty() && still_above.empty() && dropped_below.empty(); }
-  /// The owners named in it, sorted, without duplicates ("" excluded).
+  bool empty() const {
+    return newly_above.empty() && still_above.empty() && dropped_below.empty() && closed.empty() && reviews.empty();
+  }
+  /// The owners named in it (of listed, closed and review-due risks), sorted, without duplicates ("" excluded).
   std::vector<std::string> owners() const;
-  /// Only the risks `owner` owns (headline and heat map cut to them too).
+  int overdue_reviews() const;
+  /// Only the risks `owner` owns (headline, heat map, closed risks and reviews cut to them too).
   Alert for_owner(const std::string& owner) const;
 };
 
 /// Builds the alert for `period` from the register's history: above appetite at the end of the
 /// period (or at `now`, when the period has not ended) against the end of the previous period.
 /// Flags come from `rules` evaluated on the register as it stands now. Each list is sorted most
-/// severe first (band, then cell), then by risk number.
+/// severe first (band, then cell), then by risk number. Closed risks (as of the end) leave the
+/// lists; those closed during the period are listed with who closed them and why (the
+/// register's changes); open risks' reviews due by the period's last day are listed, as they
+/// stood at the end.
 Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rules, const Period& period, Timestamp now);
 
 }  // namespace riskreg::alert

@@ -134,6 +134,32 @@ mstch::map context_of(const Alert& a, const std::string& recipient) {
   }
   std::vector<std::string> common;
   for (const auto& f : a.common_flags) common.push_back(clean(f));
+
+  mstch::array closed;
+  for (const auto& c : a.closed)
+    closed.push_back(mstch::map{{"id", clean(c.id)},
+                                {"title", clean(c.title)},
+                                {"owner", c.owner.empty() ? std::string("unassigned") : clean(c.owner)},
+                                {"score", c.score.empty() ? std::string("unscored") : clean(c.score)},
+                                {"band", clean(c.band)},
+                                {"has_band", !c.band.empty()},
+                                {"above", c.above_appetite},
+                                {"by", clean(c.by)},
+                                {"date", clean(c.at.substr(0, 10))},
+                                {"reason", clean(c.reason)}});
+  mstch::array reviews;
+  std::vector<std::string> overdue_ids;
+  for (const auto& r : a.reviews) {
+    if (r.overdue) overdue_ids.push_back(r.id);
+    reviews.push_back(mstch::map{{"id", clean(r.id)},
+                                 {"title", clean(r.title)},
+                                 {"owner", r.owner.empty() ? std::string("unassigned") : clean(r.owner)},
+                                 {"due", clean(r.due)},
+                                 {"overdue", r.overdue},
+                                 {"days_overdue", r.days_overdue},
+                                 {"one_day", r.days_overdue == 1},
+                                 {"last_review", r.last_review.empty() ? std::string("never") : clean(r.last_review)}});
+  }
   return mstch::map{{"register", clean(a.register_name)},
                     {"period", a.period},
                     {"zone", a.zone},
@@ -158,6 +184,17 @@ mstch::map context_of(const Alert& a, const std::string& recipient) {
                     {"has_common_flags", !common.empty()},
                     {"heat", heat},
                     {"heat_columns", columns},
+                    {"closed", closed},
+                    {"has_closed", !closed.empty()},
+                    {"closed_count", static_cast<int>(closed.size())},
+                    {"reviews", reviews},
+                    {"has_reviews", !reviews.empty()},
+                    {"reviews_count", static_cast<int>(reviews.size())},
+                    {"overdue_count", static_cast<int>(overdue_ids.size())},
+                    {"has_overdue_reviews", !overdue_ids.empty()},
+                    {"overdue_ids", join(overdue_ids, ", ")},
+                    {"review_by", a.review_by},
+                    {"today", a.today},
                     {"nothing", a.held_assessment && sections.empty()}};
 }
 

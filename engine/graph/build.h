@@ -38,6 +38,11 @@ struct RegisterNetwork {
   std::vector<const Priority*> priority_of;    ///< by node
   std::vector<const Action*> action_of;        ///< by node
   std::vector<const Objective*> objective_of;  ///< by node
+  /// By node: 1 for a risk closed with `riskreg close` (graph/closed.h mark_closed); shorter
+  /// than the node count, or empty, where nothing is marked. A cascade neither starts from nor
+  /// moves a closed risk, and `trace` leaves them out.
+  std::vector<char> closed_of;
+  bool closed(NodeId n) const { return n < closed_of.size() && closed_of[n] != 0; }
 };
 
 /// Builds the graph in one pass over `data` (moved into the result). Officers are named as

@@ -91,6 +91,12 @@ CascadeResult cascade(const RegisterNetwork& net, const Matrix& m, const Cascade
   res.now_above = m.above_appetite(to);
   res.band_change = m.band(to).rank - (from ? m.band(*from).rank : m.band(to).rank);
   res.propagates = res.band_change != 0 && (res.band_change > 0 || !rule.worsening_only);
+  if (net.closed(risk)) {
+    // A closed risk is no longer managed: its score is history, and it feeds nothing live.
+    res.closed = true;
+    res.propagates = false;
+    return res;
+  }
 
   Scope scope;
   std::vector<std::string> ps, as, os;
@@ -125,6 +131,12 @@ CascadeResult cascade(const RegisterNetwork& net, const Matrix& m, const Cascade
       if (rule.use_transition_probability && ed.transition_probability) strength = *ed.transition_probability;
       int step = static_cast<int>(std::lround(it.delta * strength));
       if (step == 0 || (rule.worsening_only && step < 0)) continue;
+      if (net.closed(ed.to)) {
+        if (std::find(res.closed_not_moved.begin(), res.closed_not_moved.end(), target->id) ==
+            res.closed_not_moved.end())
+          res.closed_not_moved.push_back(target->id);
+        continue;
+      }
       Cell next = *cur;
       next.likelihood = std::clamp(cur->likelihood + step, 0, top);
       auto found = step_of.find(ed.to);

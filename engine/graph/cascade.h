@@ -66,11 +66,17 @@ struct CascadeResult {
   std::vector<std::string> priorities, actions, officers;
   /// Risks that would cross the appetite line upwards (ids).
   std::vector<std::string> crossing;
+  /// The re-scored risk is closed (`riskreg close`, RegisterNetwork::closed): nothing propagates.
+  bool closed = false;
+  /// Closed risks the change reached along a feed link and would have moved, in the order
+  /// reached: a cascade moves no closed risk, and goes no further through one.
+  std::vector<std::string> closed_not_moved;
 };
 
 /// Applies `to` to `risk` (whose score was `from`) and propagates it. Other risks start at
 /// their current scores in `net.data`. Terminates on cycles: a risk's likelihood only ever
-/// rises, is bounded by the scale, and the walk stops at `rule.max_depth`.
+/// rises, is bounded by the scale, and the walk stops at `rule.max_depth`. Risks marked closed
+/// in `net` (graph/closed.h) are neither moved nor passed through; a closed `risk` moves nothing.
 CascadeResult cascade(const RegisterNetwork& net, const Matrix& m, const CascadeRule& rule, NodeId risk,
                       std::optional<Cell> from, Cell to);
 

@@ -1,6 +1,7 @@
 #include "graph/rank_register.h"
 
 #include "core/error.h"
+#include "graph/closed.h"
 #include "graph/network_file.h"
 
 namespace riskreg {
@@ -20,7 +21,9 @@ RegisterRanking rank_register(Store& store, const Matrix& m, bool links) {
     r.unavailable = "the register holds no network.toml";
     return r;
   }
-  r.net = network_from_register(store.load(), m, rules);
+  RegisterData data = store.load();
+  drop_closed(data, closed_risks(store));  // closed risks leave the network
+  r.net = network_from_register(data, m, rules);
   RankOptions opt;
   opt.links = links;
   r.ranking = rank_mitigations(r.net, opt);
@@ -35,6 +38,11 @@ RiskMitigationShare risk_mitigation_share(Store& store, const Matrix& m, const s
     return out;
   }
   auto v = r.net.find(id);
+  if (!v)
+    if (auto s = store.risk_state(id); s && s->closed) {
+      out.why_not = id + " is closed: closed risks leave the network";
+      return out;
+    }
   if (!v) throw Error(ErrorKind::NotFound, "no risk '" + id + "' in the register's network");
   out.total = r.ranking.total;
   for (const auto& row : r.ranking.rows)

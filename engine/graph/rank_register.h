@@ -24,7 +24,7 @@ struct RegisterRanking {
 
 /// Ranks the register's mitigations by the reduction of its total expected impact; with
 /// `links` false only "the risk no longer occurs spontaneously" (all `show` needs).
-/// The register has no closed state yet (issue 19): every risk counts.
+/// Closed risks (`riskreg close`) are left out, with their feed links.
 RegisterRanking rank_register(Store& store, const Matrix& m, bool links);
 
 /// What `show ID` says: how much of the register's total expected impact would go if the

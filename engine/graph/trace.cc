@@ -1,5 +1,6 @@
 #include "graph/trace.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace riskreg {
@@ -47,17 +48,17 @@ class Tracer {
     NodeKind k = g.node(n).kind;
     if (k == NodeKind::Risk) {
       for (EdgeId e : g.in_edges(n))
-        if (g.edge(e).kind == EdgeKind::Mitigates) out.push_back(expand(g.edge(e).from, "mitigated by", "", true));
+        if (g.edge(e).kind == EdgeKind::Mitigates) push(out, g.edge(e).from, "mitigated by", "", true);
       for (EdgeId e : g.out_edges(n)) {
         const auto& ed = g.edge(e);
         if (ed.kind != EdgeKind::Feeds || skip(ed)) continue;
-        out.push_back(expand(ed.to, "feeds", basis_name(ed.basis), true));
+        push(out, ed.to, "feeds", basis_name(ed.basis), true);
       }
     } else if (k == NodeKind::Priority) {
       for (EdgeId e : g.out_edges(n)) {
         const auto& ed = g.edge(e);
-        if (ed.kind == EdgeKind::SubPriority) out.push_back(expand(ed.to, "sub-priority", "", true));
-        if (ed.kind == EdgeKind::HasAction) out.push_back(expand(ed.to, "action", "", true));
+        if (ed.kind == EdgeKind::SubPriority) push(out, ed.to, "sub-priority", "", true);
+        if (ed.kind == EdgeKind::HasAction) push(out, ed.to, "action", "", true);
       }
       // The objectives a priority serves are listed only at the root: under every risk
       // they would repeat the same six objectives.
@@ -83,19 +84,22 @@ class Tracer {
       for (EdgeId e : g.in_edges(n)) {
         const auto& ed = g.edge(e);
         if (ed.kind != EdgeKind::Feeds || skip(ed)) continue;
-        out.push_back(expand(ed.from, "fed by", basis_name(ed.basis), false));
+        push(out, ed.from, "fed by", basis_name(ed.basis), false);
       }
     } else if (k == NodeKind::Priority) {
       for (EdgeId e : g.in_edges(n))
-        if (g.edge(e).kind == EdgeKind::SubPriority) out.push_back(expand(g.edge(e).from, "part of", "", false));
+        if (g.edge(e).kind == EdgeKind::SubPriority) push(out, g.edge(e).from, "part of", "", false);
       for (EdgeId e : g.out_edges(n))
-        if (g.edge(e).kind == EdgeKind::Mitigates) out.push_back(expand(g.edge(e).to, "mitigates", "", false));
+        if (g.edge(e).kind == EdgeKind::Mitigates) push(out, g.edge(e).to, "mitigates", "", false);
     } else if (k == NodeKind::Action) {
       for (EdgeId e : g.in_edges(n))
-        if (g.edge(e).kind == EdgeKind::HasAction) out.push_back(expand(g.edge(e).from, "of priority", "", false));
+        if (g.edge(e).kind == EdgeKind::HasAction) push(out, g.edge(e).from, "of priority", "", false);
     }
     return out;
   }
+
+  /// The closed risks left out so far, in the order met.
+  const std::vector<std::string>& closed() const { return closed_; }
 
   void reset(NodeId root) {
     seen_.clear();
@@ -106,6 +110,16 @@ class Tracer {
   bool skip(const EdgeInfo& e) const { return stated_only_ && e.basis != Basis::Stated; }
 
   TraceNode leaf(NodeId n, const char* relation) { return {item_of(net_, m_, n), relation, "", false, {}}; }
+
+  /// Expands `n` into `out`, unless it is a closed risk: those are left out, and named once.
+  void push(std::vector<TraceNode>& out, NodeId n, const char* relation, std::string basis, bool downstream) {
+    if (net_.closed(n)) {
+      const std::string& id = net_.graph.node(n).id;
+      if (std::find(closed_.begin(), closed_.end(), id) == closed_.end()) closed_.push_back(id);
+      return;
+    }
+    out.push_back(expand(n, relation, std::move(basis), downstream));
+  }
 
   TraceNode expand(NodeId n, const char* relation, std::string basis, bool downstream) {
     TraceNode t{item_of(net_, m_, n), relation, std::move(basis), false, {}};
@@ -124,6 +138,7 @@ class Tracer {
   bool stated_only_;
   int depth_ = 0;
   std::unordered_set<NodeId> seen_;
+  std::vector<std::string> closed_;
 };
 
 }  // namespace
@@ -136,6 +151,7 @@ Trace trace(const RegisterNetwork& net, const Matrix& m, NodeId node, bool state
   t.upstream = tr.up(node);
   tr.reset(node);
   t.downstream = tr.down(node);
+  t.closed = tr.closed();
   return t;
 }
 

@@ -40,11 +40,14 @@ struct Trace {
   TraceItem root;
   std::vector<TraceNode> upstream;
   std::vector<TraceNode> downstream;
+  /// Closed risks (RegisterNetwork::closed) linked to what was traced: left out of both trees,
+  /// named here in the order met.
+  std::vector<std::string> closed;
 };
 
 /// Follows links both ways from `node`. Each node is expanded once per direction (later
 /// occurrences are marked `repeated`), so loops terminate. `stated_only` drops inferred
-/// feed links.
+/// feed links. Closed risks marked in `net` are left out (Trace::closed).
 Trace trace(const RegisterNetwork& net, const Matrix& m, NodeId node, bool stated_only);
 
 /// The item shown for a node (also used by cascade and check reports).

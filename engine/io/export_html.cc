@@ -128,6 +128,8 @@ ul{margin:0;padding-left:16px}
 .none{color:#999}
 .note{color:#555;font-size:13px}
 tr.r-above td:first-child{border-left:4px solid #b00020}
+tr.r-closed td{color:#777}
+.status-closed{display:inline-block;background:#eef0f3;border:1px solid #c5c9d0;border-radius:4px;padding:0 4px;font-size:11px;font-weight:600;color:#444;text-transform:uppercase}
 .legend{display:flex;gap:14px;flex-wrap:wrap;align-items:center;margin-top:8px;font-size:13px}
 .swatch{display:inline-block;width:14px;height:14px;border-radius:3px;vertical-align:middle;margin-right:4px;border:1px solid rgba(0,0,0,.2)}
 .cols{display:flex;gap:24px;flex-wrap:wrap}
@@ -256,6 +258,13 @@ void HtmlExport::risk(const RiskRow& r) {
   flush_row();
   row_ = r;
   ++risks_;
+  // A closed risk (riskreg close) stays in the register table, marked closed, but is no live
+  // risk: off the heat map, the above-appetite table and the feed graph.
+  if (r.status == "closed") {
+    ++closed_;
+    closed_ids_.insert(r.id);
+    return;
+  }
   if (r.above_appetite) ++above_;
   // Cell indexes, -1 when unscored or off the matrix (ints: GCC 12 misreads optionals here).
   auto index_of = [&](const std::string& score) {
@@ -313,7 +322,7 @@ void HtmlExport::feed(const Feed& f) {
   bool from = is_seed(f.from), to = is_seed(f.to);
   if (!from && !to) return;
   const std::string& other = from ? f.to : f.from;
-  if (known(other)) return;
+  if (known(other) || closed_ids_.count(other)) return;  // a closed risk is not drawn
   if (seeds_.size() + neighbours_.size() < kFeedGraphNodes)
     neighbours_.push_back(other);
   else
@@ -446,8 +455,9 @@ void HtmlExport::flush_row() {
     else
       to << html_escape(s);
   };
+  const bool closed = r.status == "closed";
   // The last period's cell: the latest assessment before the period began, if it differs.
-  if (!period_start_.empty()) {
+  if (!period_start_.empty() && !closed) {
     const AssessmentRow* before = nullptr;
     for (const auto& a : history_)
       if (a.at < period_start_) before = &a;
@@ -464,7 +474,7 @@ void HtmlExport::flush_row() {
   }
   const int sev = severity_of(r.current), target_sev = severity_of(r.target);
   const std::string id = html_escape(r.id);
-  if (r.above_appetite) {
+  if (r.above_appetite && !closed) {
     std::ostringstream a;
     a << "<tr class=\"r-above\"><td class=\"score\"><a href=\"#" << id << "\">" << id << "</a></td><td>"
       << html_escape(r.title) << "</td><td>"
@@ -484,8 +494,12 @@ void HtmlExport::flush_row() {
       if (weaker(*w, row)) *w = std::move(row);
     }
   }
-  o << "<tr id=\"" << id << "\"" << (r.above_appetite ? " class=\"r-above\"" : "") << "><td class=\"score\">" << id
-    << "</td><td>" << html_escape(r.title) << "</td><td>";
+  o << "<tr id=\"" << id << "\""
+    << (closed             ? " class=\"r-closed\""
+        : r.above_appetite ? " class=\"r-above\""
+                           : "")
+    << "><td class=\"score\">" << id << "</td><td>" << html_escape(r.title)
+    << (closed ? " <span class=\"status-closed\">closed</span>" : "") << "</td><td>";
   if (r.owner.empty())
     o << "<span class=\"none\">none</span>";
   else
@@ -500,7 +514,11 @@ void HtmlExport::flush_row() {
     o << "<span class=\"band b" << b << "\">" << html_escape(m_.bands[static_cast<size_t>(b)].label) << "</span>";
   else
     o << html_escape(r.band);
-  o << "</td><td>" << (r.above_appetite ? "<span class=\"above\">Above</span>" : "no") << "</td><td>";
+  o << "</td><td>"
+    << (closed             ? "<span class=\"status-closed\">closed</span>"
+        : r.above_appetite ? "<span class=\"above\">Above</span>"
+                           : "no")
+    << "</td><td>";
   o << flag_html(r);
   o << "</td><td>";
   list(r.controls);
@@ -865,12 +883,19 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
   out << "<div class=\"summary\"><div class=\"stat\"><b>" << risks_ << "</b>" << (risks_ == 1 ? "risk" : "risks")
       << "</div><div class=\"stat\"><b class=\"above\">" << above_ << "</b>above appetite</div><div class=\"stat\"><b>"
       << assessments_ << "</b>" << (assessments_ == 1 ? "assessment" : "assessments") << "</div><div class=\"stat\"><b>"
-      << feeds_ << "</b>feed links</div></div>\n";
+      << feeds_ << "</b>feed links</div>";
+  if (closed_ > 0) out << "<div class=\"stat\"><b>" << closed_ << "</b>closed</div>";
+  out << "</div>\n";
 
   out << "<div class=\"cols\">\n<section id=\"heat-map\"><h2>Heat map</h2>\n";
   heat_map(out);
   if (unscored_ > 0)
     out << "<p class=\"note\">" << unscored_ << " risks have no score on this matrix and are not plotted.</p>\n";
+  if (closed_ > 0)
+    out << "<p class=\"note\" id=\"closed-note\">" << closed_
+        << (closed_ == 1 ? " closed risk is" : " closed risks are")
+        << " not plotted (riskreg close): the register table keeps " << (closed_ == 1 ? "it" : "them")
+        << ", marked closed.</p>\n";
   out << "</section>\n<section id=\"above-appetite\"><h2>Above appetite</h2>\n";
   above_table(out);
   out << "</section>\n</div>\n<section id=\"feed-graph\"><h2>Feed graph</h2>\n";

@@ -3,7 +3,9 @@
 /// (inline CSS and SVG, one small inline script, no external resource) with a header and the
 /// manifest, the heat map with the appetite line (each cell naming its risks, targets and last
 /// period's cells marked), the above-appetite risks, the feed graph (laid out by Graphviz), and
-/// the register table with each risk's score history as a dated sparkline and a table.
+/// the register table with each risk's score history as a dated sparkline and a table. Closed
+/// risks (`riskreg close`) are in the table only, marked closed: the heat map, the
+/// above-appetite table and the feed graph show live risks.
 ///
 /// The script only adds sorting and filtering to the register table: with scripts off the page
 /// shows everything. A print style sheet lays the page out on A4 as a committee paper: the
@@ -24,6 +26,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -133,6 +136,9 @@ class HtmlExport {
   std::string period_start_;                           ///< the current period's first second; "" for none
   std::vector<AboveRow> above_rows_;
   int64_t risks_ = 0, above_ = 0, assessments_ = 0, unscored_ = 0;
+  int64_t closed_ = 0;  ///< closed risks: in the table only
+  /// The closed risks' ids, so that the feed graph draws none (held: a register closes few).
+  std::unordered_set<std::string> closed_ids_;
 
   std::vector<Node> seeds_;              ///< the most severe above-appetite risks, at most kFeedGraphSeeds
   std::vector<std::string> neighbours_;  ///< risks linked to a seed, in feed order

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "graph/build.h"
+#include "graph/closed.h"
 #include "register/respond.h"
 #include "register/risk_view.h"
 
@@ -49,6 +50,7 @@ RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, co
   if (rule) {
     // Only the risks the cascade can reach are read, so a re-score on a large register stays quick.
     RegisterNetwork net = build_network(store.downstream(id, rule->max_depth));
+    mark_closed(net, store);  // closed risks leave cascades: neither moved nor passed through
     r.cascade = cascade(net, m, *rule, *net.graph.find(NodeKind::Risk, id), r.from, r.to);
   }
   return r;

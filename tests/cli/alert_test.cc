@@ -512,3 +512,112 @@ TEST_CASE("the alert's HTML renders in headless Chromium: band colours, a heat m
   CHECK(dom.find("aria-label=\"summary\"") != std::string::npos);
   CHECK(dom.find("What changed:") != std::string::npos);
 }
+
+TEST_CASE("alert: risks closed in the month, with who and why, and each owner's reviews due and overdue",
+          "[cli][alert][closed]") {
+  Register r;
+  std::map<std::string, std::string> nov5 = {{"RISKREG_NOW", "2026-11-05T10:00:00Z"}};
+  auto ok = [](const RunResult& x) {
+    INFO(x.err);
+    REQUIRE(x.exit_code == 0);
+  };
+  // R6 (Jan's) closed on 12 November; R4 closed in October (last month: not this month's news).
+  ok(run_riskreg({"--db", r.db, "owner", "R6", "Jan Lefevre"}, nov5));
+  ok(run_riskreg({"--db", r.db, "close", "R4", "--reason", "Superseded", "--as", "manager"},
+                 {{"RISKREG_NOW", "2026-10-20T10:00:00Z"}}));
+  ok(run_riskreg({"--db", r.db, "close", "R6", "--reason", "Merged into R5", "--as", "manager"},
+                 {{"RISKREG_NOW", "2026-11-12T10:00:00Z"}}));
+  // Reviews: Jan's R2 due 20 November (overdue by the month's end), O'Brien's R5 due on its last
+  // day (due, not overdue), R1 due in December (not yet), R7 due 25 November but closed on the 26th
+  // (a closed risk has no review due).
+  ok(run_riskreg({"--db", r.db, "review", "R2", "--next", "2026-11-20", "--reason", "Q3 clinic"}, nov5));
+  ok(run_riskreg({"--db", r.db, "review", "R5", "--next", "2026-11-30"}, nov5));
+  ok(run_riskreg({"--db", r.db, "review", "R1", "--next", "2026-12-15"}, nov5));
+  ok(run_riskreg({"--db", r.db, "review", "R7", "--next", "2026-11-25"}, nov5));
+  ok(run_riskreg({"--db", r.db, "close", "R7", "--reason", "Scheme complete"},
+                 {{"RISKREG_NOW", "2026-11-26T10:00:00Z"}}));
+
+  std::string inbox = r.dir.file("inbox");
+  auto server = smtp_server(r.smtp_port, inbox);
+  // Sent on 1 December: November has ended, so its last day is what "overdue" is counted from.
+  auto a = r.alert({"--to", "smtp"}, {{"RISKREG_NOW", "2026-12-01T06:00:00Z"}});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  auto msgs = received(inbox);
+  const json* rm = to(msgs, "rm@example.org");
+  const json* jan = to(msgs, "jan@example.org");
+  const json* ob = to(msgs, "obrien@example.org");
+  REQUIRE(rm);
+  REQUIRE(jan);
+  REQUIRE(ob);
+  std::string rm_text = (*rm)["text"], rm_html = (*rm)["html"], jan_text = (*jan)["text"], ob_text = (*ob)["text"];
+
+  // The headline names what was closed this month, in the order closed; R4 (October) is not news.
+  CHECK(rm_text.find("  2 closed: R6, R7\n") != std::string::npos);
+  CHECK(rm_text.find("R4") == std::string::npos);
+  CHECK(rm_text.find("\n== Closed in 2026-11 (2): no longer managed, left out above ==\n\nR6  ") != std::string::npos);
+  CHECK(rm_text.find("  closed on 2026-11-12 by manager: Merged into R5\n") != std::string::npos);
+  CHECK(rm_text.find("; owner Jan Lefevre\n") != std::string::npos);
+  // The closed risks left the above-appetite lists: each is named only in the headline and its entry.
+  CHECK(rm_text.find("still above), 0 dropped below.") != std::string::npos);
+  CHECK(rm_text.find("\n6 above appetite (") != std::string::npos);  // nine, less R4, R6 and R7
+  CHECK(rm_text.find("\nR6  ") == rm_text.rfind("\nR6  "));
+
+  // Reviews due by the month's last day, overdue first and marked plainly.
+  CHECK(rm_text.find("Reviews due by 2026-11-30: 2, 1 OVERDUE (R2) (listed below).\n") != std::string::npos);
+  auto reviews = rm_text.find("\n== Reviews due by 2026-11-30 (2, 1 overdue), overdue first ==\n");
+  REQUIRE(reviews != std::string::npos);
+  auto r2 = rm_text.find(
+      "  review OVERDUE: was due 2026-11-20, 10 days before 2026-11-30; last reviewed 2026-11-05; "
+      "owner Jan Lefevre\n",
+      reviews);
+  auto r5 = rm_text.find("  review due 2026-11-30; last reviewed 2026-11-05; owner O'Brien & <Sons>\n", reviews);
+  CHECK(r2 != std::string::npos);
+  CHECK(r5 != std::string::npos);
+  CHECK(r2 < r5);
+  CHECK(rm_text.find("2026-12-15") == std::string::npos);  // R1's review is next month's
+  CHECK(rm_text.find("2026-11-25") == std::string::npos);  // R7 is closed
+
+  // Each owner gets their own part of it.
+  CHECK(jan_text.find("  1 closed: R6\n") != std::string::npos);
+  CHECK(jan_text.find("review OVERDUE: was due 2026-11-20") != std::string::npos);
+  CHECK(jan_text.find("review due 2026-11-30") == std::string::npos);
+  CHECK(ob_text.find("closed") == std::string::npos);
+  CHECK(ob_text.find("  review due 2026-11-30;") != std::string::npos);
+  CHECK(ob_text.find("review OVERDUE") == std::string::npos);  // (its REVIEW_OVERDUE flag is of today)
+
+  // The HTML mail: the same, escaped, with OVERDUE in red.
+  CHECK(rm_html.find("<li><strong>2 closed</strong>: R6, R7</li>") != std::string::npos);
+  CHECK(rm_html.find("aria-label=\"closed\"") != std::string::npos);
+  CHECK(rm_html.find("<td style=\"padding:4px 8px\">Merged into R5</td>") != std::string::npos);
+  CHECK(rm_html.find("<strong style=\"color:#d7191c\">OVERDUE</strong>: was due 2026-11-20, 10 days before "
+                     "2026-11-30") != std::string::npos);
+  CHECK(rm_html.find("O&#39;Brien &amp; &lt;Sons&gt;</td></tr>") != std::string::npos);
+
+  // The current month, read on 25 November: R2 is 5 days overdue, R5 due; R7 still open and due today.
+  auto cur = r.alert({"--period", "current"}, {{"RISKREG_NOW", "2026-11-25T12:00:00Z"}});
+  REQUIRE(cur.exit_code == 0);
+  CHECK(cur.out.find("  review OVERDUE: was due 2026-11-20, 5 days before 2026-11-25;") != std::string::npos);
+  CHECK(cur.out.find("  review due 2026-11-25;") != std::string::npos);
+  CHECK(cur.out.find("  1 closed: R6\n") != std::string::npos);
+}
+
+TEST_CASE("the alert's HTML with closed risks and reviews renders in headless Chromium", "[cli][alert][html][closed]") {
+  Register r;
+  REQUIRE(run_riskreg({"--db", r.db, "close", "R6", "--reason", "Merged into R5", "--as", "manager"},
+                      {{"RISKREG_NOW", "2026-11-12T10:00:00Z"}})
+              .exit_code == 0);
+  REQUIRE(
+      run_riskreg({"--db", r.db, "review", "R2", "--next", "2026-11-20"}, {{"RISKREG_NOW", "2026-11-05"}}).exit_code ==
+      0);
+  std::string out = r.dir.file("alerts");
+  REQUIRE(r.alert({"--to", "file", "--out", out}, {{"RISKREG_NOW", "2026-12-01T06:00:00Z"}}).exit_code == 0);
+  auto dom = chromium(r.dir, out + "/2026-11-summary.html", "--dump-dom").out;
+  auto closed = dom.find("aria-label=\"closed\"");
+  auto reviews = dom.find("aria-label=\"reviews\"");
+  REQUIRE(closed != std::string::npos);
+  REQUIRE(reviews != std::string::npos);
+  CHECK(dom.find("<strong>R6</strong>", closed) < reviews);
+  CHECK(dom.find(">OVERDUE</strong>: was due 2026-11-20, 10 days before 2026-11-30", reviews) != std::string::npos);
+  CHECK(dom.find("Closed in 2026-11 (1)") != std::string::npos);
+}

@@ -148,6 +148,12 @@ void rules_with(const TempDir& dir, const std::string& file, const std::string& 
 
 const std::string kMatrix = "Zurich 6x4 (Darlington Children's Services Departmental Plan 2009-2013)";
 
+/// Closes R3 (for the rows about closed risks).
+void close_r3(const TempDir&, const std::string& db) {
+  if (run_riskreg({"--db", db, "close", "R3", "--reason", "merged", "--as", "manager"}).exit_code != 0)
+    throw std::runtime_error("could not close R3");
+}
+
 const std::vector<Row>& rows() {
   static const std::
       vector<Row>
@@ -1109,6 +1115,28 @@ const std::vector<Row>& rows() {
                    {},
                    4,
                    "riskreg: rules apply: the reason cannot be blank\n"},
+                  {"closed-cascade",
+                   "a what-if cascade from a closed risk",
+                   close_r3,
+                   {"--db", "{db}", "cascade", "R3", "B1"},
+                   {},
+                   4,
+                   "riskreg: R3 is closed: closed risks take no part in cascades (riskreg reopen R3 brings it back)\n"},
+                  {"closed-trace",
+                   "trace from a closed risk",
+                   close_r3,
+                   {"--db", "{db}", "trace", "3"},
+                   {},
+                   4,
+                   "riskreg: R3 is closed: closed risks take no part in traces (riskreg reopen R3 brings it back)\n"},
+                  {"closed-network-zero",
+                   "network --zero naming a closed risk",
+                   close_r3,
+                   {"--db", "{db}", "network", "--zero", "R3", "--runs", "100"},
+                   {},
+                   4,
+                   "riskreg: R3 is closed: closed risks take no part in the network model (riskreg reopen R3 brings "
+                   "it back)\n"},
               };
   return r;
 }
@@ -1291,6 +1319,9 @@ TEST_CASE("bad input rules-apply-unchanged", "[bad-inputs]") { check_row("rules-
 TEST_CASE("bad input rules-apply-flags-broken", "[bad-inputs]") { check_row("rules-apply-flags-broken"); }
 TEST_CASE("bad input rules-apply-matrix-drops-score", "[bad-inputs]") { check_row("rules-apply-matrix-drops-score"); }
 TEST_CASE("bad input rules-apply-blank-reason", "[bad-inputs]") { check_row("rules-apply-blank-reason"); }
+TEST_CASE("bad input closed-cascade", "[bad-inputs]") { check_row("closed-cascade"); }
+TEST_CASE("bad input closed-trace", "[bad-inputs]") { check_row("closed-trace"); }
+TEST_CASE("bad input closed-network-zero", "[bad-inputs]") { check_row("closed-network-zero"); }
 
 TEST_CASE("bad inputs: docs/bad-inputs.md lists every row of the table", "[bad-inputs]") {
   std::string doc = read_file(source_path("docs/bad-inputs.md"));

@@ -453,3 +453,62 @@ TEST_CASE("export --format html prints as an A4 committee paper", "[cli][export]
         ++banded;
   CHECK(banded > 500);
 }
+
+TEST_CASE(
+    "export --format html: a closed risk stays in the table, marked closed, and leaves the heat map, the "
+    "above-appetite table and the feed graph",
+    "[cli][export][html][closed]") {
+  TempDir dir;
+  auto db = darlington_with_history(dir);  // R5 is A1, alone in its cell, and feeds R1 and R3
+  auto c = run_riskreg({"--db", db, "close", "R5", "--reason", "Merged into R1", "--as", "manager"},
+                       {{"RISKREG_NOW", "2026-12-06T09:00:00Z"}});
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  auto out = dir.file("register.html");
+  auto html = export_html(db, out);
+  auto section = [](const std::string& page, const std::string& id) {
+    auto at = page.find("<section id=\"" + id + "\">");
+    REQUIRE(at != std::string::npos);
+    return page.substr(at, page.find("</section>", at) - at);
+  };
+
+  // The table keeps it, with its history, marked closed (not "Above").
+  auto r5 = row_of(html, "R5");
+  REQUIRE_FALSE(r5.empty());
+  CHECK(r5.rfind("<tr id=\"R5\" class=\"r-closed\">", 0) == 0);
+  CHECK(count(r5, "<span class=\"status-closed\">closed</span>") == 2);
+  CHECK(r5.find("<span class=\"above\">Above</span>") == std::string::npos);
+  CHECK(r5.find("2026-12-05 A1 by bob: Budget cut") != std::string::npos);
+  CHECK(count(html, "<tr id=\"R") == 9);
+  CHECK(html.find("<b>1</b>closed</div>") != std::string::npos);
+  CHECK(html.find("<b class=\"above\">8</b>above appetite") != std::string::npos);
+
+  // Not on the heat map: A1 is empty, and the page says why.
+  auto heat = section(html, "heat-map");
+  CHECK(heat.find("A1: Very high, above appetite, 0 risks") != std::string::npos);
+  CHECK(heat.find("R5") == std::string::npos);
+  CHECK(heat.find("1 closed risk is not plotted (riskreg close): the register table keeps it, marked closed.") !=
+        std::string::npos);
+  // Not among the above-appetite risks, nor in the feed graph.
+  auto above = section(html, "above-appetite");
+  CHECK(count(above, "<tr class=\"r-above\">") == 8);
+  CHECK(above.find("#R5") == std::string::npos);
+  auto graph = section(html, "feed-graph");
+  CHECK(graph.find("fg&#45;R5") == std::string::npos);  // Graphviz writes the dash as &#45;
+  CHECK(graph.find("fg&#45;R1") != std::string::npos);
+  CHECK(graph.find("R5 feeds") == std::string::npos);
+
+  // In Chromium's DOM: eight live nodes, all above appetite; the closed row is there, greyed.
+  auto dom = chromium(dir, out, "--dump-dom").out;
+  CHECK(count(dom, "node above\"") == 8);
+  CHECK(dom.find("id=\"fg-R5\"") == std::string::npos);
+  CHECK(dom.find("<tr id=\"R5\" class=\"r-closed\">") != std::string::npos);
+  CHECK(count(dom, "<svg class=\"spark\"") == 9);
+
+  // As of the day before it was closed, R5 is a live risk again (point-in-time).
+  auto then = export_html(db, dir.file("then.html"), {"--as-of", "2026-12-05"});
+  CHECK(row_of(then, "R5").find("r-closed") == std::string::npos);
+  CHECK(then.find("A1: Very high, above appetite, 1 risk: R5</title>") != std::string::npos);
+  CHECK(then.find("fg&#45;R5") != std::string::npos);
+  CHECK(then.find("closed risk") == std::string::npos);
+}
