@@ -61,7 +61,7 @@ struct TableCell {
 /// to `max_width` columns by cutting the titles (down to kMinTitle characters), then the flags.
 class TableStream {
  public:
-  static constexpr size_t kTitle = 1, kFlags = 8, kMinTitle = 16, kMinFlags = 12;
+  static constexpr size_t kTitle = 1, kFlags = 8, kMinTitle = 10, kMinFlags = 9;
 
   TableStream(std::ostream& out, std::vector<std::string> header, size_t max_width)
       : out_(out), header_(std::move(header)), max_width_(max_width) {}

@@ -10,6 +10,9 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "domain/action_status.h"
+#include "domain/response.h"
+#include "register/respond.h"
 #include "register/risk_view.h"
 #include "rules/flags.h"
 
@@ -70,20 +73,6 @@ int days_between(const std::string& from, const std::string& to) {
   return static_cast<int>(std::chrono::floor<std::chrono::days>(*b - *a).count());
 }
 
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string w;
-  for (char c : text + ' ') {
-    if (c == ' ' || c == '\t') {
-      if (!w.empty()) out.push_back(std::move(w));
-      w.clear();
-    } else {
-      w += c;
-    }
-  }
-  return out;
-}
-
 long long number_of(const std::string& id) { return id.size() > 1 ? std::atoll(id.c_str() + 1) : 0; }
 
 /// Most severe first, then the register's order ("R2" before "R10").
@@ -92,37 +81,6 @@ bool more_severe(const AlertRisk& x, const AlertRisk& y) {
   return number_of(x.id) != number_of(y.id) ? number_of(x.id) < number_of(y.id) : x.id < y.id;
 }
 
-/// A due date as written, read as a month: "March 2010", "Sept 09", "2010 April". nullopt for
-/// anything else ("Ongoing", "Spring Term 09", "Complete July 2009 Review annually").
-std::optional<date::year_month> due_month(const std::string& text) {
-  auto words = words_of(text);
-  if (words.size() != 2) return std::nullopt;
-  static const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  auto month_of = [&](std::string w) -> int {
-    for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (w.size() < 3) return 0;
-    for (int i = 0; i < 12; ++i)
-      if (w.compare(0, 3, names[i]) == 0) {
-        static const char* full[] = {"january", "february", "march",     "april",   "may",      "june",
-                                     "july",    "august",   "september", "october", "november", "december"};
-        std::string f = full[i];
-        // The whole word must be a prefix of the month's name ("Sept", "March", not "Marching").
-        if (f.compare(0, w.size(), w) == 0) return i + 1;
-      }
-    return 0;
-  };
-  auto year_of = [](const std::string& w) -> int {
-    if ((w.size() != 2 && w.size() != 4) ||
-        !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return 0;
-    int y = std::atoi(w.c_str());
-    return w.size() == 2 ? 2000 + y : y;
-  };
-  int mo = month_of(words[0]), y = year_of(words[1]);
-  if (!mo || !y) mo = month_of(words[1]), y = year_of(words[0]);
-  if (!mo || !y) return std::nullopt;
-  return date::year{y} / date::month{static_cast<unsigned>(mo)};
-}
 }  // namespace
 
 bool known_zone(const std::string& name) {
@@ -221,6 +179,15 @@ Alert Alert::for_owner(const std::string& owner) const {
     std::erase_if(*list, [&](const AlertRisk& r) { return r.owner != owner; });
   std::erase_if(a.closed, [&](const ClosedRisk& c) { return c.owner != owner; });
   std::erase_if(a.reviews, [&](const ReviewDue& r) { return r.owner != owner; });
+  // Decisions: only this owner's risks ("R6 (...)" items start with the id).
+  std::set<std::string> mine;
+  for (const auto* list : {&a.newly_above, &a.still_above})
+    for (const auto& r : *list) mine.insert(r.id);
+  auto not_mine = [&](const std::string& item) { return !mine.count(item.substr(0, item.find(' '))); };
+  for (auto& g : a.decisions) std::erase_if(g.items, not_mine);
+  std::erase_if(a.decisions, [](const DecisionGroup& g) { return g.items.empty(); });
+  std::erase_if(a.expiring, not_mine);
+  std::erase_if(a.expired, not_mine);
   summarize(a);
   return a;
 }
@@ -242,8 +209,9 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
   a.today = local_date(end, period.zone);
   a.held_assessment = std::any_of(cur.begin(), cur.end(), [](const auto& kv) { return kv.second.current.has_value(); });
   a.held_previous = std::any_of(prev.begin(), prev.end(), [](const auto& kv) { return kv.second.current.has_value(); });
-  date::year_month period_month = date::year{std::stoi(period.name.substr(0, 4))} /
-                                  date::month{static_cast<unsigned>(std::stoi(period.name.substr(5, 2)))};
+  // An action is overdue in the alert when it is open and its due date (riskreg action, or read
+  // from the plan's completion text) falls before the period's first day.
+  const std::string period_start = period.name + "-01";
 
   // Heat map: likelihood rows and impact columns, most severe first, as the matrix is drawn.
   for (int i = m.impact.size() - 1; i >= 0; --i) a.impact_codes.push_back(m.impact.levels[i].code);
@@ -316,13 +284,21 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     if (last && last->at > a.previous_as_of && last->at <= a.as_of)
       r.rescore = Rescore{last->by, last->at, last->reason};
     r.upstream = upstream_of(r.id);
+    if (auto d = parse_response(v.state.response)) {
+      r.decision = d->decision;
+      r.decision_text = lifecycle::response_shown(m, v.state.response);
+      r.accepted_until = d->until;
+    }
     for (const auto& p : store.links(r.id).priorities) {
       AlertPriority ap{p.id, p.title, {}};
       for (const auto& act : p.actions) {
-        auto due = due_month(act.completion);
-        bool overdue = due && *due < period_month;
+        bool overdue = action_overdue(act.status, act.due, period_start);
         r.overdue_actions += overdue;
-        ap.actions.push_back({act.id, act.text, join(act.lead_officers, ", "), act.completion, overdue});
+        r.open_actions += action_open(act.status);
+        // The plan's words where the date is the one read from them; else the date set since.
+        std::string due = act.due.empty() || act.due == due_from_completion(act.completion) ? act.completion : act.due;
+        if (!act.status.empty()) due += "; " + act.status;
+        ap.actions.push_back({act.id, act.text, join(act.lead_officers, ", "), due, overdue});
       }
       r.priorities.push_back(std::move(ap));
     }
@@ -361,6 +337,46 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
 
   for (auto* list : {&a.newly_above, &a.still_above, &a.dropped_below})
     std::sort(list->begin(), list->end(), more_severe);
+
+  // Above appetite, by decision (`riskreg respond`): without one first, as the manager needs it.
+  {
+    int warning_days = 31;
+    for (const auto& p : rule_set.params)
+      if (p.name == "acceptance_warning_days" && p.type == rules::Type::Number && p.num >= 0 && p.num < 3660)
+        warning_days = static_cast<int>(p.num);
+    std::string warn_by;
+    if (auto t = parse_timestamp(a.today))
+      warn_by = format_date(*t + std::chrono::days(warning_days));
+    const std::pair<const char*, const char*> kinds[] = {{"none", "without a decision"},
+                                                         {"treat", "treated"},
+                                                         {"tolerate", "tolerated"},
+                                                         {"transfer", "transferred"},
+                                                         {"terminate", "terminated"}};
+    for (const auto& [kind, title] : kinds) {
+      DecisionGroup g{kind, title, {}};
+      for (const auto* list : {&a.newly_above, &a.still_above})
+        for (const auto& r : *list) {
+          if (r.decision != kind) continue;
+          std::string item = r.id;
+          if (r.decision == "treat")
+            item += " (" + std::to_string(r.open_actions) + " open action" + (r.open_actions == 1 ? "" : "s") + ", " +
+                    std::to_string(r.overdue_actions) + " overdue)";
+          else if (r.decision != "none")
+            item += r.decision_text.substr(r.decision_text.find(' ') == std::string::npos
+                                               ? r.decision_text.size()
+                                               : r.decision_text.find(' '));
+          g.items.push_back(item);
+          if (r.decision == "tolerate" && !r.accepted_until.empty()) {
+            std::string who = r.id + r.decision_text.substr(r.decision_text.find(' '));
+            if (r.accepted_until < a.today)
+              a.expired.push_back(who);
+            else if (!warn_by.empty() && r.accepted_until <= warn_by)
+              a.expiring.push_back(who);
+          }
+        }
+      if (!g.items.empty()) a.decisions.push_back(std::move(g));
+    }
+  }
 
   // Closed this month: the register's changes record who closed each risk, when and why. A
   // risk closed and reopened within the period is open at its end, and listed as it is then.

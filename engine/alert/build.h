@@ -89,7 +89,20 @@ struct AlertRisk {
   std::vector<Feeder> upstream;    ///< above-appetite risks feeding it: direct first, then by distance
   std::vector<AlertPriority> priorities;
   int overdue_actions = 0;
+  int open_actions = 0;
   int heat_row = -1, heat_col = -1;  ///< its cell in Alert::heat; -1 when unscored
+  /// The decision above appetite at the end of the period (`riskreg respond`): "none", "treat",
+  /// "tolerate", "transfer" or "terminate", and as a person reads it ("tolerate (accepted by ...)").
+  std::string decision = "none";
+  std::string decision_text = "none recorded";
+  std::string accepted_until;  ///< tolerate: YYYY-MM-DD
+};
+
+/// The above-appetite risks (newly and still above) with one decision, for the headline.
+struct DecisionGroup {
+  std::string decision;  ///< "none", "treat", "tolerate", "transfer", "terminate"
+  std::string title;     ///< "without a decision", "treated", ...
+  std::vector<std::string> items;  ///< "R4 (2 open actions, 1 overdue)", "R6 (Director, until 2027-03-31)"
 };
 
 /// A risk closed in the period (`riskreg close`) and still closed at its end: it has left the
@@ -161,6 +174,12 @@ struct Alert {
   std::string review_by;                  ///< the period's last day, local (YYYY-MM-DD)
   std::string today;                      ///< the as-of time's local date: what "overdue" is counted from
   std::vector<Change> changes;            ///< the headline, in that order; kinds with no risk left out
+  /// The above-appetite risks by decision: without one first, then treated, tolerated,
+  /// transferred, terminated (groups with no risk left out).
+  std::vector<DecisionGroup> decisions;
+  /// Acceptances (tolerate) that expire within the month after the alert's day, and those that
+  /// have expired by it: "R6 (Director, until 2026-12-15)".
+  std::vector<std::string> expiring, expired;
   std::vector<std::string> common_flags;  ///< rules every risk above appetite carries, named once
   std::vector<std::string> impact_codes;  ///< heat map columns, most severe first
   std::vector<HeatRow> heat;              ///< heat map rows, most severe likelihood first

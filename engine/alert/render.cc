@@ -85,6 +85,8 @@ mstch::map risk_node(const AlertRisk& r) {
                   {"priorities", priorities},
                   {"has_priorities", !r.priorities.empty()},
                   {"overdue_actions", r.overdue_actions},
+                  {"decision", clean(r.decision_text)},
+                  {"undecided", r.decision == "none"},
                   {"has_overdue", r.overdue_actions > 0}};
   if (r.rescore)
     node["rescore"] = mstch::map{{"by", clean(r.rescore->by)},
@@ -116,6 +118,16 @@ mstch::map context_of(const Alert& a, const std::string& recipient) {
   for (const auto& c : a.changes)
     headline.push_back(
         mstch::map{{"what", c.what}, {"count", static_cast<int>(c.ids.size())}, {"ids", join(c.ids, ", ")}});
+
+  mstch::array decisions;
+  for (const auto& g : a.decisions) {
+    std::vector<std::string> items;
+    for (const auto& i : g.items) items.push_back(clean(i));
+    decisions.push_back(mstch::map{{"title", g.title},
+                                   {"decision", g.decision},
+                                   {"count", static_cast<int>(g.items.size())},
+                                   {"items", join(items, "; ")}});
+  }
 
   mstch::array heat, columns;
   for (const auto& code : a.impact_codes) columns.push_back(mstch::map{{"code", clean(code)}});
@@ -195,6 +207,12 @@ mstch::map context_of(const Alert& a, const std::string& recipient) {
                     {"overdue_ids", join(overdue_ids, ", ")},
                     {"review_by", a.review_by},
                     {"today", a.today},
+                    {"decisions", decisions},
+                    {"has_decisions", !decisions.empty()},
+                    {"expiring", texts(a.expiring)},
+                    {"has_expiring", !a.expiring.empty()},
+                    {"expired", texts(a.expired)},
+                    {"has_expired", !a.expired.empty()},
                     {"nothing", a.held_assessment && sections.empty()}};
 }
 

@@ -40,7 +40,7 @@ const std::vector<std::string>& export_risk_columns() {
   static const std::vector<std::string> c = {"id",       "title",          "owner",    "current",    "target",
                                              "band",     "above_appetite", "controls", "heading",    "vulnerability",
                                              "triggers", "consequences",   "notes",    "priorities", "actions",
-                                             "feeds_to", "flags",          "status"};
+                                             "feeds_to", "flags",          "status",   "response",   "response_terms"};
   return c;
 }
 
@@ -202,7 +202,7 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
             risks.field(r.id).field(r.title).field(r.owner).field(r.current).field(r.target).field(r.band);
             risks.field(r.above_appetite ? "yes" : "no").lines(r.controls).field(r.heading).field(r.vulnerability);
             risks.lines(r.triggers).lines(r.consequences).lines(r.notes).lines(r.priorities).lines(r.actions);
-            risks.lines(r.feeds_to).lines(r.flags).field(r.status).end_row();
+            risks.lines(r.feeds_to).lines(r.flags).field(r.status).field(r.response).field(r.response_terms).end_row();
             for (const Feed& f : r.feeds) {
               feeds.field(f.from).field(f.to).field(f.basis);
               feeds.field(f.transition_probability ? json(*f.transition_probability).dump() : "").end_row();
@@ -299,6 +299,8 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                       {"band", r.band},
                       {"above_appetite", r.above_appetite},
                       {"status", r.status},
+                      {"response", r.response.empty() ? json() : json(r.response)},
+                      {"response_terms", r.response_terms},
                       {"controls", r.controls},
                       {"heading", r.heading},
                       {"vulnerability", r.vulnerability},

@@ -102,6 +102,8 @@ void FieldsThen::apply(ExportRisk& e) {
       e.controls = from_json(value);
     } else if (field == "target") {
       e.state.target = changes::score_from_text(value);
+    } else if (field == "response") {
+      e.state.response = value;
     } else if (field.rfind("priority:", 0) == 0) {
       const std::string p = field.substr(9);
       auto at = std::find(e.priorities.begin(), e.priorities.end(), p);

@@ -276,7 +276,9 @@ void HtmlExport::risk(const RiskRow& r) {
   if (current >= 0) {
     const auto at = static_cast<size_t>(current);
     ++counts_[at];
-    if (ids_[at].size() < kCellIds) ids_[at].push_back(r.id);
+    // A tolerated risk (riskreg respond) is marked: accepted above the line, not neglected.
+    if (ids_[at].size() < kCellIds) ids_[at].push_back(r.response == "tolerate" ? r.id + "*" : r.id);
+    if (r.response == "tolerate") ++tolerated_;
   } else {
     ++unscored_;
   }
@@ -483,6 +485,15 @@ void HtmlExport::flush_row() {
     a << "</td><td class=\"score\">";
     score(a, r.target);
     a << "</td><td>" << flag_html(r) << "</td></tr>\n";
+    DecisionRow d{sev, risks_, r.id, r.current, r.response, r.response_terms};
+    if (decision_rows_.size() < kAboveTable) {
+      decision_rows_.push_back(std::move(d));
+    } else {
+      auto w = std::min_element(decision_rows_.begin(), decision_rows_.end(), [](const auto& x, const auto& y) {
+        return x.severity != y.severity ? x.severity < y.severity : x.order > y.order;
+      });
+      if (w->severity < d.severity || (w->severity == d.severity && w->order > d.order)) *w = std::move(d);
+    }
     AboveRow row{sev, risks_, a.str()};
     auto weaker = [](const AboveRow& x, const AboveRow& y) {
       return x.severity != y.severity ? x.severity < y.severity : x.order > y.order;
@@ -569,6 +580,40 @@ void HtmlExport::above_table(std::ostream& o) const {
   if (above_ > static_cast<int64_t>(rows.size()))
     o << "<p class=\"note\">The " << rows.size() << " most severe of " << above_
       << " risks above appetite; every one is in the register table.</p>\n";
+}
+
+void HtmlExport::decisions_table(std::ostream& o, Store& store, const std::optional<std::string>& as_of) const {
+  if (decision_rows_.empty()) return;
+  std::vector<const DecisionRow*> rows;
+  for (const auto& r : decision_rows_) rows.push_back(&r);
+  std::sort(rows.begin(), rows.end(), [](const DecisionRow* a, const DecisionRow* b) {
+    return a->severity != b->severity ? a->severity > b->severity : a->order < b->order;
+  });
+  o << "<h3 id=\"decisions\">Decisions above appetite</h3>\n<table class=\"decisions-table\"><thead><tr><th>Risk</th>"
+    << "<th>Score</th><th>Decision</th><th>By</th><th>Since</th><th>Until</th><th>Reason</th></tr></thead><tbody>\n";
+  for (const auto* r : rows) {
+    const ChangeRow* last = nullptr;
+    std::vector<ChangeRow> changes;
+    if (!r->decision.empty()) {
+      changes = store.changes(r->id);
+      for (const auto& c : changes)
+        if (c.field == "response" && (!as_of || c.at <= *as_of)) last = &c;
+    }
+    std::string until;
+    if (r->decision == "tolerate") {
+      auto at = r->terms.find(" until ");
+      if (at != std::string::npos) until = r->terms.substr(at + 7, 10);
+    }
+    o << "<tr><td class=\"score\"><a href=\"#" << html_escape(r->id) << "\">" << html_escape(r->id)
+      << "</a></td><td class=\"score\">" << html_escape(r->score) << "</td><td>"
+      << (r->decision.empty() ? std::string("<span class=\"none\">none recorded</span>")
+                              : "<b>" + html_escape(r->decision) + "</b>" +
+                                    (r->terms.empty() ? "" : " " + html_escape(r->terms)))
+      << "</td><td>" << (last ? html_escape(last->by) : "") << "</td><td>"
+      << (last ? html_escape(last->at.substr(0, 10)) : "") << "</td><td>" << html_escape(until) << "</td><td>"
+      << (last ? html_escape(last->reason) : "") << "</td></tr>\n";
+  }
+  o << "</tbody></table>\n";
 }
 
 void HtmlExport::heat_map(std::ostream& o) const {
@@ -896,8 +941,12 @@ void HtmlExport::write(std::ostream& out, Store& store, const std::optional<std:
         << (closed_ == 1 ? " closed risk is" : " closed risks are")
         << " not plotted (riskreg close): the register table keeps " << (closed_ == 1 ? "it" : "them")
         << ", marked closed.</p>\n";
+  if (tolerated_ > 0)
+    out << "<p class=\"note\" id=\"tolerated-note\">* tolerated: accepted above the appetite line by a named "
+           "approver until a date (riskreg respond); see Decisions above appetite.</p>\n";
   out << "</section>\n<section id=\"above-appetite\"><h2>Above appetite</h2>\n";
   above_table(out);
+  decisions_table(out, store, as_of);
   out << "</section>\n</div>\n<section id=\"feed-graph\"><h2>Feed graph</h2>\n";
   feed_graph(out, store, as_of);
   out << "</section>\n";

@@ -106,6 +106,9 @@ class HtmlExport {
   void sparkline(std::ostream& o);
   void heat_map(std::ostream& o) const;
   void above_table(std::ostream& o) const;
+  /// "Decisions above appetite": each above-appetite risk kept (the most severe) with its
+  /// decision, and who recorded it, when and why (its last "response" change by `as_of`).
+  void decisions_table(std::ostream& o, Store& store, const std::optional<std::string>& as_of) const;
   void history_table(std::ostream& o) const;
   std::string flag_html(const RiskRow& r) const;
   void feed_graph(std::ostream& o, Store& store, const std::optional<std::string>& as_of);
@@ -135,6 +138,13 @@ class HtmlExport {
   std::map<std::pair<int, int>, Move> from_previous_;  ///< (last period's cell, current cell), when they differ
   std::string period_start_;                           ///< the current period's first second; "" for none
   std::vector<AboveRow> above_rows_;
+  struct DecisionRow {
+    int severity = -1;
+    int64_t order = 0;
+    std::string id, score, decision, terms;
+  };
+  std::vector<DecisionRow> decision_rows_;
+  int64_t tolerated_ = 0;  ///< above appetite and tolerated: marked '*' on the heat map
   int64_t risks_ = 0, above_ = 0, assessments_ = 0, unscored_ = 0;
   int64_t closed_ = 0;  ///< closed risks: in the table only
   /// The closed risks' ids, so that the feed graph draws none (held: a register closes few).

@@ -2,7 +2,9 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "domain/response.h"
 #include "io/export_history.h"
+#include "register/lifecycle.h"
 #include "register/risk_view.h"
 #include "register/rules_apply.h"
 #include "rules/facts.h"
@@ -71,6 +73,15 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     r.band = v.band ? v.band->name : "";
     r.above_appetite = v.above_appetite;
     r.status = s.closed ? "closed" : "open";
+    r.response.clear();
+    r.response_terms.clear();
+    if (auto d = parse_response(s.response)) {
+      r.response = d->decision;
+      if (d->decision == "tolerate")
+        r.response_terms = "accepted by " + d->approver + " until " + d->until + " at " + lifecycle::score_shown(m, d->score);
+      else if (d->decision == "transfer")
+        r.response_terms = "to " + d->to;
+    }
     // The row's texts and lists are taken, not copied: the store sets every part afresh.
     r.heading.swap(e.heading);
     r.vulnerability.swap(e.vulnerability);

@@ -18,6 +18,9 @@ struct RiskRow {
   std::string id, title, owner, current, target, band;
   bool above_appetite = false;
   std::string status;  ///< "open" or "closed" (riskreg close)
+  /// The decision above appetite (riskreg respond): "", "treat", "tolerate", "transfer" or
+  /// "terminate", and its terms: "accepted by WHO until DATE at C2", "to PARTY", "".
+  std::string response, response_terms;
   std::string heading, vulnerability;
   std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
   std::vector<Feed> feeds;         ///< the links from it (feeds_to's), as the export's feed table lists them

@@ -32,7 +32,10 @@ const std::vector<std::string>& import_columns() {
 }
 
 const std::vector<std::string>& import_ignored_columns() {
-  static const std::vector<std::string> c = {"band", "above_appetite", "priorities", "actions", "feeds_to", "flags"};
+  // (A decision above appetite is recorded by `riskreg respond`, with its approver and expiry,
+  // never by a file: an export's response columns are read past.)
+  static const std::vector<std::string> c = {"band",     "above_appetite", "priorities", "actions",
+                                             "feeds_to", "flags",          "response",   "response_terms"};
   return c;
 }
 

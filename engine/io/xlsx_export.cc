@@ -118,7 +118,9 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
                                      lines(r.actions),
                                      lines(r.feeds_to),
                                      lines(r.flags),
-                                     r.status};
+                                     r.status,
+                                     r.response,
+                                     r.response_terms};
         row[5].fill = fill_of(r.band);
         if (!r.flag_severities.empty()) {
           auto worst = *std::max_element(r.flag_severities.begin(), r.flag_severities.end());

@@ -91,11 +91,12 @@ void PgStore::for_each_export(const std::optional<std::string>& as_of, bool upst
                     then + R"sql( ORDER BY a.id DESC LIMIT 1) AS cur,
        (SELECT a.id FROM assessments a WHERE a.risk = r.key AND a.assessed_at COLLATE "C" <= )sql" +
                     then + R"sql( ORDER BY a.id DESC LIMIT 1 OFFSET 1),)sql" + status_then("status", "open") + ", " +
-                    status_then("next_review", "") + ", " + status_then("last_review", "") + R"sql(
+                    status_then("next_review", "") + ", " + status_then("last_review", "") + ", " +
+                    status_then("response", "") + R"sql(
 FROM risks r ORDER BY r.key)sql"
               : R"sql(SELECT r.key, r.id, r.title, r.target_likelihood, r.target_impact, r.heading, r.vulnerability,
        r.triggers, r.consequences, r.controls, r.notes, r.owner, r.current_assessment, r.previous_assessment,
-       r.status, r.next_review, r.last_review
+       r.status, r.next_review, r.last_review, r.response
 FROM risks r ORDER BY r.key)sql";
     const std::string when = as_of ? " WHERE a.assessed_at COLLATE \"C\" <= " + then : std::string();
     PgCursor risks(tx, "riskreg_x_risks", risks_sql);
@@ -146,6 +147,7 @@ ORDER BY f.to_risk, f.from_risk)sql");
       s.closed = text(row[14]) == "closed";
       s.next_review = text(row[15]);
       s.last_review = text(row[16]);
+      s.response = text(row[17]);
       s.owner.reset();
       if (!row[11].is_null()) s.owner = text(row[11]);
       r.history.clear();

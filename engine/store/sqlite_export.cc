@@ -23,11 +23,11 @@ using sqlite_rows::Rows;
 /// The risks with their texts and the ids of their current and previous assessments (found
 /// in their history, read alongside), in key order. Columns: 0 key, 1 id, 2 title, 3 owner,
 /// 4-5 target, 6 current, 7 previous, 8 heading, 9 vulnerability, 10-13 triggers,
-/// consequences, controls, notes, 14 status, 15 next review, 16 last review.
+/// consequences, controls, notes, 14 status, 15 next review, 16 last review, 17 response.
 const char* kRisksNow = R"sql(
 SELECT r.key, r.id, r.title, r.owner, r.target_likelihood, r.target_impact, r.current_assessment,
        r.previous_assessment, r.heading, r.vulnerability, r.triggers, r.consequences, r.controls, r.notes,
-       r.status, r.next_review, r.last_review
+       r.status, r.next_review, r.last_review, r.response
 FROM risks r ORDER BY r.key)sql";
 
 /// The same columns as they stood at ?1, from the append-only history (after kAtTimeCte, as
@@ -40,6 +40,8 @@ SELECT r.key, r.id, r.title, t.owner, r.target_likelihood, r.target_impact, t.cu
        coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'next_review'
                  AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), ''),
        coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'last_review'
+                 AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), ''),
+       coalesce((SELECT ch.to_value FROM changes ch WHERE ch.risk = r.key AND ch.field = 'response'
                  AND ch.changed_at <= ?1 ORDER BY ch.id DESC LIMIT 1), '')
 FROM risks r JOIN at_time t ON t.key = r.key WHERE t.cur IS NOT NULL
 ORDER BY r.key)sql";
@@ -237,7 +239,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
         opt_text(risks, 3);
         opt_text(risks, 4);
         if (!risks.null(4)) b.text(risks.text(5));
-        for (int i = 8; i <= 16; ++i) b.text(risks.text(i));
+        for (int i = 8; i <= 17; ++i) b.text(risks.text(i));
         const int64_t cur = risks.null(6) ? kNull : risks.integer(6), prev = risks.null(7) ? kNull : risks.integer(7);
         bool cur_seen = false, prev_seen = false;
         for (; hist.at(key); hist.advance()) {
@@ -339,6 +341,7 @@ void SqliteStore::for_each_export(const std::optional<std::string>& as_of, bool 
         s.closed = in.text() == "closed";
         assign(s.next_review, in.text());
         assign(s.last_review, in.text());
+        assign(s.response, in.text());
 
         size_t nh = 0;
         for (int64_t id; (id = in.num()) != kNull;) decode_assessment(in, id, s.id, next_slot(r.history, nh));

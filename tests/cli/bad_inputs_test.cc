@@ -578,7 +578,7 @@ const std::vector<Row>& rows() {
                    {"--db", "{db}", "list"},
                    {},
                    7,
-                   "riskreg: {db}: the register's schema version -1 is out of range (0 to 4); the file is damaged or "
+                   "riskreg: {db}: the register's schema version -1 is out of range (0 to 6); the file is damaged or "
                    "was "
                    "edited "
                    "by hand\n",
@@ -793,8 +793,8 @@ const std::vector<Row>& rows() {
                    {},
                    4,
                    "riskreg: --rule 'no_ownr' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, "
-                   "UNMITIGATED, "
-                   "STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
+                   "NO_RESPONSE, ACCEPTANCE_EXPIRED, ACCEPTANCE_EXPIRING, TREATMENT_WITHOUT_PLAN, TREATMENT_OVERDUE, "
+                   "UNMITIGATED, STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'NO_OWNER'?\n"},
                   {"arg-unknown-owner",
                    "a --owner filter naming nobody who owns a risk",
                    [](const TempDir&, const std::string& db) {

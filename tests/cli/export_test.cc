@@ -39,7 +39,7 @@ TEST_CASE("export --format csv writes risks, history and manifest", "[cli][expor
   auto risks = read_file(out + "/risks.csv");
   auto hist = read_file(out + "/assessments.csv");
   CHECK(risks.rfind("id,title,owner,current,target,band,above_appetite,controls,heading,vulnerability,triggers,"
-                    "consequences,notes,priorities,actions,feeds_to,flags,status\r\n",
+                    "consequences,notes,priorities,actions,feeds_to,flags,status,response,response_terms\r\n",
                     0) == 0);
   CHECK(read_file(out + "/feeds.csv").rfind("from,to,basis,transition_probability\r\n", 0) == 0);
   CHECK(count_lines(read_file(out + "/feeds.csv")) == man["rows"]["feeds"].get<int>() + 1);
@@ -251,7 +251,7 @@ print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c
                     dir);
   INFO(got);
   CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history\n") == 0);
-  CHECK(got.find("Risks 9 A2 A1:R10\n") != std::string::npos);
+  CHECK(got.find("Risks 9 A2 A1:T10\n") != std::string::npos);
   CHECK(got.find("Assessments 10 A2 A1:I11\n") != std::string::npos);
   CHECK(got.find("R5 B2 ") != std::string::npos);
   // Stored as text, so a spreadsheet shows it and does not run it.
@@ -270,7 +270,8 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
   REQUIRE(flags.exit_code == 0);
   for (const auto& f : nlohmann::json::parse(flags.out)) want[f["risk"]].push_back(f["rule"]);
   REQUIRE(want.size() == 9);
-  CHECK(want["R5"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
+  CHECK(want["R5"] == nlohmann::json::array(
+                          {"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
 
   auto out = dir.file("now.json");
   REQUIRE(
@@ -284,7 +285,8 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
       run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
           .exit_code == 0);
   CHECK(
-      read_file(csv + "/risks.csv").find(",\"ABOVE_APPETITE\nNO_TARGET\nUNMITIGATED\nWORSENED\nNO_OWNER\",open\r\n") !=
+      read_file(csv + "/risks.csv")
+          .find(",\"ABOVE_APPETITE\nNO_TARGET\nNO_RESPONSE\nUNMITIGATED\nWORSENED\nNO_OWNER\",open,,\r\n") !=
       std::string::npos);
 
   // As of 30 November R5 had its seed score only: not worsened then.
@@ -292,7 +294,7 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
   REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", then, "--as-of", "2026-11-30"}).exit_code ==
           0);
   auto r5 = risk_in(nlohmann::json::parse(read_file(then)), "R5");
-  CHECK(r5["flags"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "NO_OWNER"}));
+  CHECK(r5["flags"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "UNMITIGATED", "NO_OWNER"}));
 }
 
 TEST_CASE(

@@ -46,18 +46,20 @@ TEST_CASE("flags: --rule and --severity filter", "[cli][flags]") {
   TempDir dir;
   std::string db = init_darlington(dir);
   check_golden("flags-unmitigated.txt", ok({"--db", db, "flags", "--rule", "UNMITIGATED"}).out);
+  // The only critical rule that fires on the seed: no decision is recorded above appetite.
   CHECK(ok({"--db", db, "flags", "--severity", "critical"}).out ==
-        ok({"--db", db, "flags", "--rule", "UNMITIGATED"}).out);
+        ok({"--db", db, "flags", "--rule", "NO_RESPONSE"}).out);
   auto bad = run_riskreg({"--db", db, "flags", "--rule", "UNMITIGATD"});
   CHECK(bad.exit_code == 4);
   CHECK(bad.err ==
         "riskreg: --rule 'UNMITIGATD' is not a rule of this register (rules: ABOVE_APPETITE, NO_TARGET, "
+        "NO_RESPONSE, ACCEPTANCE_EXPIRED, ACCEPTANCE_EXPIRING, TREATMENT_WITHOUT_PLAN, TREATMENT_OVERDUE, "
         "UNMITIGATED, STALE_REVIEW, REVIEW_OVERDUE, WORSENED, NO_OWNER); did you mean 'UNMITIGATED'?\n");
   auto sev = run_riskreg({"--db", db, "flags", "--severity", "urgent"});
   CHECK(sev.exit_code == 4);
   CHECK(sev.err == "riskreg: --severity 'urgent' is not a severity (valid: info, warning, critical)\n");
   CHECK(ok({"--db", db, "flags", "--severity", "Critical"}).out ==
-        ok({"--db", db, "flags", "--rule", "unmitigated"}).out);
+        ok({"--db", db, "flags", "--rule", "no_response"}).out);
 }
 
 TEST_CASE("flags: most severe first, grouped by rule, and --summary", "[cli][flags]") {
@@ -65,14 +67,14 @@ TEST_CASE("flags: most severe first, grouped by rule, and --summary", "[cli][fla
   std::string db = init_darlington(dir);
   auto all = ok({"--db", db, "flags"}).out;
   // The critical rule's group comes first, each group in risk order.
-  CHECK(all.rfind("UNMITIGATED (critical, 3 risks): ", 0) == 0);
+  CHECK(all.rfind("NO_RESPONSE (critical, 9 risks): ", 0) == 0);
   CHECK(all.find("ABOVE_APPETITE (warning, 9 risks)") < all.find("NO_TARGET (warning, 9 risks)"));
   CHECK(all.find("  R5  R5 is above appetite") < all.find("  R6  R6 is above appetite"));
   check_golden("flags-darlington-summary.txt", ok({"--db", db, "flags", "--summary"}).out);
   auto j = nlohmann::json::parse(ok({"--db", db, "flags", "--summary", "--json"}).out);
-  REQUIRE(j.size() == 7);
-  CHECK(j[0]["rule"] == "UNMITIGATED");
-  CHECK(j[0]["flags"] == 3);
+  REQUIRE(j.size() == 12);
+  CHECK(j[0]["rule"] == "NO_RESPONSE");
+  CHECK(j[0]["flags"] == 9);
   // The message never says a risk with controls has nothing mitigating it.
   CHECK(all.find("mitigates it") == std::string::npos);
   auto r5 = nlohmann::json::parse(ok({"--db", db, "show", "R5", "--json"}).out);
@@ -96,14 +98,16 @@ TEST_CASE("flags: list and show carry each risk's flags", "[cli][flags]") {
   std::string db = init_darlington(dir);
   auto list = ok({"--db", db, "list"}, {{"COLUMNS", "200"}}).out;
   CHECK(list.find("FLAGS") != std::string::npos);
-  CHECK(list.find("ABOVE_APPETITE,NO_TARGET,UNMITIGATED,NO_OWNER") != std::string::npos);
+  CHECK(list.find("ABOVE_APPETITE,NO_TARGET,NO_RESPONSE,UNMITIGATED,NO_OWNER") != std::string::npos);
   auto json = ok({"--db", db, "list", "--json"}).out;
-  CHECK(json.find("\"flags\":[\"ABOVE_APPETITE\",\"NO_TARGET\",\"NO_OWNER\"]") != std::string::npos);
+  CHECK(json.find("\"flags\":[\"ABOVE_APPETITE\",\"NO_TARGET\",\"NO_RESPONSE\",\"NO_OWNER\"]") != std::string::npos);
   auto show = ok({"--db", db, "show", "R5"}).out;
   CHECK(show.find("Flags:\n  ABOVE_APPETITE (warning): R5 is at C2 (high), above the appetite line\n"
                   "  NO_TARGET (warning): R5 has no target score\n"
-                  "  UNMITIGATED (critical): R5 is above appetite at C2 and no priority or action\n"
-                  "    of the plan is linked to it\n"
+                  "  NO_RESPONSE (critical): R5 is above appetite at C2 and no decision is recorded\n"
+                  "    (treat, tolerate, transfer or terminate)\n"
+                  "  UNMITIGATED (warning): R5 is above appetite at C2 and no priority or action of\n"
+                  "    the plan is linked to it\n"
                   "  NO_OWNER (warning): R5 has no owner\n") != std::string::npos);
   auto show_json = ok({"--db", db, "show", "R1", "--json"}).out;
   CHECK(show_json.find("\"rule\": \"NO_OWNER\"") != std::string::npos);
@@ -120,7 +124,7 @@ TEST_CASE("rules check: the default rules and what they flag now", "[cli][rules]
   // Validating against a matrix file needs no register.
   auto alone = ok({"--db", dir.file("none.db"), "rules", "check", "--matrix", source_path("rules/matrix.toml"),
                    source_path("rules/flags.toml")});
-  CHECK(relative(alone.out) == "rules/flags.toml: 7 rules, 2 params: OK\n");
+  CHECK(relative(alone.out) == "rules/flags.toml: 12 rules, 4 params: OK\n");
 }
 
 TEST_CASE("rules check: every error message, with position, line and caret", "[cli][rules]") {
@@ -134,7 +138,7 @@ TEST_CASE("rules check: every error message, with position, line and caret", "[c
   auto r = run_riskreg(args);
   CHECK(r.exit_code == 5);
   check_golden("rules-check-errors.txt", relative(r.err));
-  CHECK(relative(r.out).find("rules/flags.toml: 7 rules, 2 params: OK") == 0);  // good files still checked
+  CHECK(relative(r.out).find("rules/flags.toml: 12 rules, 4 params: OK") == 0);  // good files still checked
 }
 
 TEST_CASE("rules explain: each rule's value and its sub-expressions", "[cli][rules]") {
@@ -142,7 +146,7 @@ TEST_CASE("rules explain: each rule's value and its sub-expressions", "[cli][rul
   std::string db = init_darlington(dir);
   check_golden("rules-explain-r5.txt", ok({"--db", db, "rules", "explain", "5"}).out);
   auto one = ok({"--db", db, "rules", "explain", "R1", "--rule", "UNMITIGATED"}).out;
-  CHECK(one.find("UNMITIGATED (critical): does not fire") != std::string::npos);
+  CHECK(one.find("UNMITIGATED (warning): does not fire") != std::string::npos);
   CHECK(one.find("NO_OWNER") == std::string::npos);
   CHECK(run_riskreg({"--db", db, "rules", "explain", "R99"}).exit_code == 3);
 }

@@ -24,8 +24,10 @@ namespace {
 /// migration 4 the lifecycle's changes and the risks' status and review dates).
 void make_schema_1(const std::string& db) {
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
-  REQUIRE(d.execAndGet("PRAGMA user_version").getInt() == 4);
+  REQUIRE(d.execAndGet("PRAGMA user_version").getInt() == 6);
   d.exec(
+      "ALTER TABLE risks DROP COLUMN response; DROP TABLE action_changes; ALTER TABLE actions DROP COLUMN status; "
+      "ALTER TABLE actions DROP COLUMN due; "
       "DROP TABLE changes; ALTER TABLE risks DROP COLUMN status; ALTER TABLE risks DROP COLUMN next_review; "
       "ALTER TABLE risks DROP COLUMN last_review; DROP TABLE alert_deliveries; DROP TABLE imports; ALTER TABLE "
       "priorities DROP COLUMN change_drivers_table; "
@@ -123,7 +125,7 @@ TEST_CASE("schema upgrade: processes opening an older register at once all succe
       CHECK(codes[p] == 0);
       CHECK_FALSE(read_file(dir.file("run" + std::to_string(p) + ".out")).empty());
     }
-    CHECK(user_version(db) == 4);
+    CHECK(user_version(db) == 6);
     CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alert_deliveries'") == 1);
     CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'alert_deliveries_%'") ==
           2);
@@ -149,7 +151,7 @@ TEST_CASE("schema upgrade: an older register is upgraded by the first command, w
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("R5") != std::string::npos);
-  CHECK(user_version(db) == 4);
+  CHECK(user_version(db) == 6);
   // The tables migration 2 added work: an import records itself in `imports`.
   write_file(dir.file("new.csv"), "id,title,current\nR10,A risk added after the upgrade,C3\n");
   auto i = run_riskreg({"--db", db, "import", dir.file("new.csv")});

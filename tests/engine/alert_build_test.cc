@@ -116,7 +116,8 @@ TEST_CASE("the November alert: newly above, still above, dropped below, against 
   CHECK(a.changes[1].ids == std::vector<std::string>{"R5"});
   CHECK(a.changes[2].what == "dropped below appetite");
   // ABOVE_APPETITE is carried by every risk above appetite: named once, not under each.
-  CHECK(a.common_flags == std::vector<std::string>{"ABOVE_APPETITE", "NO_TARGET"});  // no risk has a target
+  // (no risk has a target, and no decision is recorded)
+  CHECK(a.common_flags == std::vector<std::string>{"ABOVE_APPETITE", "NO_RESPONSE", "NO_TARGET"});
   for (const auto& f : r1.flags) CHECK(f.rfind("ABOVE_APPETITE", 0) != 0);
   CHECK_FALSE(r1.flags.empty());
   // Most severe first: each list by band, then cell.

@@ -349,11 +349,13 @@ TEST_CASE("PostgreSQL schema: a register made before the lifecycle is upgraded o
     s.append_assessment({"R1", {"B", "2"}, "alice", at("2026-02-01"), "before", std::nullopt});
   }
   // Back to schema 4: no changes table, no status or review dates.
-  pg_cluster().exec(url, R"sql(DROP TABLE changes; ALTER TABLE risks DROP COLUMN status, DROP COLUMN next_review,
+  pg_cluster().exec(url, R"sql(DROP TABLE action_changes; ALTER TABLE actions DROP COLUMN status, DROP COLUMN due;
+      ALTER TABLE risks DROP COLUMN response;
+      DROP TABLE changes; ALTER TABLE risks DROP COLUMN status, DROP COLUMN next_review,
       DROP COLUMN last_review; UPDATE riskreg_meta SET schema_version = 4)sql");
   PgStore s(url, PgStore::Mode::Open);
   CHECK(s.schema_version() == pg_current_schema_version());
-  CHECK(pg_current_schema_version() == 5);
+  CHECK(pg_current_schema_version() == 7);
   auto st = s.risk_state("R1");
   REQUIRE(st);
   CHECK_FALSE(st->closed);

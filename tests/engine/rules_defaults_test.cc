@@ -44,8 +44,10 @@ TEST_CASE("default rules: the register holds rules/flags.toml", "[rules][default
   auto bundle = store.rules();
   REQUIRE(find_rules_file(bundle, "flags.toml"));
   RuleSet set = rule_set_from(bundle, matrix_from(bundle));
-  CHECK(set.names() == std::vector<std::string>{"ABOVE_APPETITE", "NO_TARGET", "UNMITIGATED", "STALE_REVIEW",
-                                                "REVIEW_OVERDUE", "WORSENED", "NO_OWNER"});
+  CHECK(set.names() == std::vector<std::string>{"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "ACCEPTANCE_EXPIRED",
+                                                "ACCEPTANCE_EXPIRING", "TREATMENT_WITHOUT_PLAN", "TREATMENT_OVERDUE",
+                                                "UNMITIGATED", "STALE_REVIEW", "REVIEW_OVERDUE", "WORSENED",
+                                                "NO_OWNER"});
 }
 
 TEST_CASE("default rules: ABOVE_APPETITE", "[rules][defaults]") {
