@@ -25,8 +25,13 @@ void print_action(Context& ctx, const Action& a, const std::vector<ChangeRow>& h
   if (json) {
     auto rows = nlohmann::json::array();
     for (const auto& r : history)
-      rows.push_back({{"change", r.id}, {"field", r.field}, {"from", r.from}, {"to", r.to}, {"by", r.by},
-                      {"at", r.at}, {"reason", r.reason}});
+      rows.push_back({{"change", r.id},
+                      {"field", r.field},
+                      {"from", r.from},
+                      {"to", r.to},
+                      {"by", r.by},
+                      {"at", r.at},
+                      {"reason", r.reason}});
     ctx.out << nlohmann::json{{"action", a.id},
                               {"priority", a.priority_id},
                               {"text", a.text},

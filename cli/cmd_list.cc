@@ -164,10 +164,9 @@ void add_list(CLI::App& app, Context& ctx) {
       ctx.store().for_each_risk([&](const RiskState& s) {
         auto v = view_of(s, m);
         if (!keep(v)) return;
-        write_csv_row(ctx.out,
-                      {s.id, s.title, s.owner.value_or(""), score_text(m, v.current), score_text(m, v.target),
-                       v.band ? v.band->name : "", v.above_appetite ? "yes" : "no", s.closed ? "closed" : "open",
-                       decision_of(s)});
+        write_csv_row(ctx.out, {s.id, s.title, s.owner.value_or(""), score_text(m, v.current), score_text(m, v.target),
+                                v.band ? v.band->name : "", v.above_appetite ? "yes" : "no",
+                                s.closed ? "closed" : "open", decision_of(s)});
       });
       return;
     }

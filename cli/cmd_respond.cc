@@ -20,7 +20,8 @@ struct RespondOptions {
 void add_respond(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RespondOptions>();
   auto* cmd = app.add_subcommand(
-      "respond", "Record the decision about a risk above appetite: treat, tolerate, transfer or terminate (none withdraws it)");
+      "respond",
+      "Record the decision about a risk above appetite: treat, tolerate, transfer or terminate (none withdraws it)");
   cmd->add_option("id", opt->id, "Risk id (R5, or 5)")->required();
   cmd->add_option("decision", opt->decision, "treat, tolerate, transfer, terminate, or none")->required();
   cmd->add_option("--approver", opt->approver, "tolerate: who accepts the risk (required)");

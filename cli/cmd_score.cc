@@ -118,9 +118,10 @@ void add_score(CLI::App& app, Context& ctx) {
     ctx.out << "  recorded as assessment #" << r.assessment.id << " by " << r.assessment.by << " at " << r.assessment.at
             << "\n";
     if (!r.lapse.empty())
-      ctx.out << "  " << wrap(alarm("Acceptance ended", depth) + r.lapse.substr(r.lapse.find(':')) +
-                                  "; the risk needs a decision again (riskreg respond)",
-                              width, 4, 2)
+      ctx.out << "  "
+              << wrap(alarm("Acceptance ended", depth) + r.lapse.substr(r.lapse.find(':')) +
+                          "; the risk needs a decision again (riskreg respond)",
+                      width, 4, 2)
               << "\n";
     if (c)
       ctx.out << "  "

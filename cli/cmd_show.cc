@@ -8,8 +8,8 @@
 #include "core/text.h"
 
 #include "commands.h"
-#include "graph/rank_register.h"
 #include "domain/response.h"
+#include "graph/rank_register.h"
 #include "register/lifecycle.h"
 #include "register/respond.h"
 #include "register/risk_view.h"
@@ -153,9 +153,8 @@ void add_show(CLI::App& app, Context& ctx) {
                              {"accepted_score", lifecycle::score_shown(m, d->score)}});
           if (d->decision == "transfer") decision["to"] = d->to;
           if (!decisions.empty())
-            decision.update({{"since", decisions.back()->at},
-                             {"by", decisions.back()->by},
-                             {"reason", decisions.back()->reason}});
+            decision.update(
+                {{"since", decisions.back()->at}, {"by", decisions.back()->by}, {"reason", decisions.back()->reason}});
         }
         j["response"] = decision;
       }

@@ -5,8 +5,8 @@
 
 #include "commands.h"
 #include "core/text.h"
-#include "graph/closed.h"
 #include "domain/action_status.h"
+#include "graph/closed.h"
 #include "graph/trace.h"
 #include "render.h"
 

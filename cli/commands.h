@@ -46,11 +46,10 @@ void add_action(CLI::App& app, Context& ctx);
 void add_respond(CLI::App& app, Context& ctx);  // issue 25: cmd_respond.cc
 
 inline constexpr AddCommand kCommands[] = {
-    add_init,     add_list,    add_show,  add_score,      add_owner, add_matrix, add_flags,  add_rules,
-    add_trace,    add_cascade, add_graph, add_network,    add_audit, add_export, add_import, add_alert,
-    add_generate, add_migrate, add_help,  add_completion, add_add,   add_edit,   add_target, add_close,
-    add_reopen,   add_review,  add_note,  add_log,        add_link,  add_unlink, add_feed,   add_unfeed,
-    add_action,   add_respond,
+    add_init,    add_list,       add_show,    add_score, add_owner,  add_matrix, add_flags,   add_rules,    add_trace,
+    add_cascade, add_graph,      add_network, add_audit, add_export, add_import, add_alert,   add_generate, add_migrate,
+    add_help,    add_completion, add_add,     add_edit,  add_target, add_close,  add_reopen,  add_review,   add_note,
+    add_log,     add_link,       add_unlink,  add_feed,  add_unfeed, add_action, add_respond,
 };
 
 }  // namespace riskreg::cli

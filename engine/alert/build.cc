@@ -345,8 +345,7 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
       if (p.name == "acceptance_warning_days" && p.type == rules::Type::Number && p.num >= 0 && p.num < 3660)
         warning_days = static_cast<int>(p.num);
     std::string warn_by;
-    if (auto t = parse_timestamp(a.today))
-      warn_by = format_date(*t + std::chrono::days(warning_days));
+    if (auto t = parse_timestamp(a.today)) warn_by = format_date(*t + std::chrono::days(warning_days));
     const std::pair<const char*, const char*> kinds[] = {{"none", "without a decision"},
                                                          {"treat", "treated"},
                                                          {"tolerate", "tolerated"},
@@ -362,9 +361,8 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
             item += " (" + std::to_string(r.open_actions) + " open action" + (r.open_actions == 1 ? "" : "s") + ", " +
                     std::to_string(r.overdue_actions) + " overdue)";
           else if (r.decision != "none")
-            item += r.decision_text.substr(r.decision_text.find(' ') == std::string::npos
-                                               ? r.decision_text.size()
-                                               : r.decision_text.find(' '));
+            item += r.decision_text.substr(r.decision_text.find(' ') == std::string::npos ? r.decision_text.size()
+                                                                                          : r.decision_text.find(' '));
           g.items.push_back(item);
           if (r.decision == "tolerate" && !r.accepted_until.empty()) {
             std::string who = r.id + r.decision_text.substr(r.decision_text.find(' '));

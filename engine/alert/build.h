@@ -100,8 +100,8 @@ struct AlertRisk {
 
 /// The above-appetite risks (newly and still above) with one decision, for the headline.
 struct DecisionGroup {
-  std::string decision;  ///< "none", "treat", "tolerate", "transfer", "terminate"
-  std::string title;     ///< "without a decision", "treated", ...
+  std::string decision;            ///< "none", "treat", "tolerate", "transfer", "terminate"
+  std::string title;               ///< "without a decision", "treated", ...
   std::vector<std::string> items;  ///< "R4 (2 open actions, 1 overdue)", "R6 (Director, until 2027-03-31)"
 };
 
@@ -171,9 +171,9 @@ struct Alert {
   std::vector<ClosedRisk> closed;  ///< closed in the period, in the order closed
   /// Reviews due by the end of the period (`review_by`), overdue first, then by date and risk.
   std::vector<ReviewDue> reviews;
-  std::string review_by;                  ///< the period's last day, local (YYYY-MM-DD)
-  std::string today;                      ///< the as-of time's local date: what "overdue" is counted from
-  std::vector<Change> changes;            ///< the headline, in that order; kinds with no risk left out
+  std::string review_by;        ///< the period's last day, local (YYYY-MM-DD)
+  std::string today;            ///< the as-of time's local date: what "overdue" is counted from
+  std::vector<Change> changes;  ///< the headline, in that order; kinds with no risk left out
   /// The above-appetite risks by decision: without one first, then treated, tolerated,
   /// transferred, terminated (groups with no risk left out).
   std::vector<DecisionGroup> decisions;

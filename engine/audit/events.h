@@ -40,8 +40,8 @@ inline constexpr const char* kAction = "action";
 /// worse cell ends an acceptance (written in the re-score's transaction).
 inline constexpr const char* kRespond = "respond";
 inline constexpr const char* kLapse = "lapse";
-inline constexpr const char* kChangeKinds[] = {kAdd,  kEdit, kTarget, kClose,  kReopen,  kReview, kNote,
-                                               kLink, kUnlink, kFeed, kUnfeed, kRespond, kLapse};
+inline constexpr const char* kChangeKinds[] = {kAdd,  kEdit,   kTarget, kClose,  kReopen,  kReview, kNote,
+                                               kLink, kUnlink, kFeed,   kUnfeed, kRespond, kLapse};
 bool is_change_kind(const std::string& action);
 /// An entry that records one ChangeRow: a lifecycle kind, or an "import" entry of a risk (not
 /// the import's own entry, whose entity is "register"): an import records each field it

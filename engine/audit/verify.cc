@@ -286,8 +286,9 @@ void check_action_changes(Store& store, const std::vector<AuditEntry>& log, std:
     for (const auto& [field, value] : want) {
       const std::string& have = field == "status" ? a->status : a->due;
       if (have != value) {
-        problem(std::nullopt, action_id + ": its " + field + " is " + q(have) + ", not what its last change recorded, " +
-                                  q(value) + " (the actions table was edited)");
+        problem(std::nullopt, action_id + ": its " + field + " is " + q(have) +
+                                  ", not what its last change recorded, " + q(value) +
+                                  " (the actions table was edited)");
         break;
       }
     }

@@ -77,8 +77,8 @@ std::string due_from_completion(std::string_view completion) {
     if (!latest || ym > *latest) latest = ym;
   }
   if (!latest) return "";
-  std::chrono::year_month_day last{std::chrono::year_month_day_last{latest->year(),
-                                                                    std::chrono::month_day_last{latest->month()}}};
+  std::chrono::year_month_day last{
+      std::chrono::year_month_day_last{latest->year(), std::chrono::month_day_last{latest->month()}}};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(last.year()), static_cast<unsigned>(last.month()),
                 static_cast<unsigned>(last.day()));

@@ -606,9 +606,9 @@ void HtmlExport::decisions_table(std::ostream& o, Store& store, const std::optio
     }
     o << "<tr><td class=\"score\"><a href=\"#" << html_escape(r->id) << "\">" << html_escape(r->id)
       << "</a></td><td class=\"score\">" << html_escape(r->score) << "</td><td>"
-      << (r->decision.empty() ? std::string("<span class=\"none\">none recorded</span>")
-                              : "<b>" + html_escape(r->decision) + "</b>" +
-                                    (r->terms.empty() ? "" : " " + html_escape(r->terms)))
+      << (r->decision.empty()
+              ? std::string("<span class=\"none\">none recorded</span>")
+              : "<b>" + html_escape(r->decision) + "</b>" + (r->terms.empty() ? "" : " " + html_escape(r->terms)))
       << "</td><td>" << (last ? html_escape(last->by) : "") << "</td><td>"
       << (last ? html_escape(last->at.substr(0, 10)) : "") << "</td><td>" << html_escape(until) << "</td><td>"
       << (last ? html_escape(last->reason) : "") << "</td></tr>\n";

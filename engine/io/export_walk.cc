@@ -78,7 +78,8 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     if (auto d = parse_response(s.response)) {
       r.response = d->decision;
       if (d->decision == "tolerate")
-        r.response_terms = "accepted by " + d->approver + " until " + d->until + " at " + lifecycle::score_shown(m, d->score);
+        r.response_terms =
+            "accepted by " + d->approver + " until " + d->until + " at " + lifecycle::score_shown(m, d->score);
       else if (d->decision == "transfer")
         r.response_terms = "to " + d->to;
     }

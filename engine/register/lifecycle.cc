@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
 #include "audit/events.h"
+#include "core/error.h"
 #include "core/text.h"
 #include "domain/action_status.h"
 #include "domain/risk_id.h"
@@ -134,8 +134,8 @@ ChangeRequest action_change(const ActionRequest& req) {
   c.risk_id = trim(req.id);
   check_text("the action id", c.risk_id, false, true);
   if (!req.status && !req.due)
-    throw Error(ErrorKind::Usage, c.risk_id + ": nothing to change: give --status (" +
-                                             join(action_statuses(), ", ") + ") or --due YYYY-MM-DD|none");
+    throw Error(ErrorKind::Usage, c.risk_id + ": nothing to change: give --status (" + join(action_statuses(), ", ") +
+                                      ") or --due YYYY-MM-DD|none");
   if (req.status) {
     std::string s = to_lower(trim(*req.status));
     std::replace(s.begin(), s.end(), ' ', '-');

@@ -52,7 +52,8 @@ ChangeRequest respond_change(const RiskState& s, const std::vector<RulesFile>& r
   if (s.closed) throw Error(ErrorKind::InvalidInput, id + " is closed; reopen it before recording a decision");
   auto only = [&](const std::optional<std::string>& v, const char* option, const char* for_decision) {
     if (v && decision != for_decision)
-      throw Error(ErrorKind::InvalidInput, id + ": " + option + " goes with " + for_decision + " only, not " + decision);
+      throw Error(ErrorKind::InvalidInput,
+                  id + ": " + option + " goes with " + for_decision + " only, not " + decision);
   };
   only(req.approver, "--approver", "tolerate");
   only(req.until, "--until", "tolerate");
@@ -87,8 +88,8 @@ ChangeRequest respond_change(const RiskState& s, const std::vector<RulesFile>& r
   }
   std::string value = decision == "none" ? "" : response_value(r);
   if (value == s.response)
-    throw Error(ErrorKind::InvalidInput, id + ": the decision is already " + response_shown(m, value) +
-                                             "; nothing was written");
+    throw Error(ErrorKind::InvalidInput,
+                id + ": the decision is already " + response_shown(m, value) + "; nothing was written");
   ChangeRequest c;
   c.kind = events::kRespond;
   c.risk_id = id;

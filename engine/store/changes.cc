@@ -14,8 +14,9 @@ namespace riskreg::changes {
 
 using nlohmann::json;
 
-const std::vector<std::string> kFields = {"title",  "heading",     "vulnerability", "triggers", "consequences", "controls",
-                                          "target", "status",      "next_review",   "last_review", "response"};
+const std::vector<std::string> kFields = {"title",        "heading",     "vulnerability", "triggers",
+                                          "consequences", "controls",    "target",        "status",
+                                          "next_review",  "last_review", "response"};
 
 namespace {
 
@@ -179,8 +180,7 @@ AppliedChange apply_action(ActionBackend& b, const ChangeRequest& req) {
   if (!fields) {
     auto ids = b.action_ids();
     for (const auto& known : ids)
-      if (known.size() == id.size() &&
-          std::equal(known.begin(), known.end(), id.begin(), [](char a, char c) {
+      if (known.size() == id.size() && std::equal(known.begin(), known.end(), id.begin(), [](char a, char c) {
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(c));
           })) {
         id = known;

@@ -167,13 +167,28 @@ ALTER TABLE risks ADD COLUMN response TEXT NOT NULL DEFAULT '';
   return m;
 }
 
-const char* kTables[] = {"action_changes", "riskreg_users",  "imports",     "alert_deliveries",
-                         "audit_head",     "audit",       "outcome_priorities",
-                         "outcomes",       "actions",     "priority_objectives",
-                         "priority_risks", "priorities",  "concepts",
-                         "objectives",     "feeds",       "changes",
-                         "owner_changes",  "assessments", "risks",
-                         "rules_files",    "meta",        "riskreg_meta"};
+const char* kTables[] = {"action_changes",
+                         "riskreg_users",
+                         "imports",
+                         "alert_deliveries",
+                         "audit_head",
+                         "audit",
+                         "outcome_priorities",
+                         "outcomes",
+                         "actions",
+                         "priority_objectives",
+                         "priority_risks",
+                         "priorities",
+                         "concepts",
+                         "objectives",
+                         "feeds",
+                         "changes",
+                         "owner_changes",
+                         "assessments",
+                         "risks",
+                         "rules_files",
+                         "meta",
+                         "riskreg_meta"};
 
 }  // namespace
 

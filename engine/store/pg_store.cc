@@ -420,8 +420,8 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
       int k = 0;
       for (const auto& a : p.actions)
         out.row({a.id, p.id, k++, a.text, a.lead_officers_as_written, to_json(a.lead_officers), to_json(a.milestones),
-                 a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets, to_json(a.notes),
-                 a.status, a.due});
+                 a.completion, a.resources, a.pis_as_written, to_json(a.pis), a.targets, to_json(a.notes), a.status,
+                 a.due});
     }
     out.complete();
   }
@@ -1021,9 +1021,8 @@ RegisterData PgStore::load() {
 std::optional<Action> PgStore::action(const std::string& action_id) {
   return pg::guarded(where_, conn_.get(), [&]() -> std::optional<Action> {
     pqxx::read_transaction tx(*conn_);
-    auto res = tx.exec_params(std::string(kActionSelect) +
-                                  " WHERE lower(x.id) = lower($1) ORDER BY x.id = $1 DESC LIMIT 1",
-                              action_id);
+    auto res = tx.exec_params(
+        std::string(kActionSelect) + " WHERE lower(x.id) = lower($1) ORDER BY x.id = $1 DESC LIMIT 1", action_id);
     if (res.empty()) return std::nullopt;
     return read_action(res[0]);
   });

@@ -116,10 +116,10 @@ class Assessments {
 struct Layout {
   size_t n = 0;
   int64_t first_key = 0;
-  bool dense = false;                    // keys first_key .. first_key + n - 1, as riskreg writes them
-  std::vector<int64_t> keys;             // in order, when they are not dense (rows inserted with keys of their own)
+  bool dense = false;         // keys first_key .. first_key + n - 1, as riskreg writes them
+  std::vector<int64_t> keys;  // in order, when they are not dense (rows inserted with keys of their own)
   std::vector<int> priorities, actions, open_actions;  // by position
-  std::vector<std::string> open_dues;                   // by position (RiskBrief::open_action_dues)
+  std::vector<std::string> open_dues;                  // by position (RiskBrief::open_action_dues)
   std::vector<std::pair<size_t, size_t>> feeds;
 
   int64_t key_at(size_t pos) const { return dense ? first_key + static_cast<int64_t>(pos) : keys[pos]; }
@@ -158,8 +158,8 @@ struct Layout {
         coalesce(group_concat(CASE WHEN status NOT IN ('done', 'dropped') AND due <> '' THEN due END, ','), '')
         FROM actions GROUP BY priority)sql");
     while (counts.step())
-      actions_of.emplace(counts.text(0), Tally{static_cast<int>(counts.integer(1)),
-                                               static_cast<int>(counts.integer(2)), std::string(counts.text(3))});
+      actions_of.emplace(counts.text(0), Tally{static_cast<int>(counts.integer(1)), static_cast<int>(counts.integer(2)),
+                                               std::string(counts.text(3))});
     priorities.assign(n, 0);
     actions.assign(n, 0);
     open_actions.assign(n, 0);

@@ -56,14 +56,14 @@ struct RiskState {
   std::optional<AssessmentRow> current;
   std::optional<AssessmentRow> previous;
   std::optional<ScoreCodes> target;
-  int priorities = 0;       ///< priorities that mitigate it
-  int actions = 0;          ///< actions under those priorities
-  int open_actions = 0;     ///< of those, the ones not done or dropped (domain/action_status.h action_open)
+  int priorities = 0;                 ///< priorities that mitigate it
+  int actions = 0;                    ///< actions under those priorities
+  int open_actions = 0;               ///< of those, the ones not done or dropped (domain/action_status.h action_open)
   std::string open_action_dues = {};  ///< the due dates (YYYY-MM-DD) of the open ones that have one, joined by ','
-  bool closed = false;      ///< `riskreg close`d (and not reopened)
-  std::string next_review;  ///< YYYY-MM-DD, "" for none
-  std::string last_review;  ///< YYYY-MM-DD of its last `riskreg review`, "" for none
-  std::string response = {};  ///< the decision above appetite (domain/response.h), "" for none
+  bool closed = false;                ///< `riskreg close`d (and not reopened)
+  std::string next_review;            ///< YYYY-MM-DD, "" for none
+  std::string last_review;            ///< YYYY-MM-DD of its last `riskreg review`, "" for none
+  std::string response = {};          ///< the decision above appetite (domain/response.h), "" for none
 };
 
 /// What whole-register evaluation (flags, the matrix counts) reads of one risk: its
@@ -79,10 +79,10 @@ struct RiskBrief {
   std::string assessed_at;  ///< of `current` (ISO 8601 UTC); empty when it is unscored
   int priorities = 0;       ///< as in RiskState
   int actions = 0;
-  int open_actions = 0;          ///< as in RiskState
+  int open_actions = 0;               ///< as in RiskState
   std::string open_action_dues = {};  ///< as in RiskState
-  bool closed = false;           ///< as in RiskState
-  std::string next_review;  ///< as in RiskState
+  bool closed = false;                ///< as in RiskState
+  std::string next_review;            ///< as in RiskState
   std::string last_review;
   std::string response = {};  ///< as in RiskState
 };

@@ -41,8 +41,8 @@ TEST_CASE("action: --status and --due append versioned changes that log, trace, 
   TempDir dir;
   std::string db = init_darlington(dir);
   // Before: R4's three actions (P3.1) are all open and all past their 2009-2010 dates.
-  auto r = ok({"--db", db, "action", "P3.1-A2", "--status", "In Progress", "--reason", "Started at last",
-               "--as", "ann", "--json"});
+  auto r = ok({"--db", db, "action", "P3.1-A2", "--status", "In Progress", "--reason", "Started at last", "--as", "ann",
+               "--json"});
   auto j = json::parse(r.out);
   REQUIRE(j["changes"].size() == 1);
   CHECK(j["changes"][0]["field"] == "status");
@@ -55,8 +55,8 @@ TEST_CASE("action: --status and --due append versioned changes that log, trace, 
   CHECK(r.out.find("P3.1-A2  due 2009-07-31 -> 2027-03-31") != std::string::npos);
   CHECK(r.out.find("P3.1-A2  done") != std::string::npos);
   // A stale version is refused and writes nothing.
-  auto stale = run_riskreg({"--db", db, "action", "P3.1-A2", "--status", "dropped", "--reason", "x",
-                            "--expect-version", "1"});
+  auto stale =
+      run_riskreg({"--db", db, "action", "P3.1-A2", "--status", "dropped", "--reason", "x", "--expect-version", "1"});
   CHECK(stale.exit_code == 8);
   CHECK(stale.err.find("P3.1-A2: its version is 3, not the expected 1") != std::string::npos);
   // The same status again is refused.

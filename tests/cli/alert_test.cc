@@ -407,8 +407,7 @@ TEST_CASE("alert to stdout: no false reassurance, no invented risk manager, dry 
   CHECK(nov.out.find("What changed:\n  1 newly above appetite: R1\n") != std::string::npos);
   CHECK(nov.out.find("re-scored by ") != std::string::npos);
   CHECK(nov.out.find("Every risk above appetite is flagged ABOVE_APPETITE, NO_RESPONSE, NO_TARGET (not repeated "
-                     "below).") !=
-        std::string::npos);
+                     "below).") != std::string::npos);
   CHECK(nov.out.find("    - ABOVE_APPETITE") == std::string::npos);
   CHECK(nov.out.find(", via R5") != std::string::npos);
   CHECK(nov.out.find(", OVERDUE)") != std::string::npos);

@@ -1032,7 +1032,8 @@ const std::vector<Row>& rows() {
                     "--reason", "x"},
                    {},
                    4,
-                   "riskreg: R5: --until 2026-01-31 is not after today (2026-11-23); an acceptance must expire later\n"},
+                   "riskreg: R5: --until 2026-01-31 is not after today (2026-11-23); an acceptance must expire "
+                   "later\n"},
                   {"resp-until-too-far",
                    "respond tolerate with an expiry past the rules' maximum",
                    nullptr,

@@ -270,8 +270,8 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
   REQUIRE(flags.exit_code == 0);
   for (const auto& f : nlohmann::json::parse(flags.out)) want[f["risk"]].push_back(f["rule"]);
   REQUIRE(want.size() == 9);
-  CHECK(want["R5"] == nlohmann::json::array(
-                          {"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
+  CHECK(want["R5"] ==
+        nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "UNMITIGATED", "WORSENED", "NO_OWNER"}));
 
   auto out = dir.file("now.json");
   REQUIRE(
@@ -284,17 +284,17 @@ TEST_CASE("export carries each risk's rule flags, as riskreg flags computes them
   REQUIRE(
       run_riskreg({"--db", db, "export", "--format", "csv", "--out", csv}, {{"RISKREG_NOW", "2026-12-06T00:00:00Z"}})
           .exit_code == 0);
-  CHECK(
-      read_file(csv + "/risks.csv")
-          .find(",\"ABOVE_APPETITE\nNO_TARGET\nNO_RESPONSE\nUNMITIGATED\nWORSENED\nNO_OWNER\",open,,\r\n") !=
-      std::string::npos);
+  CHECK(read_file(csv + "/risks.csv")
+            .find(",\"ABOVE_APPETITE\nNO_TARGET\nNO_RESPONSE\nUNMITIGATED\nWORSENED\nNO_OWNER\",open,,\r\n") !=
+        std::string::npos);
 
   // As of 30 November R5 had its seed score only: not worsened then.
   auto then = dir.file("then.json");
   REQUIRE(run_riskreg({"--db", db, "export", "--format", "json", "--out", then, "--as-of", "2026-11-30"}).exit_code ==
           0);
   auto r5 = risk_in(nlohmann::json::parse(read_file(then)), "R5");
-  CHECK(r5["flags"] == nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "UNMITIGATED", "NO_OWNER"}));
+  CHECK(r5["flags"] ==
+        nlohmann::json::array({"ABOVE_APPETITE", "NO_TARGET", "NO_RESPONSE", "UNMITIGATED", "NO_OWNER"}));
 }
 
 TEST_CASE(

@@ -501,10 +501,8 @@ TEST_CASE("a pseudo-terminal at 80 and 160 columns: fitted, wrapped and coloured
     CHECK(list.find("\x1b[38;5;") != std::string::npos);  // a band in one of 256 colours
     CHECK(list.find("\x1b[1;31mABOVE") != std::string::npos);
     CHECK(plain(list).find("Bands: very-high high medium low") != std::string::npos);
-    if (cols == 80)
-      CHECK(plain(list).find("Major Capital Schemes – BSF") == std::string::npos);
-    if (cols == 160)
-      CHECK(plain(list).find("Major Capital Schemes – BSF") != std::string::npos);
+    if (cols == 80) CHECK(plain(list).find("Major Capital Schemes – BSF") == std::string::npos);
+    if (cols == 160) CHECK(plain(list).find("Major Capital Schemes – BSF") != std::string::npos);
     auto flags = in_terminal({"--db", db, "flags"}, cols, env);
     CHECK(flags.find("\x1b[1;31mcritical") != std::string::npos);
     auto show = in_terminal({"--db", db, "show", "R5"}, cols, env);

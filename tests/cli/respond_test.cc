@@ -25,7 +25,9 @@ std::vector<std::string> flags_of(const std::string& db, const std::string& id) 
   return out;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 }  // namespace
 
 TEST_CASE("respond: each decision is recorded, listed, shown and clears NO_RESPONSE", "[cli][respond]") {
@@ -135,8 +137,8 @@ TEST_CASE("riskreg respond on PostgreSQL: an owner may treat their own risk, onl
   INFO(treat.err);
   CHECK(treat.exit_code == 0);
   auto head = run_riskreg({"--db", url, "audit", "verify"}).out;
-  auto tolerate = run_riskreg({"--db", as_jan, "respond", "5", "tolerate", "--approver", "Jan", "--until",
-                               "2027-01-31", "--reason", "self-approved"});
+  auto tolerate = run_riskreg({"--db", as_jan, "respond", "5", "tolerate", "--approver", "Jan", "--until", "2027-01-31",
+                               "--reason", "self-approved"});
   CHECK(tolerate.exit_code == 8);
   CHECK_THAT(tolerate.err, Catch::StartsWith("riskreg: R5: refused by the database: user 'janr' may not respond"));
   auto other = run_riskreg({"--db", as_jan, "respond", "4", "treat", "--reason", "not mine"});

@@ -842,8 +842,9 @@ TEMPLATE_TEST_CASE("store contract: an action's status and due date are versione
   REQUIRE_FALSE(v.ok());
   bool named = false;
   for (const auto& p : v.problems)
-    named = named || p.message.find("P3.1-A2: its status is 'in-progress', not what its last change recorded, "
-                                    "'done' (the actions table was edited)") != std::string::npos;
+    named = named || p.message.find(
+                         "P3.1-A2: its status is 'in-progress', not what its last change recorded, "
+                         "'done' (the actions table was edited)") != std::string::npos;
   CHECK(named);
 }
 
