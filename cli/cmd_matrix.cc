@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "core/text.h"
+#include "domain/response.h"
 #include "register/risk_view.h"
 #include "render.h"
 
@@ -51,11 +52,15 @@ void add_matrix(CLI::App& app, Context& ctx) {
     const Matrix& m = ctx.matrix();
     std::vector<std::vector<std::string>> cells(m.cell_count());
     int above = 0, total = 0;
+    std::vector<std::string> tolerated;  // accepted above the line (riskreg respond): '~' after the id
     ctx.store().for_each_risk([&](const RiskState& s) {
       if (s.closed) return;  // closed: off the matrix (its history stays)
       auto v = view_of(s, m);
       if (!v.current) return;
-      cells[m.index(*v.current)].push_back(s.id);
+      auto d = parse_response(s.response);
+      bool accepted = d && d->decision == "tolerate";
+      if (accepted) tolerated.push_back(s.id);
+      cells[m.index(*v.current)].push_back(accepted && !opt->json ? s.id + "~" : s.id);
       ++total;
       above += v.above_appetite;
     });
@@ -80,6 +85,7 @@ void add_matrix(CLI::App& app, Context& ctx) {
         }
       j["risks"] = total;
       j["above_appetite"] = above;
+      j["tolerated"] = tolerated;
       ctx.out << j.dump(2) << "\n";
       return;
     }
@@ -132,6 +138,12 @@ void add_matrix(CLI::App& app, Context& ctx) {
     out << rule << "\n";
     out << pad("", label_w + 2) << m.impact.name << "\n";
     out << wrap("* above the appetite line (" + m.appetite_description + ")", ctx.width(), 2) << "\n";
+    if (!tolerated.empty())
+      out << wrap(
+                 "~ after an id: tolerated, accepted above the line by a named approver until a date (riskreg "
+                 "respond)",
+                 ctx.width(), 2)
+          << "\n";
     if (counted)
       out << wrap("Numbers are how many risks a cell holds (`riskreg matrix --ids` lists them).", ctx.width()) << "\n";
     out << band_legend(m, depth) << "\n";

@@ -130,7 +130,9 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
         if (r.above_appetite) row[6].bold = true;
         fit(row, "Risks", risk_cols, sum.risks + 1, r.id);
         wb.row(risks, static_cast<uint32_t>(++sum.risks), row);
-        if (auto c = r.current.empty() ? std::nullopt : m.parse(r.current)) ++counts[static_cast<size_t>(m.index(*c))];
+        // A closed risk (riskreg close) stays in the Risks sheet, marked closed, off the heat map.
+        if (auto c = r.current.empty() || r.status == "closed" ? std::nullopt : m.parse(r.current))
+          ++counts[static_cast<size_t>(m.index(*c))];
         for (const Feed& f : r.feeds)
           wb.row(feeds, static_cast<uint32_t>(++sum.feeds),
                  {f.from, f.to, f.basis, f.transition_probability ? json(*f.transition_probability).dump() : ""});

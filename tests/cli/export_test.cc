@@ -427,3 +427,27 @@ print("cut-count", sum(1 for k in m if k.startswith("xlsx_truncated[") and k.end
   for (const auto& a : exported["assessments"]) whole = whole || a["reason"].get<std::string>() == reason;
   CHECK(whole);
 }
+
+TEST_CASE("export --format xlsx: a closed risk stays in the Risks sheet and leaves the heat map", "[cli][export]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  // R6 and R9 are both at B2; R6 is closed.
+  REQUIRE(run_riskreg({"--db", db, "close", "R6", "--reason", "Merged into R9"}).exit_code == 0);
+  auto out = dir.file("closed.xlsx");
+  REQUIRE(run_riskreg({"--db", db, "export", "--format", "xlsx", "--out", out}).exit_code == 0);
+  auto got = python(R"py(
+import openpyxl
+wb = openpyxl.load_workbook(")py" +
+                        out + R"py(")
+risks = wb["Risks"]
+head = [c.value for c in risks[1]]
+r6 = [row for row in risks.iter_rows(min_row=2, values_only=True) if row[0] == "R6"][0]
+print("R6", r6[head.index("status")])
+hm = wb["Heat map"]
+print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c.value).startswith("B2")])
+)py",
+                    dir);
+  INFO(got);
+  CHECK(got.find("R6 closed\n") != std::string::npos);
+  CHECK(got.find("b2 ['B2 (1)']") != std::string::npos);
+}

@@ -69,6 +69,11 @@ TEST_CASE("respond: each decision is recorded, listed, shown and clears NO_RESPO
   CHECK(text.find("RESPONSE") != std::string::npos);
   CHECK(text.find("transfer") != std::string::npos);
 
+  // The terminal heat map marks the tolerated risk, with a legend saying how.
+  auto matrix = ok({"--db", db, "matrix"}, {{"COLUMNS", "200"}}).out;
+  CHECK(matrix.find("R6~") != std::string::npos);
+  CHECK(matrix.find("~ after an id: tolerated") != std::string::npos);
+  CHECK(json::parse(ok({"--db", db, "matrix", "--json"}).out)["tolerated"] == json::array({"R6"}));
   auto show = ok({"--db", db, "show", "6"}, {{"COLUMNS", "200"}}).out;
   INFO(show);
   CHECK(show.find("Decision:      tolerate (accepted by Director of Children's Services until 2027-03-31 at B2) "
