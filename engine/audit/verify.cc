@@ -39,6 +39,24 @@ std::string first_difference(const AssessmentRow& row, const AuditEntry& e, cons
   return "";
 }
 
+/// The first field where a change row and what its audit entry recorded of it differ, as
+/// "to is 'X', audit entry 5 recorded 'Y'"; "" when they agree. `subject` names the row's
+/// subject ("risk", "action").
+std::string change_difference(const ChangeRow& row, const AuditEntry& e, const events::RecordedChange& c,
+                              const char* subject) {
+  const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
+      {"kind", {row.kind, e.action}},  {subject, {row.subject, e.entity}},
+      {"field", {row.field, c.field}}, {"from", {row.from, c.from}},
+      {"to", {row.to, c.to}},          {"reason", {row.reason, c.reason}},
+      {"by", {row.by, e.actor}},       {"at", {row.at, e.at}},
+  };
+  for (const auto& [field, v] : fields)
+    if (v.first != v.second)
+      return std::string(field) + " is " + q(v.first) + ", audit entry " + std::to_string(e.seq) + " recorded " +
+             q(v.second);
+  return "";
+}
+
 /// Every stored version of every rules file (each row of `rules_files`) against the audit
 /// entry that stored it: a "rules" entry (`rules apply`) names its rows by number with their
 /// SHA-256; the "create" entry names the first version's files by name, and its rows are the
@@ -184,18 +202,7 @@ void check_changes(Store& store, const std::vector<AuditEntry>& log, std::vector
       matched.insert(row.id);
       const AuditEntry& e = *it->second.entry;
       const auto& c = it->second.change;
-      const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
-          {"kind", {row.kind, e.action}},  {"risk", {row.subject, e.entity}},
-          {"field", {row.field, c.field}}, {"from", {row.from, c.from}},
-          {"to", {row.to, c.to}},          {"reason", {row.reason, c.reason}},
-          {"by", {row.by, e.actor}},       {"at", {row.at, e.at}},
-      };
-      for (const auto& [field, v] : fields)
-        if (v.first != v.second) {
-          problem(e.seq, name + " was edited: " + field + " is " + q(v.first) + ", audit entry " +
-                             std::to_string(e.seq) + " recorded " + q(v.second));
-          break;
-        }
+      if (auto d = change_difference(row, e, c, "risk"); !d.empty()) problem(e.seq, name + " was edited: " + d);
     }
     auto& want = expected[row.subject];
     if (row.field == "risk") {
@@ -260,18 +267,7 @@ void check_action_changes(Store& store, const std::vector<AuditEntry>& log, std:
       matched.insert(row.id);
       const AuditEntry& e = *it->second.first;
       const auto& c = it->second.second;
-      const std::pair<const char*, std::pair<std::string, std::string>> fields[] = {
-          {"kind", {row.kind, e.action}},  {"action", {row.subject, e.entity}},
-          {"field", {row.field, c.field}}, {"from", {row.from, c.from}},
-          {"to", {row.to, c.to}},          {"reason", {row.reason, c.reason}},
-          {"by", {row.by, e.actor}},       {"at", {row.at, e.at}},
-      };
-      for (const auto& [field, v] : fields)
-        if (v.first != v.second) {
-          problem(e.seq, name + " was edited: " + field + " is " + q(v.first) + ", audit entry " +
-                             std::to_string(e.seq) + " recorded " + q(v.second));
-          break;
-        }
+      if (auto d = change_difference(row, e, c, "action"); !d.empty()) problem(e.seq, name + " was edited: " + d);
     }
     expected[row.subject][row.field] = row.to;
   }
