@@ -1,15 +1,15 @@
 // riskreg audit: the tamper-evident log. `verify` checks the chain and the history it
-// records (engine/audit/verify.h), and against anchors kept elsewhere (engine/audit/anchor.h);
+// records (engine/store/verify.h), and against anchors kept elsewhere (engine/audit/anchor.h);
 // `anchor` writes the head for safekeeping; `log` prints it. What each protects against:
 // docs/audit.md.
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "audit/anchor.h"
-#include "audit/verify.h"
 #include "commands.h"
 #include "core/error.h"
 #include "render.h"
+#include "store/verify.h"
 
 namespace riskreg::cli {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "store/store.h"
+#include "records/records.h"
 
 namespace riskreg {
 

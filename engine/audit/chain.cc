@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 
 namespace riskreg {
 

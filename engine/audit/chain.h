@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/store.h"
+#include "records/records.h"
 
 namespace riskreg {
 

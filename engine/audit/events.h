@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "records/records.h"
 
 namespace riskreg::events {
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/error.h"
-#include "register/rules_bundle.h"
+#include "rules/rules_files.h"
 
 namespace riskreg {
 

@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "register/rules_bundle.h"
+#include "rules/rules_files.h"
 
 namespace riskreg {
 

@@ -6,9 +6,9 @@
 
 #include "core/text.h"
 #include "io/export_walk.h"
+#include "records/json_list.h"
 #include "register/lifecycle.h"
 #include "store/changes.h"
-#include "store/json_list.h"
 
 namespace riskreg::exporting {
 

@@ -19,8 +19,8 @@
 #include "core/text.h"
 #include "domain/risk_id.h"
 #include "io/csv_reader.h"
+#include "records/json_list.h"
 #include "register/risk_view.h"
-#include "store/json_list.h"
 
 namespace riskreg {
 

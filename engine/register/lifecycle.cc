@@ -11,11 +11,11 @@
 #include "core/text.h"
 #include "domain/action_status.h"
 #include "domain/risk_id.h"
+#include "records/json_list.h"
 #include "register/respond.h"
 #include "register/risk_view.h"
 #include "rules/rule_set.h"
 #include "store/changes.h"
-#include "store/json_list.h"
 
 namespace riskreg::lifecycle {
 

@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "domain/matrix.h"
-#include "register/risk_view.h"
+#include "rules/risk_view.h"
 #include "store/store.h"
 
 namespace riskreg::rules {

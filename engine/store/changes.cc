@@ -8,7 +8,7 @@
 #include "audit/events.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 
 namespace riskreg::changes {
 

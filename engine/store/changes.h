@@ -15,7 +15,7 @@ namespace riskreg::changes {
 /// The fields a change may set, as ChangeRow::field names them. Each is a column of the risk
 /// (the target two columns), read and written as text:
 /// - "title", "heading", "vulnerability": text;
-/// - "triggers", "consequences", "controls": JSON arrays (store/json_list.h);
+/// - "triggers", "consequences", "controls": JSON arrays (records/json_list.h);
 /// - "target": "L/I" (likelihood code, '/', impact code), "" for none;
 /// - "status": "open" or "closed";
 /// - "next_review", "last_review": YYYY-MM-DD, "" for none;

@@ -9,8 +9,8 @@
 #include "audit/events.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "records/json_list.h"
 #include "store/changes.h"
-#include "store/json_list.h"
 #include "store/pg_guard.h"
 #include "store/pg_store.h"
 

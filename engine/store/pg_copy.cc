@@ -6,12 +6,12 @@
 #include <pqxx/pqxx>
 
 #include "audit/chain.h"
-#include "audit/verify.h"
 #include "core/error.h"
 #include "store/pg_bulk.h"
 #include "store/pg_schema.h"
 #include "store/pg_store.h"
 #include "store/sqlite_store.h"
+#include "store/verify.h"
 
 namespace riskreg {
 

@@ -9,7 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "core/error.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 #include "store/pg_store.h"
 
 namespace riskreg {

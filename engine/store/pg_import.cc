@@ -13,8 +13,8 @@
 #include "audit/chain.h"
 #include "audit/events.h"
 #include "core/error.h"
+#include "records/json_list.h"
 #include "store/changes.h"
-#include "store/json_list.h"
 #include "store/pg_bulk.h"
 #include "store/pg_store.h"
 

@@ -13,7 +13,7 @@
 #include "audit/chain.h"
 #include "audit/events.h"
 #include "core/error.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 #include "store/pg_bulk.h"
 #include "store/pg_guard.h"
 #include "store/pg_schema.h"

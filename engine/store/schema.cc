@@ -101,7 +101,7 @@ CREATE TABLE imports (
   imported_by TEXT NOT NULL, imported_at TEXT NOT NULL);
 )sql",
       // 3: the rows of the plan's Change Drivers table naming each priority (JSON, as
-      // store/json_list.h change_drivers_json writes it); '[]' on a register made before.
+      // records/json_list.h change_drivers_json writes it); '[]' on a register made before.
       R"sql(
 ALTER TABLE priorities ADD COLUMN change_drivers_table TEXT NOT NULL DEFAULT '[]';
 )sql",

@@ -6,8 +6,8 @@
 #include "audit/events.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "records/json_list.h"
 #include "store/changes.h"
-#include "store/json_list.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 

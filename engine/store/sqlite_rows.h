@@ -13,7 +13,7 @@
 
 #include "core/error.h"
 #include "domain/register.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 #include "store/store.h"
 
 namespace riskreg::sqlite_rows {

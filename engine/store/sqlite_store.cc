@@ -21,7 +21,7 @@
 #include "audit/events.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 #include "store/schema.h"
 #include "store/sqlite_rows.h"
 

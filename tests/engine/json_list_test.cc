@@ -1,10 +1,10 @@
-// engine/store/json_list: the list column's encoding, and its fast path against the JSON library.
+// engine/records/json_list: the list column's encoding, and its fast path against the JSON library.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "audit/chain.h"
-#include "store/json_list.h"
+#include "records/json_list.h"
 
 using namespace riskreg;
 

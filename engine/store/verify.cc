@@ -1,4 +1,4 @@
-#include "audit/verify.h"
+#include "store/verify.h"
 
 #include <algorithm>
 #include <map>

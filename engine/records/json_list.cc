@@ -1,4 +1,4 @@
-#include "store/json_list.h"
+#include "records/json_list.h"
 
 #include <nlohmann/json.hpp>
 
