@@ -15,7 +15,7 @@ void add_help(CLI::App& app, Context& ctx) {
   cmd->add_option("command", *name, "The command to explain");
   cmd->callback([name, &app, &ctx] {
     if (name->empty()) {
-      ctx.out << command_list(app);
+      ctx.out << command_list(app, ctx.width());
       return;
     }
     std::vector<std::string> names;

@@ -78,6 +78,30 @@ const std::map<std::string, std::string>& examples() {
       {"generate", "riskreg --db big.db generate --risks 100000 --seed 1"},
       {"migrate", "riskreg migrate --from sqlite:register.db --to postgresql://admin@db/riskreg"},
       {"help", "riskreg help score"},
+      {"add", "riskreg add --title \"Agency staff costs\" --current C2 --owner \"Jan Lefevre\" --reason \"New in Q3\""},
+      {"edit",
+       "riskreg edit 5 --add-control \"Monthly budget clinic\" --reason \"Agreed at DMT\"\n"
+       "  riskreg edit 5 --remove-control 2 --expect-version 7 --reason \"Control retired\""},
+      {"target", "riskreg target 5 D3 --reason \"Where the savings plan should bring it\""},
+      {"close", "riskreg close 9 --reason \"ICT programme delivered\""},
+      {"reopen", "riskreg reopen 9 --reason \"Phase 2 started\""},
+      {"review",
+       "riskreg review 5 --reason \"Quarterly clinic: no change\"   # next review from the cadence\n"
+       "  riskreg review 5 --next 2027-01-31 --reason \"Review after the budget\""},
+      {"note", "riskreg note 5 \"Asked finance for the Q3 figures\" --reason \"Clinic follow-up\""},
+      {"log",
+       "riskreg log 5                     # one line per event, newest first\n"
+       "  riskreg log --since 2026-11-01 --kind score --by manager"},
+      {"link", "riskreg link 6 P3.1 --reason \"The priority's actions mitigate it\""},
+      {"unlink", "riskreg unlink 6 P3.1 --reason \"Linked in error\""},
+      {"feed", "riskreg feed 5 3 --basis inferred --probability 0.3 --reason \"Budget cuts reach placements\""},
+      {"unfeed", "riskreg unfeed 5 3 --reason \"No longer related\""},
+      {"action",
+       "riskreg action P3.1-A2             # its due date, status and history\n"
+       "  riskreg action P3.1-A2 --status done --reason \"Delivered in March\""},
+      {"respond",
+       "riskreg respond 4 treat --reason \"Sufficiency strategy\"\n"
+       "  riskreg respond 6 tolerate --approver \"Director\" --until 2027-03-31 --reason \"Restructure\""},
   };
   return e;
 }
@@ -152,16 +176,19 @@ std::string unknown_option(const CLI::App& app, const CLI::App* cmd, int argc, c
   return "";
 }
 
-std::string command_list(const CLI::App& app) {
+std::string command_list(const CLI::App& app, size_t width) {
   std::string out = "riskreg: a risk register and scoring engine\n\n" + usage_line(app, nullptr) + "\n\nCommands:\n";
   size_t w = 0;
   for (const CLI::App* sub : app.get_subcommands({})) w = std::max(w, sub->get_name().size());
   for (const CLI::App* sub : app.get_subcommands({}))
     if (!sub->get_group().empty())  // a hidden command has no group
-      out += "  " + pad(sub->get_name(), w + 2) + sub->get_description() + "\n";
-  out +=
-      "\nRun `riskreg help COMMAND` for a command's options and an example; `riskreg --help` for the global "
-      "options.\n";
+      out += "  " + pad(sub->get_name(), w + 2) + wrap(sub->get_description(), width, w + 4, w + 4) + "\n";
+  out += "\n" +
+         wrap(
+             "Run `riskreg help COMMAND` for a command's options and an example; `riskreg --help` for the global "
+             "options.",
+             width) +
+         "\n";
   return out;
 }
 

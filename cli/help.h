@@ -29,6 +29,6 @@ std::string usage_line(const CLI::App& app, const CLI::App* cmd);
 std::string unknown_option(const CLI::App& app, const CLI::App* cmd, int argc, char** argv);
 
 /// The command list, as bare `riskreg` prints it.
-std::string command_list(const CLI::App& app);
+std::string command_list(const CLI::App& app, size_t width);
 
 }  // namespace riskreg::cli

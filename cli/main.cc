@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
     cli::finish_help(app);
     // Bare `riskreg`: the command list, not CLI11's "A subcommand is required".
     if (argc == 1) {
-      std::cout << cli::command_list(app);
+      std::cout << cli::command_list(app, ctx.width());
       return 0;
     }
     // An unknown command gets a "did you mean" instead of CLI11's "A subcommand is required".

@@ -485,7 +485,7 @@ void HtmlExport::flush_row() {
     a << "</td><td class=\"score\">";
     score(a, r.target);
     a << "</td><td>" << flag_html(r) << "</td></tr>\n";
-    DecisionRow d{sev, risks_, r.id, r.current, r.response, r.response_terms};
+    DecisionRow d{sev, risks_, r.id, r.current, r.response, r.response_terms, r.response_until};
     if (decision_rows_.size() < kAboveTable) {
       decision_rows_.push_back(std::move(d));
     } else {
@@ -599,18 +599,13 @@ void HtmlExport::decisions_table(std::ostream& o, Store& store, const std::optio
       for (const auto& c : changes)
         if (c.field == "response" && (!as_of || c.at <= *as_of)) last = &c;
     }
-    std::string until;
-    if (r->decision == "tolerate") {
-      auto at = r->terms.find(" until ");
-      if (at != std::string::npos) until = r->terms.substr(at + 7, 10);
-    }
     o << "<tr><td class=\"score\"><a href=\"#" << html_escape(r->id) << "\">" << html_escape(r->id)
       << "</a></td><td class=\"score\">" << html_escape(r->score) << "</td><td>"
       << (r->decision.empty()
               ? std::string("<span class=\"none\">none recorded</span>")
               : "<b>" + html_escape(r->decision) + "</b>" + (r->terms.empty() ? "" : " " + html_escape(r->terms)))
       << "</td><td>" << (last ? html_escape(last->by) : "") << "</td><td>"
-      << (last ? html_escape(last->at.substr(0, 10)) : "") << "</td><td>" << html_escape(until) << "</td><td>"
+      << (last ? html_escape(last->at.substr(0, 10)) : "") << "</td><td>" << html_escape(r->until) << "</td><td>"
       << (last ? html_escape(last->reason) : "") << "</td></tr>\n";
   }
   o << "</tbody></table>\n";

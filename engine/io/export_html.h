@@ -141,7 +141,7 @@ class HtmlExport {
   struct DecisionRow {
     int severity = -1;
     int64_t order = 0;
-    std::string id, score, decision, terms;
+    std::string id, score, decision, terms, until;
   };
   std::vector<DecisionRow> decision_rows_;
   int64_t tolerated_ = 0;  ///< above appetite and tolerated: marked '*' on the heat map

@@ -75,8 +75,10 @@ void walk(Store& store, const Matrix& m, const std::optional<std::string>& as_of
     r.status = s.closed ? "closed" : "open";
     r.response.clear();
     r.response_terms.clear();
+    r.response_until.clear();
     if (auto d = parse_response(s.response)) {
       r.response = d->decision;
+      if (d->decision == "tolerate") r.response_until = d->until;
       if (d->decision == "tolerate")
         r.response_terms =
             "accepted by " + d->approver + " until " + d->until + " at " + lifecycle::score_shown(m, d->score);

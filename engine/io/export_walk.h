@@ -21,6 +21,7 @@ struct RiskRow {
   /// The decision above appetite (riskreg respond): "", "treat", "tolerate", "transfer" or
   /// "terminate", and its terms: "accepted by WHO until DATE at C2", "to PARTY", "".
   std::string response, response_terms;
+  std::string response_until;  ///< tolerate: the acceptance's expiry, YYYY-MM-DD; "" otherwise
   std::string heading, vulnerability;
   std::vector<std::string> controls, triggers, consequences, notes, priorities, actions, feeds_to;
   std::vector<Feed> feeds;         ///< the links from it (feeds_to's), as the export's feed table lists them

@@ -1,6 +1,7 @@
 #include "io/xlsx_export.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -89,6 +90,13 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
       if (b.name == band) return b.colour;
     return "";
   };
+  // The "Decisions" sheet: every open risk above appetite with the decision in force (the HTML
+  // page's "Decisions above appetite" table, whole); who recorded it, when and why come from its
+  // last "response" change, read with the field history after the walk.
+  struct Decision {
+    std::string id, score, decision, terms, until;
+  };
+  std::vector<Decision> decisions;
   json truncated = json::array();
   // Cuts each over-long cell of a row, noting it for the manifest.
   auto fit = [&](std::vector<XlsxCell>& cells, const char* sheet, const std::vector<std::string>& cols, int64_t row,
@@ -128,6 +136,8 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
           row[16].bold = worst == rules::Severity::Critical;
         }
         if (r.above_appetite) row[6].bold = true;
+        if (r.above_appetite && r.status != "closed")
+          decisions.push_back({r.id, r.current, r.response, r.response_terms, r.response_until});
         fit(row, "Risks", risk_cols, sum.risks + 1, r.id);
         wb.row(risks, static_cast<uint32_t>(++sum.risks), row);
         // A closed risk (riskreg close) stays in the Risks sheet, marked closed, off the heat map.
@@ -162,6 +172,7 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
   // The histories (by the as-of time), read after the walk, written after the Manifest sheet
   // (whose counts they are part of).
   std::vector<std::vector<XlsxCell>> owner_rows, field_rows;
+  std::unordered_map<std::string, ChangeRow> last_response;  // by risk
   auto cells_of = [](const std::vector<std::string>& texts) {
     std::vector<XlsxCell> row;
     for (const auto& t : texts) row.emplace_back(t);
@@ -175,6 +186,7 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
     tick();
   });
   for_each_field_row(store, m, as_of, [&](const ChangeRow& c, const std::vector<std::string>& texts) {
+    if (c.field == "response") last_response[c.subject] = c;
     auto row = cells_of(texts);
     row[0].date = true;
     fit(row, "Field history", field_cols, ++sum.field_history, c.subject);
@@ -201,6 +213,32 @@ void write_xlsx(Store& store, const Matrix& m, const std::string& path, const st
   uint32_t frow = 0;
   for (auto& row : field_rows) wb.row(fields, ++frow, row);
   wb.filter(fields, frow, field_cols.size());
+  const std::vector<std::string> decision_cols = {"risk", "score", "decision", "terms",
+                                                  "by",   "since", "until",    "reason"};
+  int dec = wb.sheet("Decisions", decision_cols);
+  uint32_t drow = 0;
+  for (auto& d : decisions) {
+    auto last = d.decision.empty() ? last_response.end() : last_response.find(d.id);
+    const bool known = last != last_response.end();
+    std::vector<XlsxCell> row = {d.id,
+                                 d.score,
+                                 d.decision.empty() ? "none recorded" : d.decision,
+                                 d.terms,
+                                 known ? last->second.by : "",
+                                 known ? last->second.at : "",
+                                 d.until,
+                                 known ? last->second.reason : ""};
+    if (auto c = m.parse(d.score)) row[1].fill = m.band(*c).colour;
+    if (d.decision.empty()) {  // no decision above the line: what NO_RESPONSE flags, critical
+      row[2].ink = severity_ink(rules::Severity::Critical);
+      row[2].bold = true;
+    }
+    row[5].date = true;
+    row[6].date = true;
+    fit(row, "Decisions", decision_cols, drow + 1, d.id);
+    wb.row(dec, ++drow, row);
+  }
+  wb.filter(dec, drow, decision_cols.size());
   wb.close();
 }
 

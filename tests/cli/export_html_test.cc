@@ -153,6 +153,58 @@ TEST_CASE("export --format html renders in headless Chromium: a coloured page wi
   CHECK(count(dom, "feed stated\"") > 0);
   CHECK(count(dom, "feed inferred\"") > 0);
   CHECK(count(dom, "<script") == 1);
+  // Inferred links are dashed and grey, stated ones solid; the legend says which is which.
+  std::smatch m;
+  size_t dashed = 0, solid = 0;
+  for (auto it = dom.cbegin();
+       std::regex_search(it, dom.cend(), m, std::regex("class=\"edge feed (stated|inferred)\">[\\s\\S]*?<path ([^>]*)>"));
+       it = m[0].second) {
+    const bool dash = m[2].str().find("stroke-dasharray") != std::string::npos;
+    INFO(m[0].str());
+    CHECK(dash == (m[1] == "inferred"));
+    (dash ? dashed : solid) += 1;
+  }
+  CHECK(dashed == count(dom, "feed inferred\""));
+  CHECK(solid == count(dom, "feed stated\""));
+  CHECK(dom.find("</svg> stated in the plan</span>") != std::string::npos);
+  CHECK(dom.find("</svg> inferred</span>") != std::string::npos);
+  CHECK(dom.find("</svg> above appetite</span>") != std::string::npos);
+}
+
+TEST_CASE("export --format html: a crowded heat-map cell shows its count, the ids in its tooltip",
+          "[cli][export][html]") {
+  TempDir dir;
+  auto db = dir.file("big.db");
+  REQUIRE(run_riskreg({"--db", db, "generate", "--risks", "300", "--seed", "1", "--force"}).exit_code == 0);
+  auto page = export_html(db, dir.file("big.html"));
+  auto map = page.substr(page.find("<svg id=\"heatmap\""));
+  map = map.substr(0, map.find("</svg>"));
+  // Each cell: its tooltip, its rectangle, then its ids (a few) or its count (crowded).
+  std::smatch m;
+  int crowded = 0, named = 0, cut = 0;
+  std::regex cell("<title>([A-F][1-4]): [^,<]+, [^<]*?([0-9]+) risks?: ([^<]*)</title><rect[^>]*>"
+                  "<text[^>]*>[A-F][1-4]</text>(<text class=\"(ids|count)\"[^>]*>([^<]*)</text>)?");
+  for (auto it = map.cbegin(); std::regex_search(it, map.cend(), m, cell); it = m[0].second) {
+    INFO(m[0].str());
+    const int n = std::stoi(m[2]);
+    const std::string listed = m[3], kind = m[5], shown = m[6];
+    if (kind == "count") {
+      ++crowded;
+      CHECK(shown == std::to_string(n));  // the count, written in the cell
+      CHECK(n > 3);
+      CHECK(listed.find("R") == 0);  // and the ids in the tooltip
+      if (n > 40) {
+        ++cut;
+        CHECK(listed.find(" and " + std::to_string(n - 40) + " more") != std::string::npos);
+      }
+    } else if (kind == "ids") {
+      ++named;
+      CHECK(n <= 3);
+      CHECK(listed.find(shown.substr(0, shown.find(' '))) == 0);
+    }
+  }
+  CHECK(crowded > 0);
+  CHECK(cut > 0);  // some cell holds more than the 40 ids a tooltip names
 }
 
 TEST_CASE("export --format html escapes register text: a script title stays text", "[cli][export][html]") {
@@ -285,6 +337,10 @@ TEST_CASE(
   // Flags by severity: ABOVE_APPETITE and NO_OWNER are warnings in rules/flags.toml.
   CHECK(r5.find("<span class=\"flag sev-warning\" title=\"warning\">ABOVE_APPETITE</span>") != std::string::npos);
   CHECK(r5.find("<span class=\"flag sev-warning\" title=\"warning\">NO_OWNER</span>") != std::string::npos);
+  // ... and NO_RESPONSE (above appetite, no decision) is critical: its own, distinct colour.
+  CHECK(r5.find("<span class=\"flag sev-critical\" title=\"critical\">NO_RESPONSE</span>") != std::string::npos);
+  CHECK(page.find(".flag.sev-critical{background:#fde0e3;") != std::string::npos);
+  CHECK(page.find(".flag.sev-warning{background:#fff3cd;") != std::string::npos);
   // The history as a table, newest first.
   CHECK(r5.find("<summary>History (3)</summary>") != std::string::npos);
   auto newest = r5.find("<tr><td>2026-12-05</td><td>bob</td><td class=\"score\">A1</td><td>Budget cut</td></tr>");

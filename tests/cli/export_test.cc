@@ -250,7 +250,7 @@ print("b2", [c.value for row in hm.iter_rows() for c in row if c.value and str(c
 )py",
                     dir);
   INFO(got);
-  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history\n") == 0);
+  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history,Decisions\n") == 0);
   CHECK(got.find("Risks 9 A2 A1:T10\n") != std::string::npos);
   CHECK(got.find("Assessments 10 A2 A1:I11\n") != std::string::npos);
   CHECK(got.find("R5 B2 ") != std::string::npos);
@@ -342,7 +342,7 @@ print("owners", [c.value for c in oh[1]], [(r[0], r[1], r[2], r[3].isoformat() i
 )py",
                     dir);
   INFO(got);
-  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history\n") == 0);
+  CHECK(got.find("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history,Decisions\n") == 0);
   CHECK(got.find("at-type datetime ") != std::string::npos);
   CHECK(got.find("at-format yyyy-mm-dd hh:mm:ss\n") != std::string::npos);
   // R5 at B2 is Very high: its band cell is filled with that band's colour from rules/matrix.toml.

@@ -205,8 +205,9 @@ oh = wb["Owner history"]
 print("owner", [row for row in oh.iter_rows(min_row=2, values_only=True) if row[0] == "R3"][-1][:3])
 )py",
                       dir);
-    CHECK_THAT(got, Catch::StartsWith("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history\n"
-                                      "['at', 'by', 'risk', 'field', 'from', 'to', 'reason', 'kind']\n"));
+    CHECK_THAT(got,
+               Catch::StartsWith("Risks,Assessments,Feeds,Heat map,Manifest,Owner history,Field history,Decisions\n"
+                                 "['at', 'by', 'risk', 'field', 'from', 'to', 'reason', 'kind']\n"));
     CHECK_THAT(got,
                Catch::Contains("2026-12-01T10:00:00 | ann|R5|note|None|Asked finance for figures|Note added|note\n"));
     CHECK_THAT(got, Catch::Contains("| manager|R6|priority:P3.1|None|linked|Mitigates it|link\n"));

@@ -66,10 +66,29 @@ TEST_CASE("cmake --install puts riskreg, its modules, data, docs and units under
         "lib/riskreg/riskreg-graphviz.so", "share/riskreg/rules/matrix.toml", "share/riskreg/rules/flags.toml",
         "share/riskreg/rules/templates/alert-owner.txt.mustache", "share/riskreg/data/darlington-2009",
         "share/doc/riskreg/README.md", "share/doc/riskreg/docs/export-import.md",
-        "lib/systemd/system/riskreg-alert.service", "lib/systemd/system/riskreg-alert.timer"}) {
+        "lib/systemd/system/riskreg-alert.service", "lib/systemd/system/riskreg-alert.timer",
+        "share/man/man1/riskreg.1", "share/bash-completion/completions/riskreg", "share/zsh/vendor-completions/_riskreg"}) {
     INFO(f);
     CHECK(fs::exists(prefix + "/" + f));
   }
+  // riskreg(1) and the completions are generated from the command definitions: every command is in them.
+  auto man = read_file(prefix + "/share/man/man1/riskreg.1");
+  CHECK(man.find(".TH RISKREG \"1\"") != std::string::npos);
+  auto bash = read_file(prefix + "/share/bash-completion/completions/riskreg");
+  auto zsh = read_file(prefix + "/share/zsh/vendor-completions/_riskreg");
+  for (const char* c : {"respond", "action", "alert", "export", "rules"}) {
+    INFO(c);
+    CHECK(man.find(c) != std::string::npos);
+    CHECK(bash.find(c) != std::string::npos);
+    CHECK(zsh.find(c) != std::string::npos);
+  }
+  // The schedule: 06:00 local on the 1st (not midnight, when --period previous would name the
+  // wrong month), caught up after downtime; the service treats any failure as one.
+  auto timer = read_file(prefix + "/lib/systemd/system/riskreg-alert.timer");
+  CHECK(timer.find("\nOnCalendar=*-*-01 06:00:00\n") != std::string::npos);
+  CHECK(timer.find("\nPersistent=true\n") != std::string::npos);
+  CHECK(read_file(prefix + "/lib/systemd/system/riskreg-alert.service").find("SuccessExitStatus") ==
+        std::string::npos);
   // The unit calls the riskreg this install put in place.
   CHECK(read_file(prefix + "/lib/systemd/system/riskreg-alert.service")
             .find("\nExecStart=" + prefix + "/bin/riskreg alert ") != std::string::npos);
@@ -117,7 +136,8 @@ TEST_CASE("the .deb: computed dependencies, the files in place, and it runs unpa
         "./usr/lib/riskreg/riskreg-postgres.so", "./usr/lib/riskreg/riskreg-net.so",
         "./usr/share/riskreg/rules/matrix.toml", "./usr/share/riskreg/rules/templates/",
         "./usr/share/riskreg/data/darlington-2009/", "./usr/share/doc/riskreg/README.md",
-        "./usr/lib/systemd/system/riskreg-alert.service", "./usr/lib/systemd/system/riskreg-alert.timer"}) {
+        "./usr/lib/systemd/system/riskreg-alert.service", "./usr/lib/systemd/system/riskreg-alert.timer",
+        "./usr/share/man/man1/riskreg.1", "./usr/share/bash-completion/completions/riskreg"}) {
     INFO(f);
     CHECK(contents.out.find(f) != std::string::npos);
   }

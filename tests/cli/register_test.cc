@@ -398,10 +398,17 @@ TEST_CASE("help: bare riskreg, riskreg help CMD, real defaults and an example pe
     CHECK(bare.out.find(c) != std::string::npos);
   CHECK(bare.out.find("completion") == std::string::npos);  // a build step, hidden
   CHECK(must({"help"}).out == bare.out);
+  CHECK(widest(bare.out) <= 80);
   auto top = must({"--help"}).out;
+  // Every command the list shows (a new one included) has an example and real defaults.
   std::vector<std::string> commands;
-  for (const char* c : {"init", "list", "show", "score", "owner", "matrix", "flags", "rules", "trace", "cascade",
-                        "graph", "network", "audit", "export", "import", "alert", "generate", "migrate"}) {
+  std::smatch m;
+  for (auto it = bare.out.cbegin(); std::regex_search(it, bare.out.cend(), m, std::regex("\n  ([a-z]+) +\\S"));
+       it = m[0].second - 1)
+    commands.push_back(m[1]);
+  CHECK(commands.size() >= 33);
+  CHECK(std::find(commands.begin(), commands.end(), "respond") != commands.end());
+  for (const auto& c : commands) {
     INFO(c);
     auto h = must({c, "--help"}).out;
     CHECK(h.find("Example") != std::string::npos);

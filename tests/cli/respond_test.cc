@@ -1,6 +1,9 @@
 // `riskreg respond` (issue 25): the decision above the appetite line, on the record.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "pg_cluster.h"
@@ -8,6 +11,7 @@
 
 using namespace riskreg::test;
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 namespace {
 RunResult ok(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
@@ -156,4 +160,63 @@ TEST_CASE("riskreg respond on PostgreSQL: an owner may treat their own risk, onl
                               "2027-03-31", "--reason", "accepted"});
   CHECK(manager.exit_code == 0);
   CHECK(run_riskreg({"--db", url, "audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("respond: the decisions reach the XLSX Decisions sheet and the printed committee paper",
+          "[cli][respond][export][print]") {
+  TempDir dir;
+  std::string db = init_darlington(dir);
+  ok({"--db", db, "respond", "6", "tolerate", "--approver", "Director of Children's Services", "--until", "2027-03-31",
+      "--reason", "Restructure completes in March", "--as", "manager"});
+  ok({"--db", db, "respond", "5", "treat", "--reason", "Savings plan actions", "--as", "owner5"});
+  ok({"--db", db, "respond", "7", "transfer", "--to", "Contractor (design and build)", "--reason", "Fixed price",
+      "--as", "manager"});
+  ok({"--db", db, "respond", "9", "terminate", "--reason", "The ICT programme is stopped", "--as", "manager"});
+  ok({"--db", db, "close", "9", "--reason", "Programme stopped"});
+
+  // XLSX: one row per open risk above appetite (R9 is closed: out), the undecided in bold red.
+  auto book = dir.file("register.xlsx");
+  ok({"--db", db, "export", "--format", "xlsx", "--out", book});
+  auto script = dir.file("check.py");
+  write_file(script, R"py(
+import openpyxl, datetime, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Decisions"]
+print([c.value for c in ws[1]], ws.freeze_panes, ws.auto_filter.ref)
+for row in ws.iter_rows(min_row=2):
+    v = [c.value.isoformat() if isinstance(c.value, datetime.datetime) else c.value for c in row]
+    print("|".join(str(x) for x in v), "| bold" if row[2].font.b else "", "| fill" if row[1].fill.fgColor.rgb not in (None, "00000000") else "")
+)py");
+  auto got = shell("/usr/bin/python3 " + script + " " + book + " 2>&1").out;  // Debian's, with python3-openpyxl
+  INFO(got);
+  CHECK_THAT(got,
+             Catch::StartsWith("['risk', 'score', 'decision', 'terms', 'by', 'since', 'until', 'reason'] A2 A1:H9\n"));
+  CHECK_THAT(got, Catch::Contains("R6|B2|tolerate|accepted by Director of Children's Services until 2027-03-31 at "
+                                  "B2|manager|2026-11-23T09:00:00|2027-03-31T00:00:00|Restructure completes in March"));
+  CHECK_THAT(got, Catch::Contains("R5|C2|treat|None|owner5|2026-11-23T09:00:00|None|Savings plan actions"));
+  CHECK_THAT(got, Catch::Contains("R7|"));
+  CHECK_THAT(got, Catch::Contains("|transfer|to Contractor (design and build)|manager|"));
+  CHECK_THAT(got, Catch::Contains("R1|C3|none recorded|None|None|None|None|None | bold | fill\n"));
+  CHECK(got.find("R9|") == std::string::npos);
+
+  // The committee paper: the decisions table sits with the above-appetite table, before the feed graph,
+  // and each decision's row (risk to reason) prints whole on one page.
+  auto html = dir.file("register.html");
+  ok({"--db", db, "export", "--format", "html", "--out", html});
+  auto pdf = dir.file("paper.pdf");
+  chromium(dir, html, "--no-pdf-header-footer --print-to-pdf=" + pdf);
+  REQUIRE(fs::exists(pdf));
+  std::string before_graph;
+  for (int p = 1; p <= 3; ++p) {
+    auto t = shell("pdftotext -layout -f " + std::to_string(p) + " -l " + std::to_string(p) + " " + pdf + " -").out;
+    if (t.find("Feed graph") != std::string::npos) break;
+    before_graph += t;
+  }
+  INFO(before_graph);
+  REQUIRE(before_graph.find("Decisions above appetite") != std::string::npos);
+  CHECK(std::regex_search(before_graph, std::regex("R6\\s+B2\\s+tolerate accepted by Director")));
+  CHECK(std::regex_search(before_graph, std::regex("R5\\s+C2\\s+treat\\s+owner5\\s+2026-11-23")));
+  CHECK(std::regex_search(before_graph, std::regex("R1\\s+C3\\s+none recorded")));
+  CHECK(before_graph.find("2027-03-31") != std::string::npos);
+  CHECK(before_graph.find("Restructure completes") != std::string::npos);
 }

@@ -7,11 +7,11 @@
 
 #include "audit/anchor.h"
 #include "audit/chain.h"
-#include "audit/verify.h"
 #include "data/register_loader.h"
 #include "register/rules_bundle.h"
 #include "rules/matrix_file.h"
 #include "store/sqlite_store.h"
+#include "store/verify.h"
 #include "support.h"
 
 using namespace riskreg;

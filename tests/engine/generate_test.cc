@@ -12,7 +12,6 @@
 #include <thread>
 #include <tuple>
 
-#include "audit/verify.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "graph/cascade.h"
@@ -21,6 +20,7 @@
 #include "register/rules_bundle.h"
 #include "rules/flags.h"
 #include "store/sqlite_store.h"
+#include "store/verify.h"
 #include "support.h"
 
 using namespace riskreg;

@@ -16,7 +16,6 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "audit/verify.h"
 #include "core/error.h"
 #include "data/register_loader.h"
 #include "io/import.h"
@@ -27,6 +26,7 @@
 #include "store/pg_schema.h"
 #include "store/pg_store.h"
 #include "store/sqlite_store.h"
+#include "store/verify.h"
 #include "support.h"
 
 using namespace riskreg;

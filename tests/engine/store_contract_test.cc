@@ -12,7 +12,6 @@
 
 #include "audit/chain.h"
 #include "audit/events.h"
-#include "audit/verify.h"
 #include "core/error.h"
 #include "data/register_loader.h"
 #include "domain/action_status.h"
@@ -23,6 +22,7 @@
 #include "rules/facts.h"
 #include "store/open.h"
 #include "store/postgres.h"
+#include "store/verify.h"
 #include "support.h"
 
 using namespace riskreg;
