@@ -100,6 +100,8 @@ void FieldsThen::apply(ExportRisk& e) {
       e.consequences = from_json(value);
     } else if (field == "controls") {
       e.controls = from_json(value);
+    } else if (field == "notes") {
+      e.notes = from_json(value);
     } else if (field == "target") {
       e.state.target = changes::score_from_text(value);
     } else if (field == "response") {

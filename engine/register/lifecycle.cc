@@ -202,7 +202,7 @@ std::string describe(const Matrix& m, const ChangeRow& row) {
   if (row.field == "last_review") return "reviewed";
   if (row.field == "next_review")
     return "next review " + (row.from.empty() ? "none" : row.from) + " -> " + (row.to.empty() ? "none" : row.to);
-  if (row.field == "triggers" || row.field == "consequences" || row.field == "controls") {
+  if (row.field == "triggers" || row.field == "consequences" || row.field == "controls" || row.field == "notes") {
     auto before = from_json(row.from), after = from_json(row.to);
     std::vector<std::string> parts;
     for (const auto& a : after)

@@ -77,16 +77,18 @@ std::map<std::string, std::string> fields_of(const Risk& r, const RiskState& s) 
           {"status", s.closed ? "closed" : "open"},
           {"next_review", s.next_review},
           {"last_review", s.last_review},
-          {"response", s.response}};
+          {"response", s.response},
+          {"notes", to_json(r.notes)}};
 }
 
 std::string add_value(const NewRisk& n) {
   RiskState s;
   s.next_review = n.next_review;
   json out = json::object();
-  // (A new risk has no decision: "response" is left out, as it was before decisions existed.)
+  // (A new risk has no decision and no notes: "response" and "notes" are left out, as they were
+  // before either was versioned.)
   for (const auto& [field, value] : fields_of(n.risk, s))
-    if (field != "response") out[field] = value;
+    if (field != "response" && field != "notes") out[field] = value;
   return out.dump();
 }
 
@@ -236,8 +238,8 @@ std::optional<ChangeRow> apply_lapse(ChangeBackend& b, const std::string& risk_i
   return out.rows.front();
 }
 
-const std::vector<std::string> kImportFields = {"title",        "heading",  "vulnerability", "triggers",
-                                                "consequences", "controls", "target",        "status"};
+const std::vector<std::string> kImportFields = {"title",    "heading", "vulnerability", "triggers", "consequences",
+                                                "controls", "notes",   "target",        "status"};
 
 std::vector<ChangeRow> import_changes(const std::string& risk_id, const std::map<std::string, std::string>& before,
                                       const std::map<std::string, std::string>& after, const std::string& by,
@@ -270,6 +272,7 @@ std::map<std::string, std::string> import_values(const Risk& r, const std::optio
                                             {"triggers", to_json(r.triggers)},
                                             {"consequences", to_json(r.consequences)},
                                             {"controls", to_json(r.controls)},
+                                            {"notes", to_json(r.notes)},
                                             {"target", score_text(r.target)}};
   if (status) out["status"] = *status;
   return out;

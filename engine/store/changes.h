@@ -20,7 +20,8 @@ namespace riskreg::changes {
 /// - "status": "open" or "closed";
 /// - "next_review", "last_review": YYYY-MM-DD, "" for none;
 /// - "response": the decision above appetite, as domain/response.h stores it, "" for none.
-/// "note" is appended (its row holds the text; no column) and "risk" is the "add" change,
+/// "notes" (the seed's and an import's notes, a JSON array) is changed only by `import`, and
+/// read by fields_of; "note" is appended (its row holds the text; no column) and "risk" is the "add" change,
 /// whose `to` is the JSON object of every field the risk started with (add_value).
 /// Links are fields too, named by what they link to:
 /// - "priority:P3.1": "linked" while the risk is linked to that priority, "" when not;

@@ -58,8 +58,8 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
     };
     std::unordered_map<std::string, Existing> existing;
     for (const auto& r : tx.exec(R"sql(SELECT r.id, r.key, c.likelihood, c.impact, r.title, r.heading,
-        r.vulnerability, r.triggers, r.consequences, r.controls, r.target_likelihood, r.target_impact, r.status
-        FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment
+        r.vulnerability, r.triggers, r.consequences, r.controls, r.target_likelihood, r.target_impact, r.status,
+        r.notes FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment
         WHERE r.id IN (SELECT id FROM riskreg_stage_ids) ORDER BY r.key FOR UPDATE OF r)sql")) {
       Existing e;
       e.key = r[1].as<int64_t>();
@@ -72,8 +72,9 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
                   {"consequences", text(8)},
                   {"controls", text(9)},
                   {"target", r[10].is_null() ? "" : changes::score_text(ScoreCodes{text(10), text(11)})},
-                  {"status", text(12)}};
-      for (const char* list : {"triggers", "consequences", "controls"})
+                  {"status", text(12)},
+                  {"notes", text(13)}};
+      for (const char* list : {"triggers", "consequences", "controls", "notes"})
         if (e.fields[list].empty()) e.fields[list] = "[]";
       existing.emplace(r[0].c_str(), std::move(e));
     }

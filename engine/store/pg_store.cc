@@ -1021,8 +1021,11 @@ RegisterData PgStore::load() {
 std::optional<Action> PgStore::action(const std::string& action_id) {
   return pg::guarded(where_, conn_.get(), [&]() -> std::optional<Action> {
     pqxx::read_transaction tx(*conn_);
-    auto res = tx.exec_params(
-        std::string(kActionSelect) + " WHERE lower(x.id) = lower($1) ORDER BY x.id = $1 DESC LIMIT 1", action_id);
+    // The id as written first, through its index; only when none has it, any case (a scan).
+    auto res = tx.exec_params(std::string(kActionSelect) + " WHERE x.id = $1", action_id);
+    if (res.empty())
+      res = tx.exec_params(std::string(kActionSelect) + " WHERE lower(x.id) = lower($1) ORDER BY x.id LIMIT 1",
+                           action_id);
     if (res.empty()) return std::nullopt;
     return read_action(res[0]);
   });

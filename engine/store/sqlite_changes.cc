@@ -296,12 +296,16 @@ AppliedChange SqliteStore::apply_action_change(const ChangeRequest& c) {
 
 std::optional<Action> SqliteStore::action(const std::string& action_id) {
   return sqlite_rows::guarded(path_, [&]() -> std::optional<Action> {
-    SQLite::Statement st(*db_, R"sql(SELECT id, priority, text, lead_officers_as_written, lead_officers,
-        milestones, completion, resources, pis_as_written, pis, targets, notes, status, due FROM actions
-        WHERE id = ? COLLATE NOCASE ORDER BY id = ? DESC LIMIT 1)sql");
-    st.bind(2, action_id);
-    st.bind(1, action_id);
-    if (!st.executeStep()) return std::nullopt;
+    // The id as written first, through its index; only when none has it, any case (a scan: the
+    // index is not case-blind, and a register of a million risks has some 650,000 actions).
+    const char* columns = R"sql(SELECT id, priority, text, lead_officers_as_written, lead_officers,
+        milestones, completion, resources, pis_as_written, pis, targets, notes, status, due FROM actions )sql";
+    SQLite::Statement exact(*db_, std::string(columns) + "WHERE id = ?");
+    exact.bind(1, action_id);
+    SQLite::Statement any_case(*db_, std::string(columns) + "WHERE id = ? COLLATE NOCASE ORDER BY id LIMIT 1");
+    any_case.bind(1, action_id);
+    SQLite::Statement& st = exact.executeStep() ? exact : any_case;
+    if (&st == &any_case && !any_case.executeStep()) return std::nullopt;
     Action a;
     int j = 0;
     a.id = st.getColumn(j++).getString();

@@ -163,7 +163,7 @@ ImportResult SqliteStore::write_import(
     // An existing risk's key, score and the fields an import versions (changes::kImportFields),
     // read under the write lock: a field change's `from` is what the risk held.
     SQLite::Statement find(*db_, R"sql(SELECT r.key, c.likelihood, c.impact, r.title, r.heading, r.vulnerability,
-        r.triggers, r.consequences, r.controls, r.target_likelihood, r.target_impact, r.status FROM risks r
+        r.triggers, r.consequences, r.controls, r.target_likelihood, r.target_impact, r.status, r.notes FROM risks r
         LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
     SQLite::Statement set_status(*db_, "UPDATE risks SET status = ? WHERE key = ?");
     SQLite::Statement ins_change(*db_, R"sql(INSERT INTO changes (risk, kind, field, from_value, to_value,
@@ -269,8 +269,9 @@ ImportResult SqliteStore::write_import(
               {"consequences", col(7)},
               {"controls", col(8)},
               {"target", find.getColumn(9).isNull() ? "" : changes::score_text(ScoreCodes{col(9), col(10)})},
-              {"status", col(11)}};
-          for (const char* list : {"triggers", "consequences", "controls"})
+              {"status", col(11)},
+              {"notes", col(12)}};
+          for (const char* list : {"triggers", "consequences", "controls", "notes"})
             if (before[list].empty()) before[list] = "[]";
           auto rows = changes::import_changes(r.id, before, changes::import_values(r, ir.status), b.by, at, ir.reason);
           for (const auto& row : rows)

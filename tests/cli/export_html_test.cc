@@ -156,8 +156,8 @@ TEST_CASE("export --format html renders in headless Chromium: a coloured page wi
   // Inferred links are dashed and grey, stated ones solid; the legend says which is which.
   std::smatch m;
   size_t dashed = 0, solid = 0;
-  for (auto it = dom.cbegin();
-       std::regex_search(it, dom.cend(), m, std::regex("class=\"edge feed (stated|inferred)\">[\\s\\S]*?<path ([^>]*)>"));
+  for (auto it = dom.cbegin(); std::regex_search(
+           it, dom.cend(), m, std::regex("class=\"edge feed (stated|inferred)\">[\\s\\S]*?<path ([^>]*)>"));
        it = m[0].second) {
     const bool dash = m[2].str().find("stroke-dasharray") != std::string::npos;
     INFO(m[0].str());
@@ -182,8 +182,9 @@ TEST_CASE("export --format html: a crowded heat-map cell shows its count, the id
   // Each cell: its tooltip, its rectangle, then its ids (a few) or its count (crowded).
   std::smatch m;
   int crowded = 0, named = 0, cut = 0;
-  std::regex cell("<title>([A-F][1-4]): [^,<]+, [^<]*?([0-9]+) risks?: ([^<]*)</title><rect[^>]*>"
-                  "<text[^>]*>[A-F][1-4]</text>(<text class=\"(ids|count)\"[^>]*>([^<]*)</text>)?");
+  std::regex cell(
+      "<title>([A-F][1-4]): [^,<]+, [^<]*?([0-9]+) risks?: ([^<]*)</title><rect[^>]*>"
+      "<text[^>]*>[A-F][1-4]</text>(<text class=\"(ids|count)\"[^>]*>([^<]*)</text>)?");
   for (auto it = map.cbegin(); std::regex_search(it, map.cend(), m, cell); it = m[0].second) {
     INFO(m[0].str());
     const int n = std::stoi(m[2]);

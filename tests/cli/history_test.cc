@@ -50,8 +50,10 @@ TEST_CASE("history: an import after an edit records each field it changes, audit
        at("2026-12-01T10:00:00Z"));
     const std::string file = dir.file("changes.csv");
     write_file(file,
-               "id,title,controls,target,status,reason\n"
-               "R5,Imported title,Budget clinic; Monthly report,D3,closed,Quarterly review file\n");
+               "id,title,controls,notes,target,status,reason\n"
+               "R5,Imported title,Budget clinic; Monthly report,Imported note,D3,closed,Quarterly review file\n");
+    const std::string before = dir.file(std::to_string(logs.size()) + "-before.json");
+    ok({"--db", db, "export", "--format", "json", "--out", before}, at("2026-12-01T12:00:00Z"));
     auto imp = ok({"--db", db, "import", file, "--as", "importer"}, at("2026-12-02T10:00:00Z"));
     CHECK_THAT(imp.out, Catch::Contains("0 risks created, 1 updated"));
     auto v = ok({"--db", db, "audit", "verify"});
@@ -68,7 +70,21 @@ TEST_CASE("history: an import after an edit records each field it changes, audit
     CHECK_THAT(log, Catch::Contains("ann  R5  title"));
     // Every field an import changed is a change of kind "import", each with its own entry.
     auto kinds = json::parse(ok({"--db", db, "log", "R5", "--kind", "import", "--json"}).out);
-    CHECK(kinds.size() == 4);  // title, controls, target, status
+    CHECK(kinds.size() == 5);  // title, controls, notes, target, status
+    CHECK_THAT(log, Catch::Contains("importer  R5  import: notes + 'Imported note'"));
+    // The notes are versioned too: as of before the import, the export has the notes R5 had then.
+    const std::string then = dir.file(std::to_string(logs.size()) + "-then.json");
+    ok({"--db", db, "export", "--format", "json", "--out", then, "--as-of", "2026-12-01T12:00:00Z"},
+       at("2026-12-03T00:00:00Z"));
+    auto r5_of = [](const json& j) {
+      for (const auto& r : j["risks"])
+        if (r["id"] == "R5") return r;
+      return json();
+    };
+    auto was = r5_of(json::parse(read_file(before))), rebuilt = r5_of(json::parse(read_file(then)));
+    CHECK(rebuilt["notes"] == was["notes"]);
+    CHECK(s["notes"] == json::array({"Imported note"}));
+    CHECK(rebuilt["notes"] != s["notes"]);
     // The same file again changes nothing: no change row, no entry for R5.
     ok({"--db", db, "import", file, "--as", "importer"}, at("2026-12-03T10:00:00Z"));
     CHECK(ok({"--db", db, "log", "R5"}, {{"COLUMNS", "200"}}).out == log);
