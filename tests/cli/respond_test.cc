@@ -220,3 +220,46 @@ for row in ws.iter_rows(min_row=2):
   CHECK(before_graph.find("2027-03-31") != std::string::npos);
   CHECK(before_graph.find("Restructure completes") != std::string::npos);
 }
+
+TEST_CASE("respond: the monthly alert names expired and expiring acceptances, and export --as-of has the decision then",
+          "[cli][respond][alert][export]") {
+  TempDir dir;
+  std::string db = dir.file("register.db");
+  auto on = [](const char* t) { return std::map<std::string, std::string>{{"RISKREG_NOW", t}}; };
+  ok({"--db", db, "init"}, on("2026-10-23T09:00:00Z"));
+  ok({"--db", db, "respond", "6", "tolerate", "--approver", "Director", "--until", "2026-11-20", "--reason",
+      "Until the restructure", "--as", "manager"},
+     on("2026-11-01T09:00:00Z"));
+  ok({"--db", db, "respond", "2", "tolerate", "--approver", "Director", "--until", "2026-12-20", "--reason",
+      "Until the fostering review", "--as", "manager"},
+     on("2026-11-02T09:00:00Z"));
+  ok({"--db", db, "respond", "6", "treat", "--reason", "Restructure plan adopted", "--as", "manager"},
+     on("2026-12-03T09:00:00Z"));
+  // The November alert, sent on 1 December: R6's acceptance ran out on the 20th, R2's runs out within the month ahead.
+  auto alert = ok({"--db", db, "alert", "--period", "2026-11"}, on("2026-12-01T06:00:00Z")).out;
+  INFO(alert);
+  CHECK_THAT(alert, Catch::Contains("  2 tolerated: R6 (accepted by Director until 2026-11-20 at B2); R2 (accepted by "
+                                    "Director until 2026-12-20 at B3)\n"));
+  CHECK_THAT(alert, Catch::Contains("\nAcceptances EXPIRED: R6 (accepted by Director until 2026-11-20 at B2); a "
+                                    "decision is needed again.\n"));
+  CHECK_THAT(alert, Catch::Contains("\nAcceptances expiring within the month: R2 (accepted by Director until "
+                                    "2026-12-20 at B3); renew or decide.\n"));
+  CHECK_THAT(alert, Catch::Contains("  7 without a decision: "));
+
+  // As of 30 November R6 was tolerated; today it is treated.
+  auto r6 = [&](const std::vector<std::string>& extra) {
+    auto out = dir.file("export" + std::to_string(extra.size()) + ".json");
+    std::vector<std::string> args = {"--db", db, "export", "--format", "json", "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ok(args, on("2026-12-05T09:00:00Z"));
+    const json j = json::parse(read_file(out));
+    for (const auto& r : j["risks"])
+      if (r["id"] == "R6") return r;
+    return json();
+  };
+  auto then = r6({"--as-of", "2026-11-30T00:00:00Z"}), now = r6({});
+  CHECK(then["response"] == "tolerate");
+  CHECK(then["response_terms"] == "accepted by Director until 2026-11-20 at B2");
+  CHECK(now["response"] == "treat");
+  CHECK(now["response_terms"] == "");
+}
