@@ -224,11 +224,15 @@ AppliedChange PgStore::apply_change(const ChangeRequest& c) {
     } catch (const pqxx::insufficient_privilege&) {
       // Row-level security (an owner's change to another's risk, or a close, reopen by an
       // owner) or a column the role may not update.
-      throw Error(ErrorKind::Conflict, c.risk_id + ": refused by the database: user '" + conn_->username() +
-                                           "' may not " + c.kind +
-                                           " this risk (risk owners may edit, target, "
-                                           "review and note only the risks they own; adding, closing and "
-                                           "reopening are a risk manager's; see docs/postgresql.md)");
+      const bool decision = c.kind == events::kRespond || c.kind == events::kLapse;
+      throw Error(ErrorKind::Conflict,
+                  c.risk_id + ": refused by the database: user '" + conn_->username() + "' may not " +
+                      (decision ? "record this decision on this risk (risk owners may record treat, or withdraw it, "
+                                  "only on the risks they own; tolerate, transfer and terminate are a risk "
+                                  "manager's; see docs/postgresql.md)"
+                                : c.kind + " this risk (risk owners may edit, target, review and note only the "
+                                           "risks they own; adding, closing and reopening are a risk manager's; "
+                                           "see docs/postgresql.md)"));
     }
     tx.commit();
     for (const auto& row : out.rows) events::log_committed(row.kind.c_str(), row.subject, row.audit_seq, where_);
