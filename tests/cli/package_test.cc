@@ -67,7 +67,8 @@ TEST_CASE("cmake --install puts riskreg, its modules, data, docs and units under
         "share/riskreg/rules/templates/alert-owner.txt.mustache", "share/riskreg/data/darlington-2009",
         "share/doc/riskreg/README.md", "share/doc/riskreg/docs/export-import.md",
         "lib/systemd/system/riskreg-alert.service", "lib/systemd/system/riskreg-alert.timer",
-        "share/man/man1/riskreg.1", "share/bash-completion/completions/riskreg", "share/zsh/vendor-completions/_riskreg"}) {
+        "share/man/man1/riskreg.1", "share/bash-completion/completions/riskreg",
+        "share/zsh/vendor-completions/_riskreg"}) {
     INFO(f);
     CHECK(fs::exists(prefix + "/" + f));
   }
@@ -87,8 +88,7 @@ TEST_CASE("cmake --install puts riskreg, its modules, data, docs and units under
   auto timer = read_file(prefix + "/lib/systemd/system/riskreg-alert.timer");
   CHECK(timer.find("\nOnCalendar=*-*-01 06:00:00\n") != std::string::npos);
   CHECK(timer.find("\nPersistent=true\n") != std::string::npos);
-  CHECK(read_file(prefix + "/lib/systemd/system/riskreg-alert.service").find("SuccessExitStatus") ==
-        std::string::npos);
+  CHECK(read_file(prefix + "/lib/systemd/system/riskreg-alert.service").find("SuccessExitStatus") == std::string::npos);
   // The unit calls the riskreg this install put in place.
   CHECK(read_file(prefix + "/lib/systemd/system/riskreg-alert.service")
             .find("\nExecStart=" + prefix + "/bin/riskreg alert ") != std::string::npos);
