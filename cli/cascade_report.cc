@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "render.h"
 
 namespace riskreg::cli {
 
@@ -11,33 +12,50 @@ std::string signed_bands(int n) {
   std::string s = (n > 0 ? "+" : "") + std::to_string(n) + " band";
   return std::abs(n) == 1 ? s : s + "s";
 }
+/// A number as a stream writes it (1, 0.5).
+std::string number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
 std::string list_or_none(const std::vector<std::string>& v) { return v.empty() ? "(none)" : join(v, ", "); }
 }  // namespace
 
-void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, const std::string& in) {
-  out << in << "cascade from " << c.risk << " (" << (c.from ? m.format(*c.from) : "unscored") << " -> "
-      << m.format(c.to) << ", " << signed_bands(c.band_change) << "):\n";
+void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, const std::string& in, size_t width) {
+  const size_t n = text_width(in);
+  // Each line wrapped to the width; its continuation indented past the line's own lead.
+  auto line = [&](const std::string& lead, const std::string& text, size_t indent) {
+    out << in << lead << wrap(text, width, n + indent, n + text_width(lead), Spaces::Keep) << "\n";
+  };
+  line("",
+       "cascade from " + c.risk + " (" + (c.from ? m.format(*c.from) : "unscored") + " -> " + m.format(c.to) + ", " +
+           signed_bands(c.band_change) + "):",
+       2);
   if (c.closed) {
-    out << in << "  nothing propagates: " << c.risk << " is closed (riskreg reopen " << c.risk << " brings it back)\n";
+    line("  ", "nothing propagates: " + c.risk + " is closed (riskreg reopen " + c.risk + " brings it back)", 4);
   } else if (!c.propagates) {
-    out << in << "  nothing propagates: "
-        << (c.band_change == 0 ? "the band did not change" : "only a worsening propagates (rules/cascade.toml)")
-        << "\n";
+    line("  ",
+         std::string("nothing propagates: ") +
+             (c.band_change == 0 ? "the band did not change" : "only a worsening propagates (rules/cascade.toml)"),
+         4);
   } else if (c.steps.empty()) {
-    out << in << "  no risk it feeds would move\n";
+    line("  ", "no risk it feeds would move", 4);
   }
-  for (const auto& s : c.steps) {
-    out << in << "  " << s.risk << "  " << m.format(s.from) << " -> " << m.format(s.to) << "  " << m.band(s.from).label
-        << " -> " << m.band(s.to).label << " (" << signed_bands(s.band_change) << ")  "
-        << (s.now_above ? (s.was_above ? "already above appetite" : "CROSSES the appetite line") : "within appetite")
-        << "  via " << join(s.path, " -> ") << " (" << s.basis << ", strength " << s.strength << ")\n";
-  }
+  for (const auto& s : c.steps)
+    line(
+        "  ",
+        s.risk + "  " + m.format(s.from) + " -> " + m.format(s.to) + "  " + m.band(s.from).name + " -> " +
+            m.band(s.to).name + " (" + signed_bands(s.band_change) + ")  " +
+            (s.now_above ? (s.was_above ? "already above appetite" : "CROSSES the appetite line") : "within appetite") +
+            "  via " + join(s.path, " -> ") + " (" + s.basis + ", strength " + number(s.strength) + ")",
+        6);
   if (!c.closed_not_moved.empty())
-    out << in << "  closed, not moved: " << join(c.closed_not_moved, ", ") << " (closed risks leave cascades)\n";
-  out << in << "  crossing the appetite line: " << list_or_none(c.crossing) << "\n";
-  out << in << "  in scope: priorities " << list_or_none(c.priorities) << "\n";
-  out << in << "            actions " << list_or_none(c.actions) << "\n";
-  out << in << "            officers " << list_or_none(c.officers) << "\n";
+    line("  closed, not moved: ", join(c.closed_not_moved, ", ") + " (closed risks leave cascades)", 4);
+  line("  crossing the appetite line: ", list_or_none(c.crossing), 4);
+  const std::string scope = "  in scope: ", under(text_width(scope), ' ');
+  line(scope + "priorities ", list_or_none(c.priorities), text_width(scope + "priorities "));
+  line(under + "actions ", list_or_none(c.actions), text_width(under + "actions "));
+  line(under + "officers ", list_or_none(c.officers), text_width(under + "officers "));
 }
 
 nlohmann::json cascade_json(const Matrix& m, const CascadeResult& c) {

@@ -9,8 +9,8 @@
 
 namespace riskreg::cli {
 
-/// The cascade's lines, each prefixed by `indent`.
-void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, const std::string& indent);
+/// The cascade's lines, each prefixed by `indent` and wrapped to `width` columns.
+void print_cascade(std::ostream& out, const Matrix& m, const CascadeResult& c, const std::string& indent, size_t width);
 nlohmann::json cascade_json(const Matrix& m, const CascadeResult& c);
 
 }  // namespace riskreg::cli

@@ -9,6 +9,7 @@
 #include "graph/cascade.h"
 #include "graph/closed.h"
 #include "register/risk_view.h"
+#include "render.h"
 
 namespace riskreg::cli {
 
@@ -53,10 +54,14 @@ void add_cascade(CLI::App& app, Context& ctx) {
       ctx.out << j.dump(2) << "\n";
       return;
     }
-    ctx.out << c.risk << "  " << c.title << "\n";
-    ctx.out << "what-if (nothing is written): " << (from ? m.format(*from) : "unscored") << " -> " << m.format(to)
-            << "  band " << m.band(to).label << "  " << (c.now_above ? "ABOVE appetite" : "within appetite") << "\n";
-    print_cascade(ctx.out, m, c, "");
+    const size_t width = ctx.width();
+    ctx.out << c.risk << "  " << wrap(c.title, width, c.risk.size() + 2, c.risk.size() + 2) << "\n";
+    ctx.out << wrap(std::string("what-if (nothing is written): ") + (from ? m.format(*from) : "unscored") + " -> " +
+                        m.format(to) + "  band " + m.band(to).name + "  " +
+                        (c.now_above ? "ABOVE appetite" : "within appetite"),
+                    width, 2, 0, Spaces::Keep)
+            << "\n";
+    print_cascade(ctx.out, m, c, "", width);
   });
 }
 

@@ -100,14 +100,21 @@ nlohmann::json analysis_json(const RiskNetwork& net, const Analysis& a, const st
 
 std::vector<size_t> row_order(const NetworkSolution& s, const std::string& key);
 
-void print_analysis(std::ostream& out, const RiskNetwork& net, const Analysis& a, const std::string& sort) {
-  out << "spectral radius " << fmt(a.exact.spectral_radius) << "; Monte Carlo " << a.mc.runs << " runs, seed "
-      << a.mc.seed << ", " << a.mc.threads << " thread" << (a.mc.threads == 1 ? "" : "s");
-  if (a.mc.truncated_runs) out << ", " << a.mc.truncated_runs << " runs truncated";
-  out << "\n";
+/// The analysis table, fitted to `width` (wider than the width, its columns are split into
+/// tables one below the other, each led by RISK).
+void print_analysis(std::ostream& out, const RiskNetwork& net, const Analysis& a, const std::string& sort,
+                    size_t width) {
+  std::string head = "spectral radius " + fmt(a.exact.spectral_radius) + "; Monte Carlo " + std::to_string(a.mc.runs) +
+                     " runs, seed " + std::to_string(a.mc.seed) + ", " + std::to_string(a.mc.threads) + " thread" +
+                     (a.mc.threads == 1 ? "" : "s");
+  if (a.mc.truncated_runs) head += ", " + std::to_string(a.mc.truncated_runs) + " runs truncated";
+  out << wrap(head, width, 2) << "\n";
   if (!a.exact.converged)
-    out << "the expected frequencies diverge (occurrences multiply without end): exact frequency, consequence and "
-           "criticality are infinite\n";
+    out << wrap(
+               "the expected frequencies diverge (occurrences multiply without end): exact frequency, consequence "
+               "and criticality are infinite",
+               width, 2)
+        << "\n";
   std::vector<std::vector<std::string>> rows;
   for (size_t i : row_order(a.exact, sort)) {
     bool ok = a.exact.converged;
@@ -121,7 +128,7 @@ void print_analysis(std::ostream& out, const RiskNetwork& net, const Analysis& a
   print_table(
       out,
       {"RISK", "S", "IMPACT", "FREQ", "FREQ(MC)", "P(>=1)", "P(>=1)(MC)", "CONSEQUENCE", "CRITICALITY", "AS-ORIGIN"},
-      rows);
+      rows, TableFit{width});
 }
 /// The table's row order for `--sort`.
 std::vector<size_t> row_order(const NetworkSolution& s, const std::string& key) {
@@ -165,8 +172,8 @@ nlohmann::json step_json(const RiskNetwork& net, const Mitigation& m, const Base
 }
 
 /// The line naming the register's closed risks, which its network leaves out (none: no line).
-void print_left_out(std::ostream& out, const std::vector<std::string>& left_out) {
-  if (!left_out.empty()) out << "closed, left out: " << join(left_out, ", ") << "\n";
+void print_left_out(std::ostream& out, const std::vector<std::string>& left_out, size_t width) {
+  if (!left_out.empty()) out << wrap("closed, left out: " + join(left_out, ", "), width, 2) << "\n";
 }
 
 void run_rank(Context& ctx, const NetworkOptions& opt, const RiskNetwork& net, const Bases& bases, MonteCarloOptions mc,
@@ -249,34 +256,40 @@ void run_rank(Context& ctx, const NetworkOptions& opt, const RiskNetwork& net, c
     return;
   }
   auto& out = ctx.out;
-  out << (net.name.empty() ? opt.file : net.name) << ": " << net.risks.size() << " risks, " << net.links.size()
-      << " links; " << rk.candidates << " candidate mitigations" << (opt.pairs ? " and their pairs" : "")
-      << ", ranked by the reduction of " << objective << "\n";
-  print_left_out(out, left_out);
+  const size_t width = ctx.width();
+  out << wrap((net.name.empty() ? opt.file : net.name) + ": " + std::to_string(net.risks.size()) + " risks, " +
+                  std::to_string(net.links.size()) + " links; " + std::to_string(rk.candidates) +
+                  " candidate mitigations" + (opt.pairs ? " and their pairs" : "") + ", ranked by the reduction of " +
+                  objective,
+              width, 2)
+      << "\n";
+  print_left_out(out, left_out, width);
   if (!rk.diverging.empty()) {
-    out << "diverging: " << join(ids, ", ") << " (downstream of a supercritical part, spectral radius "
-        << fmt(rk.diverging_radius) << ", that risks occurring spontaneously reach): their expected frequencies "
-        << "are infinite, so they are left out of the total and not ranked";
+    std::string text = "diverging: " + join(ids, ", ") + " (downstream of a supercritical part, spectral radius " +
+                       fmt(rk.diverging_radius) +
+                       ", that risks occurring spontaneously reach): their expected frequencies are infinite, so "
+                       "they are left out of the total and not ranked";
     if (!rk.on_diverging.empty()) {
       std::vector<std::string> names;
       for (const auto& m : rk.on_diverging) names.push_back(describe(net, m));
-      out << "; acting only on them: " << join(names, ", ");
+      text += "; acting only on them: " + join(names, ", ");
     }
-    out << "\n";
+    out << wrap(text, width, 2) << "\n";
   }
   if (rk.target_diverges) {
-    out << opt.target << "'s propagated frequency diverges: nothing to rank\n";
+    out << wrap(opt.target + "'s propagated frequency diverges: nothing to rank", width, 2) << "\n";
     return;
   }
-  out << (ro.target ? opt.target + "'s propagated frequency" : std::string("total expected impact"))
-      << (rk.diverging.empty() ? "" : " (finite part)") << " now: " << fmt(rk.total) << " (exact)";
+  std::string total = (ro.target ? opt.target + "'s propagated frequency" : std::string("total expected impact")) +
+                      (rk.diverging.empty() ? "" : " (finite part)") + " now: " + fmt(rk.total) + " (exact)";
   if (mc_before) {
-    out << "; Monte Carlo " << fmt(mc_before->value) << " ±" << fmt(mc_before->stderr_) << " (" << mc.runs
-        << " runs, seed " << mc.seed << ", " << mc.threads << " thread" << (mc.threads == 1 ? "" : "s");
-    if (mc_before->truncated) out << ", " << mc_before->truncated << " runs truncated";
-    out << ")";
+    total += "; Monte Carlo " + fmt(mc_before->value) + " ±" + fmt(mc_before->stderr_) + " (" +
+             std::to_string(mc.runs) + " runs, seed " + std::to_string(mc.seed) + ", " + std::to_string(mc.threads) +
+             " thread" + (mc.threads == 1 ? "" : "s");
+    if (mc_before->truncated) total += ", " + std::to_string(mc_before->truncated) + " runs truncated";
+    total += ")";
   }
-  out << "\n";
+  out << wrap(total, width, 2) << "\n";
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < shown; ++i) {
     const auto& r = rk.rows[i];
@@ -290,7 +303,8 @@ void run_rank(Context& ctx, const NetworkOptions& opt, const RiskNetwork& net, c
   }
   std::vector<std::string> header = {"RANK", "MITIGATION", "REMOVES", "BEFORE", "AFTER", "REDUCTION", "SHARE"};
   if (!mc_after.empty()) header.push_back("AFTER(MC)");
-  print_table(out, header, rows);
+  // MITIGATION is the free text: a pair of long ids wraps inside its column.
+  print_table(out, header, rows, TableFit{width, 1});
   if (shown < rk.rows.size()) out << "(" << rk.rows.size() - shown << " more; --top N shows more)\n";
 }
 }  // namespace
@@ -392,17 +406,20 @@ void add_network(CLI::App& app, Context& ctx) {
       return;
     }
     auto& out = ctx.out;
-    out << (net.name.empty() ? opt->file : net.name) << ": " << net.risks.size() << " risks, " << net.links.size()
-        << " links\n";
-    print_left_out(out, left_out);
-    print_analysis(out, net, base, opt->sort);
+    const size_t width = ctx.width();
+    out << wrap((net.name.empty() ? opt->file : net.name) + ": " + std::to_string(net.risks.size()) + " risks, " +
+                    std::to_string(net.links.size()) + " links",
+                width, 2)
+        << "\n";
+    print_left_out(out, left_out, width);
+    print_analysis(out, net, base, opt->sort, width);
     if (after) {
-      out << "\nWhat-if:";
-      for (const auto& z : opt->zero) out << " " << z << " no longer occurs spontaneously;";
+      std::string what_if = "What-if:";
+      for (const auto& z : opt->zero) what_if += " " + z + " no longer occurs spontaneously;";
       for (const auto& c : opt->cut)
-        out << " link " << c.substr(0, c.find(':')) << " -> " << c.substr(c.find(':') + 1) << " cut;";
-      out << "\n";
-      print_analysis(out, changed, *after, opt->sort);
+        what_if += " link " + c.substr(0, c.find(':')) + " -> " + c.substr(c.find(':') + 1) + " cut;";
+      out << "\n" << wrap(what_if, width, 2) << "\n";
+      print_analysis(out, changed, *after, opt->sort, width);
       out << "\nChange (exact):\n";
       std::vector<std::vector<std::string>> rows;
       auto d = [](double v) { return (v >= 0 ? "+" : "") + fmt(v); };
@@ -410,7 +427,7 @@ void add_network(CLI::App& app, Context& ctx) {
         rows.push_back({net.risks[i].id, d(after->exact.frequency[i] - base.exact.frequency[i]),
                         d(after->exact.at_least_once[i] - base.exact.at_least_once[i]),
                         d(after->exact.criticality[i] - base.exact.criticality[i])});
-      print_table(out, {"RISK", "FREQ", "P(>=1)", "CRITICALITY"}, rows);
+      print_table(out, {"RISK", "FREQ", "P(>=1)", "CRITICALITY"}, rows, TableFit{width});
     }
   });
 }

@@ -113,19 +113,21 @@ void add_rules(CLI::App& app, Context& ctx) {
     std::string id = resolve_risk_id(st, explain->id);
     auto facts = rules::load_risk_facts(st, m, id, ctx.clock().now());
     auto& out = ctx.out;
-    out << id << "  " << facts.title << "\n";
+    const size_t width = ctx.width();
+    out << id << "  " << wrap(facts.title, width, id.size() + 2, id.size() + 2) << "\n";
     for (const auto& rule : set.rules) {
       if (!explain->rule.empty() && rule.name != explain->rule) continue;
       bool fires = rule.condition.matches(facts);
       out << "\n"
           << rule.name << " (" << rules::severity_name(rule.severity) << "): " << (fires ? "FIRES" : "does not fire")
           << "\n";
-      out << "  when: " << rule.condition.text() << "\n";
+      out << "  when: " << wrap(rule.condition.text(), width, 8, 8, Spaces::Keep) << "\n";
       std::vector<std::vector<std::string>> rows;
       for (const auto& step : rule.condition.explain(facts, m))
         rows.push_back({"  " + std::string(2 * step.depth, ' ') + step.text, "= " + step.value});
-      print_table(out, {"  EXPRESSION", "VALUE"}, rows);
-      if (fires) out << "  message: " << set.message(rule, facts, m) << "\n";
+      // A long expression wraps inside its column, under its own indent.
+      print_table(out, {"  EXPRESSION", "VALUE"}, rows, TableFit{width, size_t{0}});
+      if (fires) out << "  message: " << wrap(set.message(rule, facts, m), width, 4, 11) << "\n";
     }
   });
 

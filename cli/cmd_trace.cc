@@ -19,31 +19,45 @@ struct TraceOptions {
   bool json = false;
 };
 
+/// A title cut to `width` characters, the ellipsis kept against the last word (a lone "…"
+/// would wrap onto a line of its own).
+std::string cut(const std::string& title, size_t width) {
+  std::string s = clip(title, width);
+  const std::string spaced = " …";
+  while (s.size() >= spaced.size() && s.compare(s.size() - spaced.size(), spaced.size(), spaced) == 0)
+    s.erase(s.size() - spaced.size(), 1);
+  return s;
+}
+
 std::string line_of(const TraceItem& it, const std::string& today) {
   std::string s = it.id;
   if (it.kind == NodeKind::Risk) {
     s += "  " + it.title;
     if (!it.score.empty()) s += "  [" + it.score + " " + it.band + (it.above_appetite ? ", above appetite]" : "]");
   } else if (it.kind == NodeKind::Action) {
-    s += "  " + clip(it.title, 60) + "  [lead: " + (it.lead_officers.empty() ? "none" : join(it.lead_officers, ", ")) +
+    s += "  " + cut(it.title, 60) + "  [lead: " + (it.lead_officers.empty() ? "none" : join(it.lead_officers, ", ")) +
          "; due: " + (it.due.empty() ? "none" : it.due) +
          (it.completion.empty() ? "" : " (as written: " + it.completion + ")") +
          "; status: " + (it.status.empty() ? "not recorded" : it.status) +
          "; PIs: " + (it.pis.empty() ? "none" : join(it.pis, ", ")) + "]" +
          (action_overdue(it.status, it.due, today) ? "  OVERDUE" : "");
   } else if (!it.title.empty()) {
-    s += "  " + clip(it.title, 80);
+    s += "  " + cut(it.title, 80);
   }
   return s;
 }
 
-void print(std::ostream& out, const std::vector<TraceNode>& nodes, int depth, const std::string& today) {
+/// The tree, a node a line wrapped to `width`: its continuation lines indented four past the
+/// node's own indent (at most half the width), so they do not read as children.
+void print(std::ostream& out, const std::vector<TraceNode>& nodes, size_t depth, const std::string& today,
+           size_t width) {
   for (const auto& n : nodes) {
-    out << std::string(2 * depth, ' ') << n.relation << " " << line_of(n.item, today);
-    if (!n.basis.empty()) out << "  (" << n.basis << ")";
-    if (n.repeated) out << "  (see above)";
-    out << "\n";
-    print(out, n.children, depth + 1, today);
+    std::string head = std::string(2 * depth, ' ') + n.relation + " ";
+    std::string text = line_of(n.item, today);
+    if (!n.basis.empty()) text += "  (" + n.basis + ")";
+    if (n.repeated) text += "  (see above)";
+    out << head << wrap(text, width, std::min(2 * depth + 4, width / 2), text_width(head), Spaces::Keep) << "\n";
+    print(out, n.children, depth + 1, today, width);
   }
 }
 
@@ -51,7 +65,7 @@ nlohmann::json item_json(const TraceItem& it, const std::string& today) {
   nlohmann::json j{{"kind", kind_name(it.kind)}, {"id", it.id}, {"title", it.title}};
   if (it.kind == NodeKind::Risk) {
     j["score"] = it.score.empty() ? nlohmann::json() : nlohmann::json(it.score);
-    j["band"] = it.band_name.empty() ? nlohmann::json() : nlohmann::json(it.band_name);
+    j["band"] = it.band.empty() ? nlohmann::json() : nlohmann::json(it.band);
     j["above_appetite"] = it.above_appetite;
   }
   if (it.kind == NodeKind::Action) {
@@ -106,19 +120,20 @@ void add_trace(CLI::App& app, Context& ctx) {
       return;
     }
     auto& out = ctx.out;
-    out << line_of(t.root, today) << "\n";
+    const size_t width = ctx.width();
+    out << wrap(line_of(t.root, today), width, 4, 0, Spaces::Keep) << "\n";
     if (opt->stated_only) out << "(stated links only)\n";
     out << "Upstream:\n";
     if (t.upstream.empty()) out << "  (none)\n";
-    print(out, t.upstream, 1, today);
+    print(out, t.upstream, 1, today, width);
     out << "Downstream:\n";
     if (t.root.kind == NodeKind::Risk && std::none_of(t.downstream.begin(), t.downstream.end(),
                                                       [](const TraceNode& n) { return n.relation == "mitigated by"; }))
       out << "  (no priority mitigates " << t.root.id << ")\n";
     else if (t.downstream.empty())
       out << "  (none)\n";
-    print(out, t.downstream, 1, today);
-    if (!t.closed.empty()) out << "Closed, left out: " << join(t.closed, ", ") << "\n";
+    print(out, t.downstream, 1, today, width);
+    if (!t.closed.empty()) out << wrap("Closed, left out: " + join(t.closed, ", "), width, 2) << "\n";
   });
 }
 

@@ -108,27 +108,26 @@ std::string pad(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-std::string wrap(const std::string& text, size_t width, size_t indent, size_t first_indent) {
+std::string wrap(const std::string& text, size_t width, size_t indent, size_t first_indent, Spaces spaces) {
   if (width <= indent + 10) width = indent + 10;  // never wrap into a sliver
   std::string out, word;
   size_t col = first_indent;
+  size_t gap = 0;  // blanks since the last word on this line
   bool line_empty = true;
+  auto new_line = [&] {
+    out += "\n" + std::string(indent, ' ');
+    col = indent;
+    line_empty = true;
+  };
   auto put_word = [&] {
     if (word.empty()) return;
-    if (col >= width && col > indent) {  // the first line is already full
-      out += "\n" + std::string(indent, ' ');
-      col = indent;
-      line_empty = true;
-    }
+    if (col >= width && col > indent) new_line();  // the first line is already full
     size_t w = text_width(word);
-    if (!line_empty && col + 1 + w > width) {
-      out += "\n" + std::string(indent, ' ');
-      col = indent;
-      line_empty = true;
-    }
+    size_t sep = spaces == Spaces::Keep ? std::max<size_t>(gap, 1) : 1;
+    if (!line_empty && col + sep + w > width) new_line();
     if (!line_empty) {
-      out += ' ';
-      ++col;
+      out += std::string(sep, ' ');
+      col += sep;
     }
     // A word longer than a whole line is cut into line-sized pieces.
     while (col + w > width && w > width - indent) {
@@ -148,16 +147,17 @@ std::string wrap(const std::string& text, size_t width, size_t indent, size_t fi
     out += word;
     col += w;
     line_empty = false;
+    gap = 0;
     word.clear();
   };
   for (char ch : text) {
     if (ch == ' ' || ch == '\t') {
       put_word();
+      ++gap;
     } else if (ch == '\n') {
       put_word();
-      out += "\n" + std::string(indent, ' ');
-      col = indent;
-      line_empty = true;
+      new_line();
+      gap = 0;
     } else {
       word += ch;
     }
@@ -182,6 +182,89 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
   };
   line(header);
   for (const auto& r : rows) line(r);
+}
+
+namespace {
+/// A cell's text wrapped to `width`: its leading blanks kept, continuation lines indented four
+/// more (at most half the width, so that a deep cell still has room).
+std::vector<std::string> wrapped_cell(const std::string& text, size_t width) {
+  if (text_width(text) <= width) return {text};
+  size_t lead = text.find_first_not_of(' ');
+  if (lead == std::string::npos) return {text};
+  size_t indent = std::min(lead + 4, width / 2);
+  std::string w = std::string(lead, ' ') + wrap(text.substr(lead), width, indent, lead, Spaces::Keep);
+  std::vector<std::string> lines;
+  for (size_t start = 0;;) {
+    size_t nl = w.find('\n', start);
+    lines.push_back(w.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+std::string trim_right(std::string s) {
+  s.erase(s.find_last_not_of(' ') + 1);
+  return s;
+}
+}  // namespace
+
+void print_table(std::ostream& out, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows, const TableFit& fit) {
+  const size_t n = header.size();
+  std::vector<size_t> width(n);
+  for (size_t i = 0; i < n; ++i) width[i] = text_width(header[i]);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size() && i < n; ++i) width[i] = std::max(width[i], text_width(r[i]));
+  auto span = [&](const std::vector<size_t>& cols) {
+    size_t total = 0;
+    for (size_t c : cols) total += width[c];
+    return total + 2 * (cols.size() - 1);
+  };
+  std::vector<size_t> all(n);
+  for (size_t i = 0; i < n; ++i) all[i] = i;
+  if (n == 0 || span(all) <= fit.width) return print_table(out, header, rows);
+
+  const std::optional<size_t> wc = fit.wrap_column && *fit.wrap_column < n ? fit.wrap_column : std::nullopt;
+  if (wc) {
+    size_t over = span(all) - fit.width;
+    size_t& w = width[*wc];
+    w -= std::min(over, w > fit.min_wrap ? w - fit.min_wrap : 0);
+  }
+  // Consecutive columns in groups that fit, each group after the first led by column 0.
+  std::vector<std::vector<size_t>> groups{{0}};
+  for (size_t i = 1; i < n; ++i) {
+    auto& g = groups.back();
+    g.push_back(i);
+    if (span(g) > fit.width && g.size() > 2) {
+      g.pop_back();
+      groups.push_back({0, i});
+    }
+  }
+  auto print_row = [&](const std::vector<size_t>& cols, const std::vector<std::string>& r) {
+    std::vector<std::vector<std::string>> cells;
+    size_t lines = 1;
+    for (size_t c : cols) {
+      const std::string text = c < r.size() ? r[c] : "";
+      cells.push_back(wc && c == *wc ? wrapped_cell(text, width[c]) : std::vector<std::string>{text});
+      lines = std::max(lines, cells.back().size());
+    }
+    for (size_t k = 0; k < lines; ++k) {
+      std::string s;
+      for (size_t j = 0; j < cols.size(); ++j) {
+        const std::string text = k < cells[j].size() ? cells[j][k] : "";
+        s += text;
+        size_t w = text_width(text);
+        if (j + 1 < cols.size()) s += std::string((width[cols[j]] > w ? width[cols[j]] - w : 0) + 2, ' ');
+      }
+      out << (k == 0 ? s : trim_right(s)) << "\n";
+    }
+  };
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (g > 0) out << "\n";
+    print_row(groups[g], header);
+    for (const auto& r : rows) print_row(groups[g], r);
+  }
 }
 
 ColourDepth colour_depth_from_env(bool stdout_is_terminal) {

@@ -17,6 +17,23 @@ namespace riskreg::cli {
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows);
 
+/// How print_table fits a table to the terminal.
+struct TableFit {
+  size_t width = 0;  ///< the columns to fit in
+  /// The free-text column narrowed first, down to `min_wrap`: its cells wrap at word
+  /// boundaries inside it, continuation lines indented four past the cell's own leading
+  /// blanks. None: no column wraps.
+  std::optional<size_t> wrap_column = {};
+  size_t min_wrap = 20;
+};
+
+/// print_table fitted to `fit.width`. A table that fits prints exactly as print_table prints
+/// it. Else the wrap column is narrowed; a table still too wide is split into tables of
+/// consecutive columns printed one below the other (a blank line between), each repeating
+/// the first column. No cell is cut.
+void print_table(std::ostream& out, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows, const TableFit& fit);
+
 /// Width of a UTF-8 string in characters (ANSI colour sequences count for nothing).
 size_t text_width(const std::string& s);
 /// Cuts to `width` characters, ending with "…" when cut.
@@ -24,11 +41,16 @@ std::string clip(const std::string& s, size_t width);
 /// `s` padded with spaces to `width` characters (never cut).
 std::string pad(const std::string& s, size_t width);
 
+/// Whether wrap() keeps the blanks between words as they are (fields separated by two
+/// spaces stay so) or writes one space for each run of blanks. A break swallows the run.
+enum class Spaces { Collapse, Keep };
+
 /// Breaks `text` at word boundaries into lines of at most `width` characters; the first
 /// line starts after `first_indent` characters already printed, the rest with `indent`
 /// spaces. A word longer than a line is cut into pieces. Returns the text with "\n" between
 /// lines and none at the end.
-std::string wrap(const std::string& text, size_t width, size_t indent = 0, size_t first_indent = 0);
+std::string wrap(const std::string& text, size_t width, size_t indent = 0, size_t first_indent = 0,
+                 Spaces spaces = Spaces::Collapse);
 
 /// How many colours the terminal shows. None when stdout is not a terminal, NO_COLOR is
 /// set or TERM is "dumb" or unset; 24-bit only when COLORTERM says "truecolor" or "24bit";

@@ -40,6 +40,11 @@ std::string source_path(const std::string& rel);  ///< a path in the source tree
 /// Compares `actual` with tests/golden/<name>; a mismatch fails with both texts.
 void check_golden(const std::string& name, const std::string& actual);
 
+/// The text without ANSI colour sequences.
+std::string plain(const std::string& s);
+/// The widest line, in characters (UTF-8 code points), colours not counted.
+size_t widest(const std::string& s);
+
 /// How many times a test that starts riskreg processes by the hundred repeats its step: `n`,
 /// divided by RISKREG_TEST_REPEAT_DIVISOR when set (scripts/sanitize.sh sets 4: under the
 /// sanitizers every process starts several times slower), and never less than 1. The normal

@@ -263,7 +263,7 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     r.title = v.state.title;
     r.owner = v.state.owner.value_or("");
     r.score = v.current ? m.format(*v.current) : "";
-    r.band = v.band ? v.band->label : "";
+    r.band = v.band ? v.band->name : "";
     r.band_colour = v.band ? v.band->colour : "";
     r.severity = severity(v);
     if (v.current) {
@@ -388,7 +388,7 @@ Alert build_alert(Store& store, const Matrix& m, const rules::RuleSet& rule_set,
     const RiskState& s = closed_then.at(id);
     RiskView v = view_of(s, m);
     a.closed.push_back({id, s.title, s.owner.value_or(""), v.current ? m.format(*v.current) : "",
-                        v.band ? v.band->label : "", v.above_appetite, c.by, c.at, c.reason});
+                        v.band ? v.band->name : "", v.above_appetite, c.by, c.at, c.reason});
   }
   std::sort(a.closed.begin(), a.closed.end(), [](const ClosedRisk& x, const ClosedRisk& y) {
     return x.at != y.at ? x.at < y.at : number_of(x.id) < number_of(y.id);

@@ -79,7 +79,7 @@ struct AlertRisk {
   std::string title;
   std::string owner;               ///< "" when unassigned
   std::string score;               ///< at the end of the period ("B2")
-  std::string band;                ///< its band's label
+  std::string band;                ///< its band's name ("very-high")
   std::string band_colour;         ///< its band's colour ("#d7191c")
   int severity = 0;                ///< band rank × 100 + cell ranks: higher is more severe
   std::string previous_score;      ///< at the end of the previous period; "" when unscored then
@@ -112,7 +112,7 @@ struct ClosedRisk {
   std::string title;
   std::string owner;            ///< at the end of the period; "" when unassigned
   std::string score;            ///< its last score ("B2"); "" when unscored
-  std::string band;             ///< its band's label
+  std::string band;             ///< its band's name ("very-high")
   bool above_appetite = false;  ///< its last score is above the appetite line
   std::string by;               ///< who closed it
   std::string at;               ///< when (UTC, as stored)

@@ -15,8 +15,7 @@ TraceItem item_of(const RegisterNetwork& net, const Matrix& m, NodeId n) {
     if (r->current) {
       if (auto c = m.cell(*r->current)) {
         it.score = m.format(*c);
-        it.band = m.band(*c).label;
-        it.band_name = m.band(*c).name;
+        it.band = m.band(*c).name;
         it.above_appetite = m.above_appetite(*c);
       }
     }

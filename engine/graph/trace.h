@@ -16,8 +16,7 @@ struct TraceItem {
   std::string id;
   std::string title;
   std::string score;  ///< risks: current score ("C2"), "" if unscored
-  std::string band;   ///< risks: band label
-  std::string band_name;
+  std::string band;   ///< risks: the band's name ("very-high"), "" if unscored
   bool above_appetite = false;
   std::vector<std::string> lead_officers;  ///< actions
   std::string completion;                  ///< actions, as written

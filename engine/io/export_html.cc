@@ -69,6 +69,12 @@ const char* ink_on(const std::string& colour) {
   return lum > 150 ? "#111" : "#fff";
 }
 
+/// A band in the legend: its name, as every row writes it, and its label when that says
+/// something else ("very-high (Very high)").
+std::string band_key(const Band& b) {
+  return b.label.empty() || b.label == b.name ? b.name : b.name + " (" + b.label + ")";
+}
+
 std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
@@ -522,7 +528,7 @@ void HtmlExport::flush_row() {
   int b = band_of(r.current);
   o << "</td><td data-sort=\"" << b << "\">";
   if (b >= 0)
-    o << "<span class=\"band b" << b << "\">" << html_escape(m_.bands[static_cast<size_t>(b)].label) << "</span>";
+    o << "<span class=\"band b" << b << "\">" << html_escape(m_.bands[static_cast<size_t>(b)].name) << "</span>";
   else
     o << html_escape(r.band);
   o << "</td><td>"
@@ -635,7 +641,7 @@ void HtmlExport::heat_map(std::ostream& o) const {
       if (n > static_cast<int64_t>(ids.size()))
         named += " and " + std::to_string(n - static_cast<int64_t>(ids.size())) + " more";
       o << "<g class=\"cell\"><title>"
-        << html_escape(m_.format(c) + ": " + band.label + (m_.above_appetite(c) ? ", above appetite" : "") + ", " +
+        << html_escape(m_.format(c) + ": " + band.name + (m_.above_appetite(c) ? ", above appetite" : "") + ", " +
                        std::to_string(n) + (n == 1 ? " risk" : " risks") + (n > 0 ? ": " + named : ""))
         << "</title><rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << cw << "\" height=\"" << ch << "\" class=\"bf"
         << band.rank << "\" stroke=\"#fff\" stroke-width=\"2\"/>"
@@ -727,7 +733,7 @@ void HtmlExport::heat_map(std::ostream& o) const {
       << fmt(1.5 + std::min(2.5, std::log2(static_cast<double>(mv.n)))) << "\" marker-end=\"url(#hm-arrow)\"/></g>";
   o << "</svg>\n<div class=\"legend\">";
   for (auto it = m_.bands.rbegin(); it != m_.bands.rend(); ++it)
-    o << "<span><span class=\"swatch bg" << it->rank << "\"></span>" << html_escape(it->label) << "</span>";
+    o << "<span><span class=\"swatch bg" << it->rank << "\"></span>" << html_escape(band_key(*it)) << "</span>";
   o << "<span><svg width=\"34\" height=\"10\"><line x1=\"2\" y1=\"5\" x2=\"32\" y2=\"5\" stroke=\"#111\" "
        "stroke-width=\"5\"/></svg> appetite line: cells on its severe side are above appetite ("
     << html_escape(m_.appetite_description)

@@ -179,6 +179,11 @@ TEST_CASE("alert to stdout: the summary and each owner's part, without a configu
   REQUIRE(a.exit_code == 0);
   check_golden("alert-2026-11.txt", a.out);
   CHECK(deliveries(r.db) == 0);
+  // One vocabulary (issue 21): a band by its name, as `list` and `show` write it.
+  CHECK(a.out.find("score B2 (very-high), worsened from F4") != std::string::npos);
+  CHECK(a.out.find("score C2 (high), unchanged") != std::string::npos);
+  CHECK(a.out.find("Very high") == std::string::npos);
+  CHECK(a.out.find("(High)") == std::string::npos);
 }
 
 TEST_CASE("alert --to smtp: each recipient gets their message, once per period, again with --resend", "[cli][alert]") {
@@ -487,6 +492,8 @@ TEST_CASE("the alert's HTML renders in headless Chromium: band colours, a heat m
   CHECK(page.find("<style") == std::string::npos);  // inline CSS only: mail clients drop style sheets
   CHECK(page.find("<link") == std::string::npos);
   CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("(very-high)") != std::string::npos);  // the band's name, not its label
+  CHECK(page.find("Very high") == std::string::npos);
   auto png = r.dir.file("shot.png");
   chromium(r.dir, html, "--screenshot=" + png + " --window-size=1000,1400 --hide-scrollbars");
   REQUIRE(fs::exists(png));

@@ -74,7 +74,10 @@ TEST_CASE("export --format html writes one self-contained page with every risk a
   // R5's row: A1 now, very high, its history in the sparkline's title, its flags and links.
   auto r5 = row_of(html, "R5");
   CHECK(r5.find("<td class=\"score\">A1</td>") != std::string::npos);
-  CHECK(r5.find("Very high</span>") != std::string::npos);
+  // One vocabulary (issue 21): a band is written by its name in the rows and the heat map's
+  // tooltips; its label appears once, in the legend that explains the names.
+  CHECK(r5.find(">very-high</span>") != std::string::npos);
+  CHECK(r5.find("Very high") == std::string::npos);
   CHECK(r5.find("2026-12-05 A1 by bob: Budget cut") != std::string::npos);
   CHECK(r5.find("<a href=\"#R1\">R1</a>, <a href=\"#R3\">R3</a>") != std::string::npos);  // the seed's stated feeds
   CHECK(count(r5, "<circle ") == 3);                                                      // one point per assessment
@@ -99,9 +102,12 @@ TEST_CASE("export --format html writes one self-contained page with every risk a
   // The heat map: every cell, the counts, and an appetite line.
   CHECK(count(html, "<g class=\"cell\">") == 24);
   CHECK(html.find("<path id=\"appetite-line\" d=\"M") != std::string::npos);
-  CHECK(html.find("A1: Very high, above appetite, 1 risk") != std::string::npos);
-  CHECK(html.find("B2: Very high, above appetite, 2 risks") != std::string::npos);
-  CHECK(html.find("C3: High, above appetite, 3 risks") != std::string::npos);
+  CHECK(html.find("A1: very-high, above appetite, 1 risk") != std::string::npos);
+  CHECK(html.find("B2: very-high, above appetite, 2 risks") != std::string::npos);
+  CHECK(html.find("C3: high, above appetite, 3 risks") != std::string::npos);
+  CHECK(html.find("Very high, above") == std::string::npos);
+  CHECK(count(html, "very-high (Very high)") == 1);  // the heat map's legend
+  CHECK(count(html, "Very high") == 1);
   CHECK_FALSE(fs::exists(out + ".riskreg-export-tmp"));
   CHECK_FALSE(fs::exists(out + ".riskreg-export-tmp.assessments"));
 }
@@ -258,7 +264,7 @@ TEST_CASE("export --format html --as-of drops later assessments", "[cli][export]
   CHECK(count(r5, "<circle ") == 2);
   CHECK(html.find("Budget cut") == std::string::npos);
   CHECK(html.find("by bob") == std::string::npos);
-  CHECK(html.find("A1: Very high, above appetite, 0 risks") != std::string::npos);
+  CHECK(html.find("A1: very-high, above appetite, 0 risks") != std::string::npos);
   CHECK(html.find("audit chain head as of then") != std::string::npos);
 
   auto now = export_html(db, dir.file("now.html"));
@@ -325,7 +331,7 @@ TEST_CASE(
   auto page = read_file(at6);
 
   // A cell with few risks names them; its tooltip lists them.
-  CHECK(page.find("A1: Very high, above appetite, 1 risk: R5</title>") != std::string::npos);
+  CHECK(page.find("A1: very-high, above appetite, 1 risk: R5</title>") != std::string::npos);
   CHECK(std::regex_search(page, std::regex("<text class=\"ids\"[^>]*>R5</text>")));
   // The target: a hollow marker in D2, an arrow from A1 to it.
   CHECK(page.find("D2 is the target of R5</title></circle>") != std::string::npos);
@@ -542,7 +548,7 @@ TEST_CASE(
 
   // Not on the heat map: A1 is empty, and the page says why.
   auto heat = section(html, "heat-map");
-  CHECK(heat.find("A1: Very high, above appetite, 0 risks") != std::string::npos);
+  CHECK(heat.find("A1: very-high, above appetite, 0 risks") != std::string::npos);
   CHECK(heat.find("R5") == std::string::npos);
   CHECK(heat.find("1 closed risk is not plotted (riskreg close): the register table keeps it, marked closed.") !=
         std::string::npos);
@@ -565,7 +571,7 @@ TEST_CASE(
   // As of the day before it was closed, R5 is a live risk again (point-in-time).
   auto then = export_html(db, dir.file("then.html"), {"--as-of", "2026-12-05"});
   CHECK(row_of(then, "R5").find("r-closed") == std::string::npos);
-  CHECK(then.find("A1: Very high, above appetite, 1 risk: R5</title>") != std::string::npos);
+  CHECK(then.find("A1: very-high, above appetite, 1 risk: R5</title>") != std::string::npos);
   CHECK(then.find("fg&#45;R5") != std::string::npos);
   CHECK(then.find("closed risk") == std::string::npos);
 }

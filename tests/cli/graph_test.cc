@@ -1,8 +1,10 @@
 // Golden tests of the graph commands on the Darlington register.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -30,6 +32,78 @@ TEST_CASE("trace 5 (golden)", "[cli][graph]") {
   auto bad = run_riskreg({"--db", db, "trace", "R55"});
   CHECK(bad.exit_code != 0);
   CHECK(bad.err.find("did you mean 'R5'") != std::string::npos);
+}
+
+TEST_CASE("trace, cascade, rules explain and network fit the terminal's width", "[cli][graph][network][rules]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  const std::vector<std::vector<std::string>> commands = {
+      {"trace", "5"},
+      {"trace", "R5", "--stated-only"},
+      {"trace", "P3.1-A2"},
+      {"cascade", "5", "B1"},
+      {"rules", "explain", "5"},
+      {"network", "--threads", "2", "--runs", "2000", "--seed", "1", "--zero", "R2"},
+      {"network", "--rank", "--threads", "2"},
+      {"network", "--rank", "--pairs", "--top", "5", "--threads", "2", "--runs", "2000", "--seed", "1"}};
+  for (const auto& c : commands) {
+    std::vector<std::string> args{"--db", db};
+    args.insert(args.end(), c.begin(), c.end());
+    INFO(args[2] + " " + args[3]);
+    // Off a terminal without COLUMNS: 80 columns.
+    auto narrow = run_riskreg(args);
+    INFO(narrow.err);
+    REQUIRE(narrow.exit_code == 0);
+    CHECK(widest(narrow.out) <= 80);
+    auto wide = run_riskreg(args, {{"COLUMNS", "160"}});
+    REQUIRE(wide.exit_code == 0);
+    CHECK(widest(wide.out) <= 160);
+    // Wider lines where there is room: the width is used, not only a cap.
+    if (c[0] == "trace" || c[0] == "rules") CHECK(widest(wide.out) > 80);
+    // Wrapping moves words between lines, never loses them (the same words in the same order).
+    auto words = [](const std::string& text) {
+      std::vector<std::string> w;
+      std::istringstream in(text);
+      for (std::string word; in >> word;) w.push_back(word);
+      return w;
+    };
+    if (c[0] == "trace" || c[0] == "cascade") CHECK(words(narrow.out) == words(wide.out));
+    if (c[0] == "rules") {  // a wrapped cell's continuation comes after its row's value
+      auto a = words(narrow.out), b = words(wide.out);
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      CHECK(a == b);
+    }
+  }
+  // --json does not depend on the width.
+  for (const auto& c : std::vector<std::vector<std::string>>{{"trace", "5"}, {"cascade", "5", "B1"}}) {
+    std::vector<std::string> args{"--db", db};
+    args.insert(args.end(), c.begin(), c.end());
+    args.push_back("--json");
+    CHECK(run_riskreg(args).out == run_riskreg(args, {{"COLUMNS", "160"}}).out);
+  }
+}
+
+TEST_CASE("trace and cascade write a band by its name, not its label", "[cli][graph]") {
+  TempDir dir;
+  auto db = init_darlington(dir);
+  auto t = run_riskreg({"--db", db, "trace", "5"}, {{"COLUMNS", "300"}});
+  REQUIRE(t.exit_code == 0);
+  CHECK(t.out.rfind("R5  Capacity to deliver MTFP  [C2 high, above appetite]\n", 0) == 0);
+  CHECK(t.out.find("[B3 high, above appetite]") != std::string::npos);
+  CHECK(t.out.find("High") == std::string::npos);
+  auto j = nlohmann::json::parse(run_riskreg({"--db", db, "trace", "5", "--json"}).out);
+  CHECK(j["band"] == "high");
+  auto c = run_riskreg({"--db", db, "cascade", "5", "B1"}, {{"COLUMNS", "300"}});
+  REQUIRE(c.exit_code == 0);
+  CHECK(c.out.find("C2 -> B1  band very-high  ABOVE appetite") != std::string::npos);
+  CHECK(c.out.find("  R1  C3 -> B3  high -> high (0 bands)  already above appetite") != std::string::npos);
+  CHECK(c.out.find("Very high") == std::string::npos);
+  CHECK(c.out.find("High") == std::string::npos);
+  auto dot = run_riskreg({"--db", db, "graph", "--dot", "5", "--risks-only"});
+  REQUIRE(dot.exit_code == 0);
+  CHECK(dot.out.find("C2 high") != std::string::npos);
+  CHECK(dot.out.find("High") == std::string::npos);
 }
 
 TEST_CASE("cascade 5 B1 (golden) writes nothing", "[cli][graph]") {

@@ -246,33 +246,6 @@ std::string in_terminal(const std::vector<std::string>& args, int cols, std::map
   return clean;
 }
 
-/// The text without ANSI colour sequences.
-std::string plain(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
-      while (i < s.size() && s[i] != 'm') ++i;
-      continue;
-    }
-    out += s[i];
-  }
-  return out;
-}
-
-/// The widest line, in characters (UTF-8), colours not counted.
-size_t widest(const std::string& s) {
-  size_t most = 0, w = 0;
-  for (unsigned char c : plain(s)) {
-    if (c == '\n') {
-      most = std::max(most, w);
-      w = 0;
-    } else if ((c & 0xC0) != 0x80) {
-      ++w;
-    }
-  }
-  return std::max(most, w);
-}
-
 RunResult must(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
   auto r = run_riskreg(args, env);
   INFO(r.err);
