@@ -6,8 +6,7 @@
 
 using namespace riskreg::test;
 
-TEST_CASE("alert headline: a risk that worsened and one that improved while still above appetite",
-          "[cli][alert]") {
+TEST_CASE("alert headline: a risk that worsened and one that improved while still above appetite", "[cli][alert]") {
   TempDir dir;
   const std::string db = dir.file("register.db");
   auto run = [&](const std::vector<std::string>& args, const char* now) {
