@@ -6,7 +6,9 @@
 #    import of an N-risk CSV (the generated register's own export) into a fresh register;
 #  - where the time goes on PostgreSQL: process start and connection set-up (a bare
 #    `psql -c 'SELECT 1'` and `sqlite3 'SELECT 1'`), and the statements each command sends
-#    (counted from the server's log with log_statement=all, one extra run each).
+#    (counted from the server's log with log_statement=all, one extra run each);
+#  - the export's reads at N risks: PgStore's streaming export and audit head against the
+#    Store defaults they replaced (bench_pg_export, built with the benchmarks).
 # Starts a throw-away cluster on loopback with the server's default settings (as the postgres
 # user when run as root) and removes it at the end. Prints one table; re-runnable.
 #   bash bench/pg_bench.sh [build-dir] [risks] [runs] [runs-at-N]   # defaults: build 1000000 5 1
@@ -101,6 +103,9 @@ psql -d imported -At -c "SELECT 'PostgreSQL after import: ' || count(*) || ' ris
 sqlite3 "$W/imp.db" "SELECT 'SQLite after import: ' || count(*) || ' risks' FROM risks"
 
 RUNS=$RUNS_N interactive "generated, $N risks (median of $RUNS_N)" "$W/gen.db" gen
+echo
+echo "## Export reads on PostgreSQL: $N risks, streaming against the per-risk default"
+"$(dirname "$R")/../bench/bench_pg_export" "$PG/gen" "$RUNS_N"
 echo
 echo "Database sizes: SQLite $(du -m "$W/gen.db" | cut -f1) MiB; PostgreSQL" \
   "$(psql -d postgres -At -c "SELECT pg_database_size('gen') / 1048576") MiB"

@@ -42,8 +42,9 @@ void add_cascade(CLI::App& app, Context& ctx) {
     // with a cascade that "moves nothing".
     if (auto s = st.risk_state(id); s && s->closed) throw closed_risk_error(id, "cascades");
     // Only the risks the cascade can reach, and what mitigates them: not the whole register.
-    RegisterNetwork net = build_network(st.downstream(id, rule->max_depth));
-    mark_closed(net, st);  // closed risks on the way are neither moved nor passed through
+    Neighbourhood reach = st.downstream(id, rule->max_depth);
+    RegisterNetwork net = build_network(std::move(reach.part));
+    mark_closed(net, reach.closed);  // closed risks on the way are neither moved nor passed through
     NodeId node = *net.graph.find(NodeKind::Risk, id);
     const Risk* r = net.risk(node);
     std::optional<Cell> from = r->current ? m.cell(*r->current) : std::nullopt;

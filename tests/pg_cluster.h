@@ -26,6 +26,8 @@ class PgCluster {
   std::string url(const std::string& db, const std::string& user = kAdmin) const;
   /// A new empty database (a unique name per call); returns its URL for the superuser.
   std::string fresh_database();
+  /// The server's log (with PGOPTIONS='-c log_statement=all' a client's statements are in it).
+  std::string log_path() const { return dir_ + "/server.log"; }
   /// Runs SQL as the superuser in `db` (roles, grants, tampering).
   void exec(const std::string& db_url, const std::string& sql) const;
 

@@ -12,13 +12,6 @@ std::set<std::string> closed_risks(Store& store) {
   return out;
 }
 
-void mark_closed(RegisterNetwork& net, Store& store) {
-  std::set<std::string> closed;
-  for (const auto& r : net.data.risks)
-    if (auto s = store.risk_state(r.id); s && s->closed) closed.insert(r.id);
-  mark_closed(net, closed);
-}
-
 void mark_closed(RegisterNetwork& net, const std::set<std::string>& closed) {
   net.closed_of.assign(net.graph.node_count(), 0);
   for (NodeId n = 0; n < net.graph.node_count(); ++n)

@@ -16,9 +16,8 @@ namespace riskreg {
 /// The ids of every closed risk, in one pass over the register's states.
 std::set<std::string> closed_risks(Store& store);
 
-/// Marks the closed risks of `net` (RegisterNetwork::closed_of): by one state read per risk
-/// of `net` (for a store's downstream part, which a cascade reads), or from `closed`.
-void mark_closed(RegisterNetwork& net, Store& store);
+/// Marks the closed risks of `net` (RegisterNetwork::closed_of): those in `closed` (for a
+/// cascade, Store::downstream's Neighbourhood::closed).
 void mark_closed(RegisterNetwork& net, const std::set<std::string>& closed);
 
 /// Takes the closed risks out of `data`: the risks, every feed link from or to one, and their

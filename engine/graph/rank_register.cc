@@ -8,7 +8,7 @@ namespace riskreg {
 
 RegisterRanking rank_register(Store& store, const Matrix& m, bool links) {
   RegisterRanking r;
-  if (store.counts().risks > kRegisterRankMaxRisks) {
+  if (store.more_risks_than(kRegisterRankMaxRisks)) {
     r.unavailable =
         "not computed above " + std::to_string(kRegisterRankMaxRisks) + " risks: run riskreg network --rank";
     return r;

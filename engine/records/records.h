@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -165,6 +166,13 @@ struct RiskLinks {
   std::vector<Feed> feeds_out;       ///< risks this one feeds
   std::vector<Feed> feeds_in;        ///< risks that feed this one
   std::vector<Priority> priorities;  ///< priorities that mitigate it, with their actions
+};
+
+/// The part of the register a cascade from one risk can reach (Store::downstream), and which
+/// of its risks are closed (graph/closed.h: a cascade neither moves nor passes through them).
+struct Neighbourhood {
+  RegisterData part;
+  std::set<std::string> closed;  ///< ids among part.risks
 };
 
 /// One attempt to deliver one alert message (append-only: a retry run appends again).

@@ -49,8 +49,9 @@ RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, co
   r.band_change = m.band(to).rank - (r.from ? m.band(*r.from).rank : m.band(to).rank);
   if (rule) {
     // Only the risks the cascade can reach are read, so a re-score on a large register stays quick.
-    RegisterNetwork net = build_network(store.downstream(id, rule->max_depth));
-    mark_closed(net, store);  // closed risks leave cascades: neither moved nor passed through
+    Neighbourhood reach = store.downstream(id, rule->max_depth);
+    RegisterNetwork net = build_network(std::move(reach.part));
+    mark_closed(net, reach.closed);  // closed risks leave cascades: neither moved nor passed through
     r.cascade = cascade(net, m, *rule, *net.graph.find(NodeKind::Risk, id), r.from, r.to);
   }
   return r;

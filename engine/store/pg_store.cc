@@ -28,12 +28,35 @@ namespace {
 /// register, and each page is its own short transaction, so `visit` may call the store.
 constexpr int kPage = 5000;
 
+std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
+int as_int(const pqxx::field& f) { return f.as<int>(); }
+double as_double(const pqxx::field& f) { return f.as<double>(); }
+
+/// One column of a row that came back inside JSON (`json_build_array` of the same columns as a
+/// row query, PgStore::downstream): the readers below take either.
+struct JsonField {
+  const json& v;
+  bool is_null() const { return v.is_null(); }
+};
+struct JsonRow {
+  const json& v;
+  JsonField operator[](size_t i) const { return {v.at(i)}; }
+};
+std::string str(const JsonField& f) {
+  return f.v.is_null() ? std::string() : f.v.is_string() ? f.v.get<std::string>() : f.v.dump();
+}
+int as_int(const JsonField& f) { return f.v.is_string() ? std::stoi(f.v.get<std::string>()) : f.v.get<int>(); }
+double as_double(const JsonField& f) { return f.v.is_string() ? std::stod(f.v.get<std::string>()) : f.v.get<double>(); }
+
+template <typename Field>
+std::vector<std::string> from_json(const Field& f) {
+  return f.is_null() ? std::vector<std::string>{} : riskreg::from_json(str(f));
+}
 std::vector<std::string> from_json(const pqxx::field& f) {
   return f.is_null() ? std::vector<std::string>{} : riskreg::from_json(std::string_view(f.c_str(), f.size()));
 }
-
-std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
-std::optional<std::string> opt_str(const pqxx::field& f) {
+template <typename Field>
+std::optional<std::string> opt_str(const Field& f) {
   if (f.is_null()) return std::nullopt;
   return str(f);
 }
@@ -72,23 +95,24 @@ LEFT JOIN assessments p ON p.id = r.previous_assessment
 
 // A risk with all its fields, its target and its current score: the columns of SqliteStore's
 // kRiskSelect, read by read_risk for risk() and load().
-const char* kRiskSelect = R"sql(
-SELECT r.id, r.number, r.title, r.heading, r.vulnerability, r.triggers, r.consequences, r.controls,
-       r.spontaneous_probability, r.notes, r.owner, r.target_likelihood, r.target_impact, c.likelihood, c.impact
-FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment
-)sql";
+const char* kRiskColumns = R"sql(r.id, r.number, r.title, r.heading, r.vulnerability, r.triggers, r.consequences,
+       r.controls, r.spontaneous_probability, r.notes, r.owner, r.target_likelihood, r.target_impact, c.likelihood,
+       c.impact)sql";
+const char* kRiskFrom = " FROM risks r LEFT JOIN assessments c ON c.id = r.current_assessment ";
+const std::string kRiskSelect = std::string("SELECT ") + kRiskColumns + kRiskFrom;
 
-Risk read_risk(const pqxx::row& row) {
+template <typename Row>
+Risk read_risk(const Row& row) {
   Risk r;
   r.id = str(row[0]);
-  if (!row[1].is_null()) r.number = row[1].as<int>();
+  if (!row[1].is_null()) r.number = as_int(row[1]);
   r.title = str(row[2]);
   r.heading = str(row[3]);
   r.vulnerability = str(row[4]);
   r.triggers = from_json(row[5]);
   r.consequences = from_json(row[6]);
   r.controls = from_json(row[7]);
-  if (!row[8].is_null()) r.spontaneous_probability = row[8].as<double>();
+  if (!row[8].is_null()) r.spontaneous_probability = as_double(row[8]);
   r.notes = from_json(row[9]);
   r.owner = opt_str(row[10]);
   if (!row[11].is_null()) r.target = ScoreCodes{str(row[11]), str(row[12])};
@@ -97,33 +121,32 @@ Risk read_risk(const pqxx::row& row) {
 }
 
 // A feed link with every column, read by read_feed for links(), for_each_feed() and load().
-const char* kFeedSelect = R"sql(
-SELECT a.id, b.id, f.basis, f.evidence, f.transition_probability, f.direction_note
-FROM feeds f JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk
-)sql";
+const char* kFeedColumns = "a.id, b.id, f.basis, f.evidence, f.transition_probability, f.direction_note";
+const char* kFeedFrom = " FROM feeds f JOIN risks a ON a.key = f.from_risk JOIN risks b ON b.key = f.to_risk ";
+const std::string kFeedSelect = std::string("SELECT ") + kFeedColumns + kFeedFrom;
 
-Feed read_feed(const pqxx::row& r) {
+template <typename Row>
+Feed read_feed(const Row& r) {
   Feed f;
   f.from = str(r[0]);
   f.to = str(r[1]);
   f.basis = str(r[2]);
   f.evidence = str(r[3]);
-  if (!r[4].is_null()) f.transition_probability = r[4].as<double>();
+  if (!r[4].is_null()) f.transition_probability = as_double(r[4]);
   f.direction_note = str(r[5]);
   return f;
 }
 
 // A priority's own columns, read by read_priority; its risks, objectives and actions are
 // read for all the priorities asked for at once (PgStore::read_priorities).
-const char* kPrioritySelect = R"sql(
-SELECT id, number, coalesce(parent, ''), title, heading, subtitles, change_driver, risks_as_written,
-       service_plan_objective, departmental_objectives_as_written, corporate_objective, community_theme,
-       service_improvement, expected_outcome, efficiency_gains, corporate_implications, additional_information,
-       notes, change_drivers_table
-FROM priorities p
-)sql";
+const char* kPriorityColumns = R"sql(p.id, p.number, coalesce(p.parent, ''), p.title, p.heading, p.subtitles,
+       p.change_driver, p.risks_as_written, p.service_plan_objective, p.departmental_objectives_as_written,
+       p.corporate_objective, p.community_theme, p.service_improvement, p.expected_outcome, p.efficiency_gains,
+       p.corporate_implications, p.additional_information, p.notes, p.change_drivers_table)sql";
+const std::string kPrioritySelect = std::string("SELECT ") + kPriorityColumns + " FROM priorities p ";
 
-Priority read_priority(const pqxx::row& row) {
+template <typename Row>
+Priority read_priority(const Row& row) {
   Priority p;
   int i = 0;
   p.id = str(row[i++]);
@@ -143,13 +166,12 @@ Priority read_priority(const pqxx::row& row) {
 }
 
 // An action; column 0 is its priority (for grouping), then the columns read_action reads.
-const char* kActionSelect = R"sql(
-SELECT x.priority, x.id, x.text, x.lead_officers_as_written, x.lead_officers, x.milestones, x.completion,
-       x.resources, x.pis_as_written, x.pis, x.targets, x.notes, x.status, x.due
-FROM actions x
-)sql";
+const char* kActionColumns = R"sql(x.priority, x.id, x.text, x.lead_officers_as_written, x.lead_officers,
+       x.milestones, x.completion, x.resources, x.pis_as_written, x.pis, x.targets, x.notes, x.status, x.due)sql";
+const std::string kActionSelect = std::string("SELECT ") + kActionColumns + " FROM actions x ";
 
-Action read_action(const pqxx::row& r) {
+template <typename Row>
+Action read_action(const Row& r) {
   Action a;
   int j = 0;
   a.priority_id = str(r[j++]);
@@ -208,14 +230,19 @@ PgStore::PgStore(const std::string& url, Mode mode) : url_(url), where_(redact_u
   }
   guarded(where_, conn_.get(), [&] {
     {
-      // The usual case in two round trips and no transaction: the session's message level and
-      // whether the register's meta table exists, then its schema version, already current.
-      pqxx::nontransaction nt(*conn_);
-      auto r = nt.exec(
-          "SELECT set_config('client_min_messages', 'warning', false), to_regclass('riskreg_meta') IS NOT NULL");
-      if (r[0][1].as<bool>() &&
-          nt.exec("SELECT schema_version FROM riskreg_meta")[0][0].as<int>() == pg_current_schema_version())
-        return;
+      // The usual case in one round trip and no transaction: the session's message level and
+      // the register's schema version, already current. A database without the meta table
+      // (before `init`) fails that statement, harmlessly: nothing is open to roll back.
+      bool no_meta = false;
+      try {
+        pqxx::nontransaction nt(*conn_);
+        auto r = nt.exec(
+            "SELECT set_config('client_min_messages', 'warning', false), (SELECT schema_version FROM riskreg_meta)");
+        if (!r[0][1].is_null() && r[0][1].as<int>() == pg_current_schema_version()) return;
+      } catch (const pqxx::undefined_table&) {
+        no_meta = true;
+      }
+      if (no_meta) pqxx::nontransaction(*conn_).exec("SELECT set_config('client_min_messages', 'warning', false)");
     }
     pqxx::work tx(*conn_);
     int version = pg_schema_version(tx);
@@ -236,24 +263,37 @@ int PgStore::schema_version() {
   });
 }
 
-int64_t PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
-                              const std::string& action, const std::string& entity, const std::string& detail) {
-  // The chain head row serialises appends: whoever holds it reads the true last entry.
-  tx.exec("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE");
+namespace {
+
+/// The entry after the chain's last (`last`: its seq and hash; none for an empty chain), hashed.
+AuditEntry next_entry(const std::optional<std::pair<int64_t, std::string>>& last, const std::string& at,
+                      const std::string& actor, const std::string& action, const std::string& entity,
+                      const std::string& detail) {
   AuditEntry e;
-  e.prev_hash = kGenesisHash;
-  e.seq = 1;
-  auto last = tx.exec("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-  if (!last.empty()) {
-    e.seq = last[0][0].as<int64_t>() + 1;
-    e.prev_hash = str(last[0][1]);
-  }
+  e.prev_hash = last ? last->second : kGenesisHash;
+  e.seq = last ? last->first + 1 : 1;
   e.at = at;
   e.actor = actor;
   e.action = action;
   e.entity = entity;
   e.detail = detail;
   e.hash = audit_hash(e.prev_hash, e);
+  return e;
+}
+
+// The chain head row serialises appends: whoever holds it reads the true last entry, in a
+// statement after the lock (a statement that waited for the lock would still read its old snapshot).
+const char* kLockChainHead = "SELECT id FROM audit_head WHERE id = 1 FOR UPDATE";
+
+}  // namespace
+
+int64_t PgStore::append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
+                              const std::string& action, const std::string& entity, const std::string& detail) {
+  tx.exec(kLockChainHead);
+  std::optional<std::pair<int64_t, std::string>> last;
+  if (auto r = tx.exec("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"); !r.empty())
+    last.emplace(r[0][0].as<int64_t>(), str(r[0][1]));
+  AuditEntry e = next_entry(last, at, actor, action, entity, detail);
   tx.exec_params("INSERT INTO audit VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", e.seq, e.at, e.actor, e.action, e.entity,
                  e.detail, e.prev_hash, e.hash);
   return e.seq;
@@ -502,6 +542,13 @@ RegisterCounts PgStore::counts() {
   });
 }
 
+bool PgStore::more_risks_than(int64_t n) {
+  return guarded(where_, conn_.get(), [&] {
+    pqxx::nontransaction tx(*conn_);  // one statement: its own snapshot
+    return tx.exec_params("SELECT count(*) FROM (SELECT 1 FROM risks LIMIT $1) r", n + 1)[0][0].as<int64_t>() > n;
+  });
+}
+
 std::vector<std::string> PgStore::risk_ids() {
   return guarded(where_, conn_.get(), [&] {
     pqxx::read_transaction tx(*conn_);
@@ -680,50 +727,54 @@ std::string PgStore::audit_head(const std::optional<std::string>& as_of) {
   });
 }
 
-std::pair<AppendedAssessment, std::string> PgStore::append_one(pqxx::dbtransaction& tx, const NewAssessment& a) {
-  // The lost-update guard: the risk's row stays locked until commit, so `expect` is
-  // checked against the score no other writer can change meanwhile. The lock is taken
-  // first; the current score is read after it, so it is the one our write replaces.
-  auto cur = tx.exec_params("SELECT key, title, current_assessment FROM risks WHERE id = $1 FOR UPDATE", a.risk_id);
-  if (cur.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
-  int64_t key = cur[0][0].as<int64_t>();
-  std::optional<ScoreCodes> current;
-  if (!cur[0][2].is_null()) {
-    auto c = tx.exec_params("SELECT likelihood, impact FROM assessments WHERE id = $1", cur[0][2].as<int64_t>());
-    if (!c.empty()) current = ScoreCodes{str(c[0][0]), str(c[0][1])};
-  }
-  if (a.expect && (!current || !(*current == *a.expect)))
-    throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
-  AppendedAssessment row;
-  row.risk_id = a.risk_id;
-  row.score = a.score;
-  row.by = a.by;
-  row.at = format_timestamp(a.at);
-  row.reason = a.reason;
-  row.title = str(cur[0][1]);
-  row.from = current;
-  try {
-    // The row and the risk's pointers to it in one statement (one round trip).
-    row.id = tx.exec_params(R"sql(WITH ins AS (INSERT INTO assessments (risk, likelihood, impact, assessed_by,
-        assessed_at, reason) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id)
-      UPDATE risks SET previous_assessment = current_assessment, current_assessment = (SELECT id FROM ins)
-      WHERE key = $1 RETURNING current_assessment)sql",
-                            key, row.score.likelihood, row.score.impact, row.by, row.at, row.reason)[0][0]
-                 .as<int64_t>();
-  } catch (const pqxx::insufficient_privilege&) {
-    throw Error(ErrorKind::Conflict, a.risk_id + ": refused by the database: user '" + conn_->username() +
-                                         "' may not re-score this risk (risk owners may re-score only the "
-                                         "risks they own; see docs/postgresql.md)");
-  }
-  return {row, events::score_detail(row, current)};
-}
-
 AppendedAssessment PgStore::append_assessment(const NewAssessment& a) {
   return guarded(where_, conn_.get(), [&] {
     auto t0 = std::chrono::steady_clock::now();
     pqxx::work tx(*conn_);
-    auto [row, detail] = append_one(tx, a);
-    row.audit_seq = append_audit(tx, row.at, row.by, events::kScore, row.risk_id, detail);
+    // The lost-update guard: the risk's row stays locked until commit, so `expect` is
+    // checked against the score no other writer can change meanwhile. The lock is taken
+    // first; the current score is read after it, so it is the one our write replaces.
+    auto cur = tx.exec_params("SELECT key, title, current_assessment FROM risks WHERE id = $1 FOR UPDATE", a.risk_id);
+    if (cur.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+    int64_t key = cur[0][0].as<int64_t>();
+    std::optional<ScoreCodes> current;
+    if (!cur[0][2].is_null()) {
+      auto c = tx.exec_params("SELECT likelihood, impact FROM assessments WHERE id = $1", cur[0][2].as<int64_t>());
+      if (!c.empty()) current = ScoreCodes{str(c[0][0]), str(c[0][1])};
+    }
+    if (a.expect && (!current || !(*current == *a.expect)))
+      throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
+    AppendedAssessment row;
+    row.risk_id = a.risk_id;
+    row.score = a.score;
+    row.by = a.by;
+    row.at = format_timestamp(a.at);
+    row.reason = a.reason;
+    row.title = str(cur[0][1]);
+    row.from = current;
+    // Then the chain head (the lock order of every write); after it, in one statement, the
+    // last entry and the new assessment's id (drawn only once the guard has passed).
+    tx.exec(kLockChainHead);
+    auto next = tx.exec(R"sql(SELECT l.seq, l.hash, nextval(pg_get_serial_sequence('assessments', 'id'))
+        FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) l ON true)sql")[0];
+    std::optional<std::pair<int64_t, std::string>> last;
+    if (!next[0].is_null()) last.emplace(next[0].as<int64_t>(), str(next[1]));
+    row.id = next[2].as<int64_t>();
+    AuditEntry e = next_entry(last, row.at, row.by, events::kScore, row.risk_id, events::score_detail(row, current));
+    try {
+      // The assessment, the risk's pointers to it and its audit entry in one statement.
+      tx.exec_params(R"sql(WITH ins AS (INSERT INTO assessments (id, risk, likelihood, impact, assessed_by,
+          assessed_at, reason) VALUES ($1,$2,$3,$4,$5,$6,$7)),
+        upd AS (UPDATE risks SET previous_assessment = current_assessment, current_assessment = $1 WHERE key = $2)
+        INSERT INTO audit VALUES ($8,$6,$5,$9,$10,$11,$12,$13))sql",
+                     row.id, key, row.score.likelihood, row.score.impact, row.by, row.at, row.reason, e.seq, e.action,
+                     e.entity, e.detail, e.prev_hash, e.hash);
+    } catch (const pqxx::insufficient_privilege&) {
+      throw Error(ErrorKind::Conflict, a.risk_id + ": refused by the database: user '" + conn_->username() +
+                                           "' may not re-score this risk (risk owners may re-score only the "
+                                           "risks they own; see docs/postgresql.md)");
+    }
+    row.audit_seq = e.seq;
     if (!a.lapse_from.empty()) row.lapsed = lapse(tx, a);
     tx.commit();
     spdlog::debug("postgresql: re-score transaction took {:.1f} ms",
@@ -745,7 +796,7 @@ std::vector<AssessmentRow> PgStore::append_assessments(const std::vector<NewAsse
 std::vector<AssessmentRow> PgStore::append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all) {
   std::vector<AssessmentRow> out;
   if (all.empty()) return out;
-  // The same checks, rows and audit entries as append_one + append_audit per re-score, in a
+  // The same checks, rows and audit entries as append_assessment per re-score, in a
   // fixed number of round trips: the risks' rows are locked in key order (then the chain
   // head: the lock order of every write), ids come from the sequence, and rows go in by
   // COPY, one table at a time (a connection runs one COPY at once). Assessments are staged
@@ -948,30 +999,61 @@ std::vector<std::optional<ScoreCodes>> PgStore::feeder_scores(const std::string&
   });
 }
 
-RegisterData PgStore::downstream(const std::string& risk_id, int depth) {
+Neighbourhood PgStore::downstream(const std::string& risk_id, int depth) {
   return guarded(where_, conn_.get(), [&] {
-    // One snapshot; the neighbourhood found by one recursive query along the feed links
-    // (their primary key leads with from_risk), then read by key: no whole-register load.
-    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
-    std::string keys = "{";
-    for (const auto& row : tx.exec_params(R"sql(
+    // One statement (its own snapshot, one round trip): the neighbourhood found by a recursive
+    // query along the feed links (their primary key leads with from_risk), and everything a
+    // cascade needs of it as JSON arrays of the same columns the row queries read.
+    const std::string sql = std::string(R"sql(
 WITH RECURSIVE reach(key, d) AS (
   SELECT key, 0 FROM risks WHERE id = $1
   UNION
-  SELECT f.to_risk, r.d + 1 FROM reach r JOIN feeds f ON f.from_risk = r.key WHERE r.d < $2)
-SELECT DISTINCT key FROM reach ORDER BY key)sql",
-                                          risk_id, depth))
-      keys += (keys.size() > 1 ? "," : "") + std::string(row[0].c_str());
-    keys += "}";
-    if (keys == "{}") throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
-    RegisterData part;
-    for (const auto& row :
-         tx.exec_params(std::string(kRiskSelect) + " WHERE r.key = ANY($1::bigint[]) ORDER BY r.key", keys))
-      part.risks.push_back(read_risk(row));
-    part.feeds = read_feeds(tx, "WHERE f.from_risk = ANY($1::bigint[]) AND f.to_risk = ANY($1::bigint[])", keys);
-    read_priorities(tx, "WHERE p.id IN (SELECT pr.priority FROM priority_risks pr WHERE pr.risk = ANY($1::bigint[]))",
-                    keys, part.priorities);
-    return part;
+  SELECT f.to_risk, r.d + 1 FROM reach r JOIN feeds f ON f.from_risk = r.key WHERE r.d < $2),
+part AS (SELECT DISTINCT key FROM reach),
+mitigating AS (SELECT DISTINCT pr.priority AS id FROM priority_risks pr WHERE pr.risk IN (SELECT key FROM part))
+SELECT
+  (SELECT json_agg(json_build_array()sql") +
+                            kRiskColumns + ", r.status) ORDER BY r.key)" + kRiskFrom +
+                            R"sql(WHERE r.key IN (SELECT key FROM part)),
+  (SELECT json_agg(json_build_array()sql" +
+                            kFeedColumns + ") ORDER BY f.from_risk, f.to_risk)" + kFeedFrom +
+                            R"sql(WHERE f.from_risk IN (SELECT key FROM part) AND f.to_risk IN (SELECT key FROM part)),
+  (SELECT json_agg(json_build_array()sql" +
+                            kPriorityColumns + R"sql() ORDER BY p.pos) FROM priorities p
+    WHERE p.id IN (SELECT id FROM mitigating)),
+  (SELECT json_agg(json_build_array(x.priority, r.id) ORDER BY x.priority, x.pos) FROM priority_risks x
+    JOIN risks r ON r.key = x.risk WHERE x.priority IN (SELECT id FROM mitigating)),
+  (SELECT json_agg(json_build_array(x.priority, x.objective) ORDER BY x.priority, x.pos) FROM priority_objectives x
+    WHERE x.priority IN (SELECT id FROM mitigating)),
+  (SELECT json_agg(json_build_array()sql" +
+                            kActionColumns + R"sql() ORDER BY x.priority, x.pos) FROM actions x
+    WHERE x.priority IN (SELECT id FROM mitigating)))sql";
+    pqxx::nontransaction tx(*conn_);
+    auto row = tx.exec_params(sql, risk_id, depth)[0];
+    auto rows = [&](int i) { return row[i].is_null() ? json::array() : json::parse(row[i].c_str()); };
+    const json risks = rows(0);
+    if (risks.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    Neighbourhood n;
+    for (const auto& r : risks) {
+      n.part.risks.push_back(read_risk(JsonRow{r}));
+      if (r.at(15) == "closed") n.closed.insert(n.part.risks.back().id);
+    }
+    for (const auto& f : rows(1)) n.part.feeds.push_back(read_feed(JsonRow{f}));
+    std::unordered_map<std::string, size_t> at;
+    for (const auto& p : rows(2)) {
+      n.part.priorities.push_back(read_priority(JsonRow{p}));
+      at.emplace(n.part.priorities.back().id, n.part.priorities.size() - 1);
+    }
+    for (const auto& x : rows(3))
+      n.part.priorities[at.at(x.at(0).get<std::string>())].risks.push_back(x.at(1).get<std::string>());
+    for (const auto& x : rows(4))
+      n.part.priorities[at.at(x.at(0).get<std::string>())].departmental_objectives.push_back(
+          x.at(1).get<std::string>());
+    for (const auto& x : rows(5)) {
+      Action a = read_action(JsonRow{x});
+      n.part.priorities[at.at(a.priority_id)].actions.push_back(std::move(a));
+    }
+    return n;
   });
 }
 

@@ -49,6 +49,7 @@ class PgStore : public Store {
   RegisterInfo info() override;
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;
+  bool more_risks_than(int64_t n) override;
   std::vector<std::string> risk_ids() override;
   std::vector<std::string> owners() override;
   std::optional<Risk> risk(const std::string& id) override;
@@ -61,7 +62,7 @@ class PgStore : public Store {
   std::vector<OwnerChange> owner_history(const std::string& risk_id) override;
   RiskLinks links(const std::string& risk_id) override;
   std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
-  RegisterData downstream(const std::string& risk_id, int depth) override;
+  Neighbourhood downstream(const std::string& risk_id, int depth) override;
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
@@ -103,9 +104,6 @@ class PgStore : public Store {
   bool lapse(pqxx::dbtransaction& tx, const NewAssessment& a);
   void fill(pqxx::dbtransaction& tx, const RegisterData& data, const std::vector<RulesFile>& rules,
             const std::string& by, const std::string& at, const std::string& reason);
-  /// Checks `expect`, appends the assessment and moves the risk's pointers, under the
-  /// risk's row lock; returns the row and its "score" audit detail (appended by the caller).
-  std::pair<AppendedAssessment, std::string> append_one(pqxx::dbtransaction& tx, const NewAssessment& a);
   /// append_assessments inside `tx`: the same rows and audit entries in a fixed number of
   /// round trips (COPY), whatever the number of re-scores.
   std::vector<AssessmentRow> append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all);

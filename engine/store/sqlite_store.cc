@@ -508,6 +508,15 @@ RegisterCounts SqliteStore::counts() {
   });
 }
 
+bool SqliteStore::more_risks_than(int64_t n) {
+  return guarded(path_, [&] {
+    SQLite::Statement st(*db_, "SELECT count(*) FROM (SELECT 1 FROM risks LIMIT ?)");
+    st.bind(1, n + 1);
+    st.executeStep();
+    return st.getColumn(0).getInt64() > n;
+  });
+}
+
 std::vector<std::string> SqliteStore::risk_ids() {
   return guarded(path_, [&] {
     std::vector<std::string> out;
@@ -911,7 +920,7 @@ void SqliteStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
   });
 }
 
-RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
+Neighbourhood SqliteStore::downstream(const std::string& risk_id, int depth) {
   return guarded(path_, [&] {
     SQLite::Transaction snapshot(*db_);
     // Breadth first along the feed links (their primary key leads with from_risk): a risk's
@@ -933,8 +942,10 @@ RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
       }
       frontier = std::move(reached);
     }
-    RegisterData part;
+    Neighbourhood n;
+    RegisterData& part = n.part;
     SQLite::Statement risk(*db_, std::string(kRiskSelect) + " WHERE r.key = ?");
+    SQLite::Statement closed(*db_, "SELECT status = 'closed' FROM risks WHERE key = ?");
     SQLite::Statement feeds(*db_, R"sql(SELECT f.to_risk, f.basis, f.evidence, f.transition_probability,
         f.direction_note FROM feeds f WHERE f.from_risk = ? ORDER BY f.to_risk)sql");
     SQLite::Statement mitigated(*db_,
@@ -945,6 +956,9 @@ RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
       risk.reset();
       risk.bind(1, key);
       if (risk.executeStep()) part.risks.push_back(read_risk(risk));
+      closed.reset();
+      closed.bind(1, key);
+      if (closed.executeStep() && closed.getColumn(0).getInt() == 1) n.closed.insert(id);
       feeds.reset();
       feeds.bind(1, key);
       while (feeds.executeStep()) {
@@ -966,7 +980,7 @@ RegisterData SqliteStore::downstream(const std::string& risk_id, int depth) {
     }
     for (const auto& [pos, id] : priorities) read_priorities("WHERE p.id = ?", id, part.priorities);
     snapshot.commit();
-    return part;
+    return n;
   });
 }
 

@@ -32,6 +32,7 @@ class SqliteStore : public Store {
   RegisterInfo info() override;
   std::vector<RulesFile> rules() override;
   RegisterCounts counts() override;
+  bool more_risks_than(int64_t n) override;
   std::vector<std::string> risk_ids() override;
   std::vector<std::string> owners() override;
   std::optional<Risk> risk(const std::string& id) override;
@@ -45,7 +46,7 @@ class SqliteStore : public Store {
   void scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
                      const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
                      const std::function<void(size_t from, size_t to)>& feed) override;  // store/sqlite_scan.cc
-  RegisterData downstream(const std::string& risk_id, int depth) override;
+  Neighbourhood downstream(const std::string& risk_id, int depth) override;
   std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;

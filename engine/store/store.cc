@@ -124,7 +124,7 @@ std::unordered_map<std::string, std::pair<Risk, RiskState>> Store::existing_risk
   return out;
 }
 
-RegisterData Store::downstream(const std::string& risk_id, int depth) {
+Neighbourhood Store::downstream(const std::string& risk_id, int depth) {
   RegisterData all = load();
   if (!all.find_risk(risk_id)) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
   std::unordered_map<std::string, std::vector<const Feed*>> out;
@@ -139,9 +139,13 @@ RegisterData Store::downstream(const std::string& risk_id, int depth) {
     for (const Feed* f : out[id])
       if (reached.insert(f->to).second) queue.emplace_back(f->to, d + 1);
   }
-  RegisterData part;
+  Neighbourhood n;
+  RegisterData& part = n.part;
   for (auto& r : all.risks)
-    if (reached.count(r.id)) part.risks.push_back(std::move(r));
+    if (reached.count(r.id)) {
+      if (auto s = risk_state(r.id); s && s->closed) n.closed.insert(r.id);
+      part.risks.push_back(std::move(r));
+    }
   for (auto& f : all.feeds)
     if (reached.count(f.from) && reached.count(f.to)) part.feeds.push_back(std::move(f));
   for (auto& p : all.priorities) {
@@ -149,7 +153,7 @@ RegisterData Store::downstream(const std::string& risk_id, int depth) {
     for (const auto& r : p.risks) mitigates |= reached.count(r) > 0;
     if (mitigates) part.priorities.push_back(std::move(p));
   }
-  return part;
+  return n;
 }
 
 }  // namespace riskreg

@@ -49,6 +49,9 @@ class Store {
   virtual RegisterInfo info() = 0;
   virtual std::vector<RulesFile> rules() = 0;
   virtual RegisterCounts counts() = 0;
+  /// Whether the register holds more than `n` risks, open or closed: reads at most n + 1 of
+  /// them, where counts() counts every table (`show` asks it before ranking the register).
+  virtual bool more_risks_than(int64_t n) = 0;
   virtual std::vector<std::string> risk_ids() = 0;
   /// The names that own a risk now, each once, sorted by byte value (the same in every store):
   /// what an --owner filter may name.
@@ -98,8 +101,8 @@ class Store {
   /// order), the feed links among them (in (from, to) order), and every priority that mitigates one of them, with its
   /// actions (in the register's order). Ready for build_network; info, objectives, concepts and outcomes are left
   /// empty, and a priority's other risks stay named in it without being loaded. Throws Error(NotFound). The default
-  /// filters load(); a store may read only the neighbourhood.
-  virtual RegisterData downstream(const std::string& risk_id, int depth);
+  /// filters load(); a store may read only the neighbourhood. With it, which of its risks are closed.
+  virtual Neighbourhood downstream(const std::string& risk_id, int depth);
   /// The whole register (for the graph and exports); `current`/`owner` are the latest.
   virtual RegisterData load() = 0;
   virtual std::vector<AuditEntry> audit_log() = 0;

@@ -2,6 +2,10 @@
 // the same output as on SQLite (the lifecycle commands too); migrate from an SQLite file; an owner refused by the
 // database's row-level security (exit 8).
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <thread>
 
 #include "pg_cluster.h"
 #include "support.h"
@@ -280,4 +284,52 @@ TEST_CASE("riskreg generate on PostgreSQL: the same register as on SQLite for th
   auto again = run_riskreg({"--db", url, "generate", "--risks", "10"});
   CHECK(again.exit_code == 8);
   CHECK_THAT(again.err, Catch::Contains("already holds a register; use --force"));
+}
+
+namespace {
+/// The statements the server ran for one riskreg run against `url`, counted from its log
+/// (log_statement=all for that session only), as docs/postgresql.md counts them.
+size_t statements_of(const std::string& url, const std::vector<std::string>& args, std::string* text = nullptr) {
+  auto count = [] {
+    std::ifstream log(pg_cluster().log_path());
+    std::string line, all;
+    size_t n = 0;
+    static const std::regex stmt("LOG:  (statement|execute [^:]*):");
+    while (std::getline(log, line)) {
+      if (std::regex_search(line, stmt)) ++n;
+      all += line + "\n";
+    }
+    return std::pair(n, all);
+  };
+  auto [before, seen] = count();
+  std::vector<std::string> full = {"--db", url};
+  full.insert(full.end(), args.begin(), args.end());
+  auto r = run_riskreg(full, {{"PGOPTIONS", "-c log_statement=all"}});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // The server writes its log asynchronously to the client: wait until the count settles.
+  std::pair<size_t, std::string> after;
+  for (int i = 0; i < 50; ++i) {
+    after = count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (count().first == after.first && after.first > before) break;
+  }
+  if (text) *text = after.second.substr(seen.size());
+  return after.first - before;
+}
+}  // namespace
+
+TEST_CASE("riskreg score on PostgreSQL sends at most 12 statements, the cascade read among them", "[cli][postgres]") {
+  std::string url = pg_cluster().fresh_database();
+  REQUIRE(run_riskreg({"--db", url, "init", "--as", "loader"}).exit_code == 0);
+  std::string log;
+  // R5 feeds R1 and R3: the re-score's cascade reads its neighbourhood.
+  size_t n = statements_of(url, {"score", "5", "B2", "--reason", "Savings target raised", "--as", "alice"}, &log);
+  INFO(log);
+  CHECK(n <= 12);
+  CHECK(n >= 5);  // the log was read: at least the write's own statements are in it
+  CHECK(log.find("INSERT INTO audit") != std::string::npos);
+  CHECK(log.find("WITH RECURSIVE reach") != std::string::npos);
+  // With --expect (checked under the risk's lock, in the same statements).
+  CHECK(statements_of(url, {"score", "5", "C2", "--reason", "Eased", "--as", "alice", "--expect", "B2"}) <= 12);
 }

@@ -15,10 +15,12 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "graph/cascade.h"
+#include "pg_cluster.h"
 #include "register/generate.h"
 #include "register/risk_view.h"
 #include "register/rules_bundle.h"
 #include "rules/flags.h"
+#include "store/open.h"
 #include "store/sqlite_store.h"
 #include "store/verify.h"
 #include "support.h"
@@ -300,6 +302,29 @@ TEST_CASE("the SQLite export stream is what per-risk reads give, now and as of a
   CHECK(s.audit_head(std::string("2026-06-01T00:00:00Z")) == s.Store::audit_head(std::string("2026-06-01T00:00:00Z")));
 }
 
+TEST_CASE("the PostgreSQL export stream and audit head are what per-risk reads give, now and as of a time",
+          "[generate][store][export][postgres]") {
+  GenerateRequest req;
+  req.db_path = test::pg_cluster().fresh_database();
+  req.rules_dir = source_path("rules");
+  req.risks = 300;
+  req.seed = 3;
+  req.by = "generator";
+  generate_register(req, kClock);
+  auto s = open_store(req.db_path, StoreMode::Open);
+  for (std::optional<std::string> as_of :
+       {std::optional<std::string>(), std::optional<std::string>("2025-11-23T09:00:00Z"),
+        std::optional<std::string>("2026-06-01T00:00:00Z")}) {
+    INFO(as_of.value_or("now"));
+    auto streamed = export_stream(*s, as_of, false);
+    CHECK(streamed.size() > 1000);
+    CHECK(streamed == export_stream(*s, as_of, true));
+    CHECK(s->audit_head(as_of) == s->Store::audit_head(as_of));
+  }
+  CHECK(s->audit_head(std::nullopt) == s->audit_log().back().hash);
+  CHECK(s->audit_head(std::string("2000-01-01T00:00:00Z")).empty());
+}
+
 TEST_CASE("the SQLite export stream reads a current assessment kept outside the risk's own history",
           "[generate][store][export]") {
   // A register edited by hand: one risk's current assessment is another risk's, another's
@@ -460,12 +485,12 @@ TEST_CASE("cascade: the downstream neighbourhood gives the cascade of the whole 
     std::optional<Cell> from = r->current ? m.cell(*r->current) : std::nullopt;
     Cell to{m.likelihood.size() - 1, m.impact.size() - 1};  // the worst cell: the largest move
     auto expected = cascade(whole, m, *rule, node, from, to);
-    RegisterNetwork part = build_network(store.downstream(id, rule->max_depth));
+    RegisterNetwork part = build_network(store.downstream(id, rule->max_depth).part);
     auto got = cascade(part, m, *rule, *part.graph.find(NodeKind::Risk, id), from, to);
     CHECK(describe(got) == describe(expected));
     moved += expected.steps.size();
     // The default (filtering load()) reads the same neighbourhood.
-    auto a = store.downstream(id, rule->max_depth), b = store.Store::downstream(id, rule->max_depth);
+    auto a = store.downstream(id, rule->max_depth).part, b = store.Store::downstream(id, rule->max_depth).part;
     CHECK(a.risks.size() == b.risks.size());
     CHECK(a.feeds.size() == b.feeds.size());
     CHECK(a.priorities.size() == b.priorities.size());
