@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
     c.push_back(seconds([&] { head = s.audit_head(); }));
   }
   if (streamed != per_risk || head != head_default || head.empty()) {
-    std::fprintf(stderr, "bench_pg_export: the two ways differ (%zu and %zu rows; heads %s and %s)\n",
-                 streamed.size(), per_risk.size(), head.c_str(), head_default.c_str());
+    std::fprintf(stderr, "bench_pg_export: the two ways differ (%zu and %zu rows; heads %s and %s)\n", streamed.size(),
+                 per_risk.size(), head.c_str(), head_default.c_str());
     return 1;
   }
   std::printf("| read (%zu risks, median of %d) | before: Store default | after: PgStore | before / after |\n",
@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   std::printf("|---|---|---|---|\n");
   std::printf("| export rows (`for_each_export`, with upstream scores) | %.2f s | %.2f s | %.1fx |\n", median(b),
               median(a), median(b) / median(a));
-  std::printf("| audit head | %.1f ms | %.1f ms | %.0fx |\n", median(d) * 1000, median(c) * 1000, median(d) / median(c));
+  std::printf("| audit head | %.1f ms | %.1f ms | %.0fx |\n", median(d) * 1000, median(c) * 1000,
+              median(d) / median(c));
   return 0;
 }

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Builds riskreg and its tests with AddressSanitizer and UndefinedBehaviorSanitizer (g++,
-# -DRISKREG_SANITIZE=ON, -O1 -g1: line numbers in the reports, a build twice as fast as -O2 -g)
-# into build-asan/ and runs the whole test suite there. Any report fails the run: every
-# process (the test binary and each riskreg it starts, tests/support.h riskreg_env) writes its
-# reports to build-asan/sanitizer-reports/, and the run fails if anything is there, even when
-# the test that started the process expected it to fail. UBSan is built with
-# -fno-sanitize-recover=all, so its first report also ends the process; ASan (with
+# Builds riskreg, its tests and the benchmarks with AddressSanitizer and UndefinedBehaviorSanitizer
+# (g++, -DRISKREG_SANITIZE=ON: the engine and riskreg at -O1 -g1, line numbers in the reports
+# and a build twice as fast as -O2 -g; the tests' own code at -O0; executables not PIE) into
+# build-asan/ and runs the whole test suite there (CI's test stage, scripts/test.sh). Any report
+# fails the run: every process (the test binary and each riskreg it starts, tests/support.h
+# riskreg_env) writes its reports to build-asan/sanitizer-reports/, and the run fails if
+# anything is there, even when the test that started the process expected it to fail. UBSan is
+# built with -fno-sanitize-recover=all, so its first report also ends the process; ASan (with
 # LeakSanitizer) exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build-asan
 bash scripts/setup.sh --packages
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DRISKREG_SANITIZE=ON -DRISKREG_WERROR=ON -DRISKREG_BENCH=OFF \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DRISKREG_SANITIZE=ON -DRISKREG_WERROR=ON -DRISKREG_BENCH=ON \
   -DRISKREG_CI_BUILD="$([ "${RISKREG_CI:-0}" = 1 ] && echo ON || echo OFF)" >/dev/null
 cmake --build "$B" -j"$(nproc)" >&2
 REPORTS="$PWD/$B/sanitizer-reports"
