@@ -20,7 +20,9 @@ if ! command -v clang++-14 >/dev/null; then
   echo "fuzz: clang++-14 is missing (bash scripts/setup.sh installs clang-14 and libclang-rt-14-dev)" >&2
   exit 1
 fi
+# -O1 -g1: line numbers in the reports, and a build from scratch much faster than -O2 -g.
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_FUZZ=ON \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
   -DRISKREG_TESTS=OFF -DRISKREG_BENCH=OFF >/dev/null
 cmake --build "$B" -j"$(nproc)" --target "${TARGETS[@]}" >&2
 
