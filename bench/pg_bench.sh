@@ -105,7 +105,7 @@ sqlite3 "$W/imp.db" "SELECT 'SQLite after import: ' || count(*) || ' risks' FROM
 RUNS=$RUNS_N interactive "generated, $N risks (median of $RUNS_N)" "$W/gen.db" gen
 echo
 echo "## Export reads on PostgreSQL: $N risks, streaming against the per-risk default"
-"$(dirname "$R")/../bench/bench_pg_export" "$PG/gen" "$RUNS_N"
+RISKREG_MODULE_DIR="$(dirname "$R")" "$(dirname "$R")/../bench/bench_pg_export" "$PG/gen" "$RUNS_N"
 echo
 echo "Database sizes: SQLite $(du -m "$W/gen.db" | cut -f1) MiB; PostgreSQL" \
   "$(psql -d postgres -At -c "SELECT pg_database_size('gen') / 1048576") MiB"

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
 
 #include "audit/chain.h"
 #include "store/store.h"
@@ -82,6 +85,14 @@ void CopyIn::complete() { w_->complete(); }
 }  // namespace riskreg
 
 namespace riskreg {
+
+void pg_analyze(pqxx::connection_base& c) {
+  auto t0 = std::chrono::steady_clock::now();
+  pqxx::nontransaction nt(c);
+  nt.exec("SET client_min_messages = error; ANALYZE; SET client_min_messages = warning");
+  spdlog::debug("postgresql: ANALYZE after a bulk write took {:.1f} ms",
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+}
 
 std::vector<int64_t> pg_next_ids(pqxx::dbtransaction& tx, const std::string& table, const std::string& column,
                                  int64_t n) {

@@ -151,6 +151,7 @@ CopyReport copy_sqlite_to_pg(const std::string& sqlite_path, const std::string& 
               t + "), 0) + 1, false)");
     }
     tx.commit();
+    pg_analyze(target.connection());
   } catch (const pqxx::sql_error& e) {
     std::string msg = e.what();
     throw Error(ErrorKind::Internal,

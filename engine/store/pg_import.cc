@@ -228,6 +228,7 @@ CREATE TEMP TABLE riskreg_stage_assessments (id BIGINT, risk BIGINT, likelihood 
     audit.add(at, b.by, events::kImport, "register", record.detail(b, res));
     audit.complete();
     tx.commit();
+    if (b.risks.size() >= 1000) pg_analyze(*conn_);  // a batch that can change the tables' shape
     events::log_committed(events::kImport, "register", audit.next_seq() - 1, where_);
     return res;
   } catch (const pqxx::insufficient_privilege& e) {

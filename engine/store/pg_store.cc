@@ -326,6 +326,7 @@ void PgStore::create_with_history(const RegisterData& d, const std::vector<Rules
     fill(tx, d, rules, by, format_timestamp(at_ts), reason);
     append_bulk(tx, rescores);
     tx.commit();
+    pg_analyze(*conn_);
     events::log_committed(events::kCreate, "register", 1, where_);
     if (!rescores.empty())
       spdlog::info("committed {} \"score\" entries, audit seq 2-{} ({})", rescores.size(), rescores.size() + 1, where_);
