@@ -120,6 +120,19 @@ std::string score_conflict(const std::string& id) {
          "' and try again";
 }
 
+AppendedAssessment score_row(const NewAssessment& a, const std::optional<ScoreCodes>& current, std::string title) {
+  if (a.expect && (!current || !(*current == *a.expect))) throw Error(ErrorKind::Conflict, score_conflict(a.risk_id));
+  AppendedAssessment row;
+  row.risk_id = a.risk_id;
+  row.score = a.score;
+  row.by = a.by;
+  row.at = format_timestamp(a.at);
+  row.reason = a.reason;
+  row.title = std::move(title);
+  row.from = current;
+  return row;
+}
+
 std::string version_conflict(const std::string& id, int64_t expected, int64_t actual) {
   return id + ": its version is " + std::to_string(actual) + ", not the expected " + std::to_string(expected) +
          " (someone changed it); check it with 'riskreg show " + id + " --history' and try again";

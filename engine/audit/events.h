@@ -107,6 +107,11 @@ void log_committed(const char* action, const std::string& entity, int64_t seq, c
 
 /// The lost-update guard refused a re-score: `risk_id`'s score is not the expected one.
 std::string score_conflict(const std::string& risk_id);
+
+/// The row a re-score appends, once its lost-update guard holds: `current` is the risk's score
+/// read under its lock (`from`), `title` its title. Throws Error(Conflict, score_conflict) when
+/// `a.expect` is set and is not `current`. Both stores build it; they set the id and audit seq.
+AppendedAssessment score_row(const NewAssessment& a, const std::optional<ScoreCodes>& current, std::string title);
 /// The lost-update guard refused a change: `risk_id` has another version than the expected one.
 std::string version_conflict(const std::string& risk_id, int64_t expected, int64_t actual);
 /// An id given to `add` is already a risk's.

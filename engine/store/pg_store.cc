@@ -743,16 +743,7 @@ AppendedAssessment PgStore::append_assessment(const NewAssessment& a) {
       auto c = tx.exec_params("SELECT likelihood, impact FROM assessments WHERE id = $1", cur[0][2].as<int64_t>());
       if (!c.empty()) current = ScoreCodes{str(c[0][0]), str(c[0][1])};
     }
-    if (a.expect && (!current || !(*current == *a.expect)))
-      throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
-    AppendedAssessment row;
-    row.risk_id = a.risk_id;
-    row.score = a.score;
-    row.by = a.by;
-    row.at = format_timestamp(a.at);
-    row.reason = a.reason;
-    row.title = str(cur[0][1]);
-    row.from = current;
+    AppendedAssessment row = events::score_row(a, current, str(cur[0][1]));
     // Then the chain head (the lock order of every write); after it, in one statement, the
     // last entry and the new assessment's id (drawn only once the guard has passed).
     tx.exec(kLockChainHead);

@@ -692,16 +692,7 @@ AppendedAssessment SqliteStore::append_assessment(const NewAssessment& a) {
       current_id = cur.getColumn(1).getInt64();
       current = ScoreCodes{cur.getColumn(2).getString(), cur.getColumn(3).getString()};
     }
-    if (a.expect && (!current || !(*current == *a.expect)))
-      throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
-    AppendedAssessment row;
-    row.risk_id = a.risk_id;
-    row.score = a.score;
-    row.by = a.by;
-    row.at = format_timestamp(a.at);
-    row.reason = a.reason;
-    row.title = cur.getColumn(4).getString();
-    row.from = current;
+    AppendedAssessment row = events::score_row(a, current, cur.getColumn(4).getString());
     SQLite::Statement ins(*db_, R"sql(INSERT INTO assessments (risk, likelihood, impact, assessed_by, assessed_at,
         reason) VALUES (?,?,?,?,?,?))sql");
     ins.bind(1, key);
