@@ -61,17 +61,23 @@ const char* basis_name(Basis b) {
   return "?";
 }
 
-namespace {
+// A named namespace, not an anonymous one: RegisterGraph::Impl (a class with linkage) holds a
+// Csr, and GCC warns when such a member's type is anonymous outside the main file (as in CI's
+// unity build, engine/CMakeLists.txt).
+namespace graph_csr {
 /// What the CSR graph stores per edge: the edge's number and its kind (kept next to the
 /// adjacency so that walks filtered by kind read memory in order).
 struct EdgeProp {
   EdgeId id = 0;
   EdgeKind kind = EdgeKind::Feeds;
 };
+}  // namespace graph_csr
+using graph_csr::EdgeProp;
 using Csr = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property, EdgeProp, boost::no_property,
                                                NodeId, EdgeId>;
 using CsrVertex = boost::graph_traits<Csr>::vertex_descriptor;
 
+namespace {
 std::string key_of(NodeKind kind, std::string_view id) {
   std::string k;
   k.reserve(id.size() + 1);

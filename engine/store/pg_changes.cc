@@ -18,7 +18,7 @@ namespace riskreg {
 
 namespace {
 
-std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
+using pg::str;
 
 /// The column a field is kept in (the target's two are written together).
 const char* column_of(const std::string& field) {

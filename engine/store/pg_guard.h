@@ -10,6 +10,9 @@
 
 namespace riskreg::pg {
 
+/// A field as text; SQL NULL as the empty string.
+inline std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
+
 /// Runs `f`, turning libpqxx's errors into typed ones.
 template <typename F>
 auto guarded(const std::string& where, pqxx::connection* conn, F&& f) -> decltype(f()) {

@@ -12,7 +12,7 @@ namespace riskreg {
 
 namespace {
 using pg::guarded;
-std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
+using pg::str;
 }  // namespace
 
 std::vector<RulesFile> PgStore::rules_as_of(const std::string& as_of) {

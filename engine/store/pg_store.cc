@@ -28,7 +28,7 @@ namespace {
 /// register, and each page is its own short transaction, so `visit` may call the store.
 constexpr int kPage = 5000;
 
-std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str(), f.size()); }
+using pg::str;
 int as_int(const pqxx::field& f) { return f.as<int>(); }
 double as_double(const pqxx::field& f) { return f.as<double>(); }
 

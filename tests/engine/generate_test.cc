@@ -493,7 +493,9 @@ TEST_CASE("cascade: the downstream neighbourhood gives the cascade of the whole 
     auto got = cascade(part, m, *rule, *part.graph.find(NodeKind::Risk, id), from, to);
     CHECK(describe(got) == describe(expected));
     moved += expected.steps.size();
-    // The default (filtering load()) reads the same neighbourhood.
+    // The default (filtering load(): the whole register per call) reads the same neighbourhood;
+    // compared on a quarter of the sample, each call loading all 1,500 risks.
+    if (std::stoi(id.substr(1)) % 28 != 0) continue;
     auto a = store.downstream(id, rule->max_depth).part, b = store.Store::downstream(id, rule->max_depth).part;
     CHECK(a.risks.size() == b.risks.size());
     CHECK(a.feeds.size() == b.feeds.size());
