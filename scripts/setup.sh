@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(cmake g++ make ccache pkg-config libboost-graph-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev
+PKGS=(cmake g++ make ninja-build ccache pkg-config libboost-graph-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev
       catch2 libcli11-dev libtomlplusplus-dev nlohmann-json3-dev nettle-dev libbenchmark-dev
       libcurl4-openssl-dev libmstch-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl chromium zlib1g-dev
       postgresql libpqxx-dev clang-14 libclang-rt-14-dev
