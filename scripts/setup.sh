@@ -28,7 +28,7 @@ fi
 
 [ "${1:-}" = "--packages" ] && exit 0
 
-# With RISKREG_CI=1: line tables only (-g1) and the command files in unity batches
+# With RISKREG_CI=1: line tables only (-g1) and the engine and the commands in unity batches
 # (RISKREG_CI_BUILD), a faster build from scratch; a developer's build keeps full -g.
 ci=(-DRISKREG_CI_BUILD=OFF "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g -DNDEBUG")
 if [ "${RISKREG_CI:-0}" = 1 ]; then ci=(-DRISKREG_CI_BUILD=ON "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"); fi
