@@ -9,7 +9,6 @@
 #include "core/text.h"
 #include "graph/cascade.h"
 #include "register/rescore.h"
-#include "register/risk_view.h"
 #include "register/rules_bundle.h"
 #include "render.h"
 
@@ -24,26 +23,6 @@ struct ScoreOptions {
   std::string expect;
   bool json = false;
 };
-
-/// The --expect refusal, saying what the score now is, who set it and when: read after the
-/// refused write (which wrote nothing), so it shows the assessment that beat ours.
-std::string expect_refusal(Store& st, const Matrix& m, const std::string& given_id, const std::string& expected,
-                           const std::string& fallback) {
-  std::string id = resolve_risk_id(st, given_id);
-  auto hist = st.history(id);
-  if (hist.empty()) return fallback;
-  const auto& a = hist.back();
-  auto now = m.cell(a.score);
-  auto want = m.parse(expected);
-  std::string now_text = now ? m.format(*now) : a.score.likelihood + a.score.impact;
-  // Another owner's re-score may have moved it away and back to the expected score between the
-  // refusal and this read: it was still re-scored under our feet, so say so with who did it.
-  std::string now_is = want && now && *want == *now ? "it was re-scored meanwhile and is " + now_text + " again"
-                                                    : "it is now " + now_text;
-  return id + ": the score is no longer the expected one: --expect " + (want ? m.format(*want) : expected) + ", but " +
-         now_is + ", set by " + a.by + " at " + a.at + " (\"" + a.reason + "\"); check it with 'riskreg show " + id +
-         "' and try again";
-}
 
 /// The cascade of a real re-score in a line or two: advisory, since nothing but the
 /// re-scored risk is written.
@@ -83,13 +62,7 @@ void add_score(CLI::App& app, Context& ctx) {
     const Matrix m = matrix_from(rules);
     RescoreRequest req{opt->id, opt->score, opt->reason, ctx.actor(opt->as),
                        opt->expect.empty() ? std::nullopt : std::optional(opt->expect)};
-    RescoreResult r;
-    try {
-      r = rescore(ctx.store(), rules, m, ctx.clock(), req);
-    } catch (const Error& e) {
-      if (e.kind() != ErrorKind::Conflict || !req.expect) throw;
-      throw Error(ErrorKind::Conflict, expect_refusal(ctx.store(), m, opt->id, *req.expect, e.what()));
-    }
+    RescoreResult r = rescore(ctx.store(), rules, m, ctx.clock(), req);
     std::string from = r.from ? m.format(*r.from) : "(none)";
     const auto& c = r.cascade;
     if (opt->json) {

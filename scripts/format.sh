@@ -15,7 +15,17 @@ if [ "${1:-}" = "--fix" ]; then
   exit 0
 fi
 # One clang-format for every file; it names each line that differs (FILE:L:C: error: ...).
-mapfile -t drift < <(clang-format-14 --dry-run --Werror "${files[@]}" 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' | sort -u)
+# Its own failure (a broken .clang-format, a file it cannot read) fails the stage too.
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+status=0
+clang-format-14 --dry-run --Werror "${files[@]}" >"$report" 2>&1 || status=$?
+mapfile -t drift < <(sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' "$report" | sort -u)
+if ((status != 0 && ${#drift[@]} == 0)); then
+  echo "format: clang-format-14 failed (exit $status) without naming a file that differs:" >&2
+  head -n 20 "$report" >&2
+  exit 1
+fi
 if ((${#drift[@]})); then
   echo "format: ${#drift[@]} file(s) differ from .clang-format; run 'bash scripts/format.sh --fix':" >&2
   printf '  %s\n' "${drift[@]}" >&2

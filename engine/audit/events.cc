@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/chain.h"
+#include "core/text.h"
 
 namespace riskreg::events {
 
@@ -115,6 +116,12 @@ void log_committed(const char* action, const std::string& entity, int64_t seq, c
   spdlog::info("committed {} {}, audit seq {} ({})", action, entity, seq, where);
 }
 
+void log_committed_scores(size_t count, int64_t first, const std::string& where) {
+  if (count == 0) return;
+  spdlog::info("committed {} \"{}\" entries, audit seq {}-{} ({})", count, kScore, first,
+               first + static_cast<int64_t>(count) - 1, where);
+}
+
 std::string score_conflict(const std::string& id) {
   return id + ": the score is no longer the expected one (someone re-scored it); check it with 'riskreg show " + id +
          "' and try again";
@@ -160,5 +167,14 @@ std::string rules_version_conflict(int64_t expected, int64_t actual) {
 std::string register_exists(const std::string& where) {
   return where + " already holds a register; use --force to replace it (its history will be lost)";
 }
+
+std::string unknown_risk(const std::string& id) { return "unknown risk '" + id + "'"; }
+
+std::string unknown_priority(const std::string& priority, const std::vector<std::string>& known) {
+  return "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, known) +
+         (known.empty() ? " (the register has no priorities)" : " (priorities: " + join(known, ", ") + ")");
+}
+
+std::string feeds_itself(const std::string& id) { return id + " cannot feed itself; nothing was written"; }
 
 }  // namespace riskreg::events

@@ -104,6 +104,9 @@ std::optional<RecordedRules> rules_of(const AuditEntry& entry);
 /// number: "committed score R5, audit seq 12 (reg.db)". `where` names the register, never
 /// with a password.
 void log_committed(const char* action, const std::string& entity, int64_t seq, const std::string& where);
+/// The same for `count` re-scores committed at once (a synthetic history, a bulk append), whose
+/// entries are audit seq `first` to first + count - 1: "committed 3 "score" entries, audit seq 2-4 (reg.db)".
+void log_committed_scores(size_t count, int64_t first, const std::string& where);
 
 /// The lost-update guard refused a re-score: `risk_id`'s score is not the expected one.
 std::string score_conflict(const std::string& risk_id);
@@ -124,5 +127,11 @@ std::string import_rescored_since(const std::string& risk_id);
 std::string rules_version_conflict(int64_t expected, int64_t actual);
 /// A register already exists where a new one was to be created.
 std::string register_exists(const std::string& where);
+/// A change names a risk the register does not hold.
+std::string unknown_risk(const std::string& risk_id);
+/// `link` names a priority the register does not hold; `known` are the register's priorities.
+std::string unknown_priority(const std::string& priority, const std::vector<std::string>& known);
+/// `feed` links a risk to itself.
+std::string feeds_itself(const std::string& risk_id);
 
 }  // namespace riskreg::events

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "audit/chain.h"
@@ -20,6 +21,7 @@
 #include "io/export_history.h"
 #include "io/export_html.h"
 #include "io/export_walk.h"
+#include "io/logged_progress.h"
 #include "io/xlsx_export.h"
 #include "register/risk_view.h"
 #include "register/rules_apply.h"
@@ -153,15 +155,12 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
                               Progress* progress, unsigned mode) {
   const Timestamp now = now_opt ? *now_opt : SystemClock().now();
   int64_t rows_done = 0;
-  auto tick = [&] {
-    if (progress) progress->rows(++rows_done);
-  };
+  LoggedProgress logged(progress, "export", "written to " + out_path);
+  auto tick = [&] { logged.rows(++rows_done); };
   struct Finish {
     Progress* p;
-    ~Finish() {
-      if (p) p->finish();
-    }
-  } finish{progress};
+    ~Finish() { p->finish(); }
+  } finish{&logged};
   fs::path out(out_path);
   if (fs::exists(fs::symlink_status(out))) {
     if (!force) throw Error(ErrorKind::Conflict, out_path + " already exists; use --force to overwrite it");
@@ -377,6 +376,8 @@ ExportSummary export_register(Store& store, const Matrix& m, ExportFormat format
     fs::remove(side_feeds, ec);
     throw;
   }
+  spdlog::info("export: {} risks, {} assessments, {} feed links written to {} (audit seq {})", sum.risks,
+               sum.assessments, sum.feeds, out_path, sum.audit_seq);
   return sum;
 }
 

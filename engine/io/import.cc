@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "domain/risk_id.h"
 #include "io/csv_reader.h"
+#include "io/logged_progress.h"
 #include "records/json_list.h"
 #include "register/risk_view.h"
 
@@ -270,12 +271,13 @@ ImportBatch plan_import(Store& store, const Matrix& m, std::string_view text, co
                         const std::string& by, Timestamp at, Progress* progress) {
   ImportBatch batch = import_head(file, by, at);
   batch.sha256 = sha256_hex(text);
+  LoggedProgress checked(progress, "import", "checked in " + file);
   check_import(
       m, text, batch, [&](const std::vector<std::string>& ids) { return store.existing_risks(ids); },
       [&](std::vector<ImportedRisk>& rows) {
         for (auto& r : rows) batch.risks.push_back(std::move(r));
       },
-      progress);
+      &checked);
   return batch;
 }
 
@@ -321,17 +323,16 @@ ImportResult import_csv(Store& store, const Matrix& m, const std::string& path, 
   const ImportFile file(path);
   const std::string_view text = file.text();
   ImportBatch head = import_head(path, by, at);
-  head.progress = writing;
+  LoggedProgress checked(checking, "import", "checked in " + path), written(writing, "import", "written from " + path);
+  head.progress = &written;
   struct Finish {
     Progress* p;
-    ~Finish() {
-      if (p) p->finish();
-    }
-  } finish{writing};
+    ~Finish() { p->finish(); }
+  } finish{&written};
   return store.import_checked(
       head, [&](const RiskLookup& lookup, const std::function<void(std::vector<ImportedRisk>&)>& yield) {
         head.sha256 = sha256_hex(text);  // on the checking thread, while the writer begins
-        check_import(m, text, head, lookup, yield, checking);
+        check_import(m, text, head, lookup, yield, &checked);
       });
 }
 

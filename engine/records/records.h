@@ -83,6 +83,27 @@ struct RiskBrief {
   std::string response = {};  ///< as in RiskState
 };
 
+/// A risk's brief, from its state.
+inline RiskBrief brief_of(const RiskState& s) {
+  RiskBrief b;
+  b.id = s.id;
+  b.title = s.title;
+  b.owner = s.owner;
+  b.target = s.target;
+  b.current = s.current ? std::optional(s.current->score) : std::nullopt;
+  b.previous = s.previous ? std::optional(s.previous->score) : std::nullopt;
+  b.assessed_at = s.current ? s.current->at : std::string();
+  b.priorities = s.priorities;
+  b.actions = s.actions;
+  b.open_actions = s.open_actions;
+  b.open_action_dues = s.open_action_dues;
+  b.response = s.response;
+  b.closed = s.closed;
+  b.next_review = s.next_review;
+  b.last_review = s.last_review;
+  return b;
+}
+
 struct AuditEntry {
   int64_t seq = 0;
   std::string at;

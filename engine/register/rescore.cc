@@ -11,6 +11,25 @@ namespace riskreg {
 
 namespace {
 
+/// The --expect refusal, saying what the score now is, who set it and when: read after the
+/// refused write (which wrote nothing), so it shows the assessment that beat ours.
+std::string expect_refusal(Store& st, const Matrix& m, const std::string& id, const std::string& expected,
+                           const std::string& fallback) {
+  auto hist = st.history(id);
+  if (hist.empty()) return fallback;
+  const auto& a = hist.back();
+  auto now = m.cell(a.score);
+  auto want = m.parse(expected);
+  std::string now_text = now ? m.format(*now) : a.score.likelihood + a.score.impact;
+  // Another owner's re-score may have moved it away and back to the expected score between the
+  // refusal and this read: it was still re-scored under our feet, so say so with who did it.
+  std::string now_is = want && now && *want == *now ? "it was re-scored meanwhile and is " + now_text + " again"
+                                                    : "it is now " + now_text;
+  return id + ": the score is no longer the expected one: --expect " + (want ? m.format(*want) : expected) + ", but " +
+         now_is + ", set by " + a.by + " at " + a.at + " (\"" + a.reason + "\"); check it with 'riskreg show " + id +
+         "' and try again";
+}
+
 RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, const RescoreRequest& req,
                            const std::optional<CascadeRule>& rule) {
   RiskState state = resolve_risk(store, req.risk);
@@ -32,7 +51,13 @@ RescoreResult rescore_with(Store& store, const Matrix& m, const Clock& clock, co
     a.lapse_from = state.response;
     a.lapse_reason = lapse->reason;
   }
-  auto written = store.append_assessment(a);
+  AppendedAssessment written;
+  try {
+    written = store.append_assessment(a);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Conflict || !req.expect) throw;
+    throw Error(ErrorKind::Conflict, expect_refusal(store, m, id, *req.expect, e.what()));
+  }
   RescoreResult r;
   r.risk_id = id;
   r.title = written.title;

@@ -45,7 +45,8 @@ struct RescoreResult {
 
 /// Validates everything before writing (unknown risk, bad score, blank reason, the
 /// expectation), then appends one assessment in one transaction, which also returns the
-/// score it replaced. Computes no cascade.
+/// score it replaced. Computes no cascade. A refused expectation is Error(Conflict) saying
+/// what the score now is, who set it, when and why.
 RescoreResult rescore(Store& store, const Matrix& m, const Clock& clock, const RescoreRequest& req);
 
 /// The same with the register's rules (read once by the caller; the matrix comes from

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "audit/events.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "domain/risk_id.h"
@@ -20,7 +21,7 @@ RiskState resolve_risk(Store& store, const std::string& text) {
   for (const auto& id : tries)
     if (auto s = store.risk_state(id)) return std::move(*s);
   auto ids = store.risk_ids();
-  std::string msg = "unknown risk '" + text + "'";
+  std::string msg = events::unknown_risk(text);
   auto m = did_you_mean(to_upper(t), ids);
   if (!m && !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]))) m = did_you_mean("R" + t, ids);
   if (m)

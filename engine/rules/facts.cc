@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "audit/events.h"
 #include "core/error.h"
 #include "domain/action_status.h"
 #include "domain/response.h"
@@ -311,7 +312,7 @@ std::vector<RiskFacts> load_facts(Store& store, const Matrix& m, Timestamp now) 
 
 RiskFacts load_risk_facts(Store& store, const Matrix& m, const std::string& id, Timestamp now) {
   auto s = store.risk_state(id);
-  if (!s) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+  if (!s) throw Error(ErrorKind::NotFound, events::unknown_risk(id));
   RiskFacts f = facts_of(view_of(*s, m), m, now);
   for (const auto& score : store.feeder_scores(id)) {
     ++f.upstream;

@@ -104,7 +104,7 @@ std::optional<std::map<std::string, std::string>> fields_of_add(const std::strin
 AppliedChange apply(ChangeBackend& b, const ChangeRequest& req) {
   const std::string& id = req.risk_id;
   auto fields = b.read_fields(id);
-  if (!fields) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+  if (!fields) throw Error(ErrorKind::NotFound, events::unknown_risk(id));
   int64_t version = b.version(id);
   if (req.expect_version && *req.expect_version != version)
     throw Error(ErrorKind::Conflict, events::version_conflict(id, *req.expect_version, version));

@@ -92,9 +92,7 @@ class PgChanges : public changes::ChangeBackend {
       if (tx_.exec_params("SELECT 1 FROM priorities WHERE id = $1", priority).empty()) {
         std::vector<std::string> ids;
         for (const auto& r : tx_.exec("SELECT id FROM priorities ORDER BY pos")) ids.push_back(str(r[0]));
-        throw Error(ErrorKind::NotFound,
-                    "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, ids) +
-                        (ids.empty() ? " (the register has no priorities)" : " (priorities: " + join(ids, ", ") + ")"));
+        throw Error(ErrorKind::NotFound, events::unknown_priority(priority, ids));
       }
       return tx_.exec_params("SELECT 1 FROM priority_risks WHERE priority = $1 AND risk = $2", priority, key_).empty()
                  ? ""
@@ -102,9 +100,9 @@ class PgChanges : public changes::ChangeBackend {
     }
     std::string to = field.substr(5);
     auto k = tx_.exec_params("SELECT key FROM risks WHERE id = $1", to);
-    if (k.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + to + "'");
+    if (k.empty()) throw Error(ErrorKind::NotFound, events::unknown_risk(to));
     to_key_ = k[0][0].as<int64_t>();
-    if (to_key_ == key_) throw Error(ErrorKind::InvalidInput, id + " cannot feed itself; nothing was written");
+    if (to_key_ == key_) throw Error(ErrorKind::InvalidInput, events::feeds_itself(id));
     auto f = tx_.exec_params("SELECT basis, transition_probability FROM feeds WHERE from_risk = $1 AND to_risk = $2",
                              key_, to_key_);
     if (f.empty()) return "";
@@ -373,7 +371,7 @@ int64_t PgStore::risk_version(const std::string& risk_id) {
         + (SELECT count(*) FROM owner_changes o WHERE o.risk = r.key)
         + (SELECT count(*) FROM changes c WHERE c.risk = r.key) FROM risks r WHERE r.id = $1)sql",
                               risk_id);
-    if (res.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    if (res.empty()) throw Error(ErrorKind::NotFound, events::unknown_risk(risk_id));
     return res[0][0].as<int64_t>();
   });
 }

@@ -192,7 +192,7 @@ ORDER BY f.to_risk, f.from_risk)sql");
           r.upstream.push_back(u[1].is_null() ? std::nullopt : std::optional(ScoreCodes{text(u[1]), text(u[2])}));
         }
       on_risk(r);
-      if (++n % 100000 == 0) spdlog::info("export: {} risks read from {}", n, where_);
+      ++n;
     }
     spdlog::debug("postgresql: export read {} risks in {:.1f} ms ({} fetches)", n,
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),

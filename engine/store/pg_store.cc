@@ -328,8 +328,7 @@ void PgStore::create_with_history(const RegisterData& d, const std::vector<Rules
     tx.commit();
     pg_analyze(*conn_);
     events::log_committed(events::kCreate, "register", 1, where_);
-    if (!rescores.empty())
-      spdlog::info("committed {} \"score\" entries, audit seq 2-{} ({})", rescores.size(), rescores.size() + 1, where_);
+    events::log_committed_scores(rescores.size(), 2, where_);
   });
 }
 
@@ -380,7 +379,7 @@ void PgStore::fill(pqxx::dbtransaction& tx, const RegisterData& d, const std::ve
   }
   auto key_of = [&](const std::string& id) {
     auto it = keys.find(id);
-    if (it == keys.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+    if (it == keys.end()) throw Error(ErrorKind::NotFound, events::unknown_risk(id));
     return it->second;
   };
   {
@@ -736,7 +735,7 @@ AppendedAssessment PgStore::append_assessment(const NewAssessment& a) {
     // checked against the score no other writer can change meanwhile. The lock is taken
     // first; the current score is read after it, so it is the one our write replaces.
     auto cur = tx.exec_params("SELECT key, title, current_assessment FROM risks WHERE id = $1 FOR UPDATE", a.risk_id);
-    if (cur.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+    if (cur.empty()) throw Error(ErrorKind::NotFound, events::unknown_risk(a.risk_id));
     int64_t key = cur[0][0].as<int64_t>();
     std::optional<ScoreCodes> current;
     if (!cur[0][2].is_null()) {
@@ -779,13 +778,16 @@ AppendedAssessment PgStore::append_assessment(const NewAssessment& a) {
 std::vector<AssessmentRow> PgStore::append_assessments(const std::vector<NewAssessment>& all) {
   return guarded(where_, conn_.get(), [&] {
     pqxx::work tx(*conn_);
-    auto out = append_bulk(tx, all);
+    int64_t next_seq = 0;
+    auto out = append_bulk(tx, all, &next_seq);
     tx.commit();
+    events::log_committed_scores(out.size(), next_seq - static_cast<int64_t>(out.size()), where_);
     return out;
   });
 }
 
-std::vector<AssessmentRow> PgStore::append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all) {
+std::vector<AssessmentRow> PgStore::append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all,
+                                                int64_t* next_seq) {
   std::vector<AssessmentRow> out;
   if (all.empty()) return out;
   // The same checks, rows and audit entries as append_assessment per re-score, in a
@@ -829,7 +831,7 @@ CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) O
   for (size_t i = 0; i < all.size(); ++i) {
     const NewAssessment& a = all[i];
     auto it = risks.find(a.risk_id);
-    if (it == risks.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+    if (it == risks.end()) throw Error(ErrorKind::NotFound, events::unknown_risk(a.risk_id));
     Current& c = it->second;
     if (a.expect && (!c.now || !(*c.now == *a.expect)))
       throw Error(ErrorKind::Conflict, events::score_conflict(a.risk_id));
@@ -871,6 +873,7 @@ CREATE TEMP TABLE riskreg_stage_pointers (key BIGINT, cur BIGINT, prev BIGINT) O
               events::score_detail(row, from[i] ? std::optional(*from[i]) : std::nullopt));
   }
   audit.complete();
+  if (next_seq) *next_seq = audit.next_seq();
   return out;
 }
 
@@ -908,7 +911,7 @@ OwnerChange PgStore::assign_owner(const std::string& risk_id, const std::string&
   return guarded(where_, conn_.get(), [&] {
     pqxx::work tx(*conn_);
     auto k = tx.exec_params("SELECT key FROM risks WHERE id = $1 FOR UPDATE", risk_id);
-    if (k.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    if (k.empty()) throw Error(ErrorKind::NotFound, events::unknown_risk(risk_id));
     int64_t key = k[0][0].as<int64_t>();
     OwnerChange c{0, risk_id, owner, by, format_timestamp(at_ts), reason};
     c.id = tx.exec_params(R"sql(INSERT INTO owner_changes (risk, owner, changed_by, changed_at, reason)
@@ -961,6 +964,36 @@ void PgStore::for_each_feed(const std::function<void(const Feed&)>& visit) {
     return tx.exec(std::string(kFeedSelect) + " ORDER BY f.from_risk, f.to_risk");
   });
   for (const auto& r : res) visit(read_feed(r));
+}
+
+void PgStore::scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
+                            const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
+                            const std::function<void(size_t from, size_t to)>& feed) {
+  guarded(where_, conn_.get(), [&] {
+    // One snapshot: the count, every page of risks and the feed links all read in one
+    // repeatable-read transaction, so a write committed meanwhile is in none of them.
+    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
+    std::unordered_map<std::string, size_t> position;
+    start(static_cast<size_t>(tx.exec("SELECT count(*) FROM risks")[0][0].as<int64_t>()), 1);
+    int64_t after = 0;
+    for (;;) {
+      auto page = tx.exec_params(
+          std::string(kStateSelect) + " WHERE r.key > $1 ORDER BY r.key LIMIT " + std::to_string(kPage), after);
+      for (const auto& row : page) {
+        RiskState s = read_state(row);
+        size_t at = position.size();
+        position.emplace(s.id, at);
+        risk(0, at, brief_of(s));
+      }
+      if (page.size() < static_cast<size_t>(kPage)) break;
+      after = page[page.size() - 1][19].as<int64_t>();
+    }
+    for (const auto& r : tx.exec(std::string(kFeedSelect) + " ORDER BY f.from_risk, f.to_risk")) {
+      Feed f = read_feed(r);
+      auto from = position.find(f.from), to = position.find(f.to);
+      if (from != position.end() && to != position.end()) feed(from->second, to->second);
+    }
+  });
 }
 
 RiskLinks PgStore::links(const std::string& risk_id) {
@@ -1024,7 +1057,7 @@ SELECT
     auto row = tx.exec_params(sql, risk_id, depth)[0];
     auto rows = [&](int i) { return row[i].is_null() ? json::array() : json::parse(row[i].c_str()); };
     const json risks = rows(0);
-    if (risks.empty()) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    if (risks.empty()) throw Error(ErrorKind::NotFound, events::unknown_risk(risk_id));
     Neighbourhood n;
     for (const auto& r : risks) {
       n.part.risks.push_back(read_risk(JsonRow{r}));

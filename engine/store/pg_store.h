@@ -64,6 +64,9 @@ class PgStore : public Store {
   std::vector<std::optional<ScoreCodes>> feeder_scores(const std::string& risk_id) override;
   Neighbourhood downstream(const std::string& risk_id, int depth) override;
   void for_each_feed(const std::function<void(const Feed&)>& visit) override;
+  void scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
+                     const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
+                     const std::function<void(size_t from, size_t to)>& feed) override;
   RegisterData load() override;
   std::vector<AuditEntry> audit_log() override;
   /// One indexed read of the newest entry (by then), not the log.
@@ -106,7 +109,9 @@ class PgStore : public Store {
             const std::string& by, const std::string& at, const std::string& reason);
   /// append_assessments inside `tx`: the same rows and audit entries in a fixed number of
   /// round trips (COPY), whatever the number of re-scores.
-  std::vector<AssessmentRow> append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all);
+  /// `next_seq`, when given, receives the audit seq after the last entry appended.
+  std::vector<AssessmentRow> append_bulk(pqxx::dbtransaction& tx, const std::vector<NewAssessment>& all,
+                                         int64_t* next_seq = nullptr);
   int64_t append_audit(pqxx::dbtransaction& tx, const std::string& at, const std::string& actor,
                        const std::string& action, const std::string& entity, const std::string& detail);
   std::vector<Feed> read_feeds(pqxx::dbtransaction& tx, const std::string& where, const std::string& id);

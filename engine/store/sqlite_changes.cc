@@ -81,9 +81,7 @@ class SqliteChanges : public changes::ChangeBackend {
         std::vector<std::string> ids;
         SQLite::Statement all(db_, "SELECT id FROM priorities ORDER BY pos");
         while (all.executeStep()) ids.push_back(all.getColumn(0).getString());
-        throw Error(ErrorKind::NotFound,
-                    "unknown priority '" + priority + "'" + did_you_mean_suffix(priority, ids) +
-                        (ids.empty() ? " (the register has no priorities)" : " (priorities: " + join(ids, ", ") + ")"));
+        throw Error(ErrorKind::NotFound, events::unknown_priority(priority, ids));
       }
       SQLite::Statement st(db_, "SELECT 1 FROM priority_risks WHERE priority = ? AND risk = ?");
       st.bind(1, priority);
@@ -92,7 +90,7 @@ class SqliteChanges : public changes::ChangeBackend {
     }
     std::string to = field.substr(5);
     to_key_ = other_risk(to);
-    if (to_key_ == key_) throw Error(ErrorKind::InvalidInput, id + " cannot feed itself; nothing was written");
+    if (to_key_ == key_) throw Error(ErrorKind::InvalidInput, events::feeds_itself(id));
     SQLite::Statement st(db_, "SELECT basis, transition_probability FROM feeds WHERE from_risk = ? AND to_risk = ?");
     st.bind(1, key_);
     st.bind(2, to_key_);
@@ -174,7 +172,7 @@ class SqliteChanges : public changes::ChangeBackend {
   int64_t other_risk(const std::string& id) {
     SQLite::Statement st(db_, "SELECT key FROM risks WHERE id = ?");
     st.bind(1, id);
-    if (!st.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+    if (!st.executeStep()) throw Error(ErrorKind::NotFound, events::unknown_risk(id));
     return st.getColumn(0).getInt64();
   }
 
@@ -430,7 +428,7 @@ int64_t SqliteStore::risk_version(const std::string& risk_id) {
         + (SELECT count(*) FROM owner_changes o WHERE o.risk = r.key)
         + (SELECT count(*) FROM changes c WHERE c.risk = r.key) FROM risks r WHERE r.id = ?)sql");
     st.bind(1, risk_id);
-    if (!st.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+    if (!st.executeStep()) throw Error(ErrorKind::NotFound, events::unknown_risk(risk_id));
     return st.getColumn(0).getInt64();
   });
 }

@@ -239,7 +239,7 @@ int64_t SqliteStore::append_audit(const std::string& at, const std::string& acto
 int64_t SqliteStore::risk_key(const std::string& id) {
   SQLite::Statement st(*db_, "SELECT key FROM risks WHERE id = ?");
   st.bind(1, id);
-  if (!st.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+  if (!st.executeStep()) throw Error(ErrorKind::NotFound, events::unknown_risk(id));
   return st.getColumn(0).getInt64();
 }
 
@@ -249,7 +249,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     std::string at = format_timestamp(at_ts);
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     if (db_->execAndGet("SELECT count(*) FROM risks").getInt64() != 0)
-      throw Error(ErrorKind::Conflict, path_ + " already holds a register");
+      throw Error(ErrorKind::Conflict, events::register_exists(path_));
     auto put_meta = [&](const std::string& k, const std::string& v) {
       SQLite::Statement st(*db_, "INSERT INTO meta VALUES (?, ?)");
       st.bind(1, k);
@@ -319,7 +319,7 @@ void SqliteStore::create(const RegisterData& d, const std::vector<RulesFile>& ru
     }
     auto key_of = [&](const std::string& id) {
       auto it = keys.find(id);
-      if (it == keys.end()) throw Error(ErrorKind::NotFound, "unknown risk '" + id + "'");
+      if (it == keys.end()) throw Error(ErrorKind::NotFound, events::unknown_risk(id));
       return it->second;
     };
     SQLite::Statement ins_feed(*db_, "INSERT INTO feeds VALUES (?,?,?,?,?,?)");
@@ -684,7 +684,7 @@ AppendedAssessment SqliteStore::append_assessment(const NewAssessment& a) {
     SQLite::Statement cur(*db_, R"sql(SELECT r.key, r.current_assessment, c.likelihood, c.impact, r.title FROM risks r
         LEFT JOIN assessments c ON c.id = r.current_assessment WHERE r.id = ?)sql");
     cur.bind(1, a.risk_id);
-    if (!cur.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+    if (!cur.executeStep()) throw Error(ErrorKind::NotFound, events::unknown_risk(a.risk_id));
     int64_t key = cur.getColumn(0).getInt64();
     std::optional<int64_t> current_id;
     std::optional<ScoreCodes> current;
@@ -767,7 +767,7 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
     for (const auto& a : all) {
       cur.reset();
       cur.bind(1, a.risk_id);
-      if (!cur.executeStep()) throw Error(ErrorKind::NotFound, "unknown risk '" + a.risk_id + "'");
+      if (!cur.executeStep()) throw Error(ErrorKind::NotFound, events::unknown_risk(a.risk_id));
       int64_t key = cur.getColumn(0).getInt64();
       std::optional<ScoreCodes> current;
       if (!cur.getColumn(1).isNull()) current = ScoreCodes{cur.getColumn(1).getString(), cur.getColumn(2).getString()};
@@ -807,9 +807,7 @@ std::vector<AssessmentRow> SqliteStore::append_assessments(const std::vector<New
       out.push_back(std::move(row));
     }
     tx.commit();
-    if (!out.empty())
-      spdlog::info("committed {} \"score\" entries, audit seq {}-{} ({})", out.size(),
-                   e.seq - static_cast<int64_t>(out.size()), e.seq - 1, path_);
+    events::log_committed_scores(out.size(), e.seq - static_cast<int64_t>(out.size()), path_);
     return out;
   });
 }

@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "audit/events.h"
+
 namespace riskreg {
 
 std::string Store::audit_head(const std::optional<std::string>& as_of) {
@@ -77,38 +79,6 @@ void Store::for_each_export(const std::optional<std::string>& as_of, bool upstre
     for_each_risk(visit);
 }
 
-void Store::scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
-                          const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
-                          const std::function<void(size_t from, size_t to)>& feed) {
-  std::unordered_map<std::string, size_t> position;
-  RiskBrief b;
-  start(static_cast<size_t>(counts().risks), 1);
-  for_each_risk([&](const RiskState& s) {
-    b.id = s.id;
-    b.title = s.title;
-    b.owner = s.owner;
-    b.target = s.target;
-    b.current = s.current ? std::optional(s.current->score) : std::nullopt;
-    b.previous = s.previous ? std::optional(s.previous->score) : std::nullopt;
-    b.assessed_at = s.current ? s.current->at : std::string();
-    b.priorities = s.priorities;
-    b.actions = s.actions;
-    b.open_actions = s.open_actions;
-    b.open_action_dues = s.open_action_dues;
-    b.response = s.response;
-    b.closed = s.closed;
-    b.next_review = s.next_review;
-    b.last_review = s.last_review;
-    size_t at = position.size();
-    position.emplace(s.id, at);
-    risk(0, at, b);
-  });
-  for_each_feed([&](const Feed& f) {
-    auto from = position.find(f.from), to = position.find(f.to);
-    if (from != position.end() && to != position.end()) feed(from->second, to->second);
-  });
-}
-
 std::vector<std::optional<ScoreCodes>> Store::feeder_scores(const std::string& risk_id) {
   std::vector<std::optional<ScoreCodes>> out;
   for (const auto& feed : links(risk_id).feeds_in)
@@ -126,7 +96,7 @@ std::unordered_map<std::string, std::pair<Risk, RiskState>> Store::existing_risk
 
 Neighbourhood Store::downstream(const std::string& risk_id, int depth) {
   RegisterData all = load();
-  if (!all.find_risk(risk_id)) throw Error(ErrorKind::NotFound, "unknown risk '" + risk_id + "'");
+  if (!all.find_risk(risk_id)) throw Error(ErrorKind::NotFound, events::unknown_risk(risk_id));
   std::unordered_map<std::string, std::vector<const Feed*>> out;
   for (const auto& f : all.feeds) out[f.from].push_back(&f);
   // Breadth first: a risk's distance is the fewest links from `risk_id`.

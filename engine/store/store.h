@@ -90,12 +90,12 @@ class Store {
   ///   worker index never overlap, and `risks` is exact;
   /// - feed(from, to) for every feed link, as the positions of the two risks, after every
   ///   risk call, on the calling thread.
-  /// The default is one worker streaming for_each_risk and for_each_feed (store.cc); the
-  /// SQLite store reads its tables directly and splits a large register over two threads
-  /// (store/sqlite_scan.cc).
+  /// No default: streaming for_each_risk and for_each_feed would read several snapshots. The
+  /// SQLite store reads its tables in one read transaction and splits a large register over
+  /// two threads (store/sqlite_scan.cc); PostgreSQL reads in one repeatable-read transaction.
   virtual void scan_register(const std::function<void(size_t risks, unsigned workers)>& start,
                              const std::function<void(unsigned worker, size_t position, const RiskBrief&)>& risk,
-                             const std::function<void(size_t from, size_t to)>& feed);
+                             const std::function<void(size_t from, size_t to)>& feed) = 0;
   /// The part of the register a cascade from `risk_id` can reach (graph/cascade.h): that
   /// risk and every risk at most `depth` feed links downstream of it (in the register's
   /// order), the feed links among them (in (from, to) order), and every priority that mitigates one of them, with its

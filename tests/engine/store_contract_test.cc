@@ -19,8 +19,10 @@
 #include "io/import.h"
 #include "pg_cluster.h"
 #include "register/rescore.h"
+#include "register/respond.h"
 #include "register/rules_bundle.h"
 #include "rules/facts.h"
+#include "store/changes.h"
 #include "store/open.h"
 #include "store/postgres.h"
 #include "store/verify.h"
@@ -999,4 +1001,76 @@ TEMPLATE_TEST_CASE(
     CHECK(p.message.find("has no audit entry (inserted outside riskreg); entry 2 recorded its last version") !=
           std::string::npos);
   }
+}
+
+TEST_CASE("links, feeds, decisions and a lapse are written byte for byte alike by SQLite and PostgreSQL",
+          "[store][contract][postgres][lifecycle]") {
+  Fixture<SqliteBackend> lite("data/darlington-2009");
+  Fixture<PgBackend> pg("data/darlington-2009");
+  auto a = lite.open();
+  auto b = pg.open();
+  std::vector<std::string> refusals[2];
+  int side = 0;
+  for (Store* s : {a.get(), b.get()}) {
+    s->apply_change(change(events::kLink, "R4", {{"priority:P3.3", EditOp::Set, "linked", 0}}, "2026-02-01"));
+    s->apply_change(change(events::kUnlink, "R1", {{"priority:P3.2", EditOp::Set, "", 0}}, "2026-02-02"));
+    s->apply_change(
+        change(events::kFeed, "R4", {{"feed:R7", EditOp::Set, changes::feed_value("stated", 0.25), 0}}, "2026-02-03"));
+    s->apply_change(change(events::kUnfeed, "R5", {{"feed:R1", EditOp::Set, "", 0}}, "2026-02-04"));
+    // R6 (B2) tolerated at its score, then re-scored to a worse cell: the acceptance lapses.
+    lifecycle::RespondRequest tolerate{"R6", "tolerate", std::string("Jane Doe"), std::string("2026-12-31"),
+                                       std::nullopt};
+    ChangeRequest respond =
+        lifecycle::respond_change(*s->risk_state("R6"), lite.rules, lite.matrix, at("2026-02-05"), tolerate);
+    respond.by = "mgr";
+    respond.at = at("2026-02-05");
+    respond.reason = "accepted for the year";
+    s->apply_change(respond);
+    auto worse = rescore(*s, lite.matrix, FixedClock(at("2026-03-01")), {"R6", "A1", "worse", "b", std::nullopt});
+    CHECK_FALSE(worse.lapse.empty());
+    // The refusals read alike too.
+    for (auto bad : {change(events::kLink, "R4", {{"priority:P99", EditOp::Set, "linked", 0}}, "2026-03-02"),
+                     change(events::kFeed, "R4", {{"feed:R4", EditOp::Set, "stated", 0}}, "2026-03-02"),
+                     change(events::kFeed, "R4", {{"feed:R99", EditOp::Set, "stated", 0}}, "2026-03-02")}) {
+      try {
+        s->apply_change(bad);
+        refusals[side].push_back("(written)");
+      } catch (const Error& e) {
+        refusals[side].push_back(e.what());
+      }
+    }
+    ++side;
+  }
+  REQUIRE(refusals[0].size() == 3);
+  CHECK(refusals[0] == refusals[1]);
+  CHECK_THAT(refusals[0][0],
+             Catch::StartsWith("unknown priority 'P99'") && Catch::Contains("(priorities: P1, P2, P3, P3.1"));
+  CHECK(refusals[0][1] == "R4 cannot feed itself; nothing was written");
+  CHECK(refusals[0][2] == "unknown risk 'R99'");
+
+  auto la = a->audit_log(), lb = b->audit_log();
+  REQUIRE(la.size() == lb.size());
+  std::set<std::string> actions;
+  for (size_t i = 0; i < la.size(); ++i) {
+    INFO("entry " << la[i].seq << " " << la[i].action);
+    actions.insert(la[i].action);
+    CHECK(la[i].entity == lb[i].entity);
+    CHECK(la[i].detail == lb[i].detail);
+    CHECK(la[i].hash == lb[i].hash);
+  }
+  CHECK(actions == std::set<std::string>{"create", "link", "unlink", "feed", "unfeed", "respond", "score", "lapse"});
+  CHECK(a->audit_head() == b->audit_head());
+  CHECK(a->risk_state("R6")->response.empty());
+  CHECK(b->risk_state("R6")->response.empty());
+  auto va = verify_audit(*a), vb = verify_audit(*b);
+  for (const auto& p : vb.problems) UNSCOPED_INFO(p.message);
+  CHECK(va.ok());
+  CHECK(vb.ok());
+  CHECK(va.head == vb.head);
+  // migrate copies them: the copy verifies with the same head.
+  std::string copy = test::pg_cluster().fresh_database();
+  CHECK(postgres().copy_from_sqlite(sqlite_path(lite.backend.db), copy).head == va.head);
+  auto vc = verify_audit(*open_store(copy, StoreMode::Open));
+  CHECK(vc.ok());
+  CHECK(vc.head == va.head);
 }

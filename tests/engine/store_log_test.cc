@@ -60,3 +60,28 @@ TEST_CASE("at debug the SQLite store logs its connection and each statement's ti
   CHECK(r.err.find("sqlite: opened " + db) != std::string::npos);
   CHECK(r.err.find("ms  INSERT INTO assessments") != std::string::npos);
 }
+
+TEST_CASE("at info an export logs what it wrote and an import its commit, on both backends", "[store][log][postgres]") {
+  for (bool pg : {false, true}) {
+    INFO((pg ? "postgresql" : "sqlite"));
+    Where w;
+    w.db = pg ? pg_cluster().fresh_database() : w.dir.file("r.db");
+    REQUIRE(run_riskreg({"--db", w.db, "init"}).exit_code == 0);
+    auto out = w.dir.file("reg");
+    auto ex = run_riskreg({"--db", w.db, "export", "--format", "csv", "--out", out}, {{"RISKREG_LOG", "info"}});
+    REQUIRE(ex.exit_code == 0);
+    // The Darlington register: 9 risks with their first assessments, 7 feed links; the create entry.
+    CHECK(ex.err.find("export: 9 risks, 9 assessments, 7 feed links written to " + out + " (audit seq 1)") !=
+          std::string::npos);
+    CHECK(ex.out.find("export:") == std::string::npos);
+
+    auto csv = w.dir.file("new.csv");
+    write_file(csv, "id,title,current\r\nR10,Loss of a key supplier,C3\r\n");
+    auto im = run_riskreg({"--db", w.db, "import", csv, "--as", "ann"}, {{"RISKREG_LOG", "info"}});
+    REQUIRE(im.exit_code == 0);
+    CHECK(im.err.find("committed import register, audit seq ") != std::string::npos);
+    auto quiet = run_riskreg({"--db", w.db, "export", "--format", "csv", "--out", out, "--force"});
+    REQUIRE(quiet.exit_code == 0);
+    CHECK(quiet.err.empty());
+  }
+}
