@@ -23,7 +23,7 @@ fi
 # -O1 -g1: line numbers in the reports, and a build from scratch much faster than -O2 -g.
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_FUZZ=ON \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-  -DRISKREG_TESTS=OFF -DRISKREG_BENCH=OFF -DRISKREG_CI_BUILD="$([ "${RISKREG_CI:-0}" = 1 ] && echo ON || echo OFF)" >/dev/null
+  -DRISKREG_TESTS=OFF -DRISKREG_BENCH=OFF >/dev/null
 # All the targets through one make goal (fuzz_targets), so they compile side by side.
 if [ -z "${FUZZ_TARGETS:-}" ]; then BUILD=(fuzz_targets); else BUILD=("${TARGETS[@]}"); fi
 cmake --build "$B" -j"$(nproc)" --target "${BUILD[@]}" >&2

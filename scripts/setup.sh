@@ -28,13 +28,13 @@ fi
 
 [ "${1:-}" = "--packages" ] && exit 0
 
-# With RISKREG_CI=1: line tables only (-g1) and the engine and the commands in unity batches
-# (RISKREG_CI_BUILD), a faster build from scratch; a developer's build keeps full -g.
-ci=(-DRISKREG_CI_BUILD=OFF "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g -DNDEBUG")
-if [ "${RISKREG_CI:-0}" = 1 ]; then ci=(-DRISKREG_CI_BUILD=ON "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"); fi
+# Ninja for a new build directory (an existing one keeps its generator): it compiles a target's
+# files while the targets it links still build.
+export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"
 # Warnings are errors in CI's builds (sanitize.sh, tsan.sh), not here: a warning GCC only finds
 # at -O2 must not stop a newcomer's first build.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_WERROR=OFF "${ci[@]}" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRISKREG_WERROR=OFF \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g -DNDEBUG" >/dev/null
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done
 cmake --build build -j"$(nproc)" "${targets[@]}" >&2

@@ -18,7 +18,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STAGES="${RISKREG_CI_STAGES:-format test tsan fuzz}"
-export RISKREG_CI=1  # sanitize.sh, tsan.sh, fuzz.sh: CI's faster build from scratch (RISKREG_CI_BUILD)
 # Ninja (scripts/setup.sh installs ninja-build) for CI's new build directories: it compiles a
 # target's files while the targets it links are still building, where make waits for them.
 # CMake reads this only when it creates a build directory; an existing one keeps its generator.

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/.."
 B=build-tsan
 bash scripts/setup.sh --packages
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-  -DRISKREG_TSAN=ON -DRISKREG_WERROR=ON -DRISKREG_BENCH=OFF \
-  -DRISKREG_CI_BUILD="$([ "${RISKREG_CI:-0}" = 1 ] && echo ON || echo OFF)" >/dev/null
+  -DRISKREG_TSAN=ON -DRISKREG_WERROR=ON -DRISKREG_BENCH=OFF >/dev/null
 cmake --build "$B" -j"$(nproc)" --target riskreg_tsan_tests >&2
 REPORTS="$PWD/$B/tsan-reports"
 rm -rf "$REPORTS"
