@@ -11,6 +11,8 @@ import pathlib, re, subprocess, sys, tempfile
 LAYERS = ["core", "domain", "data", "records", "audit", "store", "rules", "graph", "register", "io", "alert", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
+# An include through "../" would hide the folder it reaches from the check: refused outright.
+CLIMB = re.compile(r'^\s*#\s*include\s+"(?:[^"]*/)?\.\./')
 
 if sys.argv[1:] == ["--self-test"]:
     with tempfile.TemporaryDirectory() as tmp:
@@ -24,9 +26,14 @@ if sys.argv[1:] == ["--self-test"]:
         clean = subprocess.run([sys.executable, __file__, tmp], capture_output=True, text=True)
         (t / "engine/core/clock.h").write_text('#include "core/text.h"\n  # include "store/store.h"\n')
         dirty = subprocess.run([sys.executable, __file__, tmp], capture_output=True, text=True)
+        (t / "engine/core/clock.h").write_text('#include "core/text.h"\n')
+        (t / "engine/store/store.h").write_text('#include "../core/clock.h"\n')
+        climbing = subprocess.run([sys.executable, __file__, tmp], capture_output=True, text=True)
     want = "engine/core/clock.h:2:1: core/ includes store/, a layer above it"
-    ok = clean.returncode == 0 and dirty.returncode == 1 and want in dirty.stdout
-    print("self-test:", "ok" if ok else f"FAILED\nclean: {clean.stdout}\ndirty: {dirty.stdout}")
+    want_climb = "engine/store/store.h:1:1: includes through '../'"
+    ok = (clean.returncode == 0 and dirty.returncode == 1 and want in dirty.stdout and climbing.returncode == 1
+          and want_climb in climbing.stdout)
+    print("self-test:", "ok" if ok else f"FAILED\nclean: {clean.stdout}\ndirty: {dirty.stdout}\nclimbing: {climbing.stdout}")
     sys.exit(0 if ok else 1)
 
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
@@ -41,6 +48,10 @@ for path in sorted(list((root / "engine").rglob("*")) + list((root / "cli").rglo
         continue
     files += 1
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if CLIMB.match(line):
+            problems.append(f"{rel}:{n}:1: includes through '../', which hides its layer; include it as "
+                            f"folder/file.h from engine/")
+            continue
         m = INCLUDE.match(line)
         if m and m.group(1) in RANK and RANK[m.group(1)] > RANK[layer]:
             problems.append(f"{rel}:{n}:1: {layer}/ includes {m.group(1)}/, a layer above it "
