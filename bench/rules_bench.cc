@@ -377,7 +377,7 @@ BENCHMARK(BM_EvaluateVsBaseline)->Unit(benchmark::kMillisecond)->MinTime(bench::
 }  // namespace
 
 int main(int argc, char** argv) {
-  riskreg::configure_sqlite_process();  // as riskreg's main does
+  riskreg::configure_store_process();  // as riskreg's main does
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

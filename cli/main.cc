@@ -29,7 +29,7 @@ std::string clip(const std::string& s) {
 
 int main(int argc, char** argv) {
   using namespace riskreg;
-  configure_sqlite_process();
+  configure_store_process();
   auto log = spdlog::stderr_color_mt("riskreg");
   spdlog::set_default_logger(log);
   spdlog::set_level(spdlog::level::warn);

@@ -9,7 +9,7 @@
 
 namespace riskreg {
 
-void configure_sqlite_process() {
+void configure_store_process() {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE once SQLite is in use: defaults stay
 }
 

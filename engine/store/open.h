@@ -28,11 +28,11 @@ Backend backend_of(const std::string& db);
 /// The SQLite path `db` names (`sqlite:PATH` → `PATH`, anything else as is).
 std::string sqlite_path(const std::string& db);
 
-/// Process-wide SQLite settings, for a program's main() before it opens any register:
-/// SQLite's memory statistics off (riskreg never reads them, and keeping them takes one
-/// process-wide lock on every allocation, which two scanning threads contend for).
-/// Harmless when called late or twice: SQLite then keeps its defaults.
-void configure_sqlite_process();
+/// The stores' process-wide settings, for a program's main() before it opens any register
+/// (so that no caller names a backend): SQLite's memory statistics off (riskreg never reads
+/// them, and keeping them takes one process-wide lock on every allocation, which two scanning
+/// threads contend for). Harmless when called late or twice: SQLite then keeps its defaults.
+void configure_store_process();
 
 /// The store `db` names. A PostgreSQL store comes from the riskreg-postgres module
 /// (store/postgres.h), loaded here the first time one is opened.
