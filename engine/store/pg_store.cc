@@ -210,6 +210,24 @@ RiskState read_state(const pqxx::row& r) {
   return s;
 }
 
+/// Every risk state, a page at a time in key order: `fetch(after)` gives the page of rows (in
+/// read_state's columns) whose key is past `after`, at most kPage of them; a shorter page is the last.
+template <typename Fetch>
+void for_each_state_page(Fetch&& fetch, const std::function<void(const RiskState&)>& visit) {
+  int64_t after = 0;
+  for (;;) {
+    pqxx::result page = fetch(after);
+    for (const auto& row : page) visit(read_state(row));
+    if (page.size() < static_cast<size_t>(kPage)) return;
+    after = page[page.size() - 1][19].as<int64_t>();
+  }
+}
+
+/// kStateSelect's page past key $1.
+std::string state_page_sql() {
+  return std::string(kStateSelect) + " WHERE r.key > $1 ORDER BY r.key LIMIT " + std::to_string(kPage);
+}
+
 }  // namespace
 
 PgStore::PgStore(const std::string& url, Mode mode) : url_(url), where_(redact_url(url)) {
@@ -625,17 +643,15 @@ std::unordered_map<std::string, std::pair<Risk, RiskState>> PgStore::existing_ri
 }
 
 void PgStore::for_each_risk(const std::function<void(const RiskState&)>& visit) {
-  int64_t after = 0;
-  for (;;) {
-    auto page = guarded(where_, conn_.get(), [&] {
-      pqxx::read_transaction tx(*conn_);
-      return tx.exec_params(
-          std::string(kStateSelect) + " WHERE r.key > $1 ORDER BY r.key LIMIT " + std::to_string(kPage), after);
-    });
-    for (const auto& row : page) visit(read_state(row));
-    if (page.size() < static_cast<size_t>(kPage)) return;
-    after = page[page.size() - 1][19].as<int64_t>();
-  }
+  const std::string sql = state_page_sql();
+  for_each_state_page(
+      [&](int64_t after) {
+        return guarded(where_, conn_.get(), [&] {
+          pqxx::read_transaction tx(*conn_);
+          return tx.exec_params(sql, after);
+        });
+      },
+      visit);
 }
 
 void PgStore::for_each_risk_as_of(const std::string& as_of, const std::function<void(const RiskState&)>& visit) {
@@ -669,16 +685,15 @@ JOIN LATERAL (SELECT * FROM assessments a WHERE a.risk = r.key AND a.assessed_at
 LEFT JOIN LATERAL (SELECT * FROM assessments a WHERE a.risk = r.key AND a.assessed_at <= $1
                    ORDER BY a.id DESC LIMIT 1 OFFSET 1) p ON true
 WHERE r.key > $2 ORDER BY r.key LIMIT )sql";
-  int64_t after = 0;
-  for (;;) {
-    auto page = guarded(where_, conn_.get(), [&] {
-      pqxx::read_transaction tx(*conn_);
-      return tx.exec_params(std::string(sql) + std::to_string(kPage), as_of, after);
-    });
-    for (const auto& row : page) visit(read_state(row));
-    if (page.size() < static_cast<size_t>(kPage)) return;
-    after = page[page.size() - 1][19].as<int64_t>();
-  }
+  const std::string page_sql = std::string(sql) + std::to_string(kPage);
+  for_each_state_page(
+      [&](int64_t after) {
+        return guarded(where_, conn_.get(), [&] {
+          pqxx::read_transaction tx(*conn_);
+          return tx.exec_params(page_sql, as_of, after);
+        });
+      },
+      visit);
 }
 
 std::vector<AssessmentRow> PgStore::history(const std::string& risk_id) {
@@ -975,21 +990,14 @@ void PgStore::scan_register(const std::function<void(size_t risks, unsigned work
     pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(*conn_);
     std::unordered_map<std::string, size_t> position;
     start(static_cast<size_t>(tx.exec("SELECT count(*) FROM risks")[0][0].as<int64_t>()), 1);
-    int64_t after = 0;
-    for (;;) {
-      auto page = tx.exec_params(
-          std::string(kStateSelect) + " WHERE r.key > $1 ORDER BY r.key LIMIT " + std::to_string(kPage), after);
-      for (const auto& row : page) {
-        RiskState s = read_state(row);
-        size_t at = position.size();
-        position.emplace(s.id, at);
-        risk(0, at, brief_of(s));
-      }
-      if (page.size() < static_cast<size_t>(kPage)) break;
-      after = page[page.size() - 1][19].as<int64_t>();
-    }
-    for (const auto& r : tx.exec(std::string(kFeedSelect) + " ORDER BY f.from_risk, f.to_risk")) {
-      Feed f = read_feed(r);
+    const std::string sql = state_page_sql();
+    for_each_state_page([&](int64_t after) { return tx.exec_params(sql, after); },
+                        [&](const RiskState& s) {
+                          size_t at = position.size();
+                          position.emplace(s.id, at);
+                          risk(0, at, brief_of(s));
+                        });
+    for (const Feed& f : read_feeds(tx, "", "")) {
       auto from = position.find(f.from), to = position.find(f.to);
       if (from != position.end() && to != position.end()) feed(from->second, to->second);
     }

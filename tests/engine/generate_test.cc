@@ -36,9 +36,10 @@ namespace {
 
 const FixedClock kClock(*parse_timestamp("2026-11-23T09:00:00Z"));
 
-std::string generate(const TempDir& dir, const std::string& name, int64_t risks, uint64_t seed, int bodies = 0) {
+/// A generated register at `db` (a file or a PostgreSQL URL); returns `db`.
+std::string generate_at(const std::string& db, int64_t risks, uint64_t seed, int bodies = 0) {
   GenerateRequest req;
-  req.db_path = dir.file(name);
+  req.db_path = db;
   req.rules_dir = source_path("rules");
   req.risks = risks;
   req.seed = seed;
@@ -46,6 +47,10 @@ std::string generate(const TempDir& dir, const std::string& name, int64_t risks,
   req.by = "generator";
   generate_register(req, kClock);
   return req.db_path;
+}
+
+std::string generate(const TempDir& dir, const std::string& name, int64_t risks, uint64_t seed, int bodies = 0) {
+  return generate_at(dir.file(name), risks, seed, bodies);
 }
 
 /// Every row of every table the generator writes, in a fixed order: equal dumps are equal registers.
@@ -308,14 +313,7 @@ TEST_CASE("the SQLite export stream is what per-risk reads give, now and as of a
 #ifndef RISKREG_TSAN_TESTS
 TEST_CASE("the PostgreSQL export stream and audit head are what per-risk reads give, now and as of a time",
           "[generate][store][export][postgres]") {
-  GenerateRequest req;
-  req.db_path = test::pg_cluster().fresh_database();
-  req.rules_dir = source_path("rules");
-  req.risks = 300;
-  req.seed = 3;
-  req.by = "generator";
-  generate_register(req, kClock);
-  auto s = open_store(req.db_path, StoreMode::Open);
+  auto s = open_store(generate_at(test::pg_cluster().fresh_database(), 300, 3), StoreMode::Open);
   for (std::optional<std::string> as_of :
        {std::optional<std::string>(), std::optional<std::string>("2025-11-23T09:00:00Z"),
         std::optional<std::string>("2026-06-01T00:00:00Z")}) {
@@ -484,14 +482,8 @@ TEST_CASE("the PostgreSQL register scan reads one snapshot and equals SQLite's s
   // More risks than one page of the scan (5,000), so the pages are read in one transaction.
   TempDir dir;
   SqliteStore lite(generate(dir, "s.db", 5100, 11), SqliteStore::Mode::Open);
-  GenerateRequest req;
-  req.db_path = test::pg_cluster().fresh_database();
-  req.rules_dir = source_path("rules");
-  req.risks = 5100;
-  req.seed = 11;
-  req.by = "generator";
-  generate_register(req, kClock);
-  auto pg = open_store(req.db_path, StoreMode::Open);
+  const std::string url = generate_at(test::pg_cluster().fresh_database(), 5100, 11);
+  auto pg = open_store(url, StoreMode::Open);
   auto scanned = scan_dump(*pg, false);
   CHECK(scanned == scan_dump(*pg, true));
   CHECK(scanned == scan_dump(lite, false));
@@ -507,7 +499,7 @@ TEST_CASE("the PostgreSQL register scan reads one snapshot and equals SQLite's s
                       CHECK(b.id != "RLATE");
                       if (!wrote) {
                         wrote = true;
-                        test::pg_cluster().exec(req.db_path,
+                        test::pg_cluster().exec(url,
                                                 "INSERT INTO risks (key, id, title) VALUES (900001, 'RLATE', 'Late');"
                                                 "INSERT INTO feeds (from_risk, to_risk, basis, evidence) "
                                                 "VALUES (900001, 1, 'stated', 't')");

@@ -555,6 +555,25 @@ void lifecycle_scenario(Store& s) {
   s.apply_change(change(events::kClose, "R1", {{"status", EditOp::Set, "closed", 0}}, "2026-03-04"));
 }
 
+/// The two stores' audit logs entry by entry: the same action, entity, actor, time, detail and
+/// hash. Returns the actions the log holds.
+std::set<std::string> same_audit_log(Store& a, Store& b) {
+  auto la = a.audit_log(), lb = b.audit_log();
+  REQUIRE(la.size() == lb.size());
+  std::set<std::string> actions;
+  for (size_t i = 0; i < la.size(); ++i) {
+    INFO("entry " << la[i].seq << " " << la[i].action);
+    actions.insert(la[i].action);
+    CHECK(la[i].action == lb[i].action);
+    CHECK(la[i].entity == lb[i].entity);
+    CHECK(la[i].actor == lb[i].actor);
+    CHECK(la[i].at == lb[i].at);
+    CHECK(la[i].detail == lb[i].detail);
+    CHECK(la[i].hash == lb[i].hash);
+  }
+  return actions;
+}
+
 std::string change_text(const ChangeRow& c) {
   return std::to_string(c.id) + "|" + c.kind + "|" + c.subject + "|" + c.field + "|" + c.from + "|" + c.to + "|" +
          c.by + "|" + c.at + "|" + c.reason;
@@ -738,22 +757,9 @@ TEST_CASE("the lifecycle is written byte for byte alike by SQLite and PostgreSQL
     scenario(*s, lite.matrix);
     lifecycle_scenario(*s);
   }
-  auto la = a->audit_log(), lb = b->audit_log();
-  REQUIRE(la.size() == 1 + 4 + 3 + 10);
-  REQUIRE(la.size() == lb.size());
-  std::set<std::string> actions;
-  for (size_t i = 0; i < la.size(); ++i) {
-    INFO("entry " << la[i].seq << " " << la[i].action);
-    actions.insert(la[i].action);
-    CHECK(la[i].action == lb[i].action);
-    CHECK(la[i].entity == lb[i].entity);
-    CHECK(la[i].actor == lb[i].actor);
-    CHECK(la[i].at == lb[i].at);
-    CHECK(la[i].detail == lb[i].detail);
-    CHECK(la[i].hash == lb[i].hash);
-  }
-  CHECK(actions == std::set<std::string>{"create", "score", "owner", "add", "edit", "target", "close", "reopen",
-                                         "review", "note"});
+  REQUIRE(a->audit_log().size() == 1 + 4 + 3 + 10);
+  CHECK(same_audit_log(*a, *b) == std::set<std::string>{"create", "score", "owner", "add", "edit", "target", "close",
+                                                        "reopen", "review", "note"});
   CHECK(a->audit_head() == b->audit_head());
   for (const char* id : {"R1", "R2", "R3"}) {
     INFO(id);
@@ -1048,17 +1054,8 @@ TEST_CASE("links, feeds, decisions and a lapse are written byte for byte alike b
   CHECK(refusals[0][1] == "R4 cannot feed itself; nothing was written");
   CHECK(refusals[0][2] == "unknown risk 'R99'");
 
-  auto la = a->audit_log(), lb = b->audit_log();
-  REQUIRE(la.size() == lb.size());
-  std::set<std::string> actions;
-  for (size_t i = 0; i < la.size(); ++i) {
-    INFO("entry " << la[i].seq << " " << la[i].action);
-    actions.insert(la[i].action);
-    CHECK(la[i].entity == lb[i].entity);
-    CHECK(la[i].detail == lb[i].detail);
-    CHECK(la[i].hash == lb[i].hash);
-  }
-  CHECK(actions == std::set<std::string>{"create", "link", "unlink", "feed", "unfeed", "respond", "score", "lapse"});
+  CHECK(same_audit_log(*a, *b) ==
+        std::set<std::string>{"create", "link", "unlink", "feed", "unfeed", "respond", "score", "lapse"});
   CHECK(a->audit_head() == b->audit_head());
   CHECK(a->risk_state("R6")->response.empty());
   CHECK(b->risk_state("R6")->response.empty());
